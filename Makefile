@@ -1,0 +1,50 @@
+# Super Chart. `make run` starts everything on the sample data; `make test` runs the test suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint format bench containers sample-data browser clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start FastAPI (:8000), Streamlit (:8501) and Dash (:8050) on the bundled sample data.
+run: setup
+	$(PY) -m app.launcher
+
+## Debian's Chromium for the browser tests (installed when missing and we are root).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "browser tests need Chromium: sudo apt-get install chromium"; fi; }
+
+test: setup browser
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: setup browser
+	$(PY) -m bench
+
+## Build and start the three containers with podman (minutes; not part of `make test`).
+containers:
+	@command -v podman >/dev/null || [ "$$(id -u)" = 0 ] || { echo "needs podman (or root to install it)"; exit 1; }
+	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
+
+sample-data: setup
+	$(PY) -m scripts.make_sample_data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

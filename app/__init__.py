@@ -1,0 +1,1 @@
+"""Super Chart: OHLCV data in, TradingView-quality candlestick charts out."""

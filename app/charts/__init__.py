@@ -1,0 +1,1 @@
+"""Chart engines: Lightweight Charts (``lightweight``) and Plotly (``plotly_charts``)."""

@@ -1,0 +1,93 @@
+"""One settings object for every front end.
+
+Values come from, in order of precedence: the process environment, a git-ignored
+``.env.local`` (secrets such as ``DATA_API_KEY``), and the committed ``.env`` (safe defaults).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.core.errors import ConfigError
+
+DEFAULT_EMA_PERIODS = (10, 21, 50, 150)
+
+
+class Settings(BaseSettings):
+    """Every knob Super Chart reads; environment variable names are the upper-case field names."""
+
+    model_config = SettingsConfigDict(
+        env_file=(".env", ".env.local"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    data_source: Literal["csv", "api"] = "csv"
+    data_dir: Path = Path("data")
+    csv_path: Path = Path("data/sample_ohlcv.csv")
+    default_symbol: str = "sample_ohlcv"
+    default_timeframe: str = "1h"
+    ema_periods: Annotated[tuple[int, ...], NoDecode] = DEFAULT_EMA_PERIODS
+
+    data_api_base: str | None = None
+    data_api_key: SecretStr | None = None
+    request_timeout: float = Field(default=10.0, gt=0, le=300)
+    cache_ttl: float = Field(default=60.0, ge=0)
+    upload_max_mb: float = Field(default=50.0, gt=0)
+
+    @field_validator("ema_periods", mode="before")
+    @classmethod
+    def _split_periods(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(p) for p in value.replace(" ", "").split(",") if p)
+        return value
+
+    @field_validator("ema_periods")
+    @classmethod
+    def _check_periods(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [p for p in value if not 2 <= p <= 1000]
+        if bad:
+            raise ValueError(f"EMA periods must be whole numbers from 2 to 1000, got {bad}")
+        return value
+
+    @field_validator("data_api_base", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("default_timeframe")
+    @classmethod
+    def _check_timeframe(cls, value: str) -> str:
+        from app.core.timeframes import parse_timeframe
+
+        return parse_timeframe(value).name
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return int(self.upload_max_mb * 1024 * 1024)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            message = str(err["msg"]).removeprefix("Value error, ")
+            shown = "***" if "KEY" in name else repr(err.get("input"))
+            lines.append(f"{name}: {message} (got {shown})")
+        raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests call ``get_settings.cache_clear()``."""
+    return load_settings()

@@ -1,0 +1,108 @@
+"""Super Chart's one exception hierarchy.
+
+Every message is safe to show a user as it is: it says what was wrong, where (column, rows,
+parameter) and what would be accepted, and it never holds a secret or a traceback.
+
+    SuperChartError
+    ├── ConfigError                 bad settings at start-up
+    ├── DataError                   input that cannot become a canonical OHLCV frame
+    │   └── UploadTooLargeError
+    ├── SymbolNotFoundError         no such symbol (carries close matches)
+    ├── ParameterError              a request parameter outside what is allowed
+    │   └── TimeframeError          unknown timeframe, or finer than the data
+    └── UpstreamError               the broker's REST API failed us
+        ├── UpstreamAuthError           401/403: bad or missing key
+        ├── UpstreamSymbolNotFoundError 404 (also a SymbolNotFoundError)
+        ├── UpstreamRateLimitedError    429 after retries
+        ├── UpstreamUnavailableError    5xx or connection refused, after retries
+        ├── UpstreamTimeoutError        no answer within the timeout
+        └── UpstreamPayloadError        an answer we cannot read as OHLCV
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class SuperChartError(Exception):
+    """Base of every error Super Chart raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(SuperChartError):
+    """A setting is missing or has a value outside what is allowed."""
+
+
+class DataError(SuperChartError):
+    """Input data that cannot be turned into a canonical OHLCV frame."""
+
+
+class UploadTooLargeError(DataError):
+    """An uploaded file is larger than UPLOAD_MAX_MB."""
+
+
+class SymbolNotFoundError(SuperChartError):
+    """No dataset answers to this symbol."""
+
+    def __init__(self, symbol: str, suggestions: Sequence[str] = (), message: str | None = None):
+        self.symbol = symbol
+        self.suggestions = list(suggestions)
+        if message is None:
+            message = f"Unknown symbol {symbol!r}."
+            if self.suggestions:
+                message += " Did you mean: " + ", ".join(self.suggestions) + "?"
+        super().__init__(message)
+
+
+class ParameterError(SuperChartError):
+    """A request parameter outside what is allowed; the message lists the allowed values."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class TimeframeError(ParameterError):
+    """An unknown timeframe, or one finer than the data's native timeframe."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("timeframe", message)
+
+
+class UpstreamError(SuperChartError):
+    """The broker's REST API did not give us usable data."""
+
+
+class UpstreamAuthError(UpstreamError):
+    """The API refused our key (401/403)."""
+
+
+class UpstreamSymbolNotFoundError(UpstreamError, SymbolNotFoundError):
+    """The API does not know the symbol (404)."""
+
+    def __init__(self, symbol: str) -> None:
+        SymbolNotFoundError.__init__(
+            self, symbol, message=f"The data API does not know the symbol {symbol!r}."
+        )
+
+
+class UpstreamRateLimitedError(UpstreamError):
+    """The API kept answering 429 after our retries."""
+
+
+class UpstreamUnavailableError(UpstreamError):
+    """The API answered 5xx or could not be reached, after our retries."""
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """The API did not answer within REQUEST_TIMEOUT."""
+
+
+class UpstreamPayloadError(UpstreamError):
+    """The API answered with something we cannot read as OHLCV."""

@@ -1,0 +1,30 @@
+"""Where OHLCV data comes from: files in DATA_DIR, or a broker's REST API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+from app.core.timeframes import Timeframe
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    symbol: str  # as shown to users (file stem, or the API's symbol)
+    timeframe: str  # native timeframe name
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    bars: int | None
+
+
+class DataSource(Protocol):
+    name: str  # "csv" or "api"
+
+    def list_symbols(self) -> list[SymbolInfo]: ...
+
+    def load(self, symbol: str, timeframe: Timeframe | None = None) -> pd.DataFrame:
+        """Canonical frame for ``symbol``. Files return their native bars whatever ``timeframe``;
+        the API is asked for ``timeframe``. SymbolNotFoundError (with close matches) if unknown."""
+        ...
