@@ -26,7 +26,9 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode} before {url} answered")
+            raise RuntimeError(
+                f"server exited with code {process.returncode} before {url} answered"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
