@@ -1,0 +1,62 @@
+"""Every benchmark case: its name in the table, its target ratio, and what it needs to exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bench import core_cases, http_cases
+from bench.context import BenchContext, Sizes
+from bench.table import Row
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    target: float | None
+    run: Callable[[BenchContext, str, float | None], Row]
+    needs: tuple[str, ...] = ("app.core.synthetic",)  # modules that must exist to run
+    higher_is_better: bool = False
+
+    def sized(self, sizes: Sizes) -> Case:
+        """This case named with the sizes of the run ({big} rows, {large} bars)."""
+        name = self.name.format(
+            big=count_label(sizes.big_rows), large=count_label(sizes.api_large_bars)
+        )
+        return replace(self, name=name)
+
+
+def count_label(count: int) -> str:
+    """1_000_000 -> '1M', 100_000 -> '100k'."""
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    if count % 1000 == 0:
+        return f"{count // 1000}k"
+    return f"{count:,}"
+
+
+FASTAPI = ("app.core.synthetic", "app.main_fastapi")
+
+CASES: tuple[Case, ...] = (
+    Case("load {big}-row CSV -> canonical frame", 1.5, core_cases.load_csv),
+    Case("load {big}-row Parquet -> canonical frame", 1.3, core_cases.load_parquet),
+    Case("4 EMAs on {big} closes", 1.5, core_cases.four_emas),
+    Case("resample {big} 1m bars -> 1h", 1.5, core_cases.resample_to_1h),
+    Case(
+        "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI
+    ),
+    Case("/api/ohlcv {large} bars + 4 EMAs, warm", 3.0, http_cases.api_large_vs_orjson, FASTAPI),
+    Case(
+        "req/s /api/ohlcv 500 bars + 4 EMAs, 32 clients",
+        0.5,
+        http_cases.requests_per_second_small,
+        FASTAPI,
+        higher_is_better=True,
+    ),
+    Case(
+        "peak RSS of FastAPI server after {big}-bar symbol",
+        None,
+        http_cases.peak_rss_after_big_symbol,
+        FASTAPI,
+    ),
+)
