@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import core_cases, http_cases
+from bench import browser_cases, core_cases, http_cases
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -53,6 +53,10 @@ CASES: tuple[Case, ...] = (
         FASTAPI,
         higher_is_better=True,
     ),
+    Case(
+        "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI
+    ),
+    Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),
     Case(
         "peak RSS of FastAPI server after {big}-bar symbol",
         None,

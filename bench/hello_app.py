@@ -1,40 +1,31 @@
 """The web floors, served by the same uvicorn setup as our app.
 
 ``/hello`` is FastAPI's hello-world route. ``/floor/chart`` is a bare HTML page that draws the
-bars of ``BENCH_FLOOR_BARS`` (a Parquet file) with the same Lightweight Charts script our page uses:
-no volume, no EMAs, no settings, nothing but the candles.
+bars of ``BENCH_FLOOR_BARS`` (a JSON file of Lightweight Charts bars, made by the bench) with the
+same Lightweight Charts script our page uses: no volume, no EMAs, no settings, only the candles.
+Nothing heavier than FastAPI is imported, so the process's memory is a floor too.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
-import lightweight_charts
-import orjson
-import pandas as pd
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 PAGE = (Path(__file__).with_name("floor_chart.html")).read_text()
-SCRIPT = Path(lightweight_charts.__file__).parent / "js" / "lightweight-charts.js"
+# Found without importing the package, which would pull pandas into this process.
+_PACKAGE = importlib.util.find_spec("lightweight_charts")
+SCRIPT = Path(_PACKAGE.submodule_search_locations[0]) / "js" / "lightweight-charts.js"
 
 app = FastAPI()
 
 
 def _bars_json() -> bytes:
     path = os.environ.get("BENCH_FLOOR_BARS")
-    if not path:
-        return b"[]"
-    frame = pd.read_parquet(path, columns=["time", "open", "high", "low", "close"])
-    times = frame["time"].to_numpy().astype("datetime64[s]").astype("int64")
-    bars = [
-        {"time": int(t), "open": o, "high": h, "low": lo, "close": c}
-        for t, o, h, lo, c in zip(
-            times, frame["open"], frame["high"], frame["low"], frame["close"], strict=True
-        )
-    ]
-    return orjson.dumps(bars)
+    return Path(path).read_bytes() if path else b"[]"
 
 
 BARS = _bars_json()

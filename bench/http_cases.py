@@ -125,7 +125,7 @@ def _same_arrays(ctx: BenchContext, bars: int) -> dict[str, np.ndarray]:
     frame = pd.read_parquet(ctx.data.big_parquet)
     closes = frame["close"].to_numpy(dtype="float64")
     arrays = {
-        "time": frame["time"].to_numpy().astype("datetime64[s]").astype("int64")[-bars:],
+        "time": frame["time"].dt.as_unit("s").astype("int64").to_numpy()[-bars:],
         **{name: frame[name].to_numpy(dtype="float64")[-bars:] for name in frame.columns[1:]},
     }
     for period in EMA_PERIODS:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
+import pandas as pd
+
 from bench.context import BenchContext
 from bench.servers import Server, free_port, python_server, uvicorn_args
+
+BAR_COLUMNS = ("time", "open", "high", "low", "close")
 
 
 def server_env(ctx: BenchContext) -> dict[str, str]:
@@ -31,7 +38,23 @@ def fastapi_server(ctx: BenchContext) -> Server:
 def hello_server(ctx: BenchContext) -> Server:
     def start():
         port = free_port()
-        env = {"BENCH_FLOOR_BARS": str(ctx.data.small_parquet)}
+        env = {"BENCH_FLOOR_BARS": str(floor_bars_json(ctx))}
         return python_server("hello", uvicorn_args("bench.hello_app:app", port), port=port, env=env)
 
     return ctx.shared("hello_server", start)
+
+
+def floor_bars_json(ctx: BenchContext) -> Path:
+    """The 5,000-bar symbol as Lightweight Charts bars, made with pandas and orjson only."""
+    path = ctx.data.small_parquet.with_suffix(".floor.json")
+    if not path.exists():
+        frame = pd.read_parquet(ctx.data.small_parquet, columns=[*BAR_COLUMNS])
+        times = frame["time"].dt.as_unit("s").astype("int64").to_numpy()
+        bars = [
+            dict(zip(BAR_COLUMNS, (int(t), *prices), strict=True))
+            for t, *prices in zip(
+                times, frame["open"], frame["high"], frame["low"], frame["close"], strict=True
+            )
+        ]
+        path.write_bytes(orjson.dumps(bars))
+    return path

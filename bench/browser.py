@@ -1,0 +1,77 @@
+"""Debian's Chromium through Playwright, and timing a page from navigation to candles drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.context import BenchContext
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+
+# Truthy (the page's clock, ms since navigation started) once the candle series holds at least
+# ``minBars`` bars. Knows our page's window.superChart and the floor page's, which mirrors it.
+CANDLES_DRAWN_AT = """
+(minBars) => {
+  const chart = window.superChart;
+  if (!chart) return false;
+  const series = chart.candles || chart.candlestick || (chart.series && chart.series.candles);
+  if (!series || typeof series.data !== "function") return false;
+  return series.data().length >= minBars ? performance.now() : false;
+}
+"""
+
+
+class BrowserMissingError(RuntimeError):
+    pass
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        raise BrowserMissingError(f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def shared_browser(ctx: BenchContext):
+    return ctx.shared("browser", chromium)
+
+
+def navigation_to_candles(browser, url: str, min_bars: int, timeout_s: float = 120) -> float:
+    """Seconds from navigation start to the first frame whose candle series holds ``min_bars``,
+    in a fresh browser context (cold cache), measured by the page's own clock."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url, wait_until="commit")
+        handle = page.wait_for_function(
+            CANDLES_DRAWN_AT, arg=min_bars, polling="raf", timeout=timeout_s * 1000
+        )
+        if errors:
+            raise RuntimeError(f"{url}: page errors {errors[:3]}")
+        return float(handle.json_value()) / 1000
+    finally:
+        context.close()

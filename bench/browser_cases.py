@@ -1,0 +1,33 @@
+"""The FastAPI chart page in Chromium, from navigation to candles drawn, against a bare page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from bench.browser import navigation_to_candles, shared_browser
+from bench.context import BenchContext
+from bench.datasets import SMALL_BARS
+from bench.measure import Samples, interleave
+from bench.table import Row
+from bench.web_servers import fastapi_server, hello_server
+
+
+def _chart_page_against_floor(ctx: BenchContext, symbol: str, min_bars: int) -> Samples:
+    browser = shared_browser(ctx)
+    ours_url = fastapi_server(ctx).base_url + "/chart?" + urlencode({"symbol": symbol})
+    floor_url = hello_server(ctx).base_url + "/floor/chart"
+    return interleave(
+        lambda: navigation_to_candles(browser, ours_url, min_bars),
+        lambda: navigation_to_candles(browser, floor_url, SMALL_BARS),
+        repeats=ctx.sizes.browser_repeats,
+    )
+
+
+def chart_page_small(ctx: BenchContext, case: str, target: float) -> Row:
+    samples = _chart_page_against_floor(ctx, ctx.data.small_symbol, SMALL_BARS)
+    return Row(case, samples.ours_median, samples.floor_median, "s", target)
+
+
+def chart_page_big(ctx: BenchContext, case: str, target: float) -> Row:
+    samples = _chart_page_against_floor(ctx, ctx.data.big_symbol, 1)
+    return Row(case, samples.ours_median, samples.floor_median, "s", target)
