@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import browser_cases, core_cases, http_cases
+from bench import browser_cases, core_cases, http_cases, toggle_cases
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -57,6 +57,12 @@ CASES: tuple[Case, ...] = (
         "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI
     ),
     Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),
+    Case(
+        "Streamlit: EMA toggle -> redrawn, {big}-bar symbol",
+        2.0,
+        toggle_cases.streamlit_toggle,
+        ("app.core.synthetic", "app.main_streamlit"),
+    ),
     Case(
         "peak RSS of FastAPI server after {big}-bar symbol",
         None,

@@ -1,0 +1,96 @@
+"""Dash and Streamlit: an EMA toggle clicked -> the Plotly chart redrawn without that line.
+
+Ours is the app opened on the 1M-bar symbol, the floor the same app opened on the 5,000-bar
+symbol, each its own server process started the same way (only DEFAULT_SYMBOL differs).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from bench.browser import VIEWPORT, shared_browser
+from bench.context import BenchContext
+from bench.measure import interleave
+from bench.servers import Server, free_port, python_server
+from bench.table import Row
+from bench.web_servers import server_env
+
+TOGGLED_EMA = 10
+# Traces in the first Plotly chart once it is drawn and holds the EMA line; else false.
+TRACES_WITH_EMA = """
+(name) => {
+  const plot = document.querySelector(".js-plotly-plot");
+  if (!plot || !plot.data || !plot.data.length) return false;
+  return plot.data.some((trace) => trace.name === name) ? plot.data.length : false;
+}
+"""
+# True once the chart was redrawn with one trace fewer and the EMA line gone.
+REDRAWN_WITHOUT_EMA = """
+([name, traces]) => {
+  const plot = document.querySelector(".js-plotly-plot");
+  if (!plot || !plot.data) return false;
+  return plot.data.length === traces - 1 && !plot.data.some((trace) => trace.name === name);
+}
+"""
+
+ServerStarter = Callable[[int, dict[str, str]], object]
+
+
+def _app_server(ctx: BenchContext, key: str, start: ServerStarter, symbol: str) -> Server:
+    def make():
+        port = free_port()
+        return start(port, {**server_env(ctx), "DEFAULT_SYMBOL": symbol})
+
+    return ctx.shared(key, make)
+
+
+def toggle_to_redraw(browser, url: str, click_toggle: Callable[[object], None]) -> float:
+    """Seconds from the click on the EMA toggle to the chart redrawn without that EMA."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        name = f"EMA {TOGGLED_EMA}"
+        traces = page.wait_for_function(TRACES_WITH_EMA, arg=name, timeout=300_000).json_value()
+        page.wait_for_timeout(300)  # let the first render settle before timing the click
+        start = time.perf_counter()
+        click_toggle(page)
+        page.wait_for_function(
+            REDRAWN_WITHOUT_EMA, arg=[name, traces], polling="raf", timeout=300_000
+        )
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def _toggle_case(ctx: BenchContext, case: str, target: float, start: ServerStarter, key: str,
+                 click_toggle: Callable[[object], None]) -> Row:  # fmt: skip
+    data = ctx.data
+    ours = _app_server(ctx, f"{key}_big", start, data.big_symbol)
+    floor = _app_server(ctx, f"{key}_small", start, data.small_symbol)
+    browser = shared_browser(ctx)
+    samples = interleave(
+        lambda: toggle_to_redraw(browser, ours.base_url, click_toggle),
+        lambda: toggle_to_redraw(browser, floor.base_url, click_toggle),
+        repeats=ctx.sizes.browser_repeats,
+    )
+    return Row(case, samples.ours_median, samples.floor_median, "s", target,
+               note=f"floor: {data.small_symbol}")  # fmt: skip
+
+
+def _start_streamlit(port: int, env: dict[str, str]):
+    args = [
+        "-m", "streamlit", "run", "app/main_streamlit.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    return python_server("streamlit", args, port=port, health_path="/_stcore/health", env=env)
+
+
+def _click_streamlit_checkbox(page) -> None:
+    page.get_by_text(f"EMA {TOGGLED_EMA}", exact=True).click()
+
+
+def streamlit_toggle(ctx: BenchContext, case: str, target: float) -> Row:
+    return _toggle_case(ctx, case, target, _start_streamlit, "streamlit", _click_streamlit_checkbox)
