@@ -1,0 +1,42 @@
+"""Draw the chart with the engine the user picked (figure code lives in app/charts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from app.charts.plotly_charts import build_plotly_figure
+from app.streamlit_app.lightweight_chart import render_lightweight_chart
+from app.streamlit_app.loading import ChartData
+from app.streamlit_app.sidebar import ENGINE_LIGHTWEIGHT
+
+CHART_HEIGHT = 640
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+
+def render_chart(
+    data: ChartData,
+    *,
+    title: str,
+    engine: str,
+    offered_emas: Sequence[int],
+    visible_emas: Sequence[int],
+) -> None:
+    if engine == ENGINE_LIGHTWEIGHT:
+        st.subheader(title)
+        render_lightweight_chart(
+            data.view, offered_emas=offered_emas, visible_emas=visible_emas, height=CHART_HEIGHT
+        )
+        return
+    figure = build_plotly_figure(
+        data.view, offered_emas=offered_emas, visible_emas=visible_emas, title=title
+    )
+    # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
+    st.plotly_chart(
+        figure, theme=None, config=PLOTLY_CONFIG, height=CHART_HEIGHT, key="plotly_chart"
+    )

@@ -1,0 +1,220 @@
+"""Cached loads: the dashboard reruns on every click, so each expensive step is cached.
+
+Keys are small and explicit: the source, symbol, timeframe and EMA periods, a fingerprint of the
+settings (tests change them in one process) and a data version; uploads are keyed on the SHA-256
+of their bytes, which are passed unhashed (``_data``). Cached values are small: the bars the
+chart draws (at most ``MAX_FIGURE_BARS``) and a summary. Whole histories are only rebuilt for a
+download, when the user clicks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from app.config import Settings
+from app.core import (
+    DataError,
+    OhlcvView,
+    SymbolInfo,
+    build_view,
+    detect_timeframe,
+    get_ohlcv,
+    list_symbols,
+    read_ohlcv_bytes,
+)
+from app.streamlit_app.fitting import fit_for_chart
+from app.streamlit_app.summary import Summary, frame_to_csv, summarize
+
+SOURCE_FILES = "csv"
+SOURCE_API = "api"
+
+
+@dataclass(frozen=True)
+class ChartData:
+    view: OhlcvView  # what the chart draws: at most MAX_FIGURE_BARS bars
+    notice: str | None  # why the chart shows a coarser timeframe or a window, if it does
+    summary: Summary  # of the whole history at the chosen timeframe
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str
+    digest: str
+
+    @classmethod
+    def of(cls, data: bytes, filename: str) -> Upload:
+        return cls(data=data, filename=filename, digest=hashlib.sha256(data).hexdigest())
+
+    @property
+    def symbol(self) -> str:
+        return PurePath(self.filename).stem or "upload"
+
+
+# (id of the base settings, source) -> (base, derived); holding the base keeps its id unique.
+_DERIVED_SETTINGS: dict[tuple[int, str], tuple[Settings, Settings]] = {}
+
+
+def settings_for_source(settings: Settings, source: str) -> Settings:
+    """The settings with DATA_SOURCE switched to ``source``, one object per (settings, source)
+    so that the core's per-settings caches keep working across reruns."""
+    if settings.data_source == source:
+        return settings
+    key = (id(settings), source)
+    if key not in _DERIVED_SETTINGS:
+        if len(_DERIVED_SETTINGS) > 16:  # settings are re-read only in tests
+            _DERIVED_SETTINGS.clear()
+        derived = settings.model_copy(update={"data_source": source})
+        _DERIVED_SETTINGS[key] = (settings, derived)
+    return _DERIVED_SETTINGS[key][1]
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Part of every cache key; SecretStr fields dump masked, so no key is ever in it."""
+    return settings.model_dump_json()
+
+
+def freshness_bucket(settings: Settings) -> int:
+    """Changes every CACHE_TTL seconds, so listings and API data are refetched that often."""
+    return int(time.time() // max(settings.cache_ttl, 1.0))
+
+
+def symbol_version(info: SymbolInfo) -> str:
+    return f"{info.bars}|{info.start}|{info.end}"
+
+
+# --- symbols from DATA_DIR or the REST API -------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_symbols(source: str, fingerprint: str, bucket: int, _settings: Settings):
+    return list_symbols(_settings)
+
+
+def load_symbols(settings: Settings, source: str) -> list[SymbolInfo]:
+    source_settings = settings_for_source(settings, source)
+    return _cached_symbols(
+        source, settings_fingerprint(source_settings), freshness_bucket(settings), source_settings
+    )
+
+
+@st.cache_data(show_spinner="Loading…", max_entries=64)
+def _cached_symbol_chart(
+    source: str,
+    symbol: str,
+    timeframe: str,
+    emas: tuple[int, ...],
+    fingerprint: str,
+    version: str,
+    _settings: Settings,
+) -> ChartData:
+    full = get_ohlcv(symbol, timeframe=timeframe, emas=emas, settings=_settings)
+    return _chart_data(full)
+
+
+def load_symbol_chart(
+    settings: Settings, source: str, info: SymbolInfo, timeframe: str, emas: Sequence[int]
+) -> ChartData:
+    source_settings = settings_for_source(settings, source)
+    version = symbol_version(info)
+    if source == SOURCE_API:
+        version += f"|{freshness_bucket(settings)}"
+    return _cached_symbol_chart(
+        source,
+        info.symbol,
+        timeframe,
+        tuple(emas),
+        settings_fingerprint(source_settings),
+        version,
+        source_settings,
+    )
+
+
+def symbol_csv(
+    settings: Settings, source: str, symbol: str, timeframe: str, emas: Sequence[int]
+) -> bytes:
+    """The whole history with its EMAs, built when the user clicks the download button."""
+    full = get_ohlcv(
+        symbol, timeframe=timeframe, emas=emas, settings=settings_for_source(settings, source)
+    )
+    return frame_to_csv(full.frame, emas)
+
+
+# --- uploaded files -------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=2)
+def _cached_upload_frame(
+    digest: str, filename: str, max_bytes: int, _data: bytes
+) -> pd.DataFrame | str:
+    """The canonical frame, or the core's message for a bad file (cached too, so a rerun does
+    not parse a large bad file again)."""
+    try:
+        return read_ohlcv_bytes(_data, filename, max_bytes=max_bytes)
+    except DataError as exc:
+        return str(exc)
+
+
+def read_upload(upload: Upload, max_bytes: int) -> pd.DataFrame:
+    """The upload as a canonical frame; DataError with the core's message if it is not one."""
+    outcome = _cached_upload_frame(upload.digest, upload.filename, max_bytes, upload.data)
+    if isinstance(outcome, str):
+        raise DataError(outcome)
+    return outcome
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_upload_timeframe(digest: str, filename: str, max_bytes: int, _data: bytes) -> str:
+    frame = read_upload(Upload(_data, filename, digest), max_bytes)
+    return detect_timeframe(frame).name
+
+
+def upload_native_timeframe(upload: Upload, max_bytes: int) -> str:
+    """The upload's native timeframe; DataError if the file is not valid OHLCV."""
+    return _cached_upload_timeframe(upload.digest, upload.filename, max_bytes, upload.data)
+
+
+@st.cache_data(show_spinner="Loading…", max_entries=32)
+def _cached_upload_chart(
+    digest: str,
+    filename: str,
+    max_bytes: int,
+    timeframe: str,
+    emas: tuple[int, ...],
+    _data: bytes,
+) -> ChartData:
+    upload = Upload(_data, filename, digest)
+    frame = read_upload(upload, max_bytes)
+    full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
+    return _chart_data(full)
+
+
+def load_upload_chart(
+    upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int]
+) -> ChartData:
+    return _cached_upload_chart(
+        upload.digest, upload.filename, max_bytes, timeframe, tuple(emas), upload.data
+    )
+
+
+def upload_csv(upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int]) -> bytes:
+    frame = read_upload(upload, max_bytes)
+    full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
+    return frame_to_csv(full.frame, emas)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _chart_data(full: OhlcvView) -> ChartData:
+    if full.frame.empty:
+        raise DataError(f"{full.symbol!r} has no bars at {full.timeframe.name}.")
+    view, notice = fit_for_chart(full)
+    return ChartData(view=view, notice=notice, summary=summarize(full.frame, full.timeframe.name))

@@ -1,0 +1,123 @@
+"""The sidebar's widgets, one function each, called in the order they appear."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from app.config import Settings
+from app.core import TIMEFRAMES, SymbolInfo
+from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
+
+SOURCE_UPLOAD = "upload"
+ENGINE_PLOTLY = "plotly"
+ENGINE_LIGHTWEIGHT = "lightweight"
+ENGINE_LABELS = {ENGINE_PLOTLY: "Plotly", ENGINE_LIGHTWEIGHT: "Lightweight Charts"}
+UPLOAD_TYPES = ["csv", "parquet"]
+
+SOURCE_KEY = "source"
+SYMBOL_KEY = "symbol"
+UPLOAD_KEY = "upload"
+TIMEFRAME_KEY = "timeframe"
+ENGINE_KEY = "engine"
+
+
+def ema_key(period: int) -> str:
+    return f"ema_{period}"
+
+
+def source_options(settings: Settings) -> list[str]:
+    options = [SOURCE_FILES, SOURCE_UPLOAD]
+    if settings.data_api_base:
+        options.append(SOURCE_API)
+    return options
+
+
+def default_source(settings: Settings) -> str:
+    if settings.data_source == SOURCE_API and settings.data_api_base:
+        return SOURCE_API
+    return SOURCE_FILES
+
+
+def choose_source(settings: Settings) -> str:
+    options = source_options(settings)
+    if st.session_state.get(SOURCE_KEY) not in options:
+        st.session_state[SOURCE_KEY] = default_source(settings)
+    labels = {
+        SOURCE_FILES: f"Files in {settings.data_dir}",
+        SOURCE_UPLOAD: "Uploaded file",
+        SOURCE_API: "REST API",
+    }
+    return st.radio("Data source", options, format_func=labels.__getitem__, key=SOURCE_KEY)
+
+
+def choose_symbol(symbols: Sequence[SymbolInfo], settings: Settings) -> SymbolInfo:
+    by_name = {info.symbol: info for info in symbols}
+    if st.session_state.get(SYMBOL_KEY) not in by_name:
+        default = settings.default_symbol
+        st.session_state[SYMBOL_KEY] = default if default in by_name else symbols[0].symbol
+    name = st.selectbox(
+        "Symbol", list(by_name), format_func=lambda s: _symbol_label(by_name[s]), key=SYMBOL_KEY
+    )
+    return by_name[name]
+
+
+def _symbol_label(info: SymbolInfo) -> str:
+    if info.bars is None:
+        return f"{info.symbol} ({info.timeframe})"
+    return f"{info.symbol} ({info.timeframe}, {info.bars:,} bars)"
+
+
+def _on_upload_change(fallback_source: str) -> None:
+    """A new file is shown at once; removing it goes back to the other source."""
+    if st.session_state.get(UPLOAD_KEY) is not None:
+        st.session_state[SOURCE_KEY] = SOURCE_UPLOAD
+    elif st.session_state.get(SOURCE_KEY) == SOURCE_UPLOAD:
+        st.session_state[SOURCE_KEY] = fallback_source
+
+
+def upload_widget(settings: Settings) -> UploadedFile | None:
+    """Always visible, whatever the source, as in the design."""
+    return st.file_uploader(
+        "Upload OHLCV (CSV or Parquet)",
+        type=UPLOAD_TYPES,
+        key=UPLOAD_KEY,
+        help="Columns time, open, high, low, close and optionally volume.",
+        on_change=_on_upload_change,
+        args=(default_source(settings),),
+        max_upload_size=math.ceil(settings.upload_max_mb),
+    )
+
+
+def choose_timeframe(native: str | None, settings: Settings) -> str:
+    """Timeframes not finer than the data's own; the data's own when nothing is known."""
+    floor = TIMEFRAMES[native].seconds if native in TIMEFRAMES else 0
+    options = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
+    if st.session_state.get(TIMEFRAME_KEY) not in options:
+        preferred = settings.default_timeframe
+        st.session_state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
+    return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY)
+
+
+def choose_emas(settings: Settings) -> list[int]:
+    st.caption("EMAs")
+    columns = st.columns(2)
+    chosen = []
+    for index, period in enumerate(settings.ema_periods):
+        with columns[index % 2]:
+            if st.checkbox(f"EMA {period}", value=True, key=ema_key(period)):
+                chosen.append(period)
+    return chosen
+
+
+def choose_engine() -> str:
+    return st.radio(
+        "Chart engine",
+        list(ENGINE_LABELS),
+        format_func=ENGINE_LABELS.__getitem__,
+        key=ENGINE_KEY,
+        horizontal=True,
+    )

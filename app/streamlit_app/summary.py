@@ -1,0 +1,82 @@
+"""The small summary under the chart (bars, range, last close and change) and the CSV export."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app.core import OHLCV_COLUMNS, ema_column
+
+
+@dataclass(frozen=True)
+class Summary:
+    timeframe: str
+    bars: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    last_close: float
+    change: float | None  # last close minus the previous bar's close; None with a single bar
+    change_pct: float | None
+
+
+def summarize(frame: pd.DataFrame, timeframe: str) -> Summary:
+    """Summary of a non-empty canonical frame (the whole history at the chosen timeframe)."""
+    closes = frame["close"]
+    last = float(closes.iloc[-1])
+    change = change_pct = None
+    if len(closes) > 1:
+        previous = float(closes.iloc[-2])
+        change = last - previous
+        change_pct = change / previous * 100 if previous else None
+    return Summary(
+        timeframe=timeframe,
+        bars=len(frame),
+        start=frame["time"].iloc[0],
+        end=frame["time"].iloc[-1],
+        last_close=last,
+        change=change,
+        change_pct=change_pct,
+    )
+
+
+def format_price(value: float) -> str:
+    """Enough decimals for both 40,000.00 and 0.000123."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:,.2f}"
+    decimals = max(2, min(8, 3 - math.floor(math.log10(abs(value)))))
+    return f"{value:,.{decimals}f}"
+
+
+def format_time(stamp: pd.Timestamp) -> str:
+    if stamp.hour == stamp.minute == stamp.second == 0:
+        return stamp.strftime("%Y-%m-%d")
+    return stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def render_summary(summary: Summary) -> None:
+    bars, span, close = st.columns([1, 2, 1])
+    bars.metric(f"Bars ({summary.timeframe})", f"{summary.bars:,}")
+    span.metric("Range (UTC)", f"{format_time(summary.start)} → {format_time(summary.end)}")
+    delta = None
+    if summary.change is not None:
+        delta = f"{summary.change:+,.{_decimals_of(summary.last_close)}f}"
+        if summary.change_pct is not None:
+            delta += f" ({summary.change_pct:+.2f}%)"
+    close.metric("Last close", format_price(summary.last_close), delta=delta)
+
+
+def _decimals_of(value: float) -> int:
+    text = format_price(value)
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def frame_to_csv(frame: pd.DataFrame, emas: Sequence[int]) -> bytes:
+    """The bars with the chosen EMAs, as the CSV a user downloads (ISO-8601 UTC times)."""
+    columns = [*OHLCV_COLUMNS, *(ema_column(p) for p in emas if ema_column(p) in frame)]
+    out = frame[columns].copy()
+    out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out.to_csv(index=False).encode()

@@ -1,0 +1,51 @@
+"""Data for the dashboard tests: small, deterministic OHLCV files written where the app looks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+APP_SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "main_streamlit.py")
+
+
+def ohlcv_frame(rows: int, *, freq: str = "1h", start: str = "2024-01-01", seed: int = 7):
+    """A random walk with consistent OHLC (low <= open, close <= high), times in UTC."""
+    rng = np.random.default_rng(seed)
+    close = 100 + np.cumsum(rng.normal(0, 1, rows))
+    open_ = np.concatenate([[100.0], close[:-1]])
+    spread = rng.uniform(0.1, 1.0, rows)
+    return pd.DataFrame(
+        {
+            "time": pd.date_range(start, periods=rows, freq=freq, tz="UTC"),
+            "open": open_.round(4),
+            "high": (np.maximum(open_, close) + spread).round(4),
+            "low": (np.minimum(open_, close) - spread).round(4),
+            "close": close.round(4),
+            "volume": rng.integers(100, 10_000, rows).astype(float),
+        }
+    )
+
+
+def ohlcv_csv(rows: int, **kwargs) -> bytes:
+    frame = ohlcv_frame(rows, **kwargs)
+    frame["time"] = frame["time"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame.to_csv(index=False).encode()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """DATA_DIR with one 300-bar hourly symbol, ``sample_ohlcv`` (the default symbol)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "sample_ohlcv.csv").write_bytes(ohlcv_csv(300))
+    monkeypatch.setenv("DATA_DIR", str(folder))
+    monkeypatch.setenv("CSV_PATH", str(folder / "sample_ohlcv.csv"))
+    monkeypatch.setenv("DATA_SOURCE", "csv")
+    monkeypatch.setenv("DEFAULT_SYMBOL", "sample_ohlcv")
+    monkeypatch.setenv("DEFAULT_TIMEFRAME", "1h")
+    monkeypatch.setenv("EMA_PERIODS", "10,21,50,150")
+    monkeypatch.delenv("DATA_API_BASE", raising=False)
+    return folder

@@ -1,0 +1,87 @@
+"""One real `streamlit run` server driven by Chromium: what a user sees in the browser."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.live_server import free_port, live_server
+from tests.streamlit.conftest import ohlcv_csv
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PLOTLY_CANDLES = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const trace = gd && gd.data && gd.data.find(t => t.type === 'candlestick');
+    if (!trace) return null;
+    return {
+        bars: trace.x.length,
+        title: (gd.layout.title && gd.layout.title.text) || '',
+        boxes: gd.querySelectorAll('.trace.boxes path').length,
+    };
+}"""
+
+# Inside the Lightweight Charts iframe: candle times held by the series, and whether any canvas
+# has pixels of our up-candle colour (#26a69a), i.e. candles were really painted.
+LIGHTWEIGHT_CANDLES = """() => {
+    const handler = Object.values(window).find(v => v && v.series && v.chart && v.volumeSeries);
+    if (!handler) return null;
+    const data = handler.series.data();
+    let painted = 0;
+    for (const canvas of document.querySelectorAll('canvas')) {
+        if (!canvas.width || !canvas.height) continue;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < pixels.length; i += 4) {
+            if (Math.abs(pixels[i] - 38) < 6 && Math.abs(pixels[i + 1] - 166) < 6
+                && Math.abs(pixels[i + 2] - 154) < 6 && pixels[i + 3] > 200) painted++;
+        }
+    }
+    return {bars: data.length, first: data.length ? data[0].time : null, painted};
+}"""
+
+
+def wait_for_plotly(page, predicate: str, timeout: float = 30_000) -> dict:
+    page.wait_for_function(
+        f"() => {{ const c = ({PLOTLY_CANDLES})(); return c && ({predicate}); }}", timeout=timeout
+    )
+    return page.evaluate(PLOTLY_CANDLES)
+
+
+def test_dashboard_in_a_real_browser(page, data_dir, tmp_path):
+    upload = tmp_path / "mine.csv"
+    upload.write_bytes(ohlcv_csv(120, seed=3))
+    port = free_port()
+    args = [
+        "-m", "streamlit", "run", "app/main_streamlit.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with live_server(args, port=port, health_path="/_stcore/health") as base:
+        page.goto(base)
+
+        # The default symbol from DATA_DIR is drawn with Plotly: 300 candles, painted.
+        chart = wait_for_plotly(page, "c.bars === 300 && c.boxes > 0")
+        assert "sample_ohlcv" in chart["title"]
+
+        # Uploading a file in the sidebar draws it at once, with no other click.
+        page.locator("section[data-testid='stSidebar'] input[type='file']").set_input_files(upload)
+        chart = wait_for_plotly(page, "c.bars === 120 && c.title.includes('mine.csv')")
+        assert chart["boxes"] > 0
+
+        # The Lightweight Charts engine paints candles at the right times (not 1970).
+        page.get_by_text("Lightweight Charts", exact=True).click()
+        frame = page.frame_locator("iframe[title='st.iframe']").first
+        frame.locator("canvas").first.wait_for(timeout=30_000)
+        inner = next(
+            f for f in page.frames if f != page.main_frame and f.url in ("about:srcdoc", "")
+        )
+        inner.wait_for_function(
+            f"() => {{ const c = ({LIGHTWEIGHT_CANDLES})(); return c && c.painted > 0; }}",
+            timeout=30_000,
+        )
+        lwc = inner.evaluate(LIGHTWEIGHT_CANDLES)
+        assert lwc["bars"] == 120
+        assert lwc["first"] == int(pd.Timestamp("2024-01-01", tz="UTC").timestamp())
+
+    assert page.watch.external_requests == []
+    assert page.watch.console_errors == []

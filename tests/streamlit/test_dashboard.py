@@ -1,0 +1,199 @@
+"""The dashboard's logic through Streamlit's AppTest: what a user would see after each click."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.charts.plotly_charts import MAX_FIGURE_BARS
+from app.core import DataError, read_ohlcv_bytes
+from app.streamlit_app.alerts import UNEXPECTED_MESSAGE
+from tests.streamlit.conftest import APP_SCRIPT, ohlcv_csv, ohlcv_frame
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figure(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
+    return json.loads(charts[0].proto.spec)
+
+
+def candles(fig: dict) -> dict:
+    [trace] = [t for t in fig["data"] if t["type"] == "candlestick"]
+    return trace
+
+
+def shown_ema_names(fig: dict) -> set[str]:
+    """EMA lines a user can see (a trace with visible=False or 'legendonly' is not drawn)."""
+    return {
+        t["name"]
+        for t in fig["data"]
+        if t["type"] in ("scatter", "scattergl")
+        and "EMA" in t.get("name", "")
+        and t.get("visible", True) is True
+    }
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_default_symbol_draws_its_candles_with_every_ema():
+    at = run_app()
+    fig = figure(at)
+    assert len(candles(fig)["x"]) == 300
+    assert shown_ema_names(fig) == {"EMA 10", "EMA 21", "EMA 50", "EMA 150"}
+    assert not errors(at)
+
+
+def test_unchecking_an_ema_removes_its_line_and_checking_brings_it_back():
+    at = run_app()
+    at.checkbox(key="ema_21").uncheck().run()
+    assert shown_ema_names(figure(at)) == {"EMA 10", "EMA 50", "EMA 150"}
+    at.checkbox(key="ema_21").check().run()
+    assert "EMA 21" in shown_ema_names(figure(at))
+
+
+def test_summary_shows_bars_and_last_close():
+    at = run_app()
+    frame = ohlcv_frame(300)
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Bars (1h)"].value == "300"
+    last, previous = frame["close"].iloc[-1], frame["close"].iloc[-2]
+    assert float(metrics["Last close"].value.replace(",", "")) == pytest.approx(last, abs=0.006)
+    delta = float(metrics["Last close"].delta.split()[0].replace(",", ""))
+    assert delta == pytest.approx(last - previous, abs=0.006)
+
+
+def test_coarser_timeframe_redraws_fewer_candles():
+    at = run_app()
+    assert "15m" not in at.selectbox(key="timeframe").options  # finer than the data: not offered
+    at.selectbox(key="timeframe").set_value("4h").run()
+    assert len(candles(figure(at))["x"]) == 75
+    assert at.metric[0].label == "Bars (4h)"
+
+
+def test_uploading_a_good_csv_draws_it_without_another_click():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("mine.csv", ohlcv_csv(120, seed=3), "text/csv"))
+    at.run()
+    assert at.radio(key="source").value == "upload"
+    fig = figure(at)
+    assert len(candles(fig)["x"]) == 120
+    assert "mine.csv" in json.dumps(fig["layout"].get("title", ""))
+    assert not errors(at)
+
+
+def test_uploading_a_parquet_file_draws_it():
+    at = run_app()
+    buffer = io.BytesIO()
+    ohlcv_frame(90, freq="1D").to_parquet(buffer)
+    at.file_uploader(key="upload").set_value(
+        ("daily.parquet", buffer.getvalue(), "application/octet-stream")
+    )
+    at.run()
+    assert len(candles(figure(at))["x"]) == 90
+    assert at.selectbox(key="timeframe").value == "1d"  # the file's own timeframe
+
+
+BROKEN_CSV = (
+    b"time,open,high,low,close\n2024-01-01 00:00,1,2,0.5,1.5\n2024-01-01 01:00,1,oops,0.5,1.5\n"
+)
+
+
+def test_uploading_a_broken_csv_shows_the_core_message_and_the_app_keeps_working():
+    with pytest.raises(DataError) as raised:
+        read_ohlcv_bytes(BROKEN_CSV, "broken.csv")
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("broken.csv", BROKEN_CSV, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert errors(at) == [str(raised.value)]
+    assert not at.get("plotly_chart")
+    # The rest of the app still works: back to the files in DATA_DIR.
+    at.radio(key="source").set_value("csv").run()
+    assert len(candles(figure(at))["x"]) == 300
+    assert not errors(at)
+
+
+def test_an_upload_over_the_limit_is_refused_with_the_limit_named(monkeypatch):
+    monkeypatch.setenv("UPLOAD_MAX_MB", "0.001")  # 1,048 bytes
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("big.csv", ohlcv_csv(200), "text/csv"))
+    at.run()
+    [message] = errors(at)
+    assert re.search(r"\b(MB|bytes|large)\b", message), message
+
+
+def test_upload_source_without_a_file_asks_for_one():
+    at = run_app()
+    at.radio(key="source").set_value("upload").run()
+    assert any("Upload a CSV or Parquet" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_empty_data_dir_invites_an_upload(data_dir):
+    (data_dir / "sample_ohlcv.csv").unlink()
+    at = run_app()
+    assert any("No CSV or Parquet files" in i.value for i in at.info)
+    assert at.file_uploader(key="upload")  # still there to use
+
+
+def test_large_upload_is_drawn_coarser_and_the_user_is_told():
+    rows = MAX_FIGURE_BARS * 3
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("big.csv", ohlcv_csv(rows, freq="1min"), "text/csv"))
+    at.run()
+    fig = figure(at)
+    assert 0 < len(candles(fig)["x"]) <= MAX_FIGURE_BARS
+    assert at.info, "the user must be told the chart is not at the requested timeframe"
+    assert at.metric[0].value == f"{rows:,}"  # the summary is about all the data
+
+
+def test_invalid_settings_are_shown_not_crashed(monkeypatch):
+    monkeypatch.setenv("EMA_PERIODS", "10,1")
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=60).run()
+    assert not at.exception
+    [message] = errors(at)
+    assert "EMA_PERIODS" in message
+
+
+def test_lightweight_engine_draws_candles_at_the_right_times():
+    at = run_app()
+    at.radio(key="engine").set_value("lightweight").run()
+    assert not at.get("plotly_chart")
+    [frame] = at.get("iframe")
+    html = frame.proto.srcdoc
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", html), "the chart page loads from afar"
+    first = re.search(r"\.series\.setData\(\[\s*\{\s*\"time\": (\d+)", html)
+    assert first, "no candle data in the Lightweight Charts page"
+    expected = int(pd.Timestamp("2024-01-01", tz="UTC").timestamp())
+    assert int(first.group(1)) == expected  # not 1970: the pandas-3 unit defect is avoided
+    lines = re.findall(r"\.createLineSeries\(\s*\"(EMA \d+)\"", html)
+    assert sorted(lines) == ["EMA 10", "EMA 150", "EMA 21", "EMA 50"]
+
+
+def test_unexpected_failure_shows_a_plain_message(monkeypatch):
+    import app.streamlit_app.chart_panel as chart_panel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail that must not reach the page")
+
+    monkeypatch.setattr(chart_panel, "build_plotly_figure", broken)
+    at = run_app()
+    assert errors(at) == [UNEXPECTED_MESSAGE]
+    shown = [e.value for e in (*at.error, *at.markdown, *at.info, *at.exception)]
+    assert not any("internal detail" in text for text in shown)
