@@ -87,7 +87,7 @@ def _render(settings: Settings) -> None:
             if uploaded is None:
                 empty_message = "Upload a CSV or Parquet file with the uploader in the sidebar."
             else:
-                upload = Upload.of(uploaded.getvalue(), uploaded.name)
+                upload = Upload.of_uploaded(uploaded)
                 try:
                     native = upload_native_timeframe(upload, max_bytes)
                 except SuperChartError as exc:

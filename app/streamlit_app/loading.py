@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app.config import Settings
 from app.core import (
@@ -34,6 +35,7 @@ from app.streamlit_app.summary import Summary, frame_to_csv, summarize
 
 SOURCE_FILES = "csv"
 SOURCE_API = "api"
+_DIGESTS_KEY = "_upload_digests"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,16 @@ class Upload:
     @classmethod
     def of(cls, data: bytes, filename: str) -> Upload:
         return cls(data=data, filename=filename, digest=hashlib.sha256(data).hexdigest())
+
+    @classmethod
+    def of_uploaded(cls, uploaded: UploadedFile) -> Upload:
+        """Hashes each uploaded file once per session (a 50 MB file takes ~0.1 s to hash)."""
+        digests = st.session_state.setdefault(_DIGESTS_KEY, {})
+        data = uploaded.getvalue()
+        if uploaded.file_id not in digests:
+            digests.clear()
+            digests[uploaded.file_id] = hashlib.sha256(data).hexdigest()
+        return cls(data=data, filename=uploaded.name, digest=digests[uploaded.file_id])
 
     @property
     def symbol(self) -> str:

@@ -129,6 +129,33 @@ def test_uploading_a_broken_csv_shows_the_core_message_and_the_app_keeps_working
     assert not errors(at)
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("empty.csv", b""),
+        ("binary.csv", bytes(range(256)) * 8),
+        ("not_really.parquet", b"time,open,high,low,close\n"),
+    ],
+)
+def test_unreadable_uploads_show_the_core_message(name, content):
+    with pytest.raises(DataError) as raised:
+        read_ohlcv_bytes(content, name)
+    at = run_app()
+    at.file_uploader(key="upload").set_value((name, content, "application/octet-stream")).run()
+    assert not at.exception
+    assert errors(at) == [str(raised.value)]
+
+
+def test_a_single_bar_file_is_drawn_or_refused_clearly():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("one.csv", ohlcv_csv(1), "text/csv")).run()
+    assert not at.exception
+    if errors(at):  # the core may refuse to guess a timeframe from one bar: fine, if it says so
+        return
+    assert len(candles(figure(at))["x"]) == 1
+    assert not at.metric[-1].delta  # no previous close to compare with
+
+
 def test_an_upload_over_the_limit_is_refused_with_the_limit_named(monkeypatch):
     monkeypatch.setenv("UPLOAD_MAX_MB", "0.001")  # 1,048 bytes
     at = run_app()
