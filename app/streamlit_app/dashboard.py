@@ -6,13 +6,14 @@ result or the error; a bad file or a failing API shows an st.error and the rest 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import streamlit as st
 
 from app.config import Settings, get_settings
-from app.core import SuperChartError
+from app.core import SuperChartError, SymbolInfo
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
 from app.streamlit_app.chart_panel import render_chart
@@ -57,76 +58,106 @@ def render_dashboard() -> None:
         show_error(exc)
 
 
-def _render(settings: Settings) -> None:
+@dataclass
+class Dataset:
+    """The data the sidebar points at, or why there is nothing to draw yet."""
+
+    source: str
+    info: SymbolInfo | None = None
+    upload: Upload | None = None
+    native: str | None = None  # native timeframe, when known
     problem: Exception | None = None
     empty_message: str | None = None
-    info = upload = None
-    native: str | None = None
-    max_bytes = settings.upload_max_bytes
 
+    @property
+    def label(self) -> str:
+        return self.upload.filename if self.upload else self.info.symbol
+
+
+def _render(settings: Settings) -> None:
     with st.sidebar:
         st.title(PAGE_TITLE)
-        source = sidebar.choose_source(settings)
-        if source in (sidebar.SOURCE_FILES, sidebar.SOURCE_API):
-            try:
-                symbols = load_symbols(settings, source)
-            except SuperChartError as exc:
-                problem, symbols = exc, []
-            if symbols:
-                info = sidebar.choose_symbol(symbols, settings)
-                native = info.timeframe
-            elif problem is None:
-                empty_message = (
-                    f"No CSV or Parquet files in {settings.data_dir}. "
-                    "Upload one with the uploader in the sidebar."
-                    if source == sidebar.SOURCE_FILES
-                    else "The data API lists no symbols."
-                )
-        uploaded = sidebar.upload_widget(settings)
-        if source == sidebar.SOURCE_UPLOAD:
-            if uploaded is None:
-                empty_message = "Upload a CSV or Parquet file with the uploader in the sidebar."
-            else:
-                upload = Upload.of_uploaded(uploaded)
-                try:
-                    native = upload_native_timeframe(upload, max_bytes)
-                except SuperChartError as exc:
-                    problem = exc
-        timeframe = sidebar.choose_timeframe(native, settings)
+        dataset = _choose_dataset(settings)
+        timeframe = sidebar.choose_timeframe(dataset.native, settings)
         visible = sidebar.choose_emas(settings)
         engine = sidebar.choose_engine()
 
-    if problem is not None:
-        show_error(problem)
+    if dataset.problem is not None:
+        show_error(dataset.problem)
         return
-    if empty_message is not None:
-        st.info(empty_message, icon=":material/upload_file:")
+    if dataset.empty_message is not None:
+        st.info(dataset.empty_message, icon=":material/upload_file:")
         return
-
     request = Request(
-        source=source,
-        label=upload.filename if upload else info.symbol,
+        source=dataset.source,
+        label=dataset.label,
         timeframe=timeframe,
         offered_emas=tuple(settings.ema_periods),
         visible_emas=tuple(visible),
         engine=engine,
     )
     try:
-        if upload is not None:
-            data = load_upload_chart(upload, max_bytes, timeframe, request.offered_emas)
-            make_csv = partial(upload_csv, upload, max_bytes, timeframe, request.visible_emas)
-        else:
-            data = load_symbol_chart(settings, source, info, timeframe, request.offered_emas)
-            make_csv = partial(
-                symbol_csv, settings, source, info.symbol, timeframe, request.visible_emas
-            )
+        data, make_csv = _load(settings, dataset, request)
     except SuperChartError as exc:
         show_error(exc)
         return
     _render_result(request, data, make_csv)
 
 
-def _render_result(request: Request, data: ChartData, make_csv) -> None:
+def _choose_dataset(settings: Settings) -> Dataset:
+    """Source and symbol widgets, then the uploader, which stays visible whatever the source."""
+    dataset = Dataset(source=sidebar.choose_source(settings))
+    if dataset.source in (sidebar.SOURCE_FILES, sidebar.SOURCE_API):
+        symbols: list[SymbolInfo] = []
+        try:
+            symbols = load_symbols(settings, dataset.source)
+        except SuperChartError as exc:
+            dataset.problem = exc
+        if symbols:
+            dataset.info = sidebar.choose_symbol(symbols, settings)
+            dataset.native = dataset.info.timeframe
+        elif dataset.problem is None:
+            dataset.empty_message = (
+                f"No CSV or Parquet files in {settings.data_dir}. "
+                "Upload one with the uploader in the sidebar."
+                if dataset.source == sidebar.SOURCE_FILES
+                else "The data API lists no symbols."
+            )
+    uploaded = sidebar.upload_widget(settings)
+    if dataset.source == sidebar.SOURCE_UPLOAD:
+        if uploaded is None:
+            dataset.empty_message = "Upload a CSV or Parquet file with the uploader in the sidebar."
+        else:
+            dataset.upload = Upload.of_uploaded(uploaded)
+            try:
+                dataset.native = upload_native_timeframe(dataset.upload, settings.upload_max_bytes)
+            except SuperChartError as exc:
+                dataset.problem = exc
+    return dataset
+
+
+def _load(
+    settings: Settings, dataset: Dataset, request: Request
+) -> tuple[ChartData, Callable[[], bytes]]:
+    """The chart's data (cached), and how to build the download when it is clicked."""
+    if dataset.upload is not None:
+        max_bytes = settings.upload_max_bytes
+        data = load_upload_chart(dataset.upload, max_bytes, request.timeframe, request.offered_emas)
+        make_csv = partial(
+            upload_csv, dataset.upload, max_bytes, request.timeframe, request.visible_emas
+        )
+        return data, make_csv
+    info = dataset.info
+    data = load_symbol_chart(
+        settings, dataset.source, info, request.timeframe, request.offered_emas
+    )
+    make_csv = partial(
+        symbol_csv, settings, dataset.source, info.symbol, request.timeframe, request.visible_emas
+    )
+    return data, make_csv
+
+
+def _render_result(request: Request, data: ChartData, make_csv: Callable[[], bytes]) -> None:
     if data.notice:
         st.info(data.notice, icon=":material/info:")
     render_chart(
