@@ -64,9 +64,13 @@ class Settings(BaseSettings):
     @field_validator("default_timeframe")
     @classmethod
     def _check_timeframe(cls, value: str) -> str:
+        from app.core.errors import TimeframeError
         from app.core.timeframes import parse_timeframe
 
-        return parse_timeframe(value).name
+        try:
+            return parse_timeframe(value).name
+        except TimeframeError as exc:  # pydantic only reports ValueError as a validation error
+            raise ValueError(str(exc)) from None
 
     @property
     def upload_max_bytes(self) -> int:

@@ -12,12 +12,57 @@ import pandas as pd
 
 OHLCV_COLUMNS: tuple[str, ...] = ("time", "open", "high", "low", "close", "volume")
 PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close")
+TIME_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
 
 
-def epoch_seconds(times: pd.Series) -> np.ndarray:
+def epoch_seconds(times: pd.Series | pd.Index) -> np.ndarray:
     """UNIX seconds (int64) of a tz-aware datetime column, whatever its unit (ns, us, ms, s).
 
     Lightweight Charts and our JSON API want seconds; ``astype('int64') // 10**9`` is wrong for
     the microsecond columns pandas 3 produces, which is why charts came out blank.
     """
-    raise NotImplementedError
+    return _utc_datetime64(times).astype("datetime64[s]").astype(np.int64)
+
+
+def epoch_nanoseconds(times: pd.Series | pd.Index) -> np.ndarray:
+    """UNIX nanoseconds (int64) of a datetime column, whatever its unit; a view when already ns."""
+    values = _utc_datetime64(times)
+    if values.dtype != np.dtype("datetime64[ns]"):
+        values = values.astype("datetime64[ns]")
+    return values.view(np.int64)
+
+
+def _utc_datetime64(times: pd.Series | pd.Index) -> np.ndarray:
+    """The UTC ``datetime64`` numpy values behind a datetime column (``.values`` is UTC for
+    tz-aware data and keeps the column's unit)."""
+    values = times.values
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "M":
+        values = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).tz_localize(None).to_numpy()
+    return values
+
+
+def utc_times_from_ns(nanoseconds: np.ndarray) -> pd.DatetimeIndex:
+    """int64 UNIX nanoseconds -> a ``datetime64[ns, UTC]`` index, without copying."""
+    return pd.DatetimeIndex(nanoseconds.view("datetime64[ns]")).tz_localize("UTC")
+
+
+def canonical_frame(
+    times: pd.DatetimeIndex | pd.Series,
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    volume: np.ndarray,
+) -> pd.DataFrame:
+    """Assemble the canonical columns from arrays that are already checked, without copying."""
+    return pd.DataFrame(
+        {
+            "time": times,
+            "open": open_,
+            "high": high,
+            "low": low,
+            "close": close,
+            "volume": volume,
+        },
+        copy=False,
+    )

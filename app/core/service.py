@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from app.config import Settings
+from app.core.errors import ParameterError
+from app.core.frame import epoch_nanoseconds
+from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
 from app.core.sources import DataSource, SymbolInfo
-from app.core.timeframes import Timeframe
+from app.core.timeframes import (
+    Timeframe,
+    check_not_finer,
+    detect_timeframe,
+    median_spacing_seconds,
+    parse_timeframe,
+    resample_ohlcv,
+)
+
+if TYPE_CHECKING:  # app.config imports app.core.errors, so import it lazily here
+    from app.config import Settings
+
+VIEW_CACHE_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -30,7 +48,105 @@ class OhlcvView:
 def parse_ema_periods(value: str | Sequence[int] | None, default: Sequence[int]) -> tuple[int, ...]:
     """``"10,21"`` / ``[10, 21]`` -> ``(10, 21)``; None -> default; ``""`` -> none.
     ParameterError naming the allowed range (2..1000) otherwise."""
-    raise NotImplementedError
+    if value is None:
+        return tuple(default)
+    allowed = f"whole numbers from {MIN_PERIOD} to {MAX_PERIOD}, comma-separated (e.g. 10,21,50)"
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+    else:
+        parts = list(value)
+    periods: list[int] = []
+    for part in parts:
+        try:
+            if isinstance(part, bool):
+                raise ValueError
+            number = int(part) if not isinstance(part, float) or part.is_integer() else None
+            if number is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            message = f"EMA period {part!r} is not valid; use {allowed}."
+            raise ParameterError("emas", message) from None
+        if not MIN_PERIOD <= number <= MAX_PERIOD:
+            raise ParameterError("emas", f"EMA period {number} is out of range; use {allowed}.")
+        if number not in periods:
+            periods.append(number)
+    return tuple(periods)
+
+
+# -- views --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A whole history at one timeframe with its EMAs, and its times for window cuts."""
+
+    timeframe: Timeframe
+    native: Timeframe
+    frame: pd.DataFrame
+    times_ns: np.ndarray
+
+
+def _prepare(
+    frame: pd.DataFrame, timeframe: str | Timeframe | None, emas: tuple[int, ...]
+) -> _Prepared:
+    native = detect_timeframe(frame)
+    target = native if timeframe is None else parse_timeframe(timeframe)
+    check_not_finer(target, native)
+    # Resample when coarser than native, or when the bars are finer than their timeframe
+    # (sub-minute data is shown as 1m).
+    if target.seconds > native.seconds or median_spacing_seconds(frame) < target.seconds * 0.999:
+        frame = resample_ohlcv(frame, target, native=native)
+    if emas:
+        frame = add_emas(frame, emas)
+    return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]))
+
+
+def _timestamp_ns(value: object, name: str) -> int:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            name, f"{name} {value!r} is not a date or time; use ISO 8601 like 2024-01-31T14:00Z."
+        ) from None
+    if stamp is pd.NaT:
+        raise ParameterError(name, f"{name} is not a date or time.")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.as_unit("ns").value
+
+
+def _cut(
+    prepared: _Prepared,
+    *,
+    symbol: str,
+    emas: tuple[int, ...],
+    start: object,
+    end: object,
+    limit: int | None,
+) -> OhlcvView:
+    times = prepared.times_ns
+    lo, hi = 0, len(times)
+    if start is not None:
+        lo = int(np.searchsorted(times, _timestamp_ns(start, "start"), side="left"))
+    if end is not None:
+        hi = int(np.searchsorted(times, _timestamp_ns(end, "end"), side="right"))
+    if start is not None and end is not None and lo > hi:
+        raise ParameterError("start", "start is after end.")
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+            message = f"limit must be a whole number of 1 or more, got {limit!r}."
+            raise ParameterError("limit", message)
+        lo = max(lo, hi - int(limit))
+    hi = max(hi, lo)
+    window = prepared.frame.iloc[lo:hi].reset_index(drop=True)
+    return OhlcvView(
+        symbol=symbol,
+        timeframe=prepared.timeframe,
+        native_timeframe=prepared.native,
+        ema_periods=emas,
+        frame=window,
+        total_bars=len(times),
+        first_index=lo,
+    )
 
 
 def build_view(
@@ -45,16 +161,78 @@ def build_view(
 ) -> OhlcvView:
     """Resample (if coarser), compute EMAs over the whole history, then cut the window:
     bars with ``start <= time <= end``, and of those the last ``limit``."""
-    raise NotImplementedError
+    periods = parse_ema_periods(emas, ())
+    prepared = _prepare(frame, timeframe, periods)
+    return _cut(prepared, symbol=symbol, emas=periods, start=start, end=end, limit=limit)
+
+
+# -- sources ------------------------------------------------------------------------------------
+
+_sources: dict[int, tuple[Settings, DataSource]] = {}
+_sources_lock = threading.Lock()
 
 
 def get_data_source(settings: Settings | None = None) -> DataSource:
     """The configured source (DATA_SOURCE), built once per settings object."""
-    raise NotImplementedError
+    if settings is None:
+        from app.config import get_settings
+
+        settings = get_settings()
+    with _sources_lock:
+        entry = _sources.get(id(settings))
+        if entry is not None and entry[0] is settings:
+            return entry[1]
+        source = _build_source(settings)
+        if len(_sources) >= 8:
+            _sources.pop(next(iter(_sources)))
+        _sources[id(settings)] = (settings, source)
+        return source
+
+
+def _build_source(settings: Settings) -> DataSource:
+    if settings.data_source == "api":
+        from app.core.sources.api import ApiSource
+
+        return ApiSource.from_settings(settings)
+    from app.core.sources.files import FileSource
+
+    return FileSource(settings.data_dir, extra_files=(settings.csv_path,))
 
 
 def list_symbols(settings: Settings | None = None) -> list[SymbolInfo]:
-    raise NotImplementedError
+    return get_data_source(settings).list_symbols()
+
+
+class _ViewCache:
+    """A small LRU of prepared histories, valid while the source returns the same frame object
+    (files: until the file changes; API: until its TTL expires)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple[pd.DataFrame, _Prepared]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, source_frame: pd.DataFrame) -> _Prepared | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] is not source_frame:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, source_frame: pd.DataFrame, prepared: _Prepared) -> None:
+        with self._lock:
+            self._entries[key] = (source_frame, prepared)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_view_cache = _ViewCache(VIEW_CACHE_SIZE)
 
 
 def get_ohlcv(
@@ -69,4 +247,15 @@ def get_ohlcv(
 ) -> OhlcvView:
     """``build_view`` on the source's data, with the resampled + indicator frame cached per
     (symbol, data version, timeframe, emas) so that paging through a large symbol is cheap."""
-    raise NotImplementedError
+    source = get_data_source(settings)
+    periods = parse_ema_periods(emas, ())
+    requested = parse_timeframe(timeframe) if timeframe is not None else None
+    frame = source.load(symbol, requested)
+    key = (id(source), str(symbol).strip().lower(), requested.name if requested else None, periods)
+    prepared = _view_cache.get(key, frame)
+    if prepared is None:
+        prepared = _prepare(frame, requested, periods)
+        _view_cache.put(key, frame, prepared)
+    shown = getattr(source, "display_name", None)
+    name = shown(symbol) if callable(shown) else str(symbol)
+    return _cut(prepared, symbol=name, emas=periods, start=start, end=end, limit=limit)

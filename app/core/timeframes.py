@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from app.core.errors import TimeframeError
+from app.core.frame import canonical_frame, epoch_nanoseconds, utc_times_from_ns
 
 
 @dataclass(frozen=True)
@@ -14,25 +18,146 @@ class Timeframe:
     pandas_rule: str  # rule for DataFrame.resample, UTC-aligned (weeks start Monday)
 
 
-TIMEFRAMES: dict[str, Timeframe] = {}  # canonical name -> Timeframe, finest first
+_MINUTE, _HOUR, _DAY = 60, 3600, 86400
+
+TIMEFRAMES: dict[str, Timeframe] = {  # canonical name -> Timeframe, finest first
+    tf.name: tf
+    for tf in (
+        Timeframe("1m", _MINUTE, "1min"),
+        Timeframe("5m", 5 * _MINUTE, "5min"),
+        Timeframe("15m", 15 * _MINUTE, "15min"),
+        Timeframe("30m", 30 * _MINUTE, "30min"),
+        Timeframe("1h", _HOUR, "1h"),
+        Timeframe("4h", 4 * _HOUR, "4h"),
+        Timeframe("1d", _DAY, "1D"),
+        Timeframe("1w", 7 * _DAY, "W-MON"),  # with closed="left", label="left": Monday 00:00 UTC
+    )
+}
+
+_ALIASES: dict[str, str] = {
+    **{name: name for name in TIMEFRAMES},
+    "m1": "1m",
+    "m5": "5m",
+    "m15": "15m",
+    "m30": "30m",
+    "h1": "1h",
+    "h4": "4h",
+    "d": "1d",
+    "d1": "1d",
+    "w": "1w",
+    "w1": "1w",
+    "1min": "1m",
+    "5min": "5m",
+    "15min": "15m",
+    "30min": "30m",
+    "60m": "1h",
+    "60min": "1h",
+    "240m": "4h",
+    "1day": "1d",
+    "24h": "1d",
+    "1week": "1w",
+    "7d": "1w",
+}
+
+# 1970-01-01 was a Thursday: shifting by 3 days puts week bins on Monday 00:00 UTC.
+_WEEK_SHIFT_NS = 3 * _DAY * 10**9
 
 
-def parse_timeframe(value: str) -> Timeframe:
+def allowed_timeframes() -> str:
+    return ", ".join(TIMEFRAMES)
+
+
+def parse_timeframe(value: str | Timeframe) -> Timeframe:
     """``'1h'``, ``'H1'``, ``'60m'``… -> Timeframe; TimeframeError listing the allowed names."""
-    raise NotImplementedError
+    if isinstance(value, Timeframe):
+        return value
+    key = str(value).strip().lower()
+    name = _ALIASES.get(key)
+    if name is None:
+        raise TimeframeError(
+            f"Unknown timeframe {value!r}. Allowed: {allowed_timeframes()} "
+            "(aliases M1 M5 M15 M30 H1 H4 D D1 W W1, any case)."
+        )
+    return TIMEFRAMES[name]
+
+
+def median_spacing_seconds(frame: pd.DataFrame) -> float:
+    """The median gap between consecutive bars, in seconds (0 for fewer than two bars)."""
+    if len(frame) < 2:
+        return 0.0
+    ns = epoch_nanoseconds(frame["time"])
+    return float(np.median(np.diff(ns))) / 1e9
 
 
 def detect_timeframe(frame: pd.DataFrame) -> Timeframe:
-    """The native timeframe of a canonical frame (the typical spacing of its bars)."""
-    raise NotImplementedError
+    """The native timeframe of a canonical frame (the typical spacing of its bars).
+
+    The coarsest timeframe not longer than the median gap, so daily bars with weekend gaps are
+    ``1d`` and 2-hour bars are ``1h`` (each shown as they are). Data finer than a minute is
+    ``1m`` and gets aggregated to it. A single bar counts as ``1d``.
+    """
+    spacing = median_spacing_seconds(frame)
+    if spacing <= 0:
+        return TIMEFRAMES["1d"]
+    native = TIMEFRAMES["1m"]
+    for tf in TIMEFRAMES.values():
+        if tf.seconds <= spacing * 1.001:
+            native = tf
+    return native
 
 
-def resample_ohlcv(frame: pd.DataFrame, timeframe: Timeframe) -> pd.DataFrame:
-    """Aggregate a canonical frame to a coarser timeframe (TimeframeError if finer than native)."""
-    raise NotImplementedError
+def check_not_finer(timeframe: Timeframe, native: Timeframe) -> None:
+    if timeframe.seconds < native.seconds:
+        coarser = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native.seconds]
+        raise TimeframeError(
+            f"Timeframe {timeframe.name} is finer than this data's native {native.name} bars; "
+            f"choose one of: {', '.join(coarser)}."
+        )
+
+
+def bin_starts_ns(nanoseconds: np.ndarray, timeframe: Timeframe) -> np.ndarray:
+    """The UTC-aligned start (ns) of the bin each time falls in (weeks start Monday 00:00)."""
+    width = timeframe.seconds * 10**9
+    if timeframe.name == "1w":
+        return (nanoseconds + _WEEK_SHIFT_NS) // width * width - _WEEK_SHIFT_NS
+    return nanoseconds // width * width
+
+
+def resample_ohlcv(
+    frame: pd.DataFrame, timeframe: Timeframe, *, native: Timeframe | None = None
+) -> pd.DataFrame:
+    """Aggregate a canonical frame to a coarser timeframe (TimeframeError if finer than native).
+
+    Open first, high max, low min, close last, volume sum; bins aligned to UTC boundaries and
+    labelled by their start; empty bins dropped; partial first/last bins kept. Because the frame is
+    sorted, each bin is a contiguous run, so this is a handful of numpy ``reduceat`` calls rather
+    than a groupby.
+    """
+    timeframe = parse_timeframe(timeframe)
+    check_not_finer(timeframe, native or detect_timeframe(frame))
+    if frame.empty:
+        return frame[list(frame.columns[:6])].copy()
+    bins = bin_starts_ns(epoch_nanoseconds(frame["time"]), timeframe)
+    starts = np.flatnonzero(np.diff(bins, prepend=bins[0] - 1))
+    ends = np.append(starts[1:], len(bins)) - 1
+    open_ = frame["open"].to_numpy()
+    close = frame["close"].to_numpy()
+    return canonical_frame(
+        utc_times_from_ns(bins[starts]),
+        open_[starts],
+        np.maximum.reduceat(frame["high"].to_numpy(), starts),
+        np.minimum.reduceat(frame["low"].to_numpy(), starts),
+        close[ends],
+        np.add.reduceat(frame["volume"].to_numpy(), starts),
+    )
 
 
 def coarsest_needed(native: Timeframe, span_seconds: float, max_bars: int) -> Timeframe:
     """The finest timeframe, not finer than ``native``, that shows ``span_seconds`` in at most
     ``max_bars`` bars (the coarsest, 1w, when nothing fits)."""
-    raise NotImplementedError
+    for tf in TIMEFRAMES.values():
+        if tf.seconds < native.seconds:
+            continue
+        if span_seconds / tf.seconds <= max_bars:
+            return tf
+    return TIMEFRAMES["1w"]

@@ -1,0 +1,67 @@
+"""Finding the time and OHLCV columns among whatever headers a file or payload has."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from app.core.errors import DataError
+
+TIME_NAMES: tuple[str, ...] = ("time", "datetime", "timestamp", "date")
+UNNAMED_FIRST: tuple[str, ...] = ("", "unnamed: 0", "__index_level_0__", "index")
+REQUIRED: tuple[str, ...] = ("open", "high", "low", "close")
+ACCEPTED_COLUMNS = (
+    "a time column (time, date, datetime or timestamp, or an unnamed first column), "
+    "open, high, low, close, and optionally volume; any case, surrounding spaces ignored, "
+    "other columns ignored"
+)
+
+
+def normalize_name(name: object) -> str:
+    return str(name).strip().strip("\"'").strip().lower()
+
+
+def resolve_columns(
+    names: Sequence[str],
+    label: str,
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Canonical name (time, open, high, low, close[, volume]) -> the source's own column name.
+
+    ``aliases`` maps extra normalized names to canonical ones (the API's ``t o h l c v``).
+    DataError naming what is missing, what was found and what is accepted.
+    """
+    by_canonical: dict[str, list[str]] = {}
+    for raw in names:
+        key = normalize_name(raw)
+        if aliases and key in aliases:
+            key = aliases[key]
+        by_canonical.setdefault(key, []).append(raw)
+
+    mapping: dict[str, str] = {}
+    for canonical in (*REQUIRED, "volume"):
+        found = by_canonical.get(canonical, [])
+        if len(found) > 1:
+            shown = ", ".join(repr(str(f)) for f in found)
+            raise DataError(
+                f"{label}: columns {shown} all read as {canonical!r}; keep only one of them."
+            )
+        if found:
+            mapping[canonical] = found[0]
+
+    for time_name in TIME_NAMES:
+        found = by_canonical.get(time_name, [])
+        if found:
+            mapping["time"] = found[0]
+            break
+    else:
+        if names and normalize_name(names[0]) in UNNAMED_FIRST:
+            mapping["time"] = names[0]
+
+    missing = [c for c in ("time", *REQUIRED) if c not in mapping]
+    if missing:
+        found_text = ", ".join(repr(str(n)) for n in names) if names else "none"
+        raise DataError(
+            f"{label}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}. Found columns: {found_text}. Expected {ACCEPTED_COLUMNS}."
+        )
+    return mapping

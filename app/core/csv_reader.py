@@ -1,0 +1,134 @@
+"""CSV -> canonical frame: Arrow's multi-threaded reader for the common case, pandas for files
+Arrow will not parse, and precise messages either way."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from app.core.column_values import numbers_from_text, times_from_text
+from app.core.columns import resolve_columns
+from app.core.errors import DataError
+from app.core.validation import build_canonical, canonical_from_table
+
+DELIMITERS = (",", ";", "\t")
+_HEAD_BYTES = 64 * 1024
+Source = Path | bytes
+
+
+def _head(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source[:_HEAD_BYTES]
+    with open(source, "rb") as handle:
+        return handle.read(_HEAD_BYTES)
+
+
+def _decode_head(head: bytes, label: str) -> str:
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 64 KiB boundary
+            raise DataError(
+                f"{label}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV."
+            ) from None
+        return head[: exc.start].decode("utf-8-sig")
+
+
+def sniff_header(source: Source, label: str) -> tuple[str, list[str]]:
+    """The delimiter (``,`` ``;`` or tab: whichever splits the header into most fields) and the
+    header's column names."""
+    text = _decode_head(_head(source), label)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise DataError(f"{label}: the file is empty; expected a header row and data rows.")
+    header = lines[0]
+    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([header], delimiter=d))))
+    names = next(csv.reader([header], delimiter=delimiter))
+    return delimiter, names
+
+
+def read_csv(source: Source, label: str) -> pd.DataFrame:
+    delimiter, header = sniff_header(source, label)
+    mapping = resolve_columns(header, label)
+    try:
+        return _read_with_arrow(source, label, delimiter, mapping)
+    except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError):
+        return _read_with_pandas(source, label, delimiter, mapping)
+
+
+def _arrow_input(source: Source):
+    return pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+
+
+def _read_with_arrow(
+    source: Source, label: str, delimiter: str, mapping: dict[str, str]
+) -> pd.DataFrame:
+    numeric = [mapping[c] for c in ("open", "high", "low", "close", "volume") if c in mapping]
+    table = pa_csv.read_csv(
+        _arrow_input(source),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+        convert_options=pa_csv.ConvertOptions(
+            include_columns=[mapping["time"], *numeric],
+            column_types={name: pa.float64() for name in numeric},
+        ),
+    )
+    return canonical_from_table(table, label, mapping)
+
+
+def _read_with_pandas(
+    source: Source, label: str, delimiter: str, mapping: dict[str, str]
+) -> pd.DataFrame:
+    """Slower, more forgiving path: everything read as text, then converted column by column so
+    that a bad value is reported with its row."""
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        raw = pd.read_csv(
+            handle,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{label}: the file is empty; expected a header row and data rows.") from (
+            None
+        )
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{label}: not a well-formed CSV: {_first_line(exc)}.") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{label}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV."
+        ) from None
+    # Header names as pandas saw them (skipinitialspace strips leading spaces).
+    columns = list(raw.columns)
+    mapping = resolve_columns(columns, label)
+    decimal_comma = delimiter != ","
+
+    def numbers(canonical: str) -> np.ndarray:
+        name = mapping[canonical]
+        return numbers_from_text(raw[name].to_numpy(), name, label, decimal_comma=decimal_comma)
+
+    times = times_from_text(raw[mapping["time"]].to_numpy(), mapping["time"], label)
+    return build_canonical(
+        times,
+        numbers("open"),
+        numbers("high"),
+        numbers("low"),
+        numbers("close"),
+        numbers("volume") if "volume" in mapping else None,
+        label=label,
+        names=mapping,
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.removeprefix("Error tokenizing data. C error: ").rstrip(".")

@@ -1,0 +1,134 @@
+"""Symbols from files: every ``*.csv`` / ``*.parquet`` in DATA_DIR (plus CSV_PATH), named by stem.
+
+A path is only ever taken from the directory listing, never built from what a user typed. Parsed
+frames are kept in memory and re-read when the file's modification time or size changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from app.core.errors import DataError, SymbolNotFoundError
+from app.core.ingest import read_ohlcv_file
+from app.core.sources import SymbolInfo
+from app.core.timeframes import Timeframe, detect_timeframe
+
+logger = logging.getLogger(__name__)
+SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: tuple[int, int]  # (mtime_ns, size)
+    frame: pd.DataFrame
+    info: SymbolInfo
+
+
+def _version(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+class FileSource:
+    """Symbols backed by CSV/Parquet files; thread-safe."""
+
+    name = "csv"
+
+    def __init__(self, data_dir: Path, extra_files: tuple[Path, ...] = ()) -> None:
+        self.data_dir = Path(data_dir)
+        self.extra_files = tuple(Path(p) for p in extra_files)
+        self._cache: dict[Path, _Cached] = {}
+        self._lock = threading.Lock()
+        self._path_locks: dict[Path, threading.Lock] = {}
+
+    # -- the listing ------------------------------------------------------------------------
+
+    def symbol_paths(self) -> dict[str, Path]:
+        """Lower-cased symbol -> file, from the directory listing (Parquet wins a stem clash)."""
+        found: dict[str, Path] = {}
+        candidates: list[Path] = []
+        try:
+            with os.scandir(self.data_dir) as entries:
+                candidates = [
+                    Path(entry.path)
+                    for entry in entries
+                    if entry.is_file()
+                    and not entry.name.startswith(".")
+                    and entry.name.lower().endswith(SUFFIXES)
+                ]
+        except FileNotFoundError:
+            logger.warning("DATA_DIR %s does not exist; no file symbols.", self.data_dir)
+        candidates.extend(p for p in self.extra_files if p.is_file())
+        for path in sorted(candidates, key=lambda p: (p.suffix.lower() == ".parquet", p.name)):
+            key = path.stem.lower()
+            if key in found and found[key].resolve() != path.resolve():
+                logger.warning(
+                    "Symbol %r: using %s over %s.", path.stem, path.name, found[key].name
+                )
+            found[key] = path
+        return found
+
+    def _path_for(self, symbol: str) -> Path:
+        paths = self.symbol_paths()
+        path = paths.get(str(symbol).strip().lower())
+        if path is None:
+            names = [p.stem for p in paths.values()]
+            lowered = {n.lower(): n for n in names}
+            close = difflib.get_close_matches(str(symbol).lower(), list(lowered), n=3, cutoff=0.5)
+            raise SymbolNotFoundError(str(symbol), [lowered[c] for c in close])
+        return path
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _load_path(self, path: Path) -> _Cached:
+        with self._lock:
+            path_lock = self._path_locks.setdefault(path, threading.Lock())
+        with path_lock:  # one parse per file at a time; other files load in parallel
+            try:
+                version = _version(path)
+            except FileNotFoundError:
+                raise DataError(f"{path.name}: the file disappeared while being read.") from None
+            cached = self._cache.get(path)
+            if cached is not None and cached.version == version:
+                return cached
+            frame = read_ohlcv_file(path)
+            times = frame["time"]
+            info = SymbolInfo(
+                symbol=path.stem,
+                timeframe=detect_timeframe(frame).name,
+                start=times.iloc[0],
+                end=times.iloc[-1],
+                bars=len(frame),
+            )
+            cached = _Cached(version, frame, info)
+            self._cache[path] = cached
+            return cached
+
+    def list_symbols(self) -> list[SymbolInfo]:
+        """Every readable symbol; unreadable files are logged and left out of the list (loading
+        one by name still raises its DataError)."""
+        infos = []
+        for path in self.symbol_paths().values():
+            try:
+                infos.append(self._load_path(path).info)
+            except DataError as exc:
+                logger.warning("Skipping %s in the symbol list: %s", path.name, exc)
+        return sorted(infos, key=lambda info: info.symbol.lower())
+
+    def load(self, symbol: str, timeframe: Timeframe | None = None) -> pd.DataFrame:
+        """The symbol's native bars (``timeframe`` is the caller's business: it resamples)."""
+        return self._load_path(self._path_for(symbol)).frame
+
+    def version(self, symbol: str) -> tuple[int, int]:
+        return self._load_path(self._path_for(symbol)).version
+
+    def display_name(self, symbol: str) -> str:
+        """The symbol as its file spells it (lookup is case-insensitive)."""
+        return self._path_for(symbol).stem

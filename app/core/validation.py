@@ -1,0 +1,142 @@
+"""The one check every source's data goes through before it becomes a canonical frame."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
+from app.core.errors import DataError
+from app.core.frame import canonical_frame, utc_times_from_ns
+
+logger = logging.getLogger(__name__)
+_SHOWN = 5
+
+
+def time_text(nanoseconds: int) -> str:
+    stamp = pd.Timestamp(int(nanoseconds), unit="ns", tz="UTC")
+    if stamp.second or stamp.microsecond or stamp.nanosecond:
+        return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _where(positions: np.ndarray, times_ns: np.ndarray) -> str:
+    """``rows 12, 57 (2024-01-03 04:00 UTC, 2024-01-05 08:00 UTC)``."""
+    shown = ", ".join(time_text(times_ns[p]) for p in positions[:_SHOWN])
+    return f"{rows_text(positions)} ({shown})"
+
+
+def build_canonical(
+    times_ns: np.ndarray,
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    volume: np.ndarray | None,
+    *,
+    label: str,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Check converted columns and assemble the canonical frame, or raise DataError saying what is
+    wrong, where (column, first rows and times) and what is accepted.
+
+    Sorts unsorted rows (logging a warning) but refuses duplicate times. Row numbers in messages
+    are 1-based positions in the input, the header not counted. ``names`` maps canonical column
+    names to the input's own, so messages use the user's spelling.
+    """
+    names = names or {}
+    shown_name = {c: names.get(c, c) for c in ("time", "open", "high", "low", "close", "volume")}
+    rows = len(times_ns)
+    if rows == 0:
+        raise DataError(f"{label}: no data rows; a chart needs at least one bar.")
+
+    prices = {"open": open_, "high": high, "low": low, "close": close}
+    for column, values in prices.items():
+        missing = ~np.isfinite(values)
+        if missing.any():
+            positions = np.flatnonzero(missing)
+            raise DataError(
+                f"{label}: column {shown_name[column]!r} is empty or not a finite number in "
+                f"{_where(positions, times_ns)}. Every bar needs open, high, low and close."
+            )
+
+    if volume is None:
+        volume = np.zeros(rows)
+    else:
+        volume = np.where(np.isnan(volume), 0.0, volume) if np.isnan(volume).any() else volume
+        negative = ~(volume >= 0)
+        if negative.any():
+            positions = np.flatnonzero(negative)
+            raise DataError(
+                f"{label}: column {shown_name['volume']!r} is negative in "
+                f"{_where(positions, times_ns)}. Volume must be zero or more."
+            )
+
+    body_top = np.maximum(open_, close)
+    body_bottom = np.minimum(open_, close)
+    high_bad = high < body_top
+    if high_bad.any():
+        positions = np.flatnonzero(high_bad)
+        raise DataError(
+            f"{label}: {shown_name['high']!r} is below open or close in "
+            f"{_where(positions, times_ns)}. High must be the bar's highest price."
+        )
+    low_bad = low > body_bottom
+    if low_bad.any():
+        positions = np.flatnonzero(low_bad)
+        raise DataError(
+            f"{label}: {shown_name['low']!r} is above open or close in "
+            f"{_where(positions, times_ns)}. Low must be the bar's lowest price."
+        )
+
+    order = None
+    if rows > 1 and not (times_ns[1:] >= times_ns[:-1]).all():
+        order = np.argsort(times_ns, kind="stable")
+        logger.warning("%s: rows were not in time order; sorted them by time.", label)
+        times_sorted = times_ns[order]
+    else:
+        times_sorted = times_ns
+    duplicate = times_sorted[1:] == times_sorted[:-1]
+    if duplicate.any():
+        raise DataError(f"{label}: {_duplicates_text(times_sorted, duplicate, order)}")
+
+    if order is not None:
+        open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
+    return canonical_frame(utc_times_from_ns(times_sorted), open_, high, low, close, volume)
+
+
+def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> str:
+    second = np.flatnonzero(duplicate) + 1  # sorted positions of repeated times
+    values = np.unique(times_sorted[second])
+    parts = []
+    for value in values[:_SHOWN]:
+        sorted_positions = np.flatnonzero(times_sorted == value)
+        positions = sorted_positions if order is None else np.sort(order[sorted_positions])
+        parts.append(f"{time_text(value)} ({rows_text(positions)})")
+    more = f" and {len(values) - _SHOWN} more" if len(values) > _SHOWN else ""
+    return (
+        f"duplicate timestamps: {'; '.join(parts)}{more}. Each bar needs its own time; remove "
+        "the repeated rows."
+    )
+
+
+def canonical_from_table(table: pa.Table, label: str, mapping: dict[str, str]) -> pd.DataFrame:
+    """An Arrow table (CSV or Parquet) whose columns ``mapping`` names -> canonical frame."""
+    times = times_from_arrow(table.column(mapping["time"]), mapping["time"], label)
+
+    def numbers(canonical: str) -> np.ndarray:
+        return numbers_from_arrow(table.column(mapping[canonical]), mapping[canonical], label)
+
+    return build_canonical(
+        times,
+        numbers("open"),
+        numbers("high"),
+        numbers("low"),
+        numbers("close"),
+        numbers("volume") if "volume" in mapping else None,
+        label=label,
+        names=mapping,
+    )
