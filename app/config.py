@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core.errors import ConfigError
@@ -61,6 +61,19 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("data_api_base")
+    @classmethod
+    def _check_api_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _api_needs_base(self) -> Settings:
+        if self.data_source == "api" and not self.data_api_base:
+            raise ValueError("DATA_API_BASE must be set (an http(s) URL) when DATA_SOURCE=api")
+        return self
+
     @field_validator("default_timeframe")
     @classmethod
     def _check_timeframe(cls, value: str) -> str:
@@ -84,8 +97,11 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             message = str(err["msg"]).removeprefix("Value error, ")
+            if not err["loc"]:  # a check across variables: its input is every setting, secrets too
+                lines.append(message)
+                continue
+            name = str(err["loc"][0]).upper()
             shown = "***" if "KEY" in name else repr(err.get("input"))
             lines.append(f"{name}: {message} (got {shown})")
         raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None

@@ -187,7 +187,7 @@ def times_from_text(values: np.ndarray | pd.Series, name: str, label: str) -> np
             f"{rows_text(positions, np.asarray(values, dtype=object))}. Accepted: "
             f"{ACCEPTED_TIMES}."
         )
-    return parsed.dt.as_unit("ns").values.view(np.int64)
+    return parsed.dt.tz_convert(None).dt.as_unit("ns").to_numpy().view(np.int64)
 
 
 def times_from_pandas(values: pd.Series, name: str, label: str) -> np.ndarray:
@@ -199,7 +199,9 @@ def times_from_pandas(values: pd.Series, name: str, label: str) -> np.ndarray:
                 f"{label}: time column {name!r} is empty in {rows_text(positions)}. "
                 "Every bar needs a time."
             )
-        return values.dt.as_unit("ns").values.view(np.int64)  # .values is UTC when tz-aware
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert(None)  # naive UTC, no copy
+        return values.dt.as_unit("ns").to_numpy().view(np.int64)
     if values.dtype.kind in "iuf":
         return epoch_to_ns(values.to_numpy(), name, label)
     return times_from_text(values.astype(object).to_numpy(), name, label)

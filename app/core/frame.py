@@ -33,12 +33,15 @@ def epoch_nanoseconds(times: pd.Series | pd.Index) -> np.ndarray:
 
 
 def _utc_datetime64(times: pd.Series | pd.Index) -> np.ndarray:
-    """The UTC ``datetime64`` numpy values behind a datetime column (``.values`` is UTC for
-    tz-aware data and keeps the column's unit)."""
-    values = times.values
-    if not isinstance(values, np.ndarray) or values.dtype.kind != "M":
-        values = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).tz_localize(None).to_numpy()
-    return values
+    """The UTC ``datetime64`` numpy values behind a datetime column, in the column's own unit
+    (a view, not a copy, for tz-aware and naive columns alike)."""
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        if isinstance(times, pd.Series):
+            return times.dt.tz_convert(None).to_numpy()
+        return times.tz_convert(None).to_numpy()
+    if times.dtype.kind == "M":
+        return times.to_numpy()
+    return pd.DatetimeIndex(pd.to_datetime(times, utc=True)).tz_convert(None).to_numpy()
 
 
 def utc_times_from_ns(nanoseconds: np.ndarray) -> pd.DatetimeIndex:
