@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -88,15 +89,24 @@ def _read_with_pandas(
     that a bad value is reported with its row."""
     handle = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        raw = pd.read_csv(
-            handle,
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-            encoding="utf-8-sig",
-            engine="c",
-        )
+        with warnings.catch_warnings():
+            # More fields than header names: pandas would silently drop or shift data.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                handle,
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                encoding="utf-8-sig",
+                engine="c",
+                index_col=False,
+            )
+    except pd.errors.ParserWarning:
+        raise DataError(
+            f"{label}: the data rows have more fields than the header has names; every row "
+            "needs one value per header column."
+        ) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{label}: the file is empty; expected a header row and data rows.") from (
             None
