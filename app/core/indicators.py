@@ -92,15 +92,24 @@ def add_rsi(frame: pd.DataFrame, period: int = 14) -> pd.DataFrame:
 
 
 def add_macd(frame: pd.DataFrame, fast: int = 12, slow: int = 26, signal: int = 9) -> pd.DataFrame:
-    """``macd``, ``macd_signal``, ``macd_hist`` (fast EMA - slow EMA, its EMA, their gap)."""
+    """``macd``, ``macd_signal``, ``macd_hist`` (fast EMA - slow EMA, its EMA, their gap).
+
+    Built from ``talib.EMA`` rather than ``talib.MACD``: TA-Lib's MACD seeds the fast EMA at the
+    slow one's first bar, so its early values differ from TradingView's (each EMA seeded on its
+    own, the signal seeded on the first ``signal`` MACD values)."""
     fast = _check_period("MACD fast period", fast)
     slow = _check_period("MACD slow period", slow)
     signal = _check_period("MACD signal period", signal)
     if fast >= slow:
         raise ParameterError("MACD fast period", "MACD fast period must be below the slow one.")
-    macd, macd_signal, hist = talib.MACD(
-        _prices(frame, "close"), fastperiod=fast, slowperiod=slow, signalperiod=signal
+    close = _prices(frame, "close")
+    macd = talib.EMA(close, timeperiod=fast) - talib.EMA(close, timeperiod=slow)
+    macd_signal = (
+        talib.EMA(macd, timeperiod=signal)  # skips the leading NaNs
+        if np.count_nonzero(~np.isnan(macd)) >= signal
+        else np.full(len(macd), np.nan)
     )
+    hist = macd - macd_signal
     return _with_columns(frame, {"macd": macd, "macd_signal": macd_signal, "macd_hist": hist})
 
 

@@ -1,0 +1,153 @@
+"""Timeframe names, native timeframe detection and resampling rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.core import (
+    TIMEFRAMES,
+    TimeframeError,
+    coarsest_needed,
+    detect_timeframe,
+    parse_timeframe,
+    resample_ohlcv,
+)
+from app.core.frame import canonical_frame
+from app.core.synthetic import synthetic_ohlcv
+
+
+def bars(times, opens, highs, lows, closes, volumes) -> pd.DataFrame:
+    stamps = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).as_unit("ns")
+    return canonical_frame(
+        stamps, *(np.asarray(v, dtype=float) for v in (opens, highs, lows, closes, volumes))
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("1m", "1m"), ("M1", "1m"), ("m5", "5m"), ("M15", "15m"), ("m30", "30m"),
+        ("1h", "1h"), ("H1", "1h"), ("h4", "4h"), ("4H", "4h"), ("D", "1d"), ("d1", "1d"),
+        ("1D", "1d"), ("W", "1w"), ("w1", "1w"), (" 1w ", "1w"), ("60m", "1h"),
+    ],
+)  # fmt: skip
+def test_names_and_aliases(value, name):
+    assert parse_timeframe(value).name == name
+
+
+def test_unknown_timeframe_lists_the_allowed_ones():
+    with pytest.raises(
+        TimeframeError, match=r"Unknown timeframe '2h'\. Allowed: 1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w"
+    ) as err:
+        parse_timeframe("2h")
+    assert err.value.parameter == "timeframe"
+
+
+def test_timeframes_finest_first():
+    assert list(TIMEFRAMES) == ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]
+    seconds = [tf.seconds for tf in TIMEFRAMES.values()]
+    assert seconds == sorted(seconds)
+
+
+@pytest.mark.parametrize(
+    ("freq", "name"), [("1min", "1m"), ("5min", "5m"), ("1h", "1h"), ("4h", "4h"), ("7D", "1w")]
+)
+def test_detect_regular(freq, name):
+    times = pd.date_range("2024-01-01", periods=50, freq=freq, tz="UTC")
+    frame = bars(times, *([np.ones(50)] * 4), np.zeros(50))
+    assert detect_timeframe(frame).name == name
+
+
+def test_detect_daily_with_weekend_gaps_and_odd_spacing():
+    days = pd.bdate_range("2024-01-01", periods=60, tz="UTC")
+    assert detect_timeframe(bars(days, *([np.ones(60)] * 4), np.zeros(60))).name == "1d"
+    two_hourly = pd.date_range("2024-01-01", periods=30, freq="2h", tz="UTC")
+    assert detect_timeframe(bars(two_hourly, *([np.ones(30)] * 4), np.zeros(30))).name == "1h"
+
+
+def test_resample_1m_to_1h_keeps_partial_first_and_last_bars():
+    # 00:58, 00:59 | 01:00 ... 01:59 | 02:00, 02:01 -> three hourly bars, the outer ones partial.
+    times = pd.date_range("2024-01-01T00:58Z", "2024-01-01T02:01Z", freq="1min")
+    n = len(times)
+    opens = np.arange(n, dtype=float) + 100
+    closes = opens + 0.5
+    highs = closes + 1
+    lows = opens - 1
+    volumes = np.ones(n)
+    out = resample_ohlcv(bars(times, opens, highs, lows, closes, volumes), parse_timeframe("1h"))
+
+    assert out["time"].dt.strftime("%H:%M").tolist() == ["00:00", "01:00", "02:00"]
+    assert str(out["time"].dtype) == "datetime64[ns, UTC]"
+    assert out["open"].tolist() == [100.0, 102.0, 162.0]  # first of each bin
+    assert out["close"].tolist() == [101.5, 161.5, 163.5]  # last of each bin
+    assert out["high"].tolist() == [102.5, 162.5, 164.5]  # max
+    assert out["low"].tolist() == [99.0, 101.0, 161.0]  # min
+    assert out["volume"].tolist() == [2.0, 60.0, 2.0]  # sum
+
+
+def test_resample_aligns_to_utc_boundaries_and_drops_empty_bins():
+    times = ["2024-01-01T02:00Z", "2024-01-01T03:00Z", "2024-01-01T05:00Z", "2024-01-01T17:00Z"]
+    frame = bars(
+        times, [1, 2, 3, 4], [2, 3, 4, 5], [0.5, 1.5, 2.5, 3.5], [1.5, 2.5, 3.5, 4.5], [1, 1, 1, 1]
+    )
+    out = resample_ohlcv(frame, parse_timeframe("4h"))
+    assert out["time"].dt.strftime("%H:%M").tolist() == ["00:00", "04:00", "16:00"]
+    assert out["open"].tolist() == [1.0, 3.0, 4.0]
+    assert out["close"].tolist() == [2.5, 3.5, 4.5]
+
+
+def test_weeks_start_monday():
+    days = pd.date_range("2024-01-03", "2024-01-16", freq="D", tz="UTC")  # Wed 3rd .. Tue 16th
+    n = len(days)
+    frame = bars(
+        days,
+        np.arange(n) + 1.0,
+        np.arange(n) + 2.0,
+        np.arange(n) + 0.5,
+        np.arange(n) + 1.5,
+        np.ones(n),
+    )
+    out = resample_ohlcv(frame, parse_timeframe("W"))
+    assert out["time"].dt.strftime("%a %Y-%m-%d").tolist() == [
+        "Mon 2024-01-01",
+        "Mon 2024-01-08",
+        "Mon 2024-01-15",
+    ]
+    assert out["volume"].tolist() == [5.0, 7.0, 2.0]  # Wed-Sun, a full week, Mon-Tue
+
+
+@pytest.mark.parametrize("name", ["5m", "15m", "30m", "1h", "4h", "1d", "1w"])
+def test_matches_pandas_resample(name):
+    frame = synthetic_ohlcv(20_000, "1m", seed=3, start="2024-02-07T13:17")
+    tf = parse_timeframe(name)
+    expected = (
+        frame.resample(tf.pandas_rule, on="time", closed="left", label="left")
+        .agg({"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
+        .dropna(subset=["open"])
+        .reset_index()
+    )
+    expected["time"] = expected["time"].dt.as_unit("ns")
+    pd.testing.assert_frame_equal(
+        resample_ohlcv(frame, tf), expected, check_exact=False, rtol=1e-12
+    )
+
+
+def test_finer_than_native_is_an_error():
+    frame = synthetic_ohlcv(100, "1h")
+    with pytest.raises(
+        TimeframeError,
+        match=r"Timeframe 15m is finer than this data's native 1h bars; "
+        r"choose one of: 1h, 4h, 1d, 1w\.",
+    ):
+        resample_ohlcv(frame, parse_timeframe("15m"))
+
+
+def test_coarsest_needed():
+    hourly = parse_timeframe("1h")
+    assert coarsest_needed(hourly, 3600 * 100, 500).name == "1h"
+    assert coarsest_needed(hourly, 3600 * 1000, 500).name == "4h"
+    assert coarsest_needed(hourly, 86400 * 400, 500).name == "1d"
+    assert coarsest_needed(hourly, 86400 * 365 * 50, 500).name == "1w"
+    assert coarsest_needed(parse_timeframe("1d"), 60, 500).name == "1d"
