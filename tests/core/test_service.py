@@ -1,0 +1,195 @@
+"""What the front ends call: symbols from DATA_DIR, views with EMAs, windows and paging."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import app.core.service as service
+from app.config import load_settings
+from app.core import (
+    DataError,
+    ParameterError,
+    SymbolNotFoundError,
+    TimeframeError,
+    build_view,
+    get_data_source,
+    get_ohlcv,
+    list_symbols,
+    parse_ema_periods,
+)
+from app.core.synthetic import synthetic_ohlcv
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_csv(folder / "BTCUSD.csv", synthetic_ohlcv(600, "1h", seed=1))
+    synthetic_ohlcv(3000, "1m", seed=2).to_parquet(folder / "eurusd_m1.parquet", index=False)
+    (folder / "notes.txt").write_text("not a symbol")
+    (folder / "broken.csv").write_text("a,b\n1,2\n")
+    return folder
+
+
+@pytest.fixture
+def settings(data_dir, tmp_path):
+    outside = write_csv(tmp_path / "outside.csv", synthetic_ohlcv(50, "1d", seed=3))
+    return load_settings(data_dir=data_dir, csv_path=outside)
+
+
+# -- parse_ema_periods --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, (10, 21, 50, 150)),
+        ("", ()),
+        ("10,21", (10, 21)),
+        (" 10 , 21 ,", (10, 21)),
+        ([50, 10, 50], (50, 10)),
+        ((2, 1000), (2, 1000)),
+    ],
+)
+def test_parse_ema_periods(value, expected):
+    assert parse_ema_periods(value, (10, 21, 50, 150)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("10,abc", r"EMA period 'abc' is not valid; use whole numbers from 2 to 1000"),
+        ("1", r"EMA period 1 is out of range; use whole numbers from 2 to 1000"),
+        ([1001], r"EMA period 1001 is out of range"),
+        ("10.5", r"EMA period '10.5' is not valid"),
+    ],
+)
+def test_parse_ema_periods_rejects(value, message):
+    with pytest.raises(ParameterError, match=message) as err:
+        parse_ema_periods(value, ())
+    assert err.value.parameter == "emas"
+
+
+# -- build_view ---------------------------------------------------------------------------------
+
+
+def test_build_view_resamples_computes_emas_on_all_history_then_cuts():
+    frame = synthetic_ohlcv(1000, "1h")
+    view = build_view(frame, symbol="up", timeframe="4h", emas=[10, 21], limit=50)
+    full = build_view(frame, symbol="up", timeframe="4h", emas=[10, 21])
+    assert view.timeframe.name == "4h" and view.native_timeframe.name == "1h"
+    assert view.total_bars == len(full.frame) == 250
+    assert len(view.frame) == 50 and view.first_index == 200 and view.has_more_before
+    assert list(view.frame.columns) == [*frame.columns, "ema_10", "ema_21"]
+    pd.testing.assert_frame_equal(view.frame, full.frame.iloc[200:].reset_index(drop=True))
+    assert not view.frame["ema_21"].isna().any()  # warmed up on the history before the window
+
+
+def test_window_by_start_end_and_limit():
+    frame = synthetic_ohlcv(100, "1h", start="2024-01-01")
+    view = build_view(
+        frame, symbol="x", start="2024-01-02T00:00Z", end=pd.Timestamp("2024-01-02T05:00")
+    )
+    assert view.frame["time"].dt.hour.tolist() == [0, 1, 2, 3, 4, 5]
+    assert view.first_index == 24
+    view = build_view(frame, symbol="x", end="2024-01-02T05:00Z", limit=3)
+    assert view.frame["time"].dt.hour.tolist() == [3, 4, 5] and view.first_index == 27
+    empty = build_view(frame, symbol="x", start="2030-01-01")
+    assert empty.frame.empty and empty.total_bars == 100
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"timeframe": "5m"}, TimeframeError, "finer than this data's native 1h"),
+        ({"timeframe": "7m"}, TimeframeError, "Unknown timeframe '7m'"),
+        ({"limit": 0}, ParameterError, "limit must be a whole number of 1 or more, got 0"),
+        ({"start": "soon"}, ParameterError, "start 'soon' is not a date or time"),
+        ({"start": "2024-01-03", "end": "2024-01-02"}, ParameterError, "start is after end"),
+        ({"emas": [1]}, ParameterError, "EMA period 1 is out of range"),
+    ],
+)
+def test_build_view_rejects(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        build_view(synthetic_ohlcv(100, "1h"), symbol="x", **kwargs)
+
+
+# -- files as symbols ---------------------------------------------------------------------------
+
+
+def test_symbols_come_from_the_directory_and_csv_path(settings):
+    infos = {info.symbol: info for info in list_symbols(settings)}
+    assert sorted(infos) == ["BTCUSD", "eurusd_m1", "outside"]  # broken.csv left out, .txt ignored
+    assert (infos["BTCUSD"].timeframe, infos["BTCUSD"].bars) == ("1h", 600)
+    assert infos["eurusd_m1"].timeframe == "1m"
+    assert infos["outside"].start == pd.Timestamp("2024-01-01", tz="UTC")
+
+
+def test_lookup_is_case_insensitive_and_keeps_the_file_spelling(settings):
+    view = get_ohlcv("btcusd", timeframe="1d", emas=(10,), settings=settings)
+    assert view.symbol == "BTCUSD" and view.timeframe.name == "1d" and view.total_bars == 25
+
+
+def test_unknown_symbol_suggests_close_matches(settings):
+    with pytest.raises(
+        SymbolNotFoundError, match=r"Unknown symbol 'BTCUSDT'\. Did you mean: BTCUSD\?"
+    ) as err:
+        get_ohlcv("BTCUSDT", settings=settings)
+    assert err.value.suggestions == ["BTCUSD"]
+
+
+@pytest.mark.parametrize("symbol", ["../data/BTCUSD", "/etc/passwd", "BTCUSD.csv", "notes"])
+def test_no_path_is_built_from_the_symbol(settings, symbol):
+    with pytest.raises(SymbolNotFoundError):
+        get_ohlcv(symbol, settings=settings)
+
+
+def test_broken_file_reports_its_problem(settings):
+    with pytest.raises(
+        DataError, match=r"broken\.csv: missing columns time, open, high, low, close"
+    ):
+        get_ohlcv("broken", settings=settings)
+
+
+def test_changed_file_is_read_again(settings, data_dir):
+    path = data_dir / "BTCUSD.csv"
+    assert get_ohlcv("BTCUSD", settings=settings).total_bars == 600
+    write_csv(path, synthetic_ohlcv(700, "1h", seed=1))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert get_ohlcv("BTCUSD", settings=settings).total_bars == 700
+
+
+def test_paging_reuses_the_prepared_history(settings, monkeypatch):
+    calls = []
+    real = service.add_emas
+    monkeypatch.setattr(service, "add_emas", lambda f, p: calls.append(p) or real(f, p))
+    service._view_cache.clear()
+    last = get_ohlcv("eurusd_m1", timeframe="5m", emas=(10, 21), limit=100, settings=settings)
+    previous_end = last.frame["time"].iloc[0] - pd.Timedelta("5min")
+    before = get_ohlcv(
+        "EURUSD_M1", timeframe="5m", emas=(10, 21), end=previous_end, limit=100, settings=settings
+    )
+    assert len(calls) == 1
+    assert before.first_index == last.first_index - 100
+    assert before.frame["time"].iloc[-1] + pd.Timedelta("5min") == last.frame["time"].iloc[0]
+
+
+def test_one_source_per_settings_object(settings):
+    assert get_data_source(settings) is get_data_source(settings)
+    other = load_settings(data_dir=settings.data_dir)
+    assert get_data_source(other) is not get_data_source(settings)
+
+
+def test_missing_data_dir_gives_no_symbols(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "nowhere", csv_path=tmp_path / "none.csv")
+    assert list_symbols(settings) == []
