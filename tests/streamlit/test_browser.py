@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.live_server import free_port, live_server
-from tests.streamlit.conftest import ohlcv_csv
+from tests.streamlit.ohlcv_samples import ohlcv_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

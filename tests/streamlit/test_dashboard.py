@@ -13,42 +13,17 @@ from streamlit.testing.v1 import AppTest
 from app.charts.plotly_charts import MAX_FIGURE_BARS
 from app.core import DataError, read_ohlcv_bytes
 from app.streamlit_app.alerts import UNEXPECTED_MESSAGE
-from tests.streamlit.conftest import APP_SCRIPT, ohlcv_csv, ohlcv_frame
+from tests.streamlit.app_views import (
+    APP_SCRIPT,
+    candles,
+    errors,
+    figure,
+    run_app,
+    shown_ema_names,
+)
+from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 
 pytestmark = pytest.mark.usefixtures("data_dir")
-
-
-def run_app() -> AppTest:
-    at = AppTest.from_file(APP_SCRIPT, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def figure(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
-    return json.loads(charts[0].proto.spec)
-
-
-def candles(fig: dict) -> dict:
-    [trace] = [t for t in fig["data"] if t["type"] == "candlestick"]
-    return trace
-
-
-def shown_ema_names(fig: dict) -> set[str]:
-    """EMA lines a user can see (a trace with visible=False or 'legendonly' is not drawn)."""
-    return {
-        t["name"]
-        for t in fig["data"]
-        if t["type"] in ("scatter", "scattergl")
-        and "EMA" in t.get("name", "")
-        and t.get("visible", True) is True
-    }
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
 
 
 def test_default_symbol_draws_its_candles_with_every_ema():

@@ -1,0 +1,44 @@
+"""Reading an AppTest run the way a user reads the page: the Plotly figure, its candles and EMA
+lines, the error boxes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP_SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "main_streamlit.py")
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figure(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
+    return json.loads(charts[0].proto.spec)
+
+
+def candles(fig: dict) -> dict:
+    [trace] = [t for t in fig["data"] if t["type"] == "candlestick"]
+    return trace
+
+
+def shown_ema_names(fig: dict) -> set[str]:
+    """EMA lines a user can see (a trace with visible=False or 'legendonly' is not drawn)."""
+    return {
+        t["name"]
+        for t in fig["data"]
+        if t["type"] in ("scatter", "scattergl")
+        and "EMA" in t.get("name", "")
+        and t.get("visible", True) is True
+    }
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
