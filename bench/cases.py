@@ -61,7 +61,7 @@ CASES: tuple[Case, ...] = (
         "Streamlit: EMA toggle -> redrawn, {big}-bar symbol",
         2.0,
         toggle_cases.streamlit_toggle,
-        ("app.core.synthetic", "app.main_streamlit"),
+        ("app.core.synthetic", "app.charts.plotly_charts", "app.main_streamlit"),
     ),
     Case(
         "peak RSS of FastAPI server after {big}-bar symbol",

@@ -52,12 +52,12 @@ def toggle_to_redraw(browser, url: str, click_toggle: Callable[[object], None]) 
         page = context.new_page()
         page.goto(url)
         name = f"EMA {TOGGLED_EMA}"
-        traces = page.wait_for_function(TRACES_WITH_EMA, arg=name, timeout=300_000).json_value()
+        traces = page.wait_for_function(TRACES_WITH_EMA, arg=name, timeout=180_000).json_value()
         page.wait_for_timeout(300)  # let the first render settle before timing the click
         start = time.perf_counter()
         click_toggle(page)
         page.wait_for_function(
-            REDRAWN_WITHOUT_EMA, arg=[name, traces], polling="raf", timeout=300_000
+            REDRAWN_WITHOUT_EMA, arg=[name, traces], polling="raf", timeout=180_000
         )
         return time.perf_counter() - start
     finally:

@@ -19,7 +19,6 @@ def server_env(ctx: BenchContext) -> dict[str, str]:
     return {
         "DATA_SOURCE": "csv",
         "DATA_DIR": str(data.symbols_dir),
-        "CSV_PATH": str(data.small_parquet),
         "DEFAULT_SYMBOL": data.small_symbol,
         "DEFAULT_TIMEFRAME": "1h",
     }
