@@ -29,6 +29,31 @@ def _where(positions: np.ndarray, times_ns: np.ndarray) -> str:
     return f"{rows_text(positions)} ({shown})"
 
 
+def _all_good(
+    times_ns: np.ndarray,
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    volume: np.ndarray | None,
+) -> bool:
+    """One cheap pass over the common case: bars consistent, finite, volume >= 0, times strictly
+    increasing, reusing scratch buffers. ``False`` sends the data through the slower checks that
+    say what is wrong."""
+    body = np.maximum(open_, close)
+    ok = np.greater_equal(high, body)  # False where high or the body is NaN
+    scratch = np.empty_like(ok)
+    ok &= np.less_equal(low, np.minimum(open_, close, out=body), out=scratch)
+    if volume is not None:  # NaN (becomes 0) or negative fail this
+        ok &= np.greater_equal(volume, 0, out=scratch)
+    ok[1:] &= np.greater(times_ns[1:], times_ns[:-1], out=scratch[1:])
+    if not ok.all():
+        return False
+    # NaNs failed the comparisons above; infinities pass them only if the largest high or the
+    # smallest low is infinite (low <= open, close <= high), so two reductions find them.
+    return bool(np.isfinite(high.max()) and np.isfinite(low.min()))
+
+
 def build_canonical(
     times_ns: np.ndarray,
     open_: np.ndarray,
@@ -52,6 +77,10 @@ def build_canonical(
     rows = len(times_ns)
     if rows == 0:
         raise DataError(f"{label}: no data rows; a chart needs at least one bar.")
+    if _all_good(times_ns, open_, high, low, close, volume):
+        if volume is None:
+            volume = np.zeros(rows)
+        return canonical_frame(utc_times_from_ns(times_ns), open_, high, low, close, volume)
 
     prices = {"open": open_, "high": high, "low": low, "close": close}
     for column, values in prices.items():
