@@ -128,3 +128,10 @@ def test_vwap_restarts_each_utc_day():
     # Four 12-hour bars over two days; typical price = close here since high/low are +-1.
     out = add_vwap(frame_of([10, 20, 30, 50], volumes=[1, 3, 1, 1], freq="12h"))
     np.testing.assert_allclose(out["vwap"], [10.0, (10 + 60) / 4, 30.0, 40.0])
+
+
+def test_recomputing_an_indicator_replaces_its_column():
+    once = add_emas(frame_of(CLOSES), [3])
+    twice = add_emas(once, [3, 2])
+    assert list(twice.columns)[6:] == ["ema_3", "ema_2"]
+    np.testing.assert_allclose(twice["ema_3"], once["ema_3"])
