@@ -17,7 +17,19 @@ from app.core.errors import (
     UpstreamUnavailableError,
 )
 from app.core.frame import OHLCV_COLUMNS, epoch_seconds
-from app.core.indicators import add_emas, ema_column
+from app.core.indicators import (
+    add_atr,
+    add_bollinger_bands,
+    add_emas,
+    add_macd,
+    add_obv,
+    add_rsi,
+    add_smas,
+    add_stochastic,
+    add_vwap,
+    add_wmas,
+    ema_column,
+)
 from app.core.ingest import read_ohlcv_bytes, read_ohlcv_file
 from app.core.service import (
     OhlcvView,
@@ -58,7 +70,16 @@ __all__ = [
     "UpstreamSymbolNotFoundError",
     "UpstreamTimeoutError",
     "UpstreamUnavailableError",
+    "add_atr",
+    "add_bollinger_bands",
     "add_emas",
+    "add_macd",
+    "add_obv",
+    "add_rsi",
+    "add_smas",
+    "add_stochastic",
+    "add_vwap",
+    "add_wmas",
     "build_view",
     "coarsest_needed",
     "detect_timeframe",

@@ -54,8 +54,25 @@ def sniff_header(source: Source, label: str) -> tuple[str, list[str]]:
     return delimiter, names
 
 
+def _looks_like_data(names: list[str]) -> bool:
+    """A first line of numbers (and maybe a date) is data, not a header."""
+    numeric = 0
+    for name in names:
+        try:
+            float(name.strip().replace(",", "."))
+            numeric += 1
+        except ValueError:
+            pass
+    return numeric >= 4
+
+
 def read_csv(source: Source, label: str) -> pd.DataFrame:
     delimiter, header = sniff_header(source, label)
+    if _looks_like_data(header):
+        raise DataError(
+            f"{label}: the first line holds data, not column names; add a header row such as "
+            "time,open,high,low,close,volume."
+        )
     mapping = resolve_columns(header, label)
     try:
         return _read_with_arrow(source, label, delimiter, mapping)

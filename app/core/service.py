@@ -27,7 +27,7 @@ from app.core.timeframes import (
 if TYPE_CHECKING:  # app.config imports app.core.errors, so import it lazily here
     from app.config import Settings
 
-VIEW_CACHE_SIZE = 16
+VIEW_CACHE_SIZE = 8  # prepared histories (a 1M-bar one with 4 EMAs is ~80 MB)
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,17 @@ def build_view(
     limit: int | None = None,
 ) -> OhlcvView:
     """Resample (if coarser), compute EMAs over the whole history, then cut the window:
-    bars with ``start <= time <= end``, and of those the last ``limit``."""
+    bars with ``start <= time <= end``, and of those the last ``limit``.
+
+    The prepared history is cached while the same frame object is passed again (an upload kept
+    in a session), so paging through it does not redo the resampling and EMAs."""
     periods = parse_ema_periods(emas, ())
-    prepared = _prepare(frame, timeframe, periods)
+    requested = parse_timeframe(timeframe) if timeframe is not None else None
+    key = ("frame", id(frame), requested.name if requested else None, periods)
+    prepared = _view_cache.get(key, frame)
+    if prepared is None:
+        prepared = _prepare(frame, requested, periods)
+        _view_cache.put(key, frame, prepared)
     return _cut(prepared, symbol=symbol, emas=periods, start=start, end=end, limit=limit)
 
 

@@ -276,6 +276,11 @@ def rows_with(index: int, **changes: str):
         ("", r"data\.csv: the file is empty; expected a header row and data rows"),
         (HEADER + "\n", r"data\.csv: no data rows; a chart needs at least one bar"),
         (
+            csv_text("2024-01-01T00:00:00Z,9,12,9,11,100"),
+            r"the first line holds data, not column names; add a header row such as "
+            r"time,open,high,low,close,volume",
+        ),
+        (
             csv_text("time,open,high,low,close"),
             r"data\.csv: the data rows have more fields than the header has names",
         ),
@@ -302,6 +307,7 @@ def rows_with(index: int, **changes: str):
         "duplicates",
         "empty-file",
         "header-only",
+        "no-header",
         "more-fields-than-header",
         "ragged",
         "row-numbers-as-time",
