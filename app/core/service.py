@@ -258,8 +258,29 @@ def get_ohlcv(
     source = get_data_source(settings)
     periods = parse_ema_periods(emas, ())
     requested = parse_timeframe(timeframe) if timeframe is not None else None
-    frame = source.load(symbol, requested)
-    key = (id(source), str(symbol).strip().lower(), requested.name if requested else None, periods)
+    window: tuple = ()
+    if getattr(source, "name", None) == "api" and (start is not None or end is not None):
+        # The API holds the history: ask it for the window, plus bars to warm the EMAs up.
+        start_ns = None if start is None else _timestamp_ns(start, "start")
+        end_ns = None if end is None else _timestamp_ns(end, "end")
+        bars = (limit or source.bars) + 3 * max(periods, default=0)
+        window = (start_ns, end_ns, bars)
+        frame = source.load(
+            symbol,
+            requested,
+            limit=bars,
+            start=None if start_ns is None else pd.Timestamp(start_ns, tz="UTC"),
+            end=None if end_ns is None else pd.Timestamp(end_ns, tz="UTC"),
+        )
+    else:
+        frame = source.load(symbol, requested)
+    key = (
+        id(source),
+        str(symbol).strip().lower(),
+        requested.name if requested else None,
+        periods,
+        *window,
+    )
     prepared = _view_cache.get(key, frame)
     if prepared is None:
         prepared = _prepare(frame, requested, periods)

@@ -92,6 +92,24 @@ def test_timeframe_is_asked_of_the_api(broker):
     assert view.timeframe.name == "4h"
 
 
+def test_a_window_is_asked_of_the_api_with_bars_to_warm_the_emas(broker):
+    broker.script("ohlcv", Answer(200, BARS))
+    view = get_ohlcv(
+        "AAPL",
+        emas=(5,),
+        end=pd.Timestamp("2024-01-01T03:00+01:00"),
+        limit=2,
+        settings=load_settings(data_source="api", data_api_base=broker.base_url),
+    )
+    assert broker.requests[0].query == {
+        "symbol": "AAPL",
+        "timeframe": "1h",
+        "limit": "17",
+        "end": "2024-01-01T02:00:00Z",
+    }
+    assert view.frame["time"].dt.hour.tolist() == [1, 2]
+
+
 @pytest.mark.parametrize("status", [401, 403])
 def test_bad_key(broker, status):
     broker.script("ohlcv", Answer(status, {"detail": "invalid key"}))

@@ -237,9 +237,9 @@ class ApiSource:
             "limit": limit or self.bars,
         }
         if start is not None:
-            params["start"] = pd.Timestamp(start).isoformat()
+            params["start"] = _iso_utc(start)
         if end is not None:
-            params["end"] = pd.Timestamp(end).isoformat()
+            params["end"] = _iso_utc(end)
         key = tuple(sorted(params.items()))
         now = time.monotonic()
         with self._lock:
@@ -287,6 +287,13 @@ class ApiSource:
 
     def display_name(self, symbol: str) -> str:
         return str(symbol).strip()
+
+
+def _iso_utc(value: object) -> str:
+    """``2024-01-31T14:00:00Z`` (naive times are UTC)."""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _payload_list(payload: Any) -> list | None:
