@@ -46,6 +46,9 @@ def read_ohlcv_bytes(data: bytes, filename: str, *, max_bytes: int | None = None
     data = bytes(data)
     if label.lower().endswith(PARQUET_SUFFIXES) or data[:4] == PARQUET_MAGIC:
         return read_parquet(pa.BufferReader(data), label)
+    suffix = Path(label).suffix.lower()
+    if suffix and suffix not in CSV_SUFFIXES:
+        raise DataError(f"{label}: unsupported file type {suffix!r}; accepted: .csv, .parquet.")
     return read_csv(data, label)
 
 

@@ -196,6 +196,12 @@ def test_upload_size_limit():
     assert len(read_ohlcv_bytes(data[: len(data) // 20], "ok.csv", max_bytes=len(data))) == 2
 
 
+def test_upload_of_another_file_type():
+    with pytest.raises(DataError, match=r"prices\.xlsx: unsupported file type '\.xlsx'; accepted"):
+        read_ohlcv_bytes(b"PK\x03\x04 zip bytes", "prices.xlsx")
+    assert len(read_ohlcv_bytes(csv_text(HEADER).encode(), "no_suffix")) == 2
+
+
 def test_upload_name_never_used_as_a_path():
     rows = [r[:5] for r in BODY]
     frame = read_ohlcv_bytes(
