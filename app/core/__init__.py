@@ -1,4 +1,21 @@
-"""The shared core: ingestion, validation, resampling and indicators. Knows no web framework."""
+"""The shared core: ingestion, validation, resampling and indicators. Knows no web framework.
+
+Front ends need little more than:
+
+- ``get_ohlcv(symbol, timeframe=, emas=, start=, end=, limit=, settings=)`` -> ``OhlcvView``
+  (the configured source's bars, resampled, EMAs warmed up on the whole history, then windowed;
+  cached so paging is cheap) and ``list_symbols(settings)``;
+- ``read_ohlcv_bytes(data, filename, max_bytes=settings.upload_max_bytes)`` then
+  ``build_view(frame, symbol=..., ...)`` for uploads;
+- ``epoch_seconds(view.frame["time"])`` for chart times (unit-safe under pandas 3);
+- ``SuperChartError`` and its subclasses (``app.core.errors``): every message is safe to show.
+
+Module map: ``ingest`` (files, bytes) -> ``csv_reader`` / ``parquet_reader`` -> ``columns`` (which
+column is which) and ``column_values`` (text/Arrow -> numbers and UTC times) -> ``validation``
+(the one check) -> ``frame`` (the canonical frame); ``timeframes`` (names, detection,
+resampling); ``indicators`` (TA-Lib); ``sources`` (files, REST API); ``service`` (views, caches);
+``synthetic`` (deterministic sample bars).
+"""
 
 from app.core.errors import (
     ConfigError,

@@ -101,6 +101,38 @@ def _prepare(
     return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]))
 
 
+class _ViewCache:
+    """A small LRU of prepared histories, valid while the source returns the same frame object
+    (files: until the file changes; API: until its TTL expires)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, tuple[pd.DataFrame, _Prepared]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, source_frame: pd.DataFrame) -> _Prepared | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] is not source_frame:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, source_frame: pd.DataFrame, prepared: _Prepared) -> None:
+        with self._lock:
+            self._entries[key] = (source_frame, prepared)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_view_cache = _ViewCache(VIEW_CACHE_SIZE)
+
+
 def _timestamp_ns(value: object, name: str) -> int:
     try:
         stamp = pd.Timestamp(value)
@@ -209,38 +241,6 @@ def _build_source(settings: Settings) -> DataSource:
 
 def list_symbols(settings: Settings | None = None) -> list[SymbolInfo]:
     return get_data_source(settings).list_symbols()
-
-
-class _ViewCache:
-    """A small LRU of prepared histories, valid while the source returns the same frame object
-    (files: until the file changes; API: until its TTL expires)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple, tuple[pd.DataFrame, _Prepared]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, source_frame: pd.DataFrame) -> _Prepared | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] is not source_frame:
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: tuple, source_frame: pd.DataFrame, prepared: _Prepared) -> None:
-        with self._lock:
-            self._entries[key] = (source_frame, prepared)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_view_cache = _ViewCache(VIEW_CACHE_SIZE)
 
 
 def get_ohlcv(
