@@ -46,9 +46,11 @@ def four_emas(ctx: BenchContext, case: str, target: float) -> Row:
     frame = _big_frame(ctx)
     closes = frame["close"].to_numpy()
 
-    def floor() -> None:
-        for period in EMA_PERIODS:
-            talib.EMA(closes, timeperiod=period)
+    def floor() -> list:
+        # The four results are kept, as four EMAs are: dropping each at once would let the
+        # allocator hand the next call the same, already-mapped memory, a saving no caller
+        # that needs four EMAs can have (9 ms against 14 ms at 1M rows).
+        return [talib.EMA(closes, timeperiod=period) for period in EMA_PERIODS]
 
     samples = interleave(
         timed(lambda: add_emas(frame, EMA_PERIODS)), timed(floor), repeats=ctx.sizes.core_repeats
