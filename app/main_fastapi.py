@@ -1,0 +1,33 @@
+"""FastAPI front end: the hosted chart page and the JSON OHLCV API.
+
+Run: ``uvicorn app.main_fastapi:app --host 127.0.0.1 --port 8000``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.web.docs import mount_offline_docs
+from app.web.errors import register_error_handlers
+from app.web.routes import chart, health, ohlcv, symbols
+from app.web.routes.chart import WEB_DIR
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Super Chart",
+        summary="TradingView-style candlestick charts and an OHLCV JSON API.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+    )
+    register_error_handlers(app)
+    for module in (health, ohlcv, symbols, chart):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    mount_offline_docs(app)
+    return app
+
+
+app = create_app()

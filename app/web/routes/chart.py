@@ -1,0 +1,144 @@
+"""The chart page (/chart), its standalone download (/chart.html) and the JS it loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from app.charts.lightweight import (
+    chart_options,
+    chart_payload,
+    json_for_script,
+    lightweight_charts_js_path,
+)
+from app.config import get_settings
+from app.core import TIMEFRAMES, SuperChartError, get_ohlcv, list_symbols
+from app.web.chart_params import ema_flags
+from app.web.errors import error_body, status_for
+
+router = APIRouter(tags=["chart"])
+
+WEB_DIR = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+
+PAGE_BARS = 2_000  # bars the page starts with; older ones are fetched on scrolling back
+DOWNLOAD_BARS = 50_000  # bars a standalone file holds (the most recent)
+
+SymbolParam = Annotated[str | None, Query(description="Symbol; default DEFAULT_SYMBOL.")]
+TimeframeParam = Annotated[
+    str | None, Query(description="1m 5m 15m 30m 1h 4h 1d 1w; default the data's own.")
+]
+
+
+def _flag(period: int) -> Any:
+    return Query(description=f"Show EMA {period} (true/false). Any ema_<period> works.")
+
+
+def _symbol_names() -> list[str]:
+    try:
+        return [info.symbol for info in list_symbols()]
+    except SuperChartError:  # the page still opens and shows the chart's own error
+        return []
+
+
+def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLResponse:
+    settings = get_settings()
+    query = request.query_params
+    symbol = query.get("symbol") or settings.default_symbol
+    timeframe = query.get("timeframe") or None
+    state: dict[str, Any] = {
+        "symbol": symbol,
+        "timeframe": timeframe or "",
+        "offered": list(settings.ema_periods),
+        "shown": list(settings.ema_periods),
+        "pageBars": PAGE_BARS,
+        "standalone": standalone,
+        "initial": None,
+        "error": None,
+        "timeframes": list(TIMEFRAMES),
+    }
+    status = 200
+    try:
+        offered, shown = ema_flags(query, settings.ema_periods)
+        state["offered"], state["shown"] = list(offered), list(shown)
+        view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars)
+        state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
+        native = view.native_timeframe.seconds
+        state["timeframes"] = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native]
+        state["initial"] = chart_payload(view)
+    except SuperChartError as exc:
+        status = status_for(exc)
+        state["error"] = error_body(exc)
+    state["options"] = chart_options(state["offered"])
+    context = {
+        "state_json": json_for_script(state),
+        "state": state,
+        "symbols": _symbol_names() if not standalone else [],
+        "standalone": standalone,
+        "lightweight_js": lightweight_charts_js_path().read_text() if standalone else "",
+        "page_js": (WEB_DIR / "static" / "chart.js").read_text() if standalone else "",
+        "page_css": (WEB_DIR / "static" / "chart.css").read_text() if standalone else "",
+    }
+    return templates.TemplateResponse(request, "chart.html", context, status_code=status)
+
+
+@router.get("/", include_in_schema=False)
+def open_chart() -> RedirectResponse:
+    return RedirectResponse("/chart")
+
+
+@router.get(
+    "/chart",
+    response_class=HTMLResponse,
+    summary="The chart page",
+    description="Candles, volume and EMA lines (TradingView Lightweight Charts). Errors are shown "
+    "on the page, with the same status codes as /api/ohlcv.",
+)
+def show_chart(
+    request: Request,
+    symbol: SymbolParam = None,
+    timeframe: TimeframeParam = None,
+    ema_10: Annotated[str | None, _flag(10)] = None,
+    ema_21: Annotated[str | None, _flag(21)] = None,
+    ema_50: Annotated[str | None, _flag(50)] = None,
+    ema_150: Annotated[str | None, _flag(150)] = None,
+) -> HTMLResponse:
+    return _render_chart(request, standalone=False, bars=PAGE_BARS)
+
+
+@router.get(
+    "/chart.html",
+    response_class=HTMLResponse,
+    summary="The chart as one standalone HTML file",
+    description=f"Everything inlined (script, styles, the most recent {DOWNLOAD_BARS:,} bars); "
+    "opens offline. download=1 asks the browser to save it.",
+)
+def download_chart(
+    request: Request,
+    symbol: SymbolParam = None,
+    timeframe: TimeframeParam = None,
+    ema_10: Annotated[str | None, _flag(10)] = None,
+    ema_21: Annotated[str | None, _flag(21)] = None,
+    ema_50: Annotated[str | None, _flag(50)] = None,
+    ema_150: Annotated[str | None, _flag(150)] = None,
+    download: Annotated[bool, Query(description="Send as an attachment.")] = False,
+) -> HTMLResponse:
+    response = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)
+    if download:
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(symbol or "chart"))
+        response.headers["Content-Disposition"] = f'attachment; filename="{name[:80]}.html"'
+    return response
+
+
+@router.get("/assets/lightweight-charts.js", include_in_schema=False)
+def read_lightweight_charts_js() -> FileResponse:
+    """The Lightweight Charts build shipped inside the installed lightweight-charts package."""
+    return FileResponse(
+        lightweight_charts_js_path(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
