@@ -30,7 +30,11 @@ def render_chart(
     if engine == ENGINE_LIGHTWEIGHT:
         st.subheader(title)
         render_lightweight_chart(
-            data.view, offered_emas=offered_emas, visible_emas=visible_emas, height=CHART_HEIGHT
+            data.view,
+            data_key=data.key,
+            offered_emas=offered_emas,
+            visible_emas=visible_emas,
+            height=CHART_HEIGHT,
         )
         return
     figure = build_plotly_figure(

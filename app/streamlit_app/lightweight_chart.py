@@ -5,7 +5,7 @@ Two defects of lightweight-charts 2.1 are worked around here:
   nanosecond columns; pandas 3 often hands out microseconds, giving 1970 times and no candles.
   We give it ``datetime64[ns, UTC]`` times.
 - ``StreamlitChart`` draws through ``streamlit.components.v1.html``, deprecated in Streamlit 1.67
-  (a warning on every rerun); we draw its self-contained HTML with ``st.iframe`` instead.
+  (a warning on every rerun); we keep its self-contained page and draw it with ``st.iframe``.
 The HTML inlines the package's own JS and CSS, so nothing comes from a CDN.
 """
 
@@ -24,9 +24,13 @@ from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
 _FONT = theme.FONT_FAMILY.replace("'", "").replace('"', "")
 
 
-class _IframeStreamlitChart(StreamlitChart):
+class _CapturedStreamlitChart(StreamlitChart):
+    """A StreamlitChart that keeps its finished page instead of drawing it."""
+
+    page: str = ""
+
     def _load(self) -> None:
-        st.iframe(f"{self._html}</script></body></html>", height=self.height)
+        self.page = f"{self._html}</script></body></html>"
 
 
 def _with_ns_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,13 +46,25 @@ def ema_line_name(period: int) -> str:
 def render_lightweight_chart(
     view: OhlcvView,
     *,
+    data_key: str,
     offered_emas: Sequence[int],
     visible_emas: Sequence[int],
     height: int = 600,
 ) -> None:
-    """One candlestick chart with volume and the visible EMA lines, in an iframe."""
-    frame = _with_ns_times(view.frame)
-    chart = _IframeStreamlitChart(height=height)
+    """One candlestick chart with volume and the visible EMA lines, in an iframe.
+
+    ``data_key`` names the view's data: the page (~2.5 MB for 5,000 bars, ~0.3 s to build
+    through the package) is cached on it and the visible EMAs."""
+    page = _chart_page(data_key, tuple(offered_emas), tuple(visible_emas), view)
+    st.iframe(page, height=height)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _chart_page(
+    data_key: str, offered_emas: tuple[int, ...], visible_emas: tuple[int, ...], _view: OhlcvView
+) -> str:
+    frame = _with_ns_times(_view.frame)
+    chart = _CapturedStreamlitChart()
     chart.layout(background_color=theme.BACKGROUND, text_color=theme.TEXT, font_family=_FONT)
     chart.grid(color=theme.GRID)
     chart.candle_style(up_color=theme.UP, down_color=theme.DOWN)
@@ -74,3 +90,4 @@ def render_lightweight_chart(
         line.set(frame[["time", column]].rename(columns={column: name}))
     chart.fit()
     chart.load()
+    return chart.page

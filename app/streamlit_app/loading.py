@@ -40,6 +40,7 @@ _DIGESTS_KEY = "_upload_digests"
 
 @dataclass(frozen=True)
 class ChartData:
+    key: str  # names this data among all loads (for caches of what is drawn from it)
     view: OhlcvView  # what the chart draws: at most MAX_FIGURE_BARS bars
     notice: str | None  # why the chart shows a coarser timeframe or a window, if it does
     summary: Summary  # of the whole history at the chosen timeframe
@@ -128,7 +129,7 @@ def _cached_symbol_chart(
     _settings: Settings,
 ) -> ChartData:
     full = get_ohlcv(symbol, timeframe=timeframe, emas=emas, settings=_settings)
-    return _chart_data(full)
+    return _chart_data(full, key=f"{source}|{symbol}|{timeframe}|{emas}|{version}|{fingerprint}")
 
 
 def load_symbol_chart(
@@ -205,7 +206,7 @@ def _cached_upload_chart(
     upload = Upload(_data, filename, digest)
     frame = read_upload(upload, max_bytes)
     full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
-    return _chart_data(full)
+    return _chart_data(full, key=f"upload|{digest}|{max_bytes}|{timeframe}|{emas}")
 
 
 def load_upload_chart(
@@ -225,8 +226,9 @@ def upload_csv(upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[in
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _chart_data(full: OhlcvView) -> ChartData:
+def _chart_data(full: OhlcvView, *, key: str) -> ChartData:
     if full.frame.empty:
         raise DataError(f"{full.symbol!r} has no bars at {full.timeframe.name}.")
     view, notice = fit_for_chart(full)
-    return ChartData(view=view, notice=notice, summary=summarize(full.frame, full.timeframe.name))
+    summary = summarize(full.frame, full.timeframe.name)
+    return ChartData(key=key, view=view, notice=notice, summary=summary)
