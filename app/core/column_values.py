@@ -61,6 +61,16 @@ def numbers_from_arrow(
     if pa.types.is_null(kind):
         return np.full(len(array), np.nan)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        try:  # fast when the text is clean; otherwise the slow path finds the bad rows
+            trimmed = pc.utf8_trim_whitespace(array)
+            if decimal_comma:
+                trimmed = pc.replace_substring(trimmed, ",", ".")
+            blank = pc.equal(trimmed, "")
+            return (
+                pc.if_else(blank, None, trimmed).cast(pa.float64()).to_numpy(zero_copy_only=False)
+            )
+        except pa.ArrowInvalid:
+            pass
         return numbers_from_text(
             np.asarray(array.to_numpy(zero_copy_only=False), dtype=object),
             name,

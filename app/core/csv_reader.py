@@ -74,10 +74,21 @@ def read_csv(source: Source, label: str) -> pd.DataFrame:
             "time,open,high,low,close,volume."
         )
     mapping = resolve_columns(header, label)
+    arrow_errors = (pa.ArrowInvalid, pa.ArrowKeyError, KeyError)
     try:
         return _read_with_arrow(source, label, delimiter, mapping)
-    except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError):
-        return _read_with_pandas(source, label, delimiter, mapping)
+    except arrow_errors:
+        pass
+    if delimiter != ",":  # European exports: 1234,5 with ';' between fields
+        try:
+            return _read_with_arrow(source, label, delimiter, mapping, decimal_point=",")
+        except arrow_errors:
+            pass
+    try:  # numbers as text: converted column by column, a bad value reported with its row
+        return _read_with_arrow(source, label, delimiter, mapping, as_text=True)
+    except arrow_errors:
+        pass
+    return _read_with_pandas(source, label, delimiter, mapping)
 
 
 def _arrow_input(source: Source):
@@ -85,7 +96,13 @@ def _arrow_input(source: Source):
 
 
 def _read_with_arrow(
-    source: Source, label: str, delimiter: str, mapping: dict[str, str]
+    source: Source,
+    label: str,
+    delimiter: str,
+    mapping: dict[str, str],
+    *,
+    decimal_point: str = ".",
+    as_text: bool = False,
 ) -> pd.DataFrame:
     numeric = [mapping[c] for c in ("open", "high", "low", "close", "volume") if c in mapping]
     table = pa_csv.read_csv(
@@ -93,10 +110,12 @@ def _read_with_arrow(
         parse_options=pa_csv.ParseOptions(delimiter=delimiter),
         convert_options=pa_csv.ConvertOptions(
             include_columns=[mapping["time"], *numeric],
-            column_types={name: pa.float64() for name in numeric},
+            column_types={name: pa.string() if as_text else pa.float64() for name in numeric},
+            decimal_point=decimal_point,
+            strings_can_be_null=False,
         ),
     )
-    return canonical_from_table(table, label, mapping)
+    return canonical_from_table(table, label, mapping, decimal_comma=delimiter != ",")
 
 
 def _read_with_pandas(

@@ -152,12 +152,15 @@ def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> 
     )
 
 
-def canonical_from_table(table: pa.Table, label: str, mapping: dict[str, str]) -> pd.DataFrame:
+def canonical_from_table(
+    table: pa.Table, label: str, mapping: dict[str, str], *, decimal_comma: bool = False
+) -> pd.DataFrame:
     """An Arrow table (CSV or Parquet) whose columns ``mapping`` names -> canonical frame."""
     times = times_from_arrow(table.column(mapping["time"]), mapping["time"], label)
 
     def numbers(canonical: str) -> np.ndarray:
-        return numbers_from_arrow(table.column(mapping[canonical]), mapping[canonical], label)
+        name = mapping[canonical]
+        return numbers_from_arrow(table.column(name), name, label, decimal_comma=decimal_comma)
 
     return build_canonical(
         times,
