@@ -1,5 +1,8 @@
-"""CSV -> canonical frame: Arrow's multi-threaded reader for the common case, pandas for files
-Arrow will not parse, and precise messages either way."""
+"""CSV -> canonical frame.
+
+Arrow's multi-threaded reader handles the common case, decimal commas, and (reading numbers as
+text) files with bad values, which are then reported with their rows; pandas only reads files
+Arrow cannot split into rows, to say which line is wrong."""
 
 from __future__ import annotations
 

@@ -102,6 +102,17 @@ def test_semicolon_with_decimal_commas(tmp_path):
     assert_canonical(read_ohlcv_file(write(tmp_path, text)))
 
 
+def test_semicolon_file_with_a_bad_value_names_it(tmp_path):
+    rows = [
+        ("2024-01-01T00:00:00Z", "10", "12", "9", "11", "100"),
+        ("2024-01-01T01:00:00Z", "11", "13", "10", "12,5", "2OO"),
+    ]
+    text = csv_text("time;open;high;low;close;Volume", rows, sep=";")
+    message = r"column 'Volume' has values that are not numbers in row 2 \('2OO'\)"
+    with pytest.raises(DataError, match=message):
+        read_ohlcv_file(write(tmp_path, text))
+
+
 def test_extra_columns_ignored_and_missing_volume_is_zero(tmp_path):
     rows = [(r[0], "x", *r[1:5], "note") for r in BODY]
     text = csv_text("time,symbol,open,high,low,close,comment", rows)
