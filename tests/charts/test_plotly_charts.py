@@ -1,0 +1,141 @@
+"""The Plotly engine: which traces a figure carries, their colours, and the bar cap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.charts import theme
+from app.charts.plotly_charts import (
+    MAX_FIGURE_BARS,
+    PRICE_TRACE,
+    VOLUME_TRACE,
+    build_plotly_figure,
+    fit_view,
+)
+from app.core import build_view
+from app.core.synthetic import synthetic_ohlcv
+
+OFFERED = (10, 21, 50, 150)
+
+
+@pytest.fixture(scope="module")
+def hourly_view():
+    return build_view(synthetic_ohlcv(500, timeframe="1h"), symbol="demo", emas=OFFERED)
+
+
+def names(figure) -> list[str]:
+    return [trace.name for trace in figure.data]
+
+
+def trace(figure, name: str):
+    return next(t for t in figure.data if t.name == name)
+
+
+def test_candles_volume_and_every_offered_ema_by_default(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+
+    assert names(figure) == [PRICE_TRACE, VOLUME_TRACE, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    candles = trace(figure, PRICE_TRACE)
+    assert candles.type == "candlestick"
+    np.testing.assert_array_equal(candles.close, hourly_view.frame["close"].to_numpy())
+    assert len(candles.x) == 500
+
+
+def test_only_visible_emas_are_drawn_and_keep_their_colours(hourly_view):
+    all_shown = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+    some_shown = build_plotly_figure(hourly_view, offered_emas=OFFERED, visible_emas=[50, 10])
+
+    assert names(some_shown) == [PRICE_TRACE, VOLUME_TRACE, "EMA 10", "EMA 50"]
+    for name in ("EMA 10", "EMA 50"):
+        assert trace(some_shown, name).line.color == trace(all_shown, name).line.color
+    assert trace(some_shown, "EMA 50").line.color == theme.ema_color(50, OFFERED)
+    assert trace(all_shown, "EMA 10").line.color == theme.EMA_PALETTE[0]
+
+
+def test_no_visible_emas_leaves_candles_and_volume(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED, visible_emas=[])
+    assert names(figure) == [PRICE_TRACE, VOLUME_TRACE]
+
+
+def test_ema_line_follows_the_core_values_with_gaps_while_warming_up(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED, visible_emas=[21])
+    values = np.asarray(trace(figure, "EMA 21").y, dtype=float)
+    expected = hourly_view.frame["ema_21"].to_numpy()
+    np.testing.assert_array_equal(values, expected)
+    assert np.isnan(values[:20]).all()
+
+
+def test_dark_theme_unified_hover_no_rangeslider_volume_below_price(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+    layout = figure.layout
+
+    assert layout.paper_bgcolor == theme.BACKGROUND
+    assert layout.plot_bgcolor == theme.BACKGROUND
+    assert layout.hovermode == "x unified"
+    assert layout.xaxis.rangeslider.visible is False
+    assert trace(figure, VOLUME_TRACE).yaxis == "y2"
+    assert trace(figure, PRICE_TRACE).yaxis == "y"
+    assert max(layout.yaxis2.domain) < min(layout.yaxis.domain)
+    up, down = theme.UP, theme.DOWN
+    assert trace(figure, PRICE_TRACE).increasing.fillcolor == up
+    assert trace(figure, PRICE_TRACE).decreasing.fillcolor == down
+
+
+def test_volume_bars_are_coloured_by_direction(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+    marker = trace(figure, VOLUME_TRACE).marker
+    frame = hourly_view.frame
+    rising = (frame["close"] >= frame["open"]).to_numpy()
+    np.testing.assert_array_equal(np.asarray(marker.color).astype(bool), rising)
+    assert [stop[1] for stop in marker.colorscale] == [theme.DOWN_VOLUME, theme.UP_VOLUME]
+
+
+def test_title_and_notice_are_shown(hourly_view):
+    figure = build_plotly_figure(
+        hourly_view, offered_emas=OFFERED, title="demo · 1h", notice="Read this"
+    )
+    assert figure.layout.title.text == "demo · 1h"
+    assert figure.layout.title.subtitle.text == "Read this"
+
+
+def test_small_view_is_not_fitted(hourly_view):
+    view, notice = fit_view(hourly_view)
+    assert view is hourly_view
+    assert notice is None
+
+
+def test_large_view_is_drawn_coarser_and_the_user_is_told():
+    minutes = build_view(synthetic_ohlcv(20_000, timeframe="1m"), symbol="big", emas=(10, 21))
+
+    figure = build_plotly_figure(minutes, offered_emas=(10, 21), title="big")
+
+    candles = trace(figure, PRICE_TRACE)
+    assert 0 < len(candles.x) <= MAX_FIGURE_BARS
+    notice = figure.layout.title.subtitle.text
+    assert "20,000 1m bars" in notice and "15m bars" in notice
+    assert len(trace(figure, "EMA 21").y) == len(candles.x)
+
+
+def test_fit_view_resamples_with_emas_at_the_new_timeframe():
+    minutes = build_view(synthetic_ohlcv(20_000, timeframe="1m"), symbol="big", emas=(10,))
+
+    fitted, notice = fit_view(minutes)
+
+    assert fitted.timeframe.name == "15m"  # 5m would be 4,000 bars
+    assert fitted.native_timeframe.name == "1m"
+    reference = build_view(minutes.frame, symbol="big", timeframe="15m", emas=(10,))
+    np.testing.assert_allclose(fitted.frame["ema_10"], reference.frame["ema_10"])
+    assert fitted.frame["high"].max() == minutes.frame["high"].max()
+    assert notice is not None
+
+
+def test_past_the_coarsest_timeframe_the_most_recent_bars_are_shown():
+    weeks = build_view(synthetic_ohlcv(400, timeframe="1w"), symbol="long", emas=(10,))
+
+    fitted, notice = fit_view(weeks, max_bars=100)
+
+    assert len(fitted.frame) == 100
+    assert fitted.frame["time"].iloc[-1] == weeks.frame["time"].iloc[-1]
+    assert fitted.first_index == 300
+    assert "most recent 100 1w bars" in notice
