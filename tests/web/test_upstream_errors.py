@@ -1,0 +1,61 @@
+"""Broker API failures as HTTP statuses, against a real local HTTP server standing in for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main_fastapi import create_app
+from tests.core.fake_broker import Answer, FakeBroker
+
+KEY = "sk-live-SECRET-4242"
+BARS = [
+    {"time": "2024-01-01T00:00:00Z", "open": 10, "high": 12, "low": 9, "close": 11, "volume": 5},
+    {"time": "2024-01-01T01:00:00Z", "open": 11, "high": 13, "low": 10, "close": 12, "volume": 7},
+]
+
+
+@pytest.fixture
+def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBroker]:
+    with FakeBroker() as server:
+        monkeypatch.setenv("DATA_SOURCE", "api")
+        monkeypatch.setenv("DATA_API_BASE", server.base_url)
+        monkeypatch.setenv("DATA_API_KEY", KEY)
+        monkeypatch.setenv("REQUEST_TIMEOUT", "0.5")
+        monkeypatch.setenv("CACHE_TTL", "0")
+        yield server
+
+
+@pytest.fixture
+def client(broker: FakeBroker) -> Iterator[TestClient]:
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_api_source_serves_bars(broker, client):
+    broker.script("ohlcv", Answer(200, BARS))
+    response = client.get("/api/ohlcv", params={"symbol": "AAPL", "emas": ""})
+    assert response.status_code == 200
+    assert [bar["time"] for bar in response.json()] == [1704067200, 1704070800]
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "words"),
+    [
+        (Answer(401, {"detail": "bad key"}), 502, "key"),
+        (Answer(404, {"detail": "unknown symbol"}), 404, "AAPL"),
+        (Answer(429, {"detail": "slow"}, {"Retry-After": "0"}), 503, "429"),
+        (Answer(503, "busy"), 503, "503"),
+        (Answer(200, BARS, delay=1.5), 504, "0.5 s"),
+        (Answer(200, "<html>not json</html>"), 502, "API"),
+    ],
+)
+def test_upstream_failures_map_to_gateway_statuses(broker, client, answer, status, words):
+    broker.script("ohlcv", answer)
+    response = client.get("/api/ohlcv", params={"symbol": "AAPL"})
+    assert response.status_code == status
+    detail = response.json()["detail"]
+    assert words in detail
+    assert KEY not in response.text and "Traceback" not in detail
