@@ -38,9 +38,11 @@ format: setup
 bench: setup browser
 	$(PY) -m bench
 
-## Build and start the three containers with podman (minutes; not part of `make test`).
+## Build and start the three containers with podman, check each health route, tear down (minutes;
+## not part of `make test`). Uses our machines' container-smoke; elsewhere: docker compose up --build.
 containers:
-	@command -v podman >/dev/null || [ "$$(id -u)" = 0 ] || { echo "needs podman (or root to install it)"; exit 1; }
+	@test -x ../shared/tools/container-smoke || { echo "no ../shared/tools/container-smoke here: run docker compose up --build"; exit 1; }
+	@test "$$(id -u)" = 0 || { echo "container-smoke runs podman as root (and installs it when missing): sudo make containers"; exit 1; }
 	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
 
 sample-data: setup
