@@ -15,7 +15,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts import theme
-from app.core import OhlcvView, build_view, coarsest_needed, ema_column
+from app.core import (
+    OhlcvView,
+    Timeframe,
+    add_emas,
+    coarsest_needed,
+    ema_column,
+    resample_ohlcv,
+)
 
 MAX_FIGURE_BARS = 3000
 PRICE_TRACE = "Price"
@@ -42,8 +49,7 @@ def fit_view(view: OhlcvView, *, max_bars: int = MAX_FIGURE_BARS) -> tuple[Ohlcv
     target = coarsest_needed(asked, span, max_bars)
     too_many = f"{bars:,} {asked.name} bars are more than one chart draws smoothly ({max_bars:,})"
     if target.seconds > asked.seconds:
-        coarser = build_view(frame, symbol=view.symbol, timeframe=target, emas=view.ema_periods)
-        coarser = dataclasses.replace(coarser, native_timeframe=view.native_timeframe)
+        coarser = _resampled(view, target)
         if len(coarser.frame) <= max_bars:
             shown = len(coarser.frame)
             notice = f"{too_many}: showing {shown:,} {target.name} bars over the same period."
@@ -56,6 +62,23 @@ def fit_view(view: OhlcvView, *, max_bars: int = MAX_FIGURE_BARS) -> tuple[Ohlcv
     )
     notice = f"{too_many}: showing the most recent {max_bars:,} {asked.name} bars."
     return window, notice
+
+
+def _resampled(view: OhlcvView, target: Timeframe) -> OhlcvView:
+    """The view's bars at ``target`` with its EMAs recomputed there. (Not ``build_view``: its
+    cache would keep each large window alive, and a window is a new frame on every request.)"""
+    frame = resample_ohlcv(view.frame, target, native=view.timeframe)
+    if view.ema_periods:
+        frame = add_emas(frame, view.ema_periods)
+    return OhlcvView(
+        symbol=view.symbol,
+        timeframe=target,
+        native_timeframe=view.native_timeframe,
+        ema_periods=view.ema_periods,
+        frame=frame,
+        total_bars=len(frame),
+        first_index=0,
+    )
 
 
 def build_plotly_figure(
