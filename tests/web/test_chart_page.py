@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
-from tests.web.conftest import BIG_SYMBOL, SMALL_SYMBOL
+from tests.web.conftest import BIG_SYMBOL, SMALL_BARS, SMALL_SYMBOL
 
 pytestmark = pytest.mark.browser
 
@@ -75,16 +75,39 @@ def test_ema_toggle_removes_and_restores_its_line(page, server):
     assert_clean(page)
 
 
-def test_timeframe_switch_changes_bar_count(page, server):
+def test_timeframe_switch_changes_bar_count_and_keeps_the_place(page, server):
     open_chart(page, server, symbol=SMALL_SYMBOL, timeframe="1h")
     assert page.evaluate(BAR_COUNT) == PAGE_BARS
+    # Look at some older bars first: 2024-06-01 .. 2024-06-08.
+    start, end = 1717200000, 1717804800
+    page.evaluate(
+        f"() => window.superChart.chart.timeScale().setVisibleRange({{from: {start}, to: {end}}})"
+    )
     page.select_option("#timeframe", "4h")
     page.wait_for_function(
         "() => window.superChart.state.timeframe === '4h' && "
         "window.superChart.candles.data().length === 1250"
     )
+    visible = page.evaluate("() => window.superChart.chart.timeScale().getVisibleRange()")
+    assert abs(visible["from"] - start) <= 4 * 3600 and abs(visible["to"] - end) <= 4 * 3600
     assert page.evaluate(EMA_SHOWN, 10)
     assert "timeframe=4h" in page.url
+    assert_clean(page)
+
+
+def test_download_opens_offline_with_candles(page, server, tmp_path):
+    with page.expect_download() as info:
+        page.goto(f"{server}/chart?symbol={SMALL_SYMBOL}")
+        page.wait_for_function(READY)
+        page.locator("input[data-period='21']").uncheck()
+        page.locator("#download").click()
+    saved = tmp_path / "chart.html"
+    info.value.save_as(saved)
+    page.goto(saved.as_uri())
+    page.wait_for_function(READY)
+    assert page.evaluate(BAR_COUNT) == SMALL_BARS  # the whole (small) history, inlined
+    assert page.evaluate(EMA_SHOWN, 10) and not page.evaluate(EMA_SHOWN, 21)
+    assert candle_pixels(page.locator("#chart").screenshot()) > (500, 500)
     assert_clean(page)
 
 
