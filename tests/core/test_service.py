@@ -193,3 +193,12 @@ def test_one_source_per_settings_object(settings):
 def test_missing_data_dir_gives_no_symbols(tmp_path):
     settings = load_settings(data_dir=tmp_path / "nowhere", csv_path=tmp_path / "none.csv")
     assert list_symbols(settings) == []
+
+
+def test_added_and_removed_files_show_in_the_listing(settings, data_dir):
+    assert "ETHUSD" not in {info.symbol for info in list_symbols(settings)}
+    write_csv(data_dir / "ETHUSD.csv", synthetic_ohlcv(30, "1h", seed=4))
+    assert get_ohlcv("ethusd", settings=settings).total_bars == 30
+    (data_dir / "ETHUSD.csv").unlink()
+    with pytest.raises(SymbolNotFoundError):
+        get_ohlcv("ethusd", settings=settings)

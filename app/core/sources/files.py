@@ -47,11 +47,31 @@ class FileSource:
         self._cache: dict[Path, _Cached] = {}
         self._lock = threading.Lock()
         self._path_locks: dict[Path, threading.Lock] = {}
+        self._listing: tuple[tuple, dict[str, Path]] | None = None
 
     # -- the listing ------------------------------------------------------------------------
 
+    def _listing_stamp(self) -> tuple:
+        """Changes whenever a file is added, removed or renamed in DATA_DIR (the directory's
+        mtime) or CSV_PATH appears or goes."""
+        try:
+            dir_mtime = os.stat(self.data_dir).st_mtime_ns
+        except OSError:
+            dir_mtime = None
+        return (dir_mtime, tuple(p.is_file() for p in self.extra_files))
+
     def symbol_paths(self) -> dict[str, Path]:
-        """Lower-cased symbol -> file, from the directory listing (Parquet wins a stem clash)."""
+        """Lower-cased symbol -> file, from the directory listing (Parquet wins a stem clash).
+        The listing is reused until the directory changes."""
+        stamp = self._listing_stamp()
+        listing = self._listing
+        if listing is not None and listing[0] == stamp:
+            return listing[1]
+        found = self._list_files()
+        self._listing = (stamp, found)
+        return found
+
+    def _list_files(self) -> dict[str, Path]:
         found: dict[str, Path] = {}
         candidates: list[Path] = []
         try:
