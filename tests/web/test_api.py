@@ -230,6 +230,7 @@ def test_chart_page_errors_keep_status_and_escape(api):
     response = api.get("/chart", params={"symbol": "<script>alert(1)</script>"})
     assert response.status_code == 404
     assert "<script>alert(1)</script>" not in response.text
+    assert "script-src 'self';" in response.headers["content-security-policy"]
     response = api.get("/chart", params={"symbol": SMALL_SYMBOL, "timeframe": "5m"})
     assert response.status_code == 422
     response = api.get("/chart", params={"symbol": SMALL_SYMBOL, "ema_10": "maybe"})

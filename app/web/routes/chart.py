@@ -27,6 +27,11 @@ templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 PAGE_BARS = 2_000  # bars the page starts with; older ones are fetched on scrolling back
 DOWNLOAD_BARS = 50_000  # bars a standalone file holds (the most recent)
+# Defence in depth for the hosted page: only our own scripts run, and nothing leaves the origin.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+)
 
 SymbolParam = Annotated[str | None, Query(description="Symbol; default DEFAULT_SYMBOL.")]
 TimeframeParam = Annotated[
@@ -83,7 +88,10 @@ def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLRespo
         "page_js": (WEB_DIR / "static" / "chart.js").read_text() if standalone else "",
         "page_css": (WEB_DIR / "static" / "chart.css").read_text() if standalone else "",
     }
-    return templates.TemplateResponse(request, "chart.html", context, status_code=status)
+    response = templates.TemplateResponse(request, "chart.html", context, status_code=status)
+    if not standalone:  # the standalone file inlines its scripts
+        response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
 
 
 @router.get("/", include_in_schema=False)
