@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main_fastapi import create_app
 from tests.core.fake_broker import Answer, FakeBroker
+from tests.live_server import free_port, live_server
 
 KEY = "sk-live-SECRET-4242"
 BARS = [
@@ -17,21 +17,29 @@ BARS = [
 ]
 
 
-@pytest.fixture
-def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBroker]:
+@pytest.fixture(scope="module")
+def broker() -> Iterator[FakeBroker]:
     with FakeBroker() as server:
-        monkeypatch.setenv("DATA_SOURCE", "api")
-        monkeypatch.setenv("DATA_API_BASE", server.base_url)
-        monkeypatch.setenv("DATA_API_KEY", KEY)
-        monkeypatch.setenv("REQUEST_TIMEOUT", "0.5")
-        monkeypatch.setenv("CACHE_TTL", "0")
         yield server
 
 
-@pytest.fixture
-def client(broker: FakeBroker) -> Iterator[TestClient]:
-    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
-        yield test_client
+@pytest.fixture(scope="module")
+def client(broker: FakeBroker) -> Iterator[httpx.Client]:
+    """Our uvicorn with DATA_SOURCE=api, asking the fake broker (no answer cache)."""
+    port = free_port()
+    env = {
+        "DATA_SOURCE": "api",
+        "DATA_API_BASE": broker.base_url,
+        "DATA_API_KEY": KEY,
+        "REQUEST_TIMEOUT": "0.5",
+        "CACHE_TTL": "0",
+    }
+    args = ["-m", "uvicorn", "app.main_fastapi:app", "--host", "127.0.0.1", "--port", str(port)]
+    with (
+        live_server(args, port=port, health_path="/health", env=env) as base,
+        httpx.Client(base_url=base, timeout=60) as http,
+    ):
+        yield http
 
 
 def test_api_source_serves_bars(broker, client):
