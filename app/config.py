@@ -45,7 +45,13 @@ class Settings(BaseSettings):
     @classmethod
     def _split_periods(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(int(p) for p in value.replace(" ", "").split(",") if p)
+            try:
+                return tuple(int(p) for p in value.replace(" ", "").split(",") if p)
+            except ValueError:
+                raise ValueError(
+                    "EMA periods must be whole numbers from 2 to 1000, comma-separated "
+                    "(e.g. 10,21,50,150)"
+                ) from None
         return value
 
     @field_validator("ema_periods")

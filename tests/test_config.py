@@ -60,6 +60,11 @@ def test_values_are_normalised(clean_env, monkeypatch):
         ("DATA_SOURCE", "excel", r"DATA_SOURCE: Input should be 'csv' or 'api' \(got 'excel'\)"),
         ("DEFAULT_TIMEFRAME", "2h", r"DEFAULT_TIMEFRAME: Unknown timeframe '2h'\. Allowed: 1m, 5m"),
         ("EMA_PERIODS", "10,1", r"EMA_PERIODS: EMA periods must be whole numbers from 2 to 1000"),
+        (
+            "EMA_PERIODS",
+            "10,abc",
+            r"EMA_PERIODS: EMA periods must be whole numbers from 2 to 1000, comma",
+        ),
         ("REQUEST_TIMEOUT", "0", r"REQUEST_TIMEOUT: Input should be greater than 0"),
         ("CACHE_TTL", "-1", r"CACHE_TTL: Input should be greater than or equal to 0"),
         ("UPLOAD_MAX_MB", "lots", r"UPLOAD_MAX_MB: Input should be a valid number"),
