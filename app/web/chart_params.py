@@ -19,9 +19,11 @@ def ema_flags(
     for name, value in query.items():
         if not name.lower().startswith("ema_"):
             continue
-        (period,) = parse_ema_periods(name[4:] or "?", ()) or (None,)
-        if period is None:
-            raise ParameterError(name, f"{name}: no EMA period in the parameter name.")
+        periods = parse_ema_periods(name[4:], ()) if "," not in name else ()
+        if len(periods) != 1:
+            message = f"{name}: name one EMA period per parameter, like ema_21=true."
+            raise ParameterError(name, message)
+        period = periods[0]
         word = value.strip().lower()
         if word not in TRUE_WORDS | FALSE_WORDS:
             raise ParameterError(name, f"{name}={value!r} is not valid; use true or false.")

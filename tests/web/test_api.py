@@ -238,6 +238,13 @@ def test_chart_page_errors_keep_status_and_escape(api):
     assert "use true or false" in response.text
 
 
+@pytest.mark.parametrize("name", ["ema_", "ema_10,21", "ema_x", "ema_1", "EMA_2000"])
+def test_chart_page_bad_ema_flags_are_422(api, name):
+    response = api.get("/chart", params={"symbol": SMALL_SYMBOL, name: "true"})
+    assert response.status_code == 422
+    assert "EMA period" in response.text  # the error, not only the toggles' labels
+
+
 def test_chart_page_offers_extra_ema_from_the_url(api):
     response = api.get("/chart", params={"symbol": SMALL_SYMBOL, "ema_7": "true"})
     assert response.status_code == 200
