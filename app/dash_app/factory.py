@@ -1,0 +1,58 @@
+"""Build the Dash app: offline assets, layout, callbacks and a /health route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash_bootstrap_components as dbc  # noqa: F401 - registers the components' JS with Dash
+from dash import Dash
+from flask import jsonify
+
+from app.config import get_settings
+from app.dash_app.callbacks import register_callbacks
+from app.dash_app.layout import build_layout
+from app.dash_app.stylesheet import BOOTSTRAP_URL, serve_bootstrap_css
+from app.dash_app.uploads import UploadCache
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+# Bootstrap's dark colour mode is switched on for the whole page.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en" data-bs-theme="dark">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app() -> Dash:
+    """Settings are read per request (``get_settings`` is cached), so tests can change them."""
+    settings = get_settings()  # fail at start, with the variable's name, on bad settings
+    app = Dash(
+        __name__,
+        title="Super Chart",
+        update_title=None,
+        assets_folder=str(ASSETS),
+        external_stylesheets=[BOOTSTRAP_URL],
+        serve_locally=True,  # Dash's, Plotly's and the components' JS from the packages
+        index_string=INDEX_STRING,
+    )
+    server = app.server
+    # The browser refuses files over the limit; this is the backstop (base64 adds a third).
+    server.config["MAX_CONTENT_LENGTH"] = int(settings.upload_max_bytes * 4 / 3) + 2**20
+    serve_bootstrap_css(server)
+    server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
+    app.layout = lambda: build_layout(get_settings())
+    register_callbacks(app, UploadCache(), get_settings)
+    return app

@@ -1,0 +1,128 @@
+"""The page: controls on the left, the chart, notices and errors on the right."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app.charts import theme
+from app.config import Settings
+from app.core import TIMEFRAMES, SuperChartError, list_symbols
+from app.dash_app.chart_data import SOURCE_CONFIGURED, SOURCE_UPLOAD
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+NATIVE = ""  # timeframe option: the data's own bars
+
+
+def empty_figure() -> dict:
+    """A dark, empty chart (before the first draw, or after an error)."""
+    axis = {"visible": False}
+    return {
+        "data": [],
+        "layout": {
+            "paper_bgcolor": theme.BACKGROUND,
+            "plot_bgcolor": theme.BACKGROUND,
+            "xaxis": axis,
+            "yaxis": axis,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        },
+    }
+
+
+def build_layout(settings: Settings) -> dbc.Container:
+    """Called per page load, so the symbol list is fresh and nothing is fetched at import."""
+    symbol_alert = None
+    try:
+        symbols = [info.symbol for info in list_symbols(settings)]
+    except SuperChartError as exc:
+        symbols, symbol_alert = [], dbc.Alert(str(exc), color="danger")
+    default_symbol = (
+        settings.default_symbol if settings.default_symbol in symbols else next(iter(symbols), None)
+    )
+    configured_label = "Broker API" if settings.data_source == "api" else "Data folder"
+    limit_mb = f"{settings.upload_max_mb:g} MB"
+    controls = html.Div(
+        [
+            html.H1("Super Chart", className="h4 mb-3"),
+            dbc.Label("Source", html_for="source"),
+            dbc.RadioItems(
+                id="source",
+                options=[
+                    {"label": configured_label, "value": SOURCE_CONFIGURED},
+                    {"label": "Uploaded file", "value": SOURCE_UPLOAD},
+                ],
+                value=SOURCE_CONFIGURED,
+                className="mb-3",
+            ),
+            dbc.Label("Symbol", html_for="symbol"),
+            dbc.Select(
+                id="symbol",
+                options=[{"label": s, "value": s} for s in symbols],
+                value=default_symbol,
+                className="mb-3",
+            ),
+            dbc.Label("Timeframe", html_for="timeframe"),
+            dbc.Select(
+                id="timeframe",
+                options=[{"label": "As recorded", "value": NATIVE}]
+                + [{"label": name, "value": name} for name in TIMEFRAMES],
+                value=settings.default_timeframe,
+                className="mb-3",
+            ),
+            dbc.Label("EMAs"),
+            dbc.Checklist(
+                id="emas",
+                options=[{"label": f"EMA {p}", "value": p} for p in settings.ema_periods],
+                value=list(settings.ema_periods),
+                switch=True,
+                className="mb-3",
+            ),
+            dbc.Label("Upload"),
+            dcc.Upload(
+                id="upload",
+                children=html.Div(
+                    [f"Drop a CSV or Parquet file here or click to choose (up to {limit_mb})"]
+                ),
+                className="sc-upload mb-2",
+                accept=".csv,.txt,.tsv,.parquet,text/csv,text/plain",
+                multiple=False,
+            ),
+            html.Div(id="upload-status", className="sc-summary"),
+        ],
+        className="sc-sidebar",
+    )
+    chart = html.Div(
+        [
+            html.Div(symbol_alert, id="alert"),
+            html.Div(id="notice"),
+            dcc.Loading(
+                dcc.Graph(
+                    id="chart",
+                    figure=empty_figure(),
+                    config=GRAPH_CONFIG,
+                    style={"height": "72vh"},
+                ),
+                delay_show=300,
+                type="dot",
+                color=theme.EMA_PALETTE[0],
+            ),
+            html.Div(id="summary", className="sc-summary mt-2"),
+        ]
+    )
+    return dbc.Container(
+        [
+            dbc.Row(
+                [dbc.Col(controls, md=3, className="mb-3"), dbc.Col(chart, md=9)],
+                className="py-3",
+            ),
+            dcc.Store(id="upload-limit", data=settings.upload_max_bytes),
+            dcc.Store(id="upload-payload"),  # set by the browser after its size check
+            dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
+        ],
+        fluid=True,
+    )
