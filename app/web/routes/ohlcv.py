@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from app.charts.lightweight import chart_payload, ohlcv_records, view_meta
+from app.charts.lightweight import (
+    columns_digest,
+    ohlcv_columns,
+    records_from_columns,
+    view_meta,
+)
 from app.config import get_settings
 from app.core import get_ohlcv, parse_ema_periods
 from app.web.errors import ERROR_RESPONSES
@@ -64,14 +68,9 @@ FormatParam = Annotated[
 ]
 
 
-def cached_json(request: Request, body: bytes, headers: dict[str, str]) -> Response:
-    """200 with an ETag, or 304 when the client already holds this body."""
-    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+def _cache_headers(etag: str) -> dict[str, str]:
     ttl = int(get_settings().cache_ttl)
-    headers = {**headers, "ETag": etag, "Cache-Control": f"public, max-age={ttl}"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return {"ETag": etag, "Cache-Control": f"public, max-age={ttl}"}
 
 
 @router.get(
@@ -112,6 +111,12 @@ def read_ohlcv(
         "X-Has-More-Before": "true" if meta["has_more_before"] else "false",
         "X-Timeframe": meta["timeframe"],
     }
-    content = chart_payload(view) if format == "columns" else ohlcv_records(view)
+    columns = ohlcv_columns(view)
+    # The ETag comes from the data, so a repeat request is answered 304 before any JSON is made.
+    etag = f'"{format}-{columns_digest(meta, columns)}"'
+    headers.update(_cache_headers(etag))
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    content = {**meta, "columns": columns} if format == "columns" else records_from_columns(columns)
     body = orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
-    return cached_json(request, body, headers)
+    return Response(body, media_type="application/json", headers=headers)
