@@ -1,0 +1,58 @@
+"""The Dash server's own routes: health, the offline stylesheet, the page shell, how it starts."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from app.dash_app import create_app
+from tests.live_server import free_port, live_server
+
+
+@pytest.fixture
+def client(data_dir):
+    return create_app().server.test_client()
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_bootstrap_stylesheet_is_served_from_the_installed_package(client):
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert links and all(link.startswith("/") for link in links)  # nothing from a CDN
+    css = client.get(links[0])
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert b"Bootstrap" in css.get_data()[:200] and b"v5.3" in css.get_data()[:200]
+    assert 'data-bs-theme="dark"' in page
+
+
+def test_runs_as_a_module_on_dash_host_and_port(data_dir):
+    port = free_port()
+    env = {"DASH_HOST": "127.0.0.1", "DASH_PORT": str(port)}
+    args = ["-m", "app.main_dash"]
+    with (
+        live_server(args, port=port, health_path="/health", env=env) as base,
+        urllib.request.urlopen(base + "/health", timeout=5) as response,
+    ):
+        assert json.load(response) == {"status": "ok"}
+
+
+def test_bad_port_is_refused_with_the_variable_name(data_dir):
+    result = subprocess.run(
+        [sys.executable, "app/main_dash.py"],
+        env={"PATH": "/usr/bin", "DASH_PORT": "eighty", "DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DASH_PORT" in result.stderr
