@@ -18,10 +18,10 @@ from app.core.sources import DataSource, SymbolInfo
 from app.core.timeframes import (
     Timeframe,
     check_not_finer,
-    detect_timeframe,
     median_spacing_seconds,
     parse_timeframe,
     resample_ohlcv,
+    timeframe_for_spacing,
 )
 
 if TYPE_CHECKING:  # app.config imports app.core.errors, so import it lazily here
@@ -89,12 +89,13 @@ class _Prepared:
 def _prepare(
     frame: pd.DataFrame, timeframe: str | Timeframe | None, emas: tuple[int, ...]
 ) -> _Prepared:
-    native = detect_timeframe(frame)
+    spacing = median_spacing_seconds(frame)
+    native = timeframe_for_spacing(spacing)
     target = native if timeframe is None else parse_timeframe(timeframe)
     check_not_finer(target, native)
     # Resample when coarser than native, or when the bars are finer than their timeframe
     # (sub-minute data is shown as 1m).
-    if target.seconds > native.seconds or median_spacing_seconds(frame) < target.seconds * 0.999:
+    if target.seconds > native.seconds or spacing < target.seconds * 0.999:
         frame = resample_ohlcv(frame, target, native=native)
     if emas:
         frame = add_emas(frame, emas)

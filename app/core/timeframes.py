@@ -96,7 +96,11 @@ def detect_timeframe(frame: pd.DataFrame) -> Timeframe:
     ``1d`` and 2-hour bars are ``1h`` (each shown as they are). Data finer than a minute is
     ``1m`` and gets aggregated to it. A single bar counts as ``1d``.
     """
-    spacing = median_spacing_seconds(frame)
+    return timeframe_for_spacing(median_spacing_seconds(frame))
+
+
+def timeframe_for_spacing(spacing: float) -> Timeframe:
+    """See :func:`detect_timeframe`; ``spacing`` is the median gap in seconds."""
     if spacing <= 0:
         return TIMEFRAMES["1d"]
     native = TIMEFRAMES["1m"]
