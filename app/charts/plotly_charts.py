@@ -165,6 +165,7 @@ def _layout(title: str | None, notices: list[str]) -> dict:
         "gridcolor": theme.GRID,
         "linecolor": theme.BORDER,
         "zeroline": False,
+        "automargin": True,  # room for the price labels on the right
         "showspikes": True,
         "spikecolor": theme.BORDER,
         "spikethickness": 1,
