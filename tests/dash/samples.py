@@ -20,3 +20,7 @@ def upload_payload(data: bytes, filename: str) -> dict:
     """What the browser-side size check hands the server for a file under the limit."""
     contents = "data:text/csv;base64," + base64.b64encode(data).decode()
     return {"filename": filename, "size": len(data), "contents": contents}
+
+
+def ohlcv_parquet(bars: int, *, timeframe: str = "1h") -> bytes:
+    return synthetic_ohlcv(bars, timeframe=timeframe).to_parquet(index=False)

@@ -13,7 +13,7 @@ from app.dash_app.chart_data import SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import NATIVE
 from app.dash_app.uploads import UploadCache
 from tests.dash.conftest import SMALL_BARS
-from tests.dash.samples import csv_without_close, ohlcv_csv, upload_payload
+from tests.dash.samples import csv_without_close, ohlcv_csv, ohlcv_parquet, upload_payload
 
 ALL_EMAS = [10, 21, 50, 150]
 
@@ -106,6 +106,19 @@ def test_good_upload_switches_the_chart_to_the_file(data_dir, uploads):
     assert len(candles(figure).x) == 120
     assert summary.startswith("120 bars at 1d")
     assert "mine · 1d" in figure.layout.title.text
+
+
+def test_parquet_upload_is_drawn(data_dir, uploads):
+    payload = upload_payload(ohlcv_parquet(80, timeframe="4h"), "bars.parquet")
+
+    ref, status, source, timeframe = receive_upload(
+        payload, uploads=uploads, settings=get_settings()
+    )
+
+    assert "bars.parquet: 80 bars at 4h" in str(status.children)
+    figure, alert, _, _ = draw(uploads, source=source, timeframe=timeframe, ref=ref)
+    assert alert is None
+    assert len(candles(figure).x) == 80
 
 
 def test_bad_upload_shows_the_cores_message_and_keeps_the_chart(data_dir, uploads):
