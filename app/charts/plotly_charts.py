@@ -154,13 +154,14 @@ def build_plotly_figure(
                 yaxis="y",
             )
         )
-    layout = _layout(title, notices)
+    intraday = view.timeframe.seconds < 86400
+    layout = _layout(title, notices, "%Y-%m-%d %H:%M UTC" if intraday else "%Y-%m-%d")
     if ui_revision is not None:
         layout["uirevision"] = ui_revision
     return go.Figure(data=traces, layout=layout)
 
 
-def _layout(title: str | None, notices: list[str]) -> dict:
+def _layout(title: str | None, notices: list[str], time_format: str) -> dict:
     axis = {
         "gridcolor": theme.GRID,
         "linecolor": theme.BORDER,
@@ -190,7 +191,13 @@ def _layout(title: str | None, notices: list[str]) -> dict:
             "bgcolor": "rgba(0,0,0,0)",
         },
         "margin": {"l": 10, "r": 10, "t": 80 if title or notices else 40, "b": 30},
-        "xaxis": {**axis, "type": "date", "anchor": "y2", "rangeslider": {"visible": False}},
+        "xaxis": {
+            **axis,
+            "type": "date",
+            "anchor": "y2",
+            "hoverformat": time_format,
+            "rangeslider": {"visible": False},
+        },
         "yaxis": {**axis, "domain": PRICE_DOMAIN, "side": "right", "fixedrange": False},
         "yaxis2": {**axis, "domain": VOLUME_DOMAIN, "side": "right", "showspikes": False},
         "bargap": 0.1,

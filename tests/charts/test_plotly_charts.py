@@ -91,6 +91,14 @@ def test_volume_bars_are_coloured_by_direction(hourly_view):
     assert [stop[1] for stop in marker.colorscale] == [theme.DOWN_VOLUME, theme.UP_VOLUME]
 
 
+def test_hover_shows_the_time_for_intraday_bars_and_the_date_for_daily(hourly_view):
+    daily = build_view(synthetic_ohlcv(50, timeframe="1d"), symbol="d", emas=())
+    intraday = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+    days = build_plotly_figure(daily, offered_emas=())
+    assert intraday.layout.xaxis.hoverformat == "%Y-%m-%d %H:%M UTC"
+    assert days.layout.xaxis.hoverformat == "%Y-%m-%d"
+
+
 def test_title_and_notice_are_shown(hourly_view):
     figure = build_plotly_figure(
         hourly_view, offered_emas=OFFERED, title="demo · 1h", notice="Read this"
