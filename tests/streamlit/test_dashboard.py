@@ -159,9 +159,13 @@ def test_large_upload_is_drawn_coarser_and_the_user_is_told():
     at = run_app()
     at.file_uploader(key="upload").set_value(("big.csv", ohlcv_csv(rows, freq="1min"), "text/csv"))
     at.run()
+    at.selectbox(key="timeframe").set_value("1m").run()  # the file's own bars: too many to draw
     fig = figure(at)
     assert 0 < len(candles(fig)["x"]) <= MAX_FIGURE_BARS
-    assert at.info, "the user must be told the chart is not at the requested timeframe"
+    [notice] = at.info
+    assert f"{rows:,} 1m bars" in notice.value
+    assert "1m" not in json.dumps(fig["layout"]["title"]["text"])  # titled with what is drawn
+    assert at.metric[0].label == "Bars (1m)"
     assert at.metric[0].value == f"{rows:,}"  # the summary is about all the data
 
 
