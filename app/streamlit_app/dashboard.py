@@ -17,6 +17,7 @@ from app.core import SuperChartError, SymbolInfo
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
 from app.streamlit_app.chart_panel import render_chart
+from app.streamlit_app.engines import max_bars
 from app.streamlit_app.loading import (
     ChartData,
     Upload,
@@ -140,16 +141,19 @@ def _load(
     settings: Settings, dataset: Dataset, request: Request
 ) -> tuple[ChartData, Callable[[], bytes]]:
     """The chart's data (cached), and how to build the download when it is clicked."""
+    bars = max_bars(request.engine)
     if dataset.upload is not None:
         max_bytes = settings.upload_max_bytes
-        data = load_upload_chart(dataset.upload, max_bytes, request.timeframe, request.offered_emas)
+        data = load_upload_chart(
+            dataset.upload, max_bytes, request.timeframe, request.offered_emas, bars
+        )
         make_csv = partial(
             upload_csv, dataset.upload, max_bytes, request.timeframe, request.visible_emas
         )
         return data, make_csv
     info = dataset.info
     data = load_symbol_chart(
-        settings, dataset.source, info, request.timeframe, request.offered_emas
+        settings, dataset.source, info, request.timeframe, request.offered_emas, bars
     )
     make_csv = partial(
         symbol_csv, settings, dataset.source, info.symbol, request.timeframe, request.visible_emas

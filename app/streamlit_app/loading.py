@@ -3,8 +3,8 @@
 Keys are small and explicit: the source, symbol, timeframe and EMA periods, a fingerprint of the
 settings (tests change them in one process) and a data version; uploads are keyed on the SHA-256
 of their bytes, which are passed unhashed (``_data``). Cached values are small: the bars the
-chart draws (at most ``MAX_FIGURE_BARS``) and a summary. Whole histories are only rebuilt for a
-download, when the user clicks it.
+chart draws (at most the engine's ``max_bars``) and a summary. Whole histories are only rebuilt
+for a download, when the user clicks it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from app.core import (
     list_symbols,
     read_ohlcv_bytes,
 )
-from app.streamlit_app.fitting import fit_for_chart
+from app.streamlit_app.engines import fit_for_engine
 from app.streamlit_app.summary import Summary, frame_to_csv, summarize
 
 SOURCE_FILES = "csv"
@@ -41,7 +41,7 @@ _DIGESTS_KEY = "_upload_digests"
 @dataclass(frozen=True)
 class ChartData:
     key: str  # names this data among all loads (for caches of what is drawn from it)
-    view: OhlcvView  # what the chart draws: at most MAX_FIGURE_BARS bars
+    view: OhlcvView  # what the chart draws: at most the engine's max_bars
     notice: str | None  # why the chart shows a coarser timeframe or a window, if it does
     summary: Summary  # of the whole history at the chosen timeframe
 
@@ -124,16 +124,23 @@ def _cached_symbol_chart(
     symbol: str,
     timeframe: str,
     emas: tuple[int, ...],
+    max_bars: int,
     fingerprint: str,
     version: str,
     _settings: Settings,
 ) -> ChartData:
     full = get_ohlcv(symbol, timeframe=timeframe, emas=emas, settings=_settings)
-    return _chart_data(full, key=f"{source}|{symbol}|{timeframe}|{emas}|{version}|{fingerprint}")
+    key = f"{source}|{symbol}|{timeframe}|{emas}|{max_bars}|{version}|{fingerprint}"
+    return _chart_data(full, max_bars, key=key)
 
 
 def load_symbol_chart(
-    settings: Settings, source: str, info: SymbolInfo, timeframe: str, emas: Sequence[int]
+    settings: Settings,
+    source: str,
+    info: SymbolInfo,
+    timeframe: str,
+    emas: Sequence[int],
+    max_bars: int,
 ) -> ChartData:
     source_settings = settings_for_source(settings, source)
     version = symbol_version(info)
@@ -144,6 +151,7 @@ def load_symbol_chart(
         info.symbol,
         timeframe,
         tuple(emas),
+        max_bars,
         settings_fingerprint(source_settings),
         version,
         source_settings,
@@ -201,19 +209,21 @@ def _cached_upload_chart(
     max_bytes: int,
     timeframe: str,
     emas: tuple[int, ...],
+    max_bars: int,
     _data: bytes,
 ) -> ChartData:
     upload = Upload(_data, filename, digest)
     frame = read_upload(upload, max_bytes)
     full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
-    return _chart_data(full, key=f"upload|{digest}|{max_bytes}|{timeframe}|{emas}")
+    key = f"upload|{digest}|{max_bytes}|{timeframe}|{emas}|{max_bars}"
+    return _chart_data(full, max_bars, key=key)
 
 
 def load_upload_chart(
-    upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int]
+    upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int], max_bars: int
 ) -> ChartData:
     return _cached_upload_chart(
-        upload.digest, upload.filename, max_bytes, timeframe, tuple(emas), upload.data
+        upload.digest, upload.filename, max_bytes, timeframe, tuple(emas), max_bars, upload.data
     )
 
 
@@ -226,9 +236,9 @@ def upload_csv(upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[in
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _chart_data(full: OhlcvView, *, key: str) -> ChartData:
+def _chart_data(full: OhlcvView, max_bars: int, *, key: str) -> ChartData:
     if full.frame.empty:
         raise DataError(f"{full.symbol!r} has no bars at {full.timeframe.name}.")
-    view, notice = fit_for_chart(full)
+    view, notice = fit_for_engine(full, max_bars)
     summary = summarize(full.frame, full.timeframe.name)
     return ChartData(key=key, view=view, notice=notice, summary=summary)

@@ -10,12 +10,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app.config import Settings
 from app.core import TIMEFRAMES, SymbolInfo
+from app.streamlit_app.engines import ENGINE_LABELS
 from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
 
 SOURCE_UPLOAD = "upload"
-ENGINE_PLOTLY = "plotly"
-ENGINE_LIGHTWEIGHT = "lightweight"
-ENGINE_LABELS = {ENGINE_PLOTLY: "Plotly", ENGINE_LIGHTWEIGHT: "Lightweight Charts"}
 UPLOAD_TYPES = ["csv", "parquet"]
 
 SOURCE_KEY = "source"
