@@ -21,15 +21,15 @@ CHROMIUM_FLAGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 
-# Truthy (the page's clock, ms since navigation started) once the candle series holds at least
-# ``minBars`` bars. Knows our page's window.superChart and the floor page's, which mirrors it.
+# [ms since navigation started (the page's clock), candles held] once the page says it is ready
+# (window.superChart.ready, set by our page and the floor page right after their first setData)
+# and the candle series holds at least ``minBars`` bars; false before.
 CANDLES_DRAWN_AT = """
 (minBars) => {
   const chart = window.superChart;
-  if (!chart) return false;
-  const series = chart.candles || chart.candlestick || (chart.series && chart.series.candles);
-  if (!series || typeof series.data !== "function") return false;
-  return series.data().length >= minBars ? performance.now() : false;
+  if (!chart || !chart.ready || !chart.candles) return false;
+  const drawn = chart.candles.data().length;
+  return drawn >= minBars ? [performance.now(), drawn] : false;
 }
 """
 
@@ -58,9 +58,12 @@ def shared_browser(ctx: BenchContext):
     return ctx.shared("browser", chromium)
 
 
-def navigation_to_candles(browser, url: str, min_bars: int, timeout_s: float = 120) -> float:
+def navigation_to_candles(
+    browser, url: str, min_bars: int, drawn: list[int] | None = None, timeout_s: float = 120
+) -> float:
     """Seconds from navigation start to the first frame whose candle series holds ``min_bars``,
-    in a fresh browser context (cold cache), measured by the page's own clock."""
+    in a fresh browser context (cold cache), measured by the page's own clock. The number of
+    candles drawn is appended to ``drawn`` when given."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -72,6 +75,9 @@ def navigation_to_candles(browser, url: str, min_bars: int, timeout_s: float = 1
         )
         if errors:
             raise RuntimeError(f"{url}: page errors {errors[:3]}")
-        return float(handle.json_value()) / 1000
+        at_ms, count = handle.json_value()
+        if drawn is not None:
+            drawn.append(int(count))
+        return float(at_ms) / 1000
     finally:
         context.close()

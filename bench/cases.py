@@ -58,6 +58,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),
     Case(
+        "Dash: EMA toggle -> redrawn, {big}-bar symbol",
+        2.0,
+        toggle_cases.dash_toggle,
+        ("app.core.synthetic", "app.charts.plotly_charts", "app.main_dash"),
+    ),
+    Case(
         "Streamlit: EMA toggle -> redrawn, {big}-bar symbol",
         2.0,
         toggle_cases.streamlit_toggle,

@@ -37,7 +37,7 @@ def read_health() -> dict[str, str]:
 
 
 @app.get("/hello")
-def read_hello() -> dict[str, str]:
+async def read_hello() -> dict[str, str]:  # FastAPI's own hello-world is an async route
     return {"message": "Hello World"}
 
 

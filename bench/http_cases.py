@@ -145,9 +145,9 @@ def _count_bars(payload: object) -> int | None:
     if isinstance(payload, list):
         return len(payload)
     if isinstance(payload, dict):
-        for key in ("bars", "data", "candles", "columns"):
-            if key in payload:
-                return _count_bars(payload[key])
-        if "time" in payload and isinstance(payload["time"], list):
+        if isinstance(payload.get("time"), list):
             return len(payload["time"])
+        for key in ("columns", "bars", "data", "candles"):
+            if isinstance(payload.get(key), list | dict):
+                return _count_bars(payload[key])
     return None

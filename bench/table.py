@@ -71,3 +71,8 @@ def render_markdown(rows: Iterable[Row]) -> str:
         "| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows
     ]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """One line, no stray column separators."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -89,8 +89,22 @@ def _start_streamlit(port: int, env: dict[str, str]):
 
 
 def _click_streamlit_checkbox(page) -> None:
-    page.get_by_text(f"EMA {TOGGLED_EMA}", exact=True).click()
+    checkbox = page.locator('[data-testid="stCheckbox"]').filter(has_text=f"EMA {TOGGLED_EMA}")
+    checkbox.locator("label").first.click()
 
 
 def streamlit_toggle(ctx: BenchContext, case: str, target: float) -> Row:
     return _toggle_case(ctx, case, target, _start_streamlit, "streamlit", _click_streamlit_checkbox)
+
+
+def _start_dash(port: int, env: dict[str, str]):
+    env = {**env, "DASH_HOST": "127.0.0.1", "DASH_PORT": str(port)}
+    return python_server("dash", ["-m", "app.main_dash"], port=port, env=env)
+
+
+def _click_dash_checklist(page) -> None:
+    page.locator("#emas").get_by_text(f"EMA {TOGGLED_EMA}", exact=True).click()
+
+
+def dash_toggle(ctx: BenchContext, case: str, target: float) -> Row:
+    return _toggle_case(ctx, case, target, _start_dash, "dash", _click_dash_checklist)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import orjson
@@ -25,11 +26,12 @@ def server_env(ctx: BenchContext) -> dict[str, str]:
 
 
 def fastapi_server(ctx: BenchContext) -> Server:
+    """Our app; BENCH_FASTAPI_APP (module:attribute) swaps in a variant for an A/B profile."""
+    app = os.environ.get("BENCH_FASTAPI_APP", "app.main_fastapi:app")
+
     def start():
         port = free_port()
-        return python_server(
-            "fastapi", uvicorn_args("app.main_fastapi:app", port), port=port, env=server_env(ctx)
-        )
+        return python_server("fastapi", uvicorn_args(app, port), port=port, env=server_env(ctx))
 
     return ctx.shared("fastapi_server", start)
 
