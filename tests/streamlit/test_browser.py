@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from app.core import OHLCV_COLUMNS
 from tests.live_server import free_port, live_server
-from tests.streamlit.ohlcv_samples import ohlcv_csv
+from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,6 +19,7 @@ PLOTLY_CANDLES = """() => {
         bars: trace.x.length,
         title: (gd.layout.title && gd.layout.title.text) || '',
         boxes: gd.querySelectorAll('.trace.boxes path').length,
+        lines: gd.data.filter(t => t.type === 'scatter').map(t => t.name),
     };
 }"""
 
@@ -64,9 +66,21 @@ def test_dashboard_in_a_real_browser(page, data_dir, tmp_path):
         assert "sample_ohlcv" in chart["title"]
 
         # Uploading a file in the sidebar draws it at once, with no other click.
-        page.locator("section[data-testid='stSidebar'] input[type='file']").set_input_files(upload)
+        sidebar = page.locator("section[data-testid='stSidebar']")
+        sidebar.locator("input[type='file']").set_input_files(upload)
         chart = wait_for_plotly(page, "c.bars === 120 && c.title.includes('mine.csv')")
         assert chart["boxes"] > 0
+
+        # The download holds the uploaded bars with the EMAs that are ticked.
+        sidebar.get_by_text("EMA 150", exact=True).click()
+        wait_for_plotly(page, "c.bars === 120 && !c.lines.includes('EMA 150')")
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Download CSV with indicators").click()
+        table = pd.read_csv(download.value.path())
+        assert download.value.suggested_filename == "mine_1h.csv"
+        assert len(table) == 120
+        assert list(table.columns) == [*OHLCV_COLUMNS, "ema_10", "ema_21", "ema_50"]
+        assert table["close"].iloc[-1] == pytest.approx(ohlcv_frame(120, seed=3)["close"].iloc[-1])
 
         # The Lightweight Charts engine paints candles at the right times (not 1970).
         page.get_by_text("Lightweight Charts", exact=True).click()
