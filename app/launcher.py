@@ -153,12 +153,12 @@ class Launcher:
         )
         self.front_ends = front_ends
         self.running: list[Running] = []
-        self.stop_requested = threading.Event()
-        self.stop_signal = ""
+        self.stop_signal = ""  # set by the signal handler; the main loop polls it
 
     def request_stop(self, signum: int, _frame: object) -> None:
+        # Only an assignment: a handler runs in the main thread between any two bytecodes, so
+        # taking a lock here (threading.Event.set does) can deadlock against the loop's own wait.
         self.stop_signal = signal.Signals(signum).name
-        self.stop_requested.set()
 
     def run(self) -> int:
         present = []
@@ -219,7 +219,7 @@ class Launcher:
         """Wait for every health route, then until a signal or a child's death."""
         waiting = list(self.running)
         deadline = time.monotonic() + self.start_timeout
-        while not self.stop_requested.is_set():
+        while not self.stop_signal:
             dead = self.dead_child()
             if dead is not None:
                 say(
@@ -236,8 +236,8 @@ class Launcher:
                 names = ", ".join(r.front_end.name for r in waiting)
                 say(f"{names} did not answer its health route within {self.start_timeout:.0f} s")
                 return 1
-            self.stop_requested.wait(POLL_SECONDS)
-        say(f"{self.stop_signal or 'stop'} received; stopping")
+            time.sleep(POLL_SECONDS)
+        say(f"{self.stop_signal} received; stopping")
         return 0
 
     def stop_all(self) -> None:
