@@ -37,13 +37,8 @@ def render_chart(
             height=CHART_HEIGHT,
         )
         return
-    # ui_revision: toggling an EMA redraws the figure but keeps the user's zoom and pan.
     figure = build_plotly_figure(
-        data.view,
-        offered_emas=offered_emas,
-        visible_emas=visible_emas,
-        title=title,
-        ui_revision=data.key,
+        data.view, offered_emas=offered_emas, visible_emas=visible_emas, title=title
     )
     # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
     st.plotly_chart(
