@@ -13,6 +13,12 @@ import pandas as pd
 OHLCV_COLUMNS: tuple[str, ...] = ("time", "open", "high", "low", "close", "volume")
 PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close")
 TIME_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
+NOTICES_ATTR = "superchart_notices"  # ``frame.attrs`` key: what the loader fixed, for the user
+
+
+def frame_notices(frame: pd.DataFrame) -> tuple[str, ...]:
+    """What the loader fixed on the way in (rows sorted, ...), as sentences to show the user."""
+    return tuple(frame.attrs.get(NOTICES_ATTR, ()))
 
 
 def epoch_seconds(times: pd.Series | pd.Index) -> np.ndarray:

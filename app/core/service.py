@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.errors import ParameterError
-from app.core.frame import epoch_nanoseconds
+from app.core.frame import epoch_nanoseconds, frame_notices
 from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
 from app.core.sources import DataSource, SymbolInfo
 from app.core.timeframes import (
@@ -39,6 +39,7 @@ class OhlcvView:
     frame: pd.DataFrame  # canonical columns + ema_<p> (NaN while warming up), the window asked for
     total_bars: int  # bars at ``timeframe`` over the whole history
     first_index: int  # position of frame's first row in the whole history
+    notices: tuple[str, ...] = ()  # what the loader fixed (rows sorted, ...): show to the user
 
     @property
     def has_more_before(self) -> bool:
@@ -84,11 +85,13 @@ class _Prepared:
     native: Timeframe
     frame: pd.DataFrame
     times_ns: np.ndarray
+    notices: tuple[str, ...]
 
 
 def _prepare(
     frame: pd.DataFrame, timeframe: str | Timeframe | None, emas: tuple[int, ...]
 ) -> _Prepared:
+    source = frame
     spacing = median_spacing_seconds(frame)
     native = timeframe_for_spacing(spacing)
     target = native if timeframe is None else parse_timeframe(timeframe)
@@ -99,7 +102,8 @@ def _prepare(
         frame = resample_ohlcv(frame, target, native=native)
     if emas:
         frame = add_emas(frame, emas)
-    return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]))
+    notices = frame_notices(source)
+    return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]), notices)
 
 
 class _ViewCache:
@@ -179,6 +183,7 @@ def _cut(
         frame=window,
         total_bars=len(times),
         first_index=lo,
+        notices=prepared.notices,
     )
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
 from app.core.errors import DataError
-from app.core.frame import canonical_frame, utc_times_from_ns
+from app.core.frame import NOTICES_ATTR, canonical_frame, utc_times_from_ns
 
 logger = logging.getLogger(__name__)
 _SHOWN = 5
@@ -122,9 +122,16 @@ def build_canonical(
         )
 
     order = None
-    if rows > 1 and not (times_ns[1:] >= times_ns[:-1]).all():
+    notices: tuple[str, ...] = ()
+    backwards = np.flatnonzero(times_ns[1:] < times_ns[:-1]) + 1 if rows > 1 else np.empty(0)
+    if len(backwards):
         order = np.argsort(times_ns, kind="stable")
-        logger.warning("%s: rows were not in time order; sorted them by time.", label)
+        notice = (
+            f"{label}: rows were not in time order (first out of order: "
+            f"{rows_text(backwards[:1])}); sorted them by time."
+        )
+        logger.warning("%s", notice)
+        notices = (notice,)
         times_sorted = times_ns[order]
     else:
         times_sorted = times_ns
@@ -134,7 +141,9 @@ def build_canonical(
 
     if order is not None:
         open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
-    return canonical_frame(utc_times_from_ns(times_sorted), open_, high, low, close, volume)
+    frame = canonical_frame(utc_times_from_ns(times_sorted), open_, high, low, close, volume)
+    frame.attrs[NOTICES_ATTR] = notices  # what was fixed on the way in, for the user to see
+    return frame
 
 
 def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> str:

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.core import DataError, UploadTooLargeError, read_ohlcv_bytes, read_ohlcv_file
+from app.core import (
+    DataError,
+    UploadTooLargeError,
+    build_view,
+    read_ohlcv_bytes,
+    read_ohlcv_file,
+)
 
 EXPECTED_TIMES = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"]).as_unit("ns")
 BODY = [
@@ -130,12 +136,20 @@ def test_empty_volume_cells_are_zero(tmp_path):
     assert frame["volume"].tolist() == [0.0, 200.0]
 
 
-def test_unsorted_rows_are_sorted_with_a_warning(tmp_path, caplog):
+def test_unsorted_rows_are_sorted_and_the_view_says_so(tmp_path, caplog):
     text = csv_text("time,open,high,low,close,volume", list(reversed(BODY)))
     with caplog.at_level(logging.WARNING):
         frame = read_ohlcv_file(write(tmp_path, text))
     assert_canonical(frame)
-    assert "data.csv: rows were not in time order; sorted them by time" in caplog.text
+    expected = "data.csv: rows were not in time order (first out of order: row 2); sorted them"
+    assert expected in caplog.text
+    view = build_view(frame, symbol="data", emas=[2])
+    assert len(view.notices) == 1 and view.notices[0].startswith(expected)
+
+
+def test_sorted_rows_carry_no_notice(tmp_path):
+    frame = read_ohlcv_file(write(tmp_path, csv_text("time,open,high,low,close,volume", BODY)))
+    assert build_view(frame, symbol="data").notices == ()
 
 
 def test_pandas_index_column_is_ignored_for_the_time_column(tmp_path):
