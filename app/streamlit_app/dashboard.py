@@ -79,7 +79,9 @@ def _render(settings: Settings) -> None:
     with st.sidebar:
         st.title(PAGE_TITLE)
         dataset = _choose_dataset(settings)
-        timeframe = sidebar.choose_timeframe(dataset.native, settings)
+        timeframe = sidebar.choose_timeframe(
+            dataset.native, settings, upload=dataset.upload is not None
+        )
         visible = sidebar.choose_emas(settings)
         engine = sidebar.choose_engine()
 

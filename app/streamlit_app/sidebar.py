@@ -70,11 +70,15 @@ def _symbol_label(info: SymbolInfo) -> str:
 
 
 def _on_upload_change(fallback_source: str) -> None:
-    """A new file is shown at once; removing it goes back to the other source."""
+    """A new file is shown at once, at its own timeframe; removing it goes back to the other
+    source at its default timeframe. (The timeframe left from the previous data would otherwise
+    stay whenever the new data allows it: a daily file's 1d drew an hourly file as 5 candles.)"""
     if st.session_state.get(UPLOAD_KEY) is not None:
         st.session_state[SOURCE_KEY] = SOURCE_UPLOAD
+        st.session_state.pop(TIMEFRAME_KEY, None)
     elif st.session_state.get(SOURCE_KEY) == SOURCE_UPLOAD:
         st.session_state[SOURCE_KEY] = fallback_source
+        st.session_state.pop(TIMEFRAME_KEY, None)
 
 
 def upload_widget(settings: Settings) -> UploadedFile | None:
@@ -90,12 +94,13 @@ def upload_widget(settings: Settings) -> UploadedFile | None:
     )
 
 
-def choose_timeframe(native: str | None, settings: Settings) -> str:
-    """Timeframes not finer than the data's own; the data's own when nothing is known."""
+def choose_timeframe(native: str | None, settings: Settings, *, upload: bool = False) -> str:
+    """Timeframes not finer than the data's own. The choice stays while the data allows it; a
+    new choice is the data's own timeframe for an upload, else DEFAULT_TIMEFRAME when allowed."""
     floor = TIMEFRAMES[native].seconds if native in TIMEFRAMES else 0
     options = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
     if st.session_state.get(TIMEFRAME_KEY) not in options:
-        preferred = settings.default_timeframe
+        preferred = native if upload else settings.default_timeframe
         st.session_state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
     return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY)
 

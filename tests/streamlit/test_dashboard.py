@@ -83,6 +83,47 @@ def test_uploading_a_parquet_file_draws_it():
     assert at.selectbox(key="timeframe").value == "1d"  # the file's own timeframe
 
 
+PARQUET = "application/octet-stream"
+
+
+def parquet_bytes(frame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def test_each_upload_is_drawn_at_its_own_timeframe_not_the_previous_files():
+    at = run_app()
+    daily = parquet_bytes(ohlcv_frame(90, freq="1D"))
+    at.file_uploader(key="upload").set_value(("good_daily.parquet", daily, PARQUET)).run()
+    assert at.selectbox(key="timeframe").value == "1d"
+    hourly = parquet_bytes(ohlcv_frame(120, seed=5))
+    at.file_uploader(key="upload").set_value(("good.parquet", hourly, PARQUET)).run()
+    fig = figure(at)
+    assert len(candles(fig)["x"]) == 120
+    assert at.selectbox(key="timeframe").value == "1h"
+    assert "good.parquet · 1h" in fig["layout"]["title"]["text"]
+
+
+def test_a_minute_upload_opens_at_one_minute_not_the_default_timeframe():
+    at = run_app()
+    assert at.selectbox(key="timeframe").value == "1h"  # DEFAULT_TIMEFRAME for DATA_DIR
+    at.file_uploader(key="upload").set_value(("m.csv", ohlcv_csv(200, freq="1min"), "text/csv"))
+    at.run()
+    assert at.selectbox(key="timeframe").value == "1m"
+    assert len(candles(figure(at))["x"]) == 200
+
+
+def test_removing_the_upload_goes_back_to_the_files_at_the_default_timeframe():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("d.csv", ohlcv_csv(60, freq="1D"), "text/csv")).run()
+    assert at.selectbox(key="timeframe").value == "1d"
+    at.file_uploader(key="upload").set_value(None).run()
+    assert at.radio(key="source").value == "csv"
+    assert at.selectbox(key="timeframe").value == "1h"
+    assert len(candles(figure(at))["x"]) == 300
+
+
 BROKEN_CSV = (
     b"time,open,high,low,close\n2024-01-01 00:00,1,2,0.5,1.5\n2024-01-01 01:00,1,oops,0.5,1.5\n"
 )
