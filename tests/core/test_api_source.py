@@ -196,8 +196,33 @@ def test_connection_refused():
             Answer(200, [[1704067200, 1, 0.9, 0.5, 1.5, 3]]),
             r"'high' is below open or close in row 1 \(2024-01-01 00:00 UTC\)",
         ),
+        (
+            Answer(200, [{**BARS[0], "time": None}, {**BARS[1], "time": 1704070800}]),
+            r"time column 'time' is empty in row 1\. Every bar needs a time",
+        ),
+        (
+            Answer(200, [[1704067200, 1, 2, 0.5, 1.5, 3], [None, 1, 2, 0.5, 1.5, 3]]),
+            r"time column 'time' is empty in row 2\. Every bar needs a time",
+        ),
+        (
+            Answer(200, [[1704067200, 1, 2, 0.5, 1.5, 3], [1704070800000, 1, 2, 0.5, 1.5, 3]]),
+            r"mixes epoch units: most values are epoch seconds, but row 2 \(1704070800000\) "
+            r"looks like milliseconds",
+        ),
     ],
-    ids=["html", "truncated", "wrong-shape", "empty", "short-array", "missing", "nan", "high"],
+    ids=[
+        "html",
+        "truncated",
+        "wrong-shape",
+        "empty",
+        "short-array",
+        "missing",
+        "nan",
+        "high",
+        "null-time-object",
+        "null-time-array",
+        "mixed-units",
+    ],
 )
 def test_malformed_payloads(broker, answer, message):
     broker.script("ohlcv", answer)
