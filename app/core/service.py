@@ -15,6 +15,7 @@ from app.core.errors import ParameterError
 from app.core.frame import epoch_nanoseconds, frame_notices
 from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
 from app.core.sources import DataSource, SymbolInfo
+from app.core.time_bounds import window_bound_ns
 from app.core.timeframes import (
     Timeframe,
     check_not_finer,
@@ -138,19 +139,6 @@ class _ViewCache:
 _view_cache = _ViewCache(VIEW_CACHE_SIZE)
 
 
-def _timestamp_ns(value: object, name: str) -> int:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            name, f"{name} {value!r} is not a date or time; use ISO 8601 like 2024-01-31T14:00Z."
-        ) from None
-    if stamp is pd.NaT:
-        raise ParameterError(name, f"{name} is not a date or time.")
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.as_unit("ns").value
-
-
 def _cut(
     prepared: _Prepared,
     *,
@@ -162,12 +150,14 @@ def _cut(
 ) -> OhlcvView:
     times = prepared.times_ns
     lo, hi = 0, len(times)
-    if start is not None:
-        lo = int(np.searchsorted(times, _timestamp_ns(start, "start"), side="left"))
-    if end is not None:
-        hi = int(np.searchsorted(times, _timestamp_ns(end, "end"), side="right"))
-    if start is not None and end is not None and lo > hi:
+    start_ns = None if start is None else window_bound_ns(start, "start")
+    end_ns = None if end is None else window_bound_ns(end, "end")
+    if start_ns is not None and end_ns is not None and start_ns > end_ns:
         raise ParameterError("start", "start is after end.")
+    if start_ns is not None:
+        lo = int(np.searchsorted(times, start_ns, side="left"))
+    if end_ns is not None:
+        hi = int(np.searchsorted(times, end_ns, side="right"))
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
             message = f"limit must be a whole number of 1 or more, got {limit!r}."
@@ -267,8 +257,8 @@ def get_ohlcv(
     window: tuple = ()
     if getattr(source, "name", None) == "api" and (start is not None or end is not None):
         # The API holds the history: ask it for the window, plus bars to warm the EMAs up.
-        start_ns = None if start is None else _timestamp_ns(start, "start")
-        end_ns = None if end is None else _timestamp_ns(end, "end")
+        start_ns = None if start is None else window_bound_ns(start, "start")
+        end_ns = None if end is None else window_bound_ns(end, "end")
         bars = (limit or source.bars) + 3 * max(periods, default=0)
         window = (start_ns, end_ns, bars)
         frame = source.load(

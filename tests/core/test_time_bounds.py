@@ -1,0 +1,80 @@
+"""Window bounds: numbers are UNIX seconds, and times beyond 1677-2262 clamp to an empty (or
+whole) window instead of overflowing into a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.core import ParameterError, build_view
+from app.core.synthetic import synthetic_ohlcv
+
+FRAME = synthetic_ohlcv(48, "1h", start="2024-01-01")
+DAY_TWO_SECONDS = 1704153600  # 2024-01-02T00:00:00Z
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        DAY_TWO_SECONDS,
+        float(DAY_TWO_SECONDS),
+        np.int64(DAY_TWO_SECONDS),
+        str(DAY_TWO_SECONDS),
+        f" {DAY_TWO_SECONDS}.0 ",
+        "2024-01-02T00:00Z",
+        "2024-01-02T02:00+02:00",
+        dt.datetime(2024, 1, 2),
+        pd.Timestamp(DAY_TWO_SECONDS, unit="s", tz="UTC"),
+    ],
+    ids=["int", "float", "numpy", "str", "str-float", "iso", "offset", "datetime", "timestamp"],
+)
+def test_start_in_any_form_is_a_utc_time_and_numbers_are_unix_seconds(start):
+    view = build_view(FRAME, symbol="x", start=start)
+    assert view.first_index == 24
+    assert view.frame["time"].iloc[0] == pd.Timestamp("2024-01-02T00:00Z")
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"start": "3000-01-01"},
+        {"start": "2262-04-12"},
+        {"start": 13_000_000_000},
+        {"start": "13000000000"},
+        {"start": pd.Timestamp(13_000_000_000, unit="s", tz="UTC")},  # what the web layer passes
+        {"start": dt.datetime(3000, 1, 1)},
+        {"end": "1600-01-01"},
+        {"end": -253_402_300_799},
+        {"end": "-253402300799"},
+    ],
+    ids=str,
+)
+def test_bounds_outside_1677_to_2262_give_an_empty_window(window):
+    view = build_view(FRAME, symbol="x", **window)
+    assert view.frame.empty and view.total_bars == 48
+
+
+def test_bounds_far_outside_on_the_other_side_give_the_whole_history():
+    view = build_view(FRAME, symbol="x", start="1600-01-01", end="3000-01-01")
+    assert len(view.frame) == 48 and view.first_index == 0
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ({"start": "soon"}, r"^start 'soon' is not a date or time; use ISO 8601 like "),
+        ({"end": "nan"}, r"^end 'nan' is not a date or time; .*or UNIX seconds like 1706709600"),
+        ({"end": float("inf")}, r"^end inf is not a date or time"),
+        ({"start": True}, r"^start True is not a date or time"),
+        ({"start": "99999-01-01"}, r"^start '99999-01-01' is not a date or time"),
+        ({"start": DAY_TWO_SECONDS, "end": DAY_TWO_SECONDS - 1}, r"^start is after end\.$"),
+    ],
+    ids=["word", "nan", "inf", "bool", "five-digit-year", "reversed"],
+)
+def test_bounds_that_are_not_times_name_the_parameter(window, message):
+    with pytest.raises(ParameterError, match=message) as err:
+        build_view(FRAME, symbol="x", **window)
+    assert err.value.parameter == next(iter(window))
