@@ -78,6 +78,7 @@ def _resampled(view: OhlcvView, target: Timeframe) -> OhlcvView:
         frame=frame,
         total_bars=len(frame),
         first_index=0,
+        notices=view.notices,
     )
 
 
@@ -138,27 +139,37 @@ def build_plotly_figure(
     ]
     offered = list(dict.fromkeys(offered_emas))
     shown = offered if visible_emas is None else [p for p in offered if p in set(visible_emas)]
-    for period in shown:
-        column = ema_column(period)
-        if column not in frame.columns:
-            continue  # not computed for this view: nothing to draw
-        traces.append(
-            go.Scatter(
-                x=x,
-                y=np.ascontiguousarray(frame[column].to_numpy(dtype=np.float64)),
-                name=ema_trace_name(period),
-                mode="lines",
-                line={"color": theme.ema_color(period, offered), "width": 1.5},
-                hovertemplate="%{y:,.4~f}",
-                connectgaps=False,
-                yaxis="y",
-            )
-        )
+    traces.extend(_ema_trace(view, x, period, offered) for period in drawable_emas(view, shown))
     intraday = view.timeframe.seconds < 86400
     layout = _layout(title, notices, "%Y-%m-%d %H:%M UTC" if intraday else "%Y-%m-%d")
     if ui_revision is not None:
         layout["uirevision"] = ui_revision
     return go.Figure(data=traces, layout=layout)
+
+
+def drawable_emas(view: OhlcvView, periods: Sequence[int]) -> list[int]:
+    """The periods among ``periods`` the view has an EMA column for (others draw nothing)."""
+    return [p for p in periods if ema_column(p) in view.frame.columns]
+
+
+def ema_trace(view: OhlcvView, period: int, *, offered_emas: Sequence[int]) -> go.Scatter:
+    """One EMA line exactly as :func:`build_plotly_figure` draws it for the same (fitted) view,
+    so a front end can add a line to a figure it already shows (Dash patches)."""
+    x = view.frame["time"].dt.tz_convert(None).to_numpy()
+    return _ema_trace(view, x, period, list(dict.fromkeys(offered_emas)))
+
+
+def _ema_trace(view: OhlcvView, x: np.ndarray, period: int, offered: list[int]) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=np.ascontiguousarray(view.frame[ema_column(period)].to_numpy(dtype=np.float64)),
+        name=ema_trace_name(period),
+        mode="lines",
+        line={"color": theme.ema_color(period, offered), "width": 1.5},
+        hovertemplate="%{y:,.4~f}",
+        connectgaps=False,
+        yaxis="y",
+    )
 
 
 def _layout(title: str | None, notices: list[str], time_format: str) -> dict:

@@ -164,6 +164,8 @@ def _load(
 
 
 def _render_result(request: Request, data: ChartData, make_csv: Callable[[], bytes]) -> None:
+    for fixed in data.data_notices:
+        st.warning(fixed, icon=":material/warning:")
     if data.notice:
         st.info(data.notice, icon=":material/info:")
     render_chart(

@@ -43,6 +43,7 @@ class ChartData:
     key: str  # names this data among all loads (for caches of what is drawn from it)
     view: OhlcvView  # what the chart draws: at most the engine's max_bars
     notice: str | None  # why the chart shows a coarser timeframe or a window, if it does
+    data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
     summary: Summary  # of the whole history at the chosen timeframe
 
 
@@ -241,4 +242,4 @@ def _chart_data(full: OhlcvView, max_bars: int, *, key: str) -> ChartData:
         raise DataError(f"{full.symbol!r} has no bars at {full.timeframe.name}.")
     view, notice = fit_for_engine(full, max_bars)
     summary = summarize(full.frame, full.timeframe.name)
-    return ChartData(key=key, view=view, notice=notice, summary=summary)
+    return ChartData(key=key, view=view, notice=notice, data_notices=full.notices, summary=summary)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from app.charts.price_change import last_change
 from app.core import OHLCV_COLUMNS, ema_column
 
 
@@ -27,19 +28,15 @@ def summarize(frame: pd.DataFrame, timeframe: str) -> Summary:
     """Summary of a non-empty canonical frame (the whole history at the chosen timeframe)."""
     closes = frame["close"]
     last = float(closes.iloc[-1])
-    change = change_pct = None
-    if len(closes) > 1:
-        previous = float(closes.iloc[-2])
-        change = last - previous
-        change_pct = change / previous * 100 if previous else None
+    change = last_change(closes)
     return Summary(
         timeframe=timeframe,
         bars=len(frame),
         start=frame["time"].iloc[0],
         end=frame["time"].iloc[-1],
         last_close=last,
-        change=change,
-        change_pct=change_pct,
+        change=change.absolute if change else None,
+        change_pct=change.percent if change else None,
     )
 
 

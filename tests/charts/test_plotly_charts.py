@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from app.charts.plotly_charts import (
     PRICE_TRACE,
     VOLUME_TRACE,
     build_plotly_figure,
+    ema_trace,
     fit_view,
 )
 from app.core import build_view
@@ -147,3 +150,26 @@ def test_past_the_coarsest_timeframe_the_most_recent_bars_are_shown():
     assert fitted.frame["time"].iloc[-1] == weeks.frame["time"].iloc[-1]
     assert fitted.first_index == 300
     assert "most recent 100 1w bars" in notice
+
+
+def test_a_fitted_view_keeps_what_the_loader_told_the_user():
+    minutes = dataclasses.replace(
+        build_view(synthetic_ohlcv(20_000, timeframe="1m"), symbol="big", emas=(10,)),
+        notices=("big.csv: rows were not in time order; sorted them by time.",),
+    )
+
+    fitted, _ = fit_view(minutes)
+
+    assert fitted.timeframe.name == "15m"
+    assert fitted.notices == minutes.notices
+
+
+def test_an_added_ema_line_is_the_one_the_full_figure_draws(hourly_view):
+    full = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+
+    added = ema_trace(hourly_view, 50, offered_emas=OFFERED)
+
+    drawn = trace(full, "EMA 50")
+    assert (added.name, added.line.color, added.yaxis) == (drawn.name, drawn.line.color, "y")
+    np.testing.assert_array_equal(np.asarray(added.x), np.asarray(drawn.x))
+    np.testing.assert_array_equal(np.asarray(added.y), np.asarray(drawn.y))

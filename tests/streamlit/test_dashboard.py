@@ -271,3 +271,32 @@ def test_unexpected_failure_shows_a_plain_message(monkeypatch):
     assert errors(at) == [UNEXPECTED_MESSAGE]
     shown = [e.value for e in (*at.error, *at.markdown, *at.info, *at.exception)]
     assert not any("internal detail" in text for text in shown)
+
+
+NEGATIVE_CLOSES_CSV = (
+    b"time,open,high,low,close\n"
+    b"2024-01-01 00:00,-20,-19,-21,-20\n"
+    b"2024-01-01 01:00,-20,-9,-21,-10\n"
+    b"2024-01-01 02:00,-10,-4,-11,-5\n"
+)
+
+
+def test_change_keeps_the_sign_of_the_move_when_prices_are_negative():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("spread.csv", NEGATIVE_CLOSES_CSV, "text/csv")).run()
+    delta = {m.label: m for m in at.metric}["Last close"].delta
+    assert delta.startswith("+5") and delta.endswith("(+50.00%)"), delta
+
+
+def test_unsorted_upload_is_drawn_and_the_user_is_told_it_was_sorted():
+    frame = ohlcv_frame(50)
+    shuffled = frame.iloc[[1, 0, *range(2, 50)]].copy()
+    shuffled["time"] = shuffled["time"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    at = run_app()
+    data = shuffled.to_csv(index=False).encode()
+    at.file_uploader(key="upload").set_value(("unsorted.csv", data, "text/csv")).run()
+    assert len(candles(figure(at))["x"]) == 50
+    [warning] = at.warning
+    assert "unsorted.csv: rows were not in time order" in warning.value
+    assert "sorted them by time" in warning.value
+    assert not errors(at)
