@@ -14,6 +14,7 @@ ACCEPTED_TIMES = (
     "ISO 8601 date-times (2024-01-31T14:00:00Z, with or without an offset; times without one "
     "are UTC), dates (2024-01-31), or epoch seconds / milliseconds"
 )
+TIME_OF_DAY_PATTERN = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?|\d{6}"  # 13:00, 13:00:00, 130000
 _SHOWN = 5
 _NS_PER_UNIT = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 
@@ -146,6 +147,9 @@ def times_from_arrow(column: pa.ChunkedArray | pa.Array, name: str, label: str) 
         return epoch_to_ns(array.to_numpy(zero_copy_only=False), name, label)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return times_from_text(array.to_numpy(zero_copy_only=False), name, label)
+    if pa.types.is_time(kind):  # 13:00 with no date (Arrow reads it as a time of day)
+        shown = array.slice(0, _SHOWN).cast(pa.string()).to_pylist()
+        _raise_time_of_day_only(np.arange(len(array)), dict(enumerate(shown)), name, label)
     raise DataError(
         f"{label}: time column {name!r} holds {kind} values. Accepted: {ACCEPTED_TIMES}."
     )
@@ -154,6 +158,15 @@ def times_from_arrow(column: pa.ChunkedArray | pa.Array, name: str, label: str) 
 def _raise_on_nulls(array: pa.Array, name: str, label: str) -> None:
     if array.null_count:
         _raise_empty(np.flatnonzero(pc.is_null(array).to_numpy(zero_copy_only=False)), name, label)
+
+
+def _raise_time_of_day_only(positions: np.ndarray, shown: object, name: str, label: str) -> None:
+    raise DataError(
+        f"{label}: time column {name!r} holds times of day without a date in "
+        f"{rows_text(positions, shown)}. Add a date column next to it (Date,Time as MT4 and "
+        "Stooq export: 2024.01.02,13:00 or 20240102,130000), or put date and time in one column "
+        "(2024-01-02T13:00)."
+    )
 
 
 def _raise_empty(positions: np.ndarray, name: str, label: str) -> None:
@@ -289,14 +302,16 @@ def times_from_text(values: np.ndarray | pd.Series, name: str, label: str) -> np
     bad = parsed.isna().to_numpy()
     if bad.any():
         positions = np.flatnonzero(bad)
+        if text.iloc[positions[:_SHOWN]].str.fullmatch(TIME_OF_DAY_PATTERN).all():
+            _raise_time_of_day_only(positions, raw, name, label)
         raise DataError(
             f"{label}: time column {name!r} has values that are not dates or times in "
             f"{rows_text(positions, raw)}. Accepted: {ACCEPTED_TIMES}."
         )
-    return _ns_from_datetimes(parsed, name, label, raw)
+    return ns_from_datetimes(parsed, name, label, raw)
 
 
-def _ns_from_datetimes(
+def ns_from_datetimes(
     values: pd.Series, name: str, label: str, raw: np.ndarray | None = None
 ) -> np.ndarray:
     """A datetime column without NaT (any unit, naive = UTC) -> int64 UTC nanoseconds;
@@ -320,7 +335,7 @@ def times_from_pandas(values: pd.Series, name: str, label: str) -> np.ndarray:
     if isinstance(values.dtype, pd.DatetimeTZDtype) or values.dtype.kind == "M":
         if values.isna().any():
             _raise_empty(np.flatnonzero(values.isna().to_numpy()), name, label)
-        return _ns_from_datetimes(values, name, label)
+        return ns_from_datetimes(values, name, label)
     if values.dtype.kind in "iuf":
         return epoch_to_ns(values.to_numpy(), name, label)
     return times_from_text(values.astype(object).to_numpy(), name, label)

@@ -8,9 +8,11 @@ from app.core.errors import DataError
 
 TIME_NAMES: tuple[str, ...] = ("time", "datetime", "timestamp", "date")
 UNNAMED_FIRST: tuple[str, ...] = ("", "unnamed: 0", "__index_level_0__", "index")
+PANDAS_INDEX = "__index_level_0__"  # where pyarrow stores an unnamed index (as the last column)
 REQUIRED: tuple[str, ...] = ("open", "high", "low", "close")
 ACCEPTED_COLUMNS = (
-    "a time column (time, date, datetime or timestamp, or an unnamed first column), "
+    "a time column (time, date, datetime or timestamp, an unnamed first column, or a pandas "
+    "index saved with the data), or a date column plus a time-of-day column (Date,Time), "
     "open, high, low, close, and optionally volume; any case, surrounding spaces ignored, "
     "other columns ignored"
 )
@@ -24,10 +26,15 @@ def resolve_columns(
     names: Sequence[str],
     label: str,
     aliases: Mapping[str, str] | None = None,
+    index_columns: Sequence[str] = (),
 ) -> dict[str, str]:
     """Canonical name (time, open, high, low, close[, volume]) -> the source's own column name.
 
     ``aliases`` maps extra normalized names to canonical ones (the API's ``t o h l c v``).
+    ``index_columns``: columns that hold a saved pandas index (Parquet's metadata), taken as the
+    time when no column is named like one. With both a ``date`` and a ``time`` column, ``date``
+    maps to the date column too: the values then tell whether ``time`` is a time of day to
+    combine with it (MT4 / Stooq exports) or a full time on its own.
     DataError naming what is missing, what was found and what is accepted.
     """
     by_canonical: dict[str, list[str]] = {}
@@ -52,10 +59,15 @@ def resolve_columns(
         found = by_canonical.get(time_name, [])
         if found:
             mapping["time"] = found[0]
+            if time_name == "time" and by_canonical.get("date"):
+                mapping["date"] = by_canonical["date"][0]
             break
     else:
+        index = [n for n in names if n in index_columns or normalize_name(n) == PANDAS_INDEX]
         if names and normalize_name(names[0]) in UNNAMED_FIRST:
             mapping["time"] = names[0]
+        elif index:
+            mapping["time"] = index[0]
 
     missing = [c for c in ("time", *REQUIRED) if c not in mapping]
     if missing:

@@ -19,6 +19,7 @@ import pyarrow.csv as pa_csv
 from app.core.column_values import numbers_from_text, times_from_text
 from app.core.columns import resolve_columns
 from app.core.errors import DataError
+from app.core.split_times import times_from_date_and_time
 from app.core.validation import build_canonical, canonical_from_table
 
 DELIMITERS = (",", ";", "\t")
@@ -108,12 +109,17 @@ def _read_with_arrow(
     as_text: bool = False,
 ) -> pd.DataFrame:
     numeric = [mapping[c] for c in ("open", "high", "low", "close", "volume") if c in mapping]
+    types = {name: pa.string() if as_text else pa.float64() for name in numeric}
+    times = [mapping["time"]]
+    if "date" in mapping:  # as text, so that 093000 keeps its zero and 13:00 is not a time32
+        times.append(mapping["date"])
+        types.update({mapping["time"]: pa.string(), mapping["date"]: pa.string()})
     table = pa_csv.read_csv(
         _arrow_input(source),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter),
         convert_options=pa_csv.ConvertOptions(
-            include_columns=[mapping["time"], *numeric],
-            column_types={name: pa.string() if as_text else pa.float64() for name in numeric},
+            include_columns=[*times, *numeric],
+            column_types=types,
             decimal_point=decimal_point,
             strings_can_be_null=False,
         ),
@@ -165,7 +171,13 @@ def _read_with_pandas(
         name = mapping[canonical]
         return numbers_from_text(raw[name].to_numpy(), name, label, decimal_comma=decimal_comma)
 
-    times = times_from_text(raw[mapping["time"]].to_numpy(), mapping["time"], label)
+    times = None
+    if "date" in mapping:
+        times = times_from_date_and_time(
+            raw[mapping["date"]], raw[mapping["time"]], mapping["date"], mapping["time"], label
+        )
+    if times is None:
+        times = times_from_text(raw[mapping["time"]].to_numpy(), mapping["time"], label)
     return build_canonical(
         times,
         numbers("open"),

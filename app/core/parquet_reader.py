@@ -14,13 +14,23 @@ from app.core.validation import canonical_from_table
 def read_parquet(source: str | pa.NativeFile, label: str) -> pd.DataFrame:
     try:
         parquet = pq.ParquetFile(source)
-        names = parquet.schema_arrow.names
+        schema = parquet.schema_arrow
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"{label}: not a readable Parquet file ({exc}).") from None
-    mapping = resolve_columns(names, label)
+    mapping = resolve_columns(schema.names, label, index_columns=_pandas_index_columns(schema))
     columns = list(dict.fromkeys(mapping.values()))
     try:
         table = parquet.read(columns=columns, use_threads=True)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"{label}: could not read the Parquet data ({exc}).") from None
     return canonical_from_table(table, label, mapping)
+
+
+def _pandas_index_columns(schema: pa.Schema) -> list[str]:
+    """Columns holding the index of a DataFrame saved with ``to_parquet()`` (pyarrow stores an
+    unnamed one as ``__index_level_0__``, after the data columns)."""
+    try:
+        index = (schema.pandas_metadata or {}).get("index_columns", [])
+    except (ValueError, TypeError):  # metadata that is not pandas' JSON
+        return []
+    return [name for name in index if isinstance(name, str)]  # a RangeIndex is a dict, no column

@@ -11,6 +11,7 @@ import pyarrow as pa
 from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
 from app.core.errors import DataError
 from app.core.frame import NOTICES_ATTR, canonical_frame, utc_times_from_ns
+from app.core.split_times import times_from_date_and_time
 
 logger = logging.getLogger(__name__)
 _SHOWN = 5
@@ -165,7 +166,17 @@ def canonical_from_table(
     table: pa.Table, label: str, mapping: dict[str, str], *, decimal_comma: bool = False
 ) -> pd.DataFrame:
     """An Arrow table (CSV or Parquet) whose columns ``mapping`` names -> canonical frame."""
-    times = times_from_arrow(table.column(mapping["time"]), mapping["time"], label)
+    times = None
+    if "date" in mapping:  # Date,Time exports: combined when ``time`` holds times of day
+        times = times_from_date_and_time(
+            table.column(mapping["date"]),
+            table.column(mapping["time"]),
+            mapping["date"],
+            mapping["time"],
+            label,
+        )
+    if times is None:
+        times = times_from_arrow(table.column(mapping["time"]), mapping["time"], label)
 
     def numbers(canonical: str) -> np.ndarray:
         name = mapping[canonical]

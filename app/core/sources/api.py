@@ -41,6 +41,7 @@ from app.core.errors import (
     UpstreamUnavailableError,
 )
 from app.core.sources import SymbolInfo
+from app.core.split_times import times_from_date_and_time
 from app.core.timeframes import Timeframe, parse_timeframe
 from app.core.validation import build_canonical
 
@@ -353,8 +354,15 @@ def _frame_from_table(table: pd.DataFrame, label: str) -> pd.DataFrame:
             return column.to_numpy(dtype=np.float64)
         return numbers_from_text(column.to_numpy(dtype=object), mapping[canonical], label)
 
+    times = None
+    if "date" in mapping:  # {date, time} bars: combined when ``time`` holds times of day
+        times = times_from_date_and_time(
+            table[mapping["date"]], table[mapping["time"]], mapping["date"], mapping["time"], label
+        )
+    if times is None:
+        times = times_from_pandas(table[mapping["time"]], mapping["time"], label)
     return build_canonical(
-        times_from_pandas(table[mapping["time"]], mapping["time"], label),
+        times,
         numbers("open"),
         numbers("high"),
         numbers("low"),
