@@ -27,6 +27,7 @@ from app.core import (
 MAX_FIGURE_BARS = 3000
 PRICE_TRACE = "Price"
 VOLUME_TRACE = "Volume"
+FIRST_EMA_TRACE = 2  # traces before the EMA lines: candles, then volume
 PRICE_DOMAIN = (0.24, 1.0)  # the price pane; volume gets the strip below it
 VOLUME_DOMAIN = (0.0, 0.2)
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.charts.plotly_charts import fit_view
+from app.charts.price_change import last_change
 from app.config import Settings
 from app.core import DataError, OhlcvView, build_view, get_ohlcv
 from app.dash_app.uploads import UploadCache, UploadRef
 
 SOURCE_CONFIGURED = "configured"  # DATA_DIR files, or the broker API (DATA_SOURCE)
 SOURCE_UPLOAD = "upload"
+# Timeframe option for the data's own bars. Not "": dbc.Select adds a hidden placeholder option
+# with value "", which the browser would show instead of ours (a blank select).
+NATIVE = "native"
 
 
 @dataclass(frozen=True)
 class ChartData:
     view: OhlcvView  # at most MAX_FIGURE_BARS bars
     notice: str | None  # why a coarser timeframe or a window is shown
+    data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
     summary: str
     title: str
 
@@ -33,7 +38,7 @@ def load_chart_data(
 ) -> ChartData:
     """The bars to draw, with every offered EMA computed (toggles only choose which to draw).
     Raises SuperChartError subclasses with messages meant for the user."""
-    timeframe = timeframe or None  # "" = the data's own timeframe
+    timeframe = None if timeframe in (None, "", NATIVE) else timeframe
     if source == SOURCE_UPLOAD:
         if upload is None:
             raise DataError("No file uploaded yet: drop a CSV or Parquet file on the upload box.")
@@ -46,8 +51,14 @@ def load_chart_data(
     if full.frame.empty:
         raise DataError(f"{full.symbol} has no bars at {full.timeframe.name}.")
     view, notice = fit_view(full)
-    title = f"{full.symbol} · {view.timeframe.name}"
-    return ChartData(view=view, notice=notice, summary=summarize(full), title=title)
+    name = upload.filename if source == SOURCE_UPLOAD else full.symbol  # as Streamlit titles it
+    return ChartData(
+        view=view,
+        notice=notice,
+        data_notices=full.notices,
+        summary=summarize(full),
+        title=f"{name} · {view.timeframe.name}",
+    )
 
 
 def summarize(view: OhlcvView) -> str:
@@ -59,8 +70,7 @@ def summarize(view: OhlcvView) -> str:
         f"{len(frame):,} bars at {view.timeframe.name} · "
         f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M} UTC · last {close:,.6g}"
     )
-    if len(frame) > 1:
-        previous = float(frame["close"].iloc[-2])
-        if previous:
-            text += f" ({(close / previous - 1):+.2%})"
+    change = last_change(frame["close"])
+    if change is not None and change.percent is not None:
+        text += f" ({change.percent:+.2f}%)"
     return text

@@ -8,7 +8,7 @@ from dash import dcc, html
 from app.charts import theme
 from app.config import Settings
 from app.core import TIMEFRAMES, SuperChartError, list_symbols
-from app.dash_app.chart_data import SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -16,7 +16,15 @@ GRAPH_CONFIG = {
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
-NATIVE = ""  # timeframe option: the data's own bars
+NATIVE_LABEL = "As recorded"
+
+
+def timeframe_options(native: str | None) -> list[dict]:
+    """The data's own bars, then every timeframe not finer than them (finer ones cannot be
+    made from the data); every timeframe when the data's own is unknown."""
+    floor = TIMEFRAMES[native].seconds if native in TIMEFRAMES else 0
+    coarser = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
+    return [{"label": NATIVE_LABEL, "value": NATIVE}] + [{"label": n, "value": n} for n in coarser]
 
 
 def empty_figure() -> dict:
@@ -38,12 +46,17 @@ def build_layout(settings: Settings) -> dbc.Container:
     """Called per page load, so the symbol list is fresh and nothing is fetched at import."""
     symbol_alert = None
     try:
-        symbols = [info.symbol for info in list_symbols(settings)]
+        symbol_timeframes = {info.symbol: info.timeframe for info in list_symbols(settings)}
     except SuperChartError as exc:
-        symbols, symbol_alert = [], dbc.Alert(str(exc), color="danger")
+        symbol_timeframes, symbol_alert = {}, dbc.Alert(str(exc), color="danger")
+    symbols = list(symbol_timeframes)
     default_symbol = (
         settings.default_symbol if settings.default_symbol in symbols else next(iter(symbols), None)
     )
+    timeframes = timeframe_options(symbol_timeframes.get(default_symbol))
+    allowed = {option["value"] for option in timeframes}
+    wanted = settings.default_timeframe
+    default_timeframe = wanted if wanted in allowed else NATIVE
     configured_label = "Broker API" if settings.data_source == "api" else "Data folder"
     limit_mb = f"{settings.upload_max_mb:g} MB"
     controls = html.Div(
@@ -69,9 +82,8 @@ def build_layout(settings: Settings) -> dbc.Container:
             dbc.Label("Timeframe", html_for="timeframe"),
             dbc.Select(
                 id="timeframe",
-                options=[{"label": "As recorded", "value": NATIVE}]
-                + [{"label": name, "value": name} for name in TIMEFRAMES],
-                value=settings.default_timeframe,
+                options=timeframes,
+                value=default_timeframe,
                 className="mb-3",
             ),
             dbc.Label("EMAs"),
@@ -123,6 +135,8 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Store(id="upload-limit", data=settings.upload_max_bytes),
             dcc.Store(id="upload-payload"),  # set by the browser after its size check
             dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
+            dcc.Store(id="symbol-timeframes", data=symbol_timeframes),  # each symbol's own bars
+            dcc.Store(id="drawn-emas"),  # EMA periods drawn, in trace order; None: redraw all
         ],
         fluid=True,
     )

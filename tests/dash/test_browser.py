@@ -25,6 +25,27 @@ CHART = """() => {
 }"""
 
 
+# Zoom the time axis to the middle third, as a user's drag would; returns the range set.
+ZOOM_TO_MIDDLE = """async () => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const [a, b] = gd._fullLayout.xaxis.range.map(t => new Date(t.replace(' ', 'T') + 'Z'));
+    const third = (b - a) / 3;
+    const iso = t => new Date(t).toISOString().replace('T', ' ').replace('Z', '');
+    await Plotly.relayout(gd, {'xaxis.range': [iso(+a + third), iso(+b - third)]});
+    return gd._fullLayout.xaxis.range;
+}"""
+X_RANGE = "() => document.querySelector('#chart .js-plotly-plot')._fullLayout.xaxis.range"
+SHOWN_TIMEFRAME = """() => {
+    const select = document.querySelector('#timeframe');
+    return select.options[select.selectedIndex].text;
+}"""
+
+
+def timeframe_values(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelector('#timeframe').options]"
+                         ".filter(o => !o.hidden).map(o => o.value)")  # fmt: skip
+
+
 def wait_for_chart(page, predicate: str, timeout: float = 30_000) -> dict:
     page.wait_for_function(
         f"() => {{ const c = ({CHART})(); return c && ({predicate}); }}", timeout=timeout
@@ -39,6 +60,9 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
     broken.write_bytes(csv_without_close())
     huge = tmp_path / "huge.csv"
     huge.write_bytes(ohlcv_csv(3000))  # ~180 KB, over the 0.1 MB limit below
+    unsorted = tmp_path / "unsorted.csv"
+    rows = ohlcv_csv(40, seed=5).decode().splitlines()
+    unsorted.write_text("\n".join([rows[0], rows[2], rows[1], *rows[3:]]))
     port = free_port()
     env = {"DASH_PORT": str(port), "UPLOAD_MAX_MB": "0.1"}
     with live_server(["app/main_dash.py"], port=port, health_path="/health", env=env) as base:
@@ -49,19 +73,33 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
         assert "sample_ohlcv" in chart["title"]
 
-        # Unticking EMA 21 removes its line, without reloading the page.
+        # Only timeframes the hourly data can make are offered.
+        assert "5m" not in timeframe_values(page) and "4h" in timeframe_values(page)
+
+        # Zoomed in, unticking EMA 21 removes its line without a reload and keeps the zoom.
         page.evaluate("window.__same_page = true")
+        zoomed = page.evaluate(ZOOM_TO_MIDDLE)
         page.get_by_label("EMA 21").uncheck()
         chart = wait_for_chart(page, "!c.names.includes('EMA 21') && c.lines === 3")
         assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 50", "EMA 150"]
         assert page.evaluate("window.__same_page === true")
+        assert page.evaluate(X_RANGE) == zoomed
+        page.get_by_label("EMA 21").check()  # and ticking it brings it back, zoom kept
+        chart = wait_for_chart(page, "c.names.includes('EMA 21') && c.lines === 4")
+        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+        assert page.evaluate(X_RANGE) == zoomed
+        page.get_by_label("EMA 21").uncheck()
+        wait_for_chart(page, "!c.names.includes('EMA 21')")
 
         # An upload is drawn at once, at its own timeframe.
         page.locator("#upload input[type=file]").set_input_files(good)
         chart = wait_for_chart(page, "c.bars === 120 && c.title.includes('mine')")
         assert chart["boxes"] > 0
-        assert "1d" in chart["title"]
+        assert "mine.csv · 1d" in chart["title"]
         assert "mine.csv: 120 bars at 1d" in page.locator("#upload-status").inner_text()
+        assert page.evaluate(SHOWN_TIMEFRAME) == "As recorded"  # not a blank select
+        assert timeframe_values(page)[1:] == ["1d", "1w"]
+        assert page.locator("#symbol").is_disabled()
 
         # A file without a close column: the core's message in an alert; the chart stays.
         page.locator("#upload input[type=file]").set_input_files(broken)
@@ -78,12 +116,20 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         )
         assert "huge.csv" in alert.inner_text()
 
-        # An unknown timeframe for the data: an alert over an empty chart, no broken callback.
+        # Rows out of time order: drawn sorted, and a notice the user can dismiss says so.
+        page.locator("#upload input[type=file]").set_input_files(unsorted)
+        chart = wait_for_chart(page, "c.bars === 40 && c.title.includes('unsorted.csv')")
+        notice = page.locator("#notice .alert-warning")
+        notice.wait_for(timeout=15_000)
+        assert "unsorted.csv: rows were not in time order" in notice.inner_text()
+        notice.get_by_role("button", name="Close").click()
+        notice.wait_for(state="detached", timeout=15_000)
+
+        # Back to the data folder: the symbol select is usable again, hourly choices return.
         page.locator("#source").get_by_label("Data folder").check()
-        page.locator("#timeframe").select_option("5m")
-        error = page.locator("#alert .alert-danger")
-        error.wait_for(timeout=15_000)
-        assert "finer" in error.inner_text()
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        assert page.locator("#symbol").is_enabled()
+        assert "4h" in timeframe_values(page) and "5m" not in timeframe_values(page)
 
     assert page.watch.external_requests == []
     assert page.watch.console_errors == []

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from dash import no_update
 
 from app.charts.plotly_charts import MAX_FIGURE_BARS, PRICE_TRACE
 from app.config import get_settings
 from app.dash_app import callbacks
-from app.dash_app.callbacks import GENERIC_ERROR, receive_upload, render_chart
-from app.dash_app.chart_data import SOURCE_CONFIGURED, SOURCE_UPLOAD
-from app.dash_app.layout import NATIVE
+from app.dash_app.callbacks import (
+    GENERIC_ERROR,
+    receive_upload,
+    render_chart,
+    sync_controls,
+    toggle_ema_lines,
+)
+from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.layout import NATIVE_LABEL, build_layout
 from app.dash_app.uploads import UploadCache
 from tests.dash.conftest import SMALL_BARS
 from tests.dash.samples import csv_without_close, ohlcv_csv, ohlcv_parquet, upload_payload
@@ -45,7 +52,7 @@ def alert_text(alert) -> str:
 
 
 def test_default_symbol_is_drawn_with_every_ema_and_a_summary(data_dir, uploads):
-    figure, alert, notice, summary = draw(uploads)
+    figure, alert, notice, summary, _ = draw(uploads)
 
     assert alert is None and notice is None
     assert len(candles(figure).x) == SMALL_BARS
@@ -62,7 +69,7 @@ def test_unticking_an_ema_removes_only_its_line(data_dir, uploads):
 
 
 def test_coarser_timeframe_draws_fewer_candles(data_dir, uploads):
-    figure, alert, _, summary = draw(uploads, timeframe="4h")
+    figure, alert, _, summary, _ = draw(uploads, timeframe="4h")
 
     assert alert is None
     assert len(candles(figure).x) == SMALL_BARS // 4
@@ -70,23 +77,24 @@ def test_coarser_timeframe_draws_fewer_candles(data_dir, uploads):
 
 
 def test_a_symbol_with_too_many_bars_is_drawn_coarser_with_a_notice(data_dir, uploads):
-    figure, alert, notice, summary = draw(uploads, symbol="long")
+    figure, alert, notice, summary, _ = draw(uploads, symbol="long")
 
     assert alert is None
     assert 0 < len(candles(figure).x) <= MAX_FIGURE_BARS
-    assert "5,000 1h bars" in str(notice.children) and "4h" in str(notice.children)
+    [fitted] = notice
+    assert "5,000 1h bars" in str(fitted.children) and "4h" in str(fitted.children)
     assert summary.startswith("5,000 bars at 1h")  # the summary is of the whole history
 
 
 def test_unknown_symbol_shows_an_alert_and_an_empty_chart(data_dir, uploads):
-    figure, alert, _, _ = draw(uploads, symbol="nope")
+    figure, alert, _, _, _ = draw(uploads, symbol="nope")
 
     assert "nope" in alert_text(alert)
     assert figure["data"] == []
 
 
 def test_timeframe_finer_than_the_data_names_the_allowed_ones(data_dir, uploads):
-    _, alert, _, _ = draw(uploads, timeframe="5m")
+    _, alert, _, _, _ = draw(uploads, timeframe="5m")
 
     text = alert_text(alert)
     assert "finer" in text and "1h" in text
@@ -95,28 +103,26 @@ def test_timeframe_finer_than_the_data_names_the_allowed_ones(data_dir, uploads)
 def test_good_upload_switches_the_chart_to_the_file(data_dir, uploads):
     payload = upload_payload(ohlcv_csv(120, timeframe="1d"), "mine.csv")
 
-    ref, status, source, timeframe = receive_upload(
-        payload, uploads=uploads, settings=get_settings()
-    )
+    ref, status, source = receive_upload(payload, uploads=uploads, settings=get_settings())
 
-    assert (source, timeframe) == (SOURCE_UPLOAD, NATIVE)
+    assert source == SOURCE_UPLOAD
+    _, timeframe, _ = sync_controls(source, None, ref, "1h", {}, new_upload=True)
+    assert timeframe == NATIVE
     assert "mine.csv: 120 bars at 1d" in str(status.children)
-    figure, alert, _, summary = draw(uploads, source=source, timeframe=timeframe, ref=ref)
+    figure, alert, _, summary, _ = draw(uploads, source=source, timeframe=timeframe, ref=ref)
     assert alert is None
     assert len(candles(figure).x) == 120
     assert summary.startswith("120 bars at 1d")
-    assert "mine · 1d" in figure.layout.title.text
+    assert "mine.csv · 1d" in figure.layout.title.text  # the file's name, as in Streamlit
 
 
 def test_parquet_upload_is_drawn(data_dir, uploads):
     payload = upload_payload(ohlcv_parquet(80, timeframe="4h"), "bars.parquet")
 
-    ref, status, source, timeframe = receive_upload(
-        payload, uploads=uploads, settings=get_settings()
-    )
+    ref, status, source = receive_upload(payload, uploads=uploads, settings=get_settings())
 
     assert "bars.parquet: 80 bars at 4h" in str(status.children)
-    figure, alert, _, _ = draw(uploads, source=source, timeframe=timeframe, ref=ref)
+    figure, alert, _, _, _ = draw(uploads, source=source, timeframe=NATIVE, ref=ref)
     assert alert is None
     assert len(candles(figure).x) == 80
 
@@ -124,11 +130,9 @@ def test_parquet_upload_is_drawn(data_dir, uploads):
 def test_bad_upload_shows_the_cores_message_and_keeps_the_chart(data_dir, uploads):
     payload = upload_payload(csv_without_close(), "broken.csv")
 
-    ref, status, source, timeframe = receive_upload(
-        payload, uploads=uploads, settings=get_settings()
-    )
+    ref, status, source = receive_upload(payload, uploads=uploads, settings=get_settings())
 
-    assert ref is no_update and source is no_update and timeframe is no_update
+    assert ref is no_update and source is no_update
     text = alert_text(status)
     assert "close" in text.lower()
 
@@ -137,7 +141,7 @@ def test_file_the_browser_refused_as_too_large_gets_the_limit(data_dir, uploads,
     monkeypatch.setenv("UPLOAD_MAX_MB", "1")
     payload = {"filename": "huge.csv", "size": 3 * 2**20}  # no contents: over the limit
 
-    ref, status, _, _ = receive_upload(payload, uploads=uploads, settings=get_settings())
+    ref, status, _ = receive_upload(payload, uploads=uploads, settings=get_settings())
 
     assert ref is no_update
     text = alert_text(status)
@@ -148,7 +152,7 @@ def test_upload_over_the_limit_is_refused_by_the_server_too(data_dir, uploads, m
     monkeypatch.setenv("UPLOAD_MAX_MB", "0.001")
     payload = upload_payload(ohlcv_csv(200), "big.csv")
 
-    _, status, _, _ = receive_upload(payload, uploads=uploads, settings=get_settings())
+    _, status, _ = receive_upload(payload, uploads=uploads, settings=get_settings())
 
     assert "UPLOAD_MAX_MB" in alert_text(status)
 
@@ -157,13 +161,13 @@ def test_upload_no_longer_held_asks_for_it_again(data_dir, uploads):
     payload = upload_payload(ohlcv_csv(50), "mine.csv")
     ref, *_ = receive_upload(payload, uploads=uploads, settings=get_settings())
 
-    _, alert, _, _ = draw(UploadCache(), source=SOURCE_UPLOAD, timeframe=NATIVE, ref=ref)
+    _, alert, _, _, _ = draw(UploadCache(), source=SOURCE_UPLOAD, timeframe=NATIVE, ref=ref)
 
     assert "upload it again" in alert_text(alert)
 
 
 def test_upload_source_without_a_file_says_what_to_do(data_dir, uploads):
-    _, alert, _, _ = draw(uploads, source=SOURCE_UPLOAD, timeframe=NATIVE)
+    _, alert, _, _, _ = draw(uploads, source=SOURCE_UPLOAD, timeframe=NATIVE)
     assert "upload" in alert_text(alert).lower()
 
 
@@ -173,6 +177,141 @@ def test_unexpected_error_shows_a_generic_alert_without_details(data_dir, upload
 
     monkeypatch.setattr(callbacks, "build_plotly_figure", broken)
 
-    _, alert, _, _ = draw(uploads)
+    _, alert, _, _, _ = draw(uploads)
 
     assert alert_text(alert) == GENERIC_ERROR
+
+
+def test_as_recorded_has_a_value_the_browser_can_show_and_draws_the_datas_own_bars(data_dir):
+    timeframe = find(build_layout(get_settings()), "timeframe")
+    [native] = [o for o in timeframe.options if o["label"] == NATIVE_LABEL]
+    # dbc.Select's hidden placeholder option has the value "": ours must differ from it.
+    assert native["value"] == NATIVE and NATIVE != ""
+    figure, alert, *_ = draw(UploadCache(), timeframe=NATIVE)
+    assert alert is None
+    assert len(candles(figure).x) == SMALL_BARS
+    assert "sample_ohlcv · 1h" in figure.layout.title.text
+
+
+def offered(options) -> list[str]:
+    return [o["value"] for o in options]
+
+
+def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
+    timeframe = find(build_layout(get_settings()), "timeframe")
+    assert offered(timeframe.options)[:3] == [NATIVE, "1h", "4h"]  # hourly: nothing finer
+    assert timeframe.value == "1h"
+
+    ref, _, source = receive_upload(
+        upload_payload(ohlcv_csv(30, timeframe="1d"), "daily.csv"),
+        uploads=uploads,
+        settings=get_settings(),
+    )
+    options, value, symbol_disabled = sync_controls(
+        source, "sample_ohlcv", ref, "1h", {"sample_ohlcv": "1h"}, new_upload=True
+    )
+    assert offered(options) == [NATIVE, "1d", "1w"]
+    assert value == NATIVE
+    assert symbol_disabled  # the symbol changes nothing while the upload is shown
+
+    # Back to the data folder: hourly choices again, the symbol select usable.
+    options, value, symbol_disabled = sync_controls(
+        SOURCE_CONFIGURED, "sample_ohlcv", ref, NATIVE, {"sample_ohlcv": "1h"}, new_upload=False
+    )
+    assert "1h" in offered(options) and "5m" not in offered(options)
+    assert value is no_update and not symbol_disabled
+
+
+def test_a_choice_the_new_data_cannot_make_falls_back_to_its_own_bars(data_dir):
+    timeframes = {"hourly": "1h", "daily": "1d"}
+    _, value, _ = sync_controls(SOURCE_CONFIGURED, "daily", None, "4h", timeframes,
+                                new_upload=False)  # fmt: skip
+    assert value == NATIVE
+    _, value, _ = sync_controls(SOURCE_CONFIGURED, "hourly", None, "4h", timeframes,
+                                new_upload=False)  # fmt: skip
+    assert value is no_update  # still possible: kept
+
+
+def find(component, component_id: str):
+    """The component with ``component_id`` in a layout tree."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def apply_patch(traces: list, patch) -> list:
+    """What the browser's Dash renderer does with a Patch of the figure, for the operations we
+    send (Delete and Insert in ``data``); anything else, such as a layout change, fails."""
+    traces = list(traces)
+    for op in patch.to_plotly_json()["operations"]:
+        if op["operation"] == "Delete" and op["location"][0] == "data":
+            del traces[op["location"][1]]
+        elif op["operation"] == "Insert" and op["location"] == ["data"]:
+            traces.insert(op["params"]["index"], op["params"]["value"])
+        else:
+            raise AssertionError(f"unexpected patch operation {op}")
+    return traces
+
+
+def patch_names(traces: list) -> list[str]:
+    return [trace.name for trace in traces]
+
+
+def toggle(uploads, drawn, visible):
+    return toggle_ema_lines(SOURCE_CONFIGURED, "sample_ohlcv", "1h", visible, None, drawn,
+                            uploads=uploads, settings=get_settings())  # fmt: skip
+
+
+def test_an_ema_toggle_sends_only_the_line_and_leaves_the_layout(data_dir, uploads):
+    full = draw(uploads)
+    assert full.drawn_emas == ALL_EMAS
+    shown = list(full.figure.data)
+
+    off = toggle(uploads, full.drawn_emas, [10, 50, 150])
+    without = apply_patch(shown, off.figure)
+    assert patch_names(without) == [PRICE_TRACE, "Volume", "EMA 10", "EMA 50", "EMA 150"]
+    assert off.drawn_emas == [10, 50, 150]
+    assert (off.alert, off.notice, off.summary) == (no_update, no_update, no_update)
+
+    on = toggle(uploads, off.drawn_emas, [10, 21, 50, 150])
+    back = apply_patch(without, on.figure)
+    assert patch_names(back) == patch_names(shown)
+    np.testing.assert_array_equal(back[3].y, shown[3].y)
+    assert back[3].line == shown[3].line
+    assert on.drawn_emas == ALL_EMAS
+
+
+def test_unsorted_upload_is_drawn_with_a_dismissable_notice(data_dir, uploads):
+    rows = ohlcv_csv(40).decode().splitlines()
+    unsorted = "\n".join([rows[0], rows[2], rows[1], *rows[3:]]).encode()
+    ref, _, source = receive_upload(
+        upload_payload(unsorted, "unsorted.csv"), uploads=uploads, settings=get_settings()
+    )
+
+    figure, alert, notice, _, _ = draw(uploads, source=source, timeframe=NATIVE, ref=ref)
+
+    assert alert is None
+    assert len(candles(figure).x) == 40
+    [fixed] = notice
+    assert fixed.color == "warning" and fixed.dismissable
+    assert "unsorted.csv: rows were not in time order" in fixed.children
+
+
+def test_change_keeps_the_sign_of_the_move_when_prices_are_negative(data_dir, uploads):
+    csv = (
+        b"time,open,high,low,close\n"
+        b"2024-01-01 00:00,-20,-19,-21,-20\n"
+        b"2024-01-01 01:00,-20,-9,-21,-10\n"
+        b"2024-01-01 02:00,-10,-4,-11,-5\n"
+    )
+    ref, _, source = receive_upload(
+        upload_payload(csv, "spread.csv"), uploads=uploads, settings=get_settings()
+    )
+    *_, summary, _ = draw(uploads, source=source, timeframe=NATIVE, ref=ref)
+    assert summary.endswith("(+50.00%)"), summary
