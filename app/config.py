@@ -10,7 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core.errors import ConfigError
@@ -40,6 +47,32 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=10.0, gt=0, le=300)
     cache_ttl: float = Field(default=60.0, ge=0)
     upload_max_mb: float = Field(default=50.0, gt=0)
+
+    @field_validator("data_source", mode="before")
+    @classmethod
+    def _normalise_source(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value  # ' CSV ' -> 'csv'
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_exists(cls, value: Path, info: ValidationInfo) -> Path:
+        """With DATA_SOURCE=csv the symbols are DATA_DIR's files: a typo there would otherwise
+        only show as an empty symbol list. (A missing DEFAULT_SYMBOL file is fine: files may
+        arrive later.)"""
+        if info.data.get("data_source") != "csv":
+            return value
+        resolved = value.expanduser().resolve()
+        if not resolved.exists():
+            raise ValueError(
+                f"the folder does not exist (resolved to {resolved}); create it or set DATA_DIR "
+                "to the folder holding your .csv / .parquet files"
+            )
+        if not resolved.is_dir():
+            raise ValueError(
+                f"not a folder (resolved to {resolved}); set DATA_DIR to the folder holding "
+                "your .csv / .parquet files"
+            )
+        return value
 
     @field_validator("ema_periods", mode="before")
     @classmethod

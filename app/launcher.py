@@ -126,6 +126,29 @@ def answers_200(url: str) -> bool:
         return False
 
 
+def settings_problem(environ: dict[str, str]) -> str | None:
+    """The ConfigError text if the settings the servers will read are invalid, else None.
+
+    Checked before anything starts: a server would otherwise come up and answer every request
+    with an error (FastAPI imports cleanly with DATA_SOURCE=sql). Read as the servers read them,
+    from ``environ`` and the repository's ``.env`` files, relative paths from the repository."""
+    from app.config import load_settings  # here: it imports pandas, and skipped runs need neither
+    from app.core.errors import ConfigError
+
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(environ)
+        with contextlib.chdir(ROOT):
+            load_settings()
+    except ConfigError as exc:
+        return str(exc)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return None
+
+
 OUTPUT_LOCK = threading.Lock()
 
 
@@ -170,6 +193,12 @@ class Launcher:
         if not present:
             say("no front end to start")
             return 0
+
+        problem = settings_problem(self.environ)
+        if problem:
+            say(problem)
+            say("nothing started: fix the settings above (environment, .env.local or .env)")
+            return 1
 
         ports = {front_end.name: front_end.port(self.environ) for front_end in present}
         busy = [name for name, port in ports.items() if not port_is_free(self.host, port)]

@@ -17,10 +17,11 @@ VARIABLES = (
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path) -> Path:
-    """No Super Chart variables in the environment, and an empty working directory."""
+    """No Super Chart variables in the environment; a working directory with an empty data/."""
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
     return tmp_path
 
 
@@ -97,3 +98,39 @@ def test_get_settings_is_read_once(clean_env, monkeypatch):
     assert get_settings() is first
     get_settings.cache_clear()
     assert get_settings().default_symbol == "two"
+
+
+@pytest.mark.parametrize("value", ["CSV", " csv ", "Api"])
+def test_data_source_ignores_case_and_spaces(clean_env, monkeypatch, value):
+    monkeypatch.setenv("DATA_SOURCE", value)
+    monkeypatch.setenv("DATA_API_BASE", "https://broker.example/v1")
+    assert load_settings().data_source == value.strip().lower()
+
+
+def test_a_missing_data_dir_stops_start_up_naming_the_resolved_path(clean_env, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", "dta")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value) == (
+        "Invalid settings:\n  DATA_DIR: the folder does not exist (resolved to "
+        f"{clean_env / 'dta'}); create it or set DATA_DIR to the folder holding your .csv / "
+        ".parquet files (got 'dta')"
+    )
+
+
+def test_a_data_dir_that_is_a_file_stops_start_up(clean_env, monkeypatch):
+    (clean_env / "prices.csv").write_text("time,open,high,low,close\n")
+    monkeypatch.setenv("DATA_DIR", "prices.csv")
+    with pytest.raises(ConfigError, match=r"DATA_DIR: not a folder \(resolved to .*prices\.csv\)"):
+        load_settings()
+
+
+def test_data_dir_need_not_exist_for_the_api_nor_the_default_symbol_file(clean_env, monkeypatch):
+    monkeypatch.setenv("DATA_SOURCE", "api")
+    monkeypatch.setenv("DATA_API_BASE", "https://broker.example/v1")
+    monkeypatch.setenv("DATA_DIR", "nowhere")
+    assert load_settings().data_dir == Path("nowhere")
+    monkeypatch.setenv("DATA_SOURCE", "csv")
+    monkeypatch.setenv("DATA_DIR", "data")
+    monkeypatch.setenv("DEFAULT_SYMBOL", "arrives_later")  # no such file in data/ yet
+    assert load_settings().default_symbol == "arrives_later"

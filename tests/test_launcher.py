@@ -206,3 +206,31 @@ def test_missing_front_ends_are_skipped(tmp_path: Path) -> None:
     for name, source, _variable, _path in FRONT_ENDS:
         assert f"[launcher] skip {name}: {source} does not exist yet" in process.stdout
     assert "[launcher] no front end to start" in process.stdout
+
+
+@needs_a_front_end
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATA_SOURCE", "sql", "DATA_SOURCE: Input should be 'csv' or 'api' (got 'sql')"),
+        ("DATA_DIR", "no_such_folder", f"DATA_DIR: the folder does not exist (resolved to {ROOT}/"),
+    ],
+)
+def test_bad_settings_stop_the_launcher_before_anything_starts(
+    variable: str, value: str, message: str
+) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "app.launcher"],
+        cwd=ROOT,
+        env={**os.environ, "SUPERCHART_HOST": "127.0.0.1", variable: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "[launcher] Invalid settings:" in process.stdout
+    assert message in process.stdout
+    assert "nothing started: fix the settings above" in process.stdout
+    assert "started" not in process.stdout.replace("nothing started", "")
+    assert "Traceback" not in process.stdout + process.stderr

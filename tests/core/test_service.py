@@ -191,7 +191,11 @@ def test_one_source_per_settings_object(settings):
 
 
 def test_missing_data_dir_gives_no_symbols(tmp_path):
-    settings = load_settings(data_dir=tmp_path / "nowhere", csv_path=tmp_path / "none.csv")
+    """Settings refuse a missing DATA_DIR at start; a folder removed later lists nothing."""
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    settings = load_settings(data_dir=folder, csv_path=tmp_path / "none.csv")
+    folder.rmdir()
     assert list_symbols(settings) == []
 
 
