@@ -23,6 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+SHOWN_INPUT_CHARS = 40
+
+
+def shorten(text: object, limit: int = SHOWN_INPUT_CHARS) -> str:
+    """User input as shown in a message: at most ``limit`` characters, with an ellipsis when cut
+    (a 10,000-character symbol must not come back as a 10,000-character error)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class SuperChartError(Exception):
     """Base of every error Super Chart raises on purpose."""
@@ -54,7 +63,7 @@ class SymbolNotFoundError(SuperChartError):
         self.symbol = symbol
         self.suggestions = list(suggestions)
         if message is None:
-            message = f"Unknown symbol {symbol!r}."
+            message = f"Unknown symbol {shorten(symbol)!r}."
             if self.suggestions:
                 message += " Did you mean: " + ", ".join(self.suggestions) + "?"
         super().__init__(message)
@@ -88,7 +97,7 @@ class UpstreamSymbolNotFoundError(UpstreamError, SymbolNotFoundError):
 
     def __init__(self, symbol: str) -> None:
         SymbolNotFoundError.__init__(
-            self, symbol, message=f"The data API does not know the symbol {symbol!r}."
+            self, symbol, message=f"The data API does not know the symbol {shorten(symbol)!r}."
         )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from app.core.errors import ParameterError
+from app.core.errors import ParameterError, shorten
 from app.core.frame import epoch_nanoseconds, frame_notices
 from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
 from app.core.sources import DataSource, SymbolInfo
@@ -66,7 +66,8 @@ def parse_ema_periods(value: str | Sequence[int] | None, default: Sequence[int])
             if number is None:
                 raise ValueError
         except (TypeError, ValueError):
-            message = f"EMA period {part!r} is not valid; use {allowed}."
+            shown = shorten(part) if isinstance(part, str) else part
+            message = f"EMA period {shown!r} is not valid; use {allowed}."
             raise ParameterError("emas", message) from None
         if not MIN_PERIOD <= number <= MAX_PERIOD:
             raise ParameterError("emas", f"EMA period {number} is out of range; use {allowed}.")

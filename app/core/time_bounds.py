@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from app.core.errors import ParameterError
+from app.core.errors import ParameterError, shorten
 
 EARLIEST_NS = pd.Timestamp.min.value  # -(2**63 - 1): the int64 minimum itself is NaT
 LATEST_NS = pd.Timestamp.max.value
@@ -65,7 +65,7 @@ def _as_timestamp(value: object, name: str) -> pd.Timestamp:
     else:
         stamp = None
     if stamp is None or stamp is pd.NaT:
-        shown = value if not isinstance(value, str) or len(value) <= 40 else value[:37] + "..."
+        shown = shorten(value) if isinstance(value, str) else value
         raise ParameterError(name, f"{name} {shown!r} is not a date or time; {_ACCEPTED}.")
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from app.core.errors import TimeframeError
+from app.core.errors import TimeframeError, shorten
 from app.core.frame import canonical_frame, epoch_nanoseconds, utc_times_from_ns
 
 
@@ -75,7 +75,7 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     name = _ALIASES.get(key)
     if name is None:
         raise TimeframeError(
-            f"Unknown timeframe {value!r}. Allowed: {allowed_timeframes()} "
+            f"Unknown timeframe {shorten(value)!r}. Allowed: {allowed_timeframes()} "
             "(aliases M1 M5 M15 M30 H1 H4 D D1 W W1, any case)."
         )
     return TIMEFRAMES[name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -167,6 +168,45 @@ def test_changed_file_is_read_again(settings, data_dir):
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert get_ohlcv("BTCUSD", settings=settings).total_bars == 700
+
+
+def test_a_rewrite_with_the_same_size_and_mtime_is_read_again(settings, data_dir):
+    path = data_dir / "BTCUSD.csv"
+    get_ohlcv("BTCUSD", settings=settings)
+    before = path.stat()
+    text = path.read_text()
+    head, volume = text.rstrip("\n").rsplit(",", 1)
+    changed = volume[:-1] + str((int(volume[-1]) + 1) % 10)  # one digit: same size
+    path.write_text(f"{head},{changed}\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # a rewrite in the same tick
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert get_ohlcv("BTCUSD", settings=settings).frame["volume"].iloc[-1] == float(changed)
+
+
+def test_a_broken_file_is_parsed_and_logged_once_per_version(settings, data_dir, caplog):
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            assert "broken" not in {info.symbol for info in list_symbols(settings)}
+        with pytest.raises(DataError, match=r"broken\.csv: missing columns"):
+            get_ohlcv("broken", settings=settings)
+    warnings = [r.getMessage() for r in caplog.records if "broken.csv" in r.getMessage()]
+    assert warnings == [
+        "broken.csv cannot be read (left out of the symbol list): broken.csv: missing columns "
+        "time, open, high, low, close. Found columns: 'a', 'b'. Expected a time column (time, "
+        "date, datetime or timestamp, an unnamed first column, or a pandas index saved with the "
+        "data), or a date column plus a time-of-day column (Date,Time), open, high, low, close, "
+        "and optionally volume; any case, surrounding spaces ignored, other columns ignored."
+    ]
+    write_csv(data_dir / "broken.csv", synthetic_ohlcv(20, "1h", seed=5))  # fixed: read again
+    assert "broken" in {info.symbol for info in list_symbols(settings)}
+
+
+def test_a_huge_unknown_symbol_is_shortened_in_the_message(settings):
+    with pytest.raises(SymbolNotFoundError) as err:
+        get_ohlcv("X" * 10_000, settings=settings)
+    assert str(err.value) == f"Unknown symbol '{'X' * 39}…'."
+    assert err.value.symbol == "X" * 10_000  # the full input stays available to code
 
 
 def test_paging_reuses_the_prepared_history(settings, monkeypatch):

@@ -1,7 +1,8 @@
 """Symbols from files: every ``*.csv`` / ``*.parquet`` in DATA_DIR (plus CSV_PATH), named by stem.
 
 A path is only ever taken from the directory listing, never built from what a user typed. Parsed
-frames are kept in memory and re-read when the file's modification time or size changes.
+frames, and the error of a file that would not parse, are kept in memory per file version (inode,
+size, modification and change times) and re-read when the file changes.
 """
 
 from __future__ import annotations
@@ -24,16 +25,30 @@ logger = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".parquet")
 
 
+FileVersion = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class _Cached:
-    version: tuple[int, int]  # (mtime_ns, size)
+    version: FileVersion
     frame: pd.DataFrame
     info: SymbolInfo
 
 
-def _version(path: Path) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _Failure:
+    """A file version that did not parse: its error is repeated, not re-parsed and re-logged."""
+
+    version: FileVersion
+    error_type: type[DataError]
+    message: str
+
+
+def _version(path: Path) -> FileVersion:
+    """(inode, size, mtime, ctime): a rewrite of the same size within the same mtime tick still
+    changes the ctime, and a file replaced by a rename changes the inode."""
     stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 class FileSource:
@@ -45,6 +60,7 @@ class FileSource:
         self.data_dir = Path(data_dir)
         self.extra_files = tuple(Path(p) for p in extra_files)
         self._cache: dict[Path, _Cached] = {}
+        self._failures: dict[Path, _Failure] = {}
         self._lock = threading.Lock()
         self._path_locks: dict[Path, threading.Lock] = {}
         self._listing: tuple[tuple, dict[str, Path]] | None = None
@@ -118,7 +134,18 @@ class FileSource:
             cached = self._cache.get(path)
             if cached is not None and cached.version == version:
                 return cached
-            frame = read_ohlcv_file(path)
+            failure = self._failures.get(path)
+            if failure is not None and failure.version == version:
+                raise failure.error_type(failure.message)
+            try:
+                frame = read_ohlcv_file(path)
+            except DataError as exc:
+                self._failures[path] = _Failure(version, type(exc), str(exc))
+                logger.warning(
+                    "%s cannot be read (left out of the symbol list): %s", path.name, exc
+                )
+                raise
+            self._failures.pop(path, None)
             times = frame["time"]
             info = SymbolInfo(
                 symbol=path.stem,
@@ -132,21 +159,21 @@ class FileSource:
             return cached
 
     def list_symbols(self) -> list[SymbolInfo]:
-        """Every readable symbol; unreadable files are logged and left out of the list (loading
-        one by name still raises its DataError)."""
+        """Every readable symbol; unreadable files are left out of the list, logged once per
+        file version (loading one by name still raises its DataError)."""
         infos = []
         for path in self.symbol_paths().values():
             try:
                 infos.append(self._load_path(path).info)
-            except DataError as exc:
-                logger.warning("Skipping %s in the symbol list: %s", path.name, exc)
+            except DataError:
+                continue
         return sorted(infos, key=lambda info: info.symbol.lower())
 
     def load(self, symbol: str, timeframe: Timeframe | None = None) -> pd.DataFrame:
         """The symbol's native bars (``timeframe`` is the caller's business: it resamples)."""
         return self._load_path(self._path_for(symbol)).frame
 
-    def version(self, symbol: str) -> tuple[int, int]:
+    def version(self, symbol: str) -> FileVersion:
         return self._load_path(self._path_for(symbol)).version
 
     def display_name(self, symbol: str) -> str:
