@@ -7,6 +7,8 @@ from collections.abc import Sequence
 BACKGROUND = "#131722"
 PANEL = "#1e222d"
 TEXT = "#d1d4dc"
+MUTED_TEXT = "#9598a1"  # captions and summaries
+LINK = "#5b8cff"
 GRID = "#2a2e39"
 BORDER = "#363a45"
 UP = "#26a69a"
@@ -23,6 +25,7 @@ EMA_PALETTE: tuple[str, ...] = (
     "#ffeb3b",  # yellow
     "#8bc34a",  # green
 )
+ACCENT = EMA_PALETTE[0]  # controls that are on, focus, the spinner
 
 
 def ema_color(period: int, offered: Sequence[int]) -> str:

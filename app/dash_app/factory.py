@@ -11,7 +11,7 @@ from flask import jsonify
 from app.config import get_settings
 from app.dash_app.callbacks import register_callbacks
 from app.dash_app.layout import build_layout
-from app.dash_app.stylesheet import BOOTSTRAP_URL, serve_bootstrap_css
+from app.dash_app.stylesheet import BOOTSTRAP_URL, THEME_URL, serve_stylesheets
 from app.dash_app.uploads import UploadCache
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -44,14 +44,14 @@ def create_app() -> Dash:
         title="Super Chart",
         update_title=None,
         assets_folder=str(ASSETS),
-        external_stylesheets=[BOOTSTRAP_URL],
+        external_stylesheets=[BOOTSTRAP_URL, THEME_URL],
         serve_locally=True,  # Dash's, Plotly's and the components' JS from the packages
         index_string=INDEX_STRING,
     )
     server = app.server
     # The browser refuses files over the limit; this is the backstop (base64 adds a third).
     server.config["MAX_CONTENT_LENGTH"] = int(settings.upload_max_bytes * 4 / 3) + 2**20
-    serve_bootstrap_css(server)
+    serve_stylesheets(server)
     server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.layout = lambda: build_layout(get_settings())
     register_callbacks(app, UploadCache(), get_settings)

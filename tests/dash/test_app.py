@@ -7,9 +7,11 @@ import re
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
+from app.charts import theme
 from app.dash_app import create_app
 from tests.live_server import free_port, live_server
 
@@ -56,3 +58,33 @@ def test_bad_port_is_refused_with_the_variable_name(data_dir):
     )
     assert result.returncode != 0
     assert "DASH_PORT" in result.stderr
+
+
+ASSET_CSS = Path(__file__).resolve().parents[2] / "app" / "dash_app" / "assets" / "dash_theme.css"
+
+
+def test_page_colours_come_from_the_chart_theme_only(client):
+    """One source of truth: the served theme stylesheet is made from app/charts/theme.py, and the
+    page's own CSS only refers to its variables (no colour typed in by hand)."""
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    served = {link: client.get(link) for link in links}
+    generated = "".join(
+        r.get_data(as_text=True) for link, r in served.items() if "bootstrap" not in link
+    )
+    expected = {
+        "--bs-body-bg": theme.BACKGROUND,
+        "--bs-body-color": theme.TEXT,
+        "--bs-border-color": theme.BORDER,
+        "--bs-secondary-bg": theme.PANEL,
+        "--bs-primary": theme.EMA_PALETTE[0],
+        "--sc-up": theme.UP,
+        "--sc-down": theme.DOWN,
+    }
+    for name, colour in expected.items():
+        assert re.search(rf"{name}:\s*{re.escape(colour)};", generated, re.I), name
+
+    own = ASSET_CSS.read_text()
+    assert not re.findall(r"#[0-9a-f]{3,8}\b|rgba?\(", own, re.I), "colour typed in by hand"
+    used = set(re.findall(r"var\((--sc-[\w-]+)\)", own))
+    assert used and all(f"{name}:" in generated for name in used)
