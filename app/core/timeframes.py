@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,8 @@ _ALIASES: dict[str, str] = {
     "7d": "1w",
 }
 
+_MONTHS = re.compile(r"\d+M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
+
 # 1970-01-01 was a Thursday: shifting by 3 days puts week bins on Monday 00:00 UTC.
 _WEEK_SHIFT_NS = 3 * _DAY * 10**9
 
@@ -71,7 +74,14 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     """``'1h'``, ``'H1'``, ``'60m'``… -> Timeframe; TimeframeError listing the allowed names."""
     if isinstance(value, Timeframe):
         return value
-    key = str(value).strip().lower()
+    text = str(value).strip()
+    if _MONTHS.fullmatch(text):  # TradingView's 1M is a month; lower-casing made it a minute
+        raise TimeframeError(
+            f"Timeframe {text!r} means {text[:-1]} month(s) (capital M, as in TradingView); "
+            f"monthly bars are not supported. For minutes use a lower-case m ({text[:-1]}m). "
+            f"Allowed: {allowed_timeframes()}."
+        )
+    key = text.lower()
     name = _ALIASES.get(key)
     if name is None:
         raise TimeframeError(

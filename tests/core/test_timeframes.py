@@ -31,10 +31,29 @@ def bars(times, opens, highs, lows, closes, volumes) -> pd.DataFrame:
         ("1m", "1m"), ("M1", "1m"), ("m5", "5m"), ("M15", "15m"), ("m30", "30m"),
         ("1h", "1h"), ("H1", "1h"), ("h4", "4h"), ("4H", "4h"), ("D", "1d"), ("d1", "1d"),
         ("1D", "1d"), ("W", "1w"), ("w1", "1w"), (" 1w ", "1w"), ("60m", "1h"),
+        ("M5", "5m"), ("5m", "5m"), ("15m", "15m"), ("1MIN", "1m"),
     ],
 )  # fmt: skip
 def test_names_and_aliases(value, name):
     assert parse_timeframe(value).name == name
+
+
+@pytest.mark.parametrize("value", ["1M", " 1M ", "3M", "12M"])
+def test_capital_m_after_a_number_is_a_month_and_refused(value):
+    count = value.strip()[:-1]
+    with pytest.raises(TimeframeError) as err:
+        parse_timeframe(value)
+    assert str(err.value) == (
+        f"Timeframe '{count}M' means {count} month(s) (capital M, as in TradingView); monthly "
+        f"bars are not supported. For minutes use a lower-case m ({count}m). Allowed: 1m, 5m, "
+        "15m, 30m, 1h, 4h, 1d, 1w."
+    )
+
+
+def test_a_huge_timeframe_is_shortened_in_the_message():
+    with pytest.raises(TimeframeError) as err:
+        parse_timeframe("h" * 5000)
+    assert str(err.value).startswith(f"Unknown timeframe '{'h' * 39}…'. Allowed: 1m")
 
 
 def test_unknown_timeframe_lists_the_allowed_ones():
