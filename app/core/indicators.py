@@ -28,14 +28,25 @@ def ema_column(period: int) -> str:
     return f"ema_{period}"
 
 
-def _check_period(name: str, period: int) -> int:
+def _check_period(name: str, period: int, minimum: int = MIN_PERIOD) -> int:
+    """A whole number from ``minimum`` to MAX_PERIOD, or ParameterError naming ``name``."""
     if isinstance(period, bool) or not isinstance(period, (int, np.integer)):
         raise ParameterError(name, f"{name} must be a whole number, got {period!r}.")
-    if not MIN_PERIOD <= period <= MAX_PERIOD:
-        raise ParameterError(
-            name, f"{name} must be from {MIN_PERIOD} to {MAX_PERIOD}, got {period}."
-        )
+    if not minimum <= period <= MAX_PERIOD:
+        raise ParameterError(name, f"{name} must be from {minimum} to {MAX_PERIOD}, got {period}.")
     return int(period)
+
+
+def _check_deviations(name: str, value: float) -> float:
+    """A number above 0 and at most 10 (text such as ``"2"`` is refused: TA-Lib would raise
+    TypeError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(
+            name, f"{name} must be a number above 0 and at most 10, got {value!r}."
+        )
+    if not 0 < value <= 10:  # False for NaN too
+        raise ParameterError(name, f"{name} must be above 0 and at most 10, got {value}.")
+    return float(value)
 
 
 def _with_columns(frame: pd.DataFrame, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
@@ -123,10 +134,7 @@ def add_bollinger_bands(
 ) -> pd.DataFrame:
     """``bb_upper``, ``bb_middle``, ``bb_lower``: SMA of close +- ``deviations`` std devs."""
     period = _check_period("Bollinger period", period)
-    if not 0 < deviations <= 10:
-        raise ParameterError(
-            "Bollinger deviations", f"deviations must be above 0 and at most 10, got {deviations}"
-        )
+    deviations = _check_deviations("Bollinger deviations", deviations)
     upper, middle, lower = talib.BBANDS(
         _prices(frame, "close"), timeperiod=period, nbdevup=deviations, nbdevdn=deviations
     )
@@ -147,13 +155,15 @@ def add_stochastic(
 ) -> pd.DataFrame:
     """``stoch_k``, ``stoch_d``: slow stochastic oscillator, 0-100 (TradingView's 14, 3, 3)."""
     k_period = _check_period("Stochastic %K period", k_period)
+    k_smoothing = _check_period("Stochastic %K smoothing", k_smoothing, minimum=1)  # 1: none
+    d_period = _check_period("Stochastic %D period", d_period, minimum=1)
     slow_k, slow_d = talib.STOCH(
         _prices(frame, "high"),
         _prices(frame, "low"),
         _prices(frame, "close"),
         fastk_period=k_period,
-        slowk_period=max(1, int(k_smoothing)),
-        slowd_period=max(1, int(d_period)),
+        slowk_period=k_smoothing,
+        slowd_period=d_period,
     )
     return _with_columns(frame, {"stoch_k": slow_k, "stoch_d": slow_d})
 

@@ -135,3 +135,49 @@ def test_recomputing_an_indicator_replaces_its_column():
     twice = add_emas(once, [3, 2])
     assert list(twice.columns)[6:] == ["ema_3", "ema_2"]
     np.testing.assert_allclose(twice["ema_3"], once["ema_3"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda f: add_bollinger_bands(f, deviations="2"),
+            "Bollinger deviations must be a number above 0 and at most 10, got '2'.",
+        ),
+        (
+            lambda f: add_bollinger_bands(f, deviations=0),
+            "Bollinger deviations must be above 0 and at most 10, got 0.",
+        ),
+        (
+            lambda f: add_bollinger_bands(f, deviations=float("nan")),
+            "Bollinger deviations must be above 0 and at most 10, got nan.",
+        ),
+        (
+            lambda f: add_bollinger_bands(f, deviations=True),
+            "Bollinger deviations must be a number above 0 and at most 10, got True.",
+        ),
+        (
+            lambda f: add_stochastic(f, k_smoothing=0),
+            "Stochastic %K smoothing must be from 1 to 1000, got 0.",
+        ),
+        (
+            lambda f: add_stochastic(f, d_period=-3),
+            "Stochastic %D period must be from 1 to 1000, got -3.",
+        ),
+        (
+            lambda f: add_stochastic(f, k_smoothing=2.5),
+            "Stochastic %K smoothing must be a whole number, got 2.5.",
+        ),
+        (lambda f: add_rsi(f, "14"), "RSI period must be a whole number, got '14'."),
+    ],
+    ids=["bb-text", "bb-zero", "bb-nan", "bb-bool", "k-zero", "d-negative", "k-float", "rsi-text"],
+)
+def test_bad_indicator_parameters_are_parameter_errors(call, message):
+    with pytest.raises(ParameterError) as err:
+        call(synthetic_ohlcv(50, "1h"))
+    assert str(err.value) == message
+
+
+def test_stochastic_without_smoothing_is_allowed():
+    frame = add_stochastic(synthetic_ohlcv(50, "1h"), k_smoothing=1, d_period=1)
+    assert frame["stoch_k"].dropna().between(0, 100).all()
