@@ -136,6 +136,7 @@ def build_plotly_figure(
             },
             yaxis="y2",
             hovertemplate="%{y:,.4~f}",
+            showlegend=False,  # a colourscale's legend swatch is grey; the pane is labelled
         ),
     ]
     offered = list(dict.fromkeys(offered_emas))
@@ -213,6 +214,19 @@ def _layout(title: str | None, notices: list[str], time_format: str) -> dict:
         "yaxis": {**axis, "domain": PRICE_DOMAIN, "side": "right", "fixedrange": False},
         "yaxis2": {**axis, "domain": VOLUME_DOMAIN, "side": "right", "showspikes": False},
         "bargap": 0.1,
+        "annotations": [
+            {
+                "text": VOLUME_TRACE,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": VOLUME_DOMAIN[1],
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"color": theme.MUTED_TEXT, "size": 11},
+            }
+        ],
     }
     if title or notices:
         layout["title"] = {

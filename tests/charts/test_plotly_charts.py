@@ -173,3 +173,12 @@ def test_an_added_ema_line_is_the_one_the_full_figure_draws(hourly_view):
     assert (added.name, added.line.color, added.yaxis) == (drawn.name, drawn.line.color, "y")
     np.testing.assert_array_equal(np.asarray(added.x), np.asarray(drawn.x))
     np.testing.assert_array_equal(np.asarray(added.y), np.asarray(drawn.y))
+
+
+def test_volume_is_labelled_in_its_pane_not_by_a_grey_legend_swatch(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+
+    assert trace(figure, VOLUME_TRACE).showlegend is False  # its swatch could only be grey
+    [label] = [a for a in figure.layout.annotations if a.text == VOLUME_TRACE]
+    assert (label.xref, label.yref) == ("paper", "paper")
+    assert min(figure.layout.yaxis2.domain) < label.y <= max(figure.layout.yaxis2.domain)
