@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -16,7 +17,7 @@ from app.charts.lightweight import (
     lightweight_charts_js_path,
 )
 from app.config import get_settings
-from app.core import TIMEFRAMES, SuperChartError, get_ohlcv, list_symbols
+from app.core import TIMEFRAMES, SuperChartError, SymbolInfo, get_ohlcv, list_symbols
 from app.web.chart_params import ema_flags
 from app.web.errors import error_body, status_for
 
@@ -26,6 +27,7 @@ WEB_DIR = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 PAGE_BARS = 2_000  # bars the page starts with; older ones are fetched on scrolling back
+HELD_BARS = 10_000  # at most this many bars held by the page (the far side is dropped)
 DOWNLOAD_BARS = 50_000  # bars a standalone file holds (the most recent)
 # Defence in depth for the hosted page: only our own scripts run, and nothing leaves the origin.
 PAGE_CSP = (
@@ -43,14 +45,30 @@ def _flag(period: int) -> Any:
     return Query(description=f"Show EMA {period} (true/false). Any ema_<period> works.")
 
 
-def _symbol_names() -> list[str]:
+def _symbol_infos() -> list[SymbolInfo]:
     try:
-        return [info.symbol for info in list_symbols()]
+        return list_symbols()
     except SuperChartError:  # the page still opens and shows the chart's own error
         return []
 
 
-def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLResponse:
+def _timeframes_from(native_seconds: int) -> list[str]:
+    return [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native_seconds]
+
+
+def _known_timeframes(symbol: str, infos: list[SymbolInfo]) -> list[str]:
+    """The timeframes a listed symbol's data allows; all of them for a symbol not listed."""
+    wanted = symbol.strip().lower()
+    for info in infos:
+        if info.symbol.lower() == wanted and info.timeframe in TIMEFRAMES:
+            return _timeframes_from(TIMEFRAMES[info.timeframe].seconds)
+    return list(TIMEFRAMES)
+
+
+def _chart_state(
+    request: Request, *, standalone: bool, bars: int, infos: list[SymbolInfo]
+) -> tuple[dict[str, Any], int]:
+    """What the page's script starts from (the first bars, or the error to show) and the status."""
     settings = get_settings()
     query = request.query_params
     symbol = query.get("symbol") or settings.default_symbol
@@ -61,10 +79,13 @@ def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLRespo
         "offered": list(settings.ema_periods),
         "shown": list(settings.ema_periods),
         "pageBars": PAGE_BARS,
+        "heldBars": HELD_BARS,
         "standalone": standalone,
         "initial": None,
         "error": None,
+        "notices": [],
         "timeframes": list(TIMEFRAMES),
+        "timeframeSeconds": {name: tf.seconds for name, tf in TIMEFRAMES.items()},
     }
     status = 200
     try:
@@ -72,17 +93,27 @@ def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLRespo
         state["offered"], state["shown"] = list(offered), list(shown)
         view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars)
         state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
-        native = view.native_timeframe.seconds
-        state["timeframes"] = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native]
+        state["timeframes"] = _timeframes_from(view.native_timeframe.seconds)
+        state["notices"] = list(view.notices)
         state["initial"] = chart_payload(view)
     except SuperChartError as exc:
         status = status_for(exc)
         state["error"] = error_body(exc)
+        state["timeframes"] = _known_timeframes(symbol, infos)
     state["options"] = chart_options(state["offered"])
+    return state, status
+
+
+def _render_chart(
+    request: Request, *, standalone: bool, bars: int
+) -> tuple[HTMLResponse, dict[str, Any]]:
+    """The page (or standalone file) and the state it was built from."""
+    infos = [] if standalone else _symbol_infos()
+    state, status = _chart_state(request, standalone=standalone, bars=bars, infos=infos)
     context = {
         "state_json": json_for_script(state),
         "state": state,
-        "symbols": _symbol_names() if not standalone else [],
+        "symbols": [info.symbol for info in infos],
         "standalone": standalone,
         "lightweight_js": lightweight_charts_js_path().read_text() if standalone else "",
         "page_js": (WEB_DIR / "static" / "chart.js").read_text() if standalone else "",
@@ -91,7 +122,17 @@ def _render_chart(request: Request, *, standalone: bool, bars: int) -> HTMLRespo
     response = templates.TemplateResponse(request, "chart.html", context, status_code=status)
     if not standalone:  # the standalone file inlines its scripts
         response.headers["Content-Security-Policy"] = PAGE_CSP
-    return response
+    return response, state
+
+
+def attachment_header(symbol: str) -> str:
+    """``Content-Disposition`` for saving ``<symbol>.html``: an ASCII ``filename=`` for old
+    clients and the exact name as ``filename*=UTF-8''...`` (RFC 6266), since headers are latin-1."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in symbol)
+    if not ascii_name.strip("_"):
+        ascii_name = "chart"
+    exact = quote(f"{symbol[:80]}.html", safe="")
+    return f"attachment; filename=\"{ascii_name[:80]}.html\"; filename*=UTF-8''{exact}"
 
 
 @router.get("/", include_in_schema=False)
@@ -115,7 +156,7 @@ def show_chart(
     ema_50: Annotated[str | None, _flag(50)] = None,
     ema_150: Annotated[str | None, _flag(150)] = None,
 ) -> HTMLResponse:
-    return _render_chart(request, standalone=False, bars=PAGE_BARS)
+    return _render_chart(request, standalone=False, bars=PAGE_BARS)[0]
 
 
 @router.get(
@@ -135,10 +176,9 @@ def download_chart(
     ema_150: Annotated[str | None, _flag(150)] = None,
     download: Annotated[bool, Query(description="Send as an attachment.")] = False,
 ) -> HTMLResponse:
-    response = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)
-    if download:
-        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(symbol or "chart"))
-        response.headers["Content-Disposition"] = f'attachment; filename="{name[:80]}.html"'
+    response, state = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)
+    if download and response.status_code == 200:  # an error page is shown, not saved
+        response.headers["Content-Disposition"] = attachment_header(state["symbol"])
     return response
 
 

@@ -1,5 +1,5 @@
 // Super Chart page: draws the server's columns with Lightweight Charts (v4 API, from the
-// installed lightweight-charts package), pages older bars in as the user scrolls back, and
+// installed lightweight-charts package), pages older and newer bars in as the user scrolls, and
 // switches EMAs and timeframe without a reload. Text from the server goes in with textContent.
 (function () {
   "use strict";
@@ -9,7 +9,10 @@
   const messageBox = document.getElementById("message");
   const legend = document.getElementById("legend");
   const container = document.getElementById("chart");
-  const OLDER_WHEN_WITHIN = 50; // bars from the left edge that trigger fetching older ones
+  const EDGE_BARS = 50; // bars from an edge of what is held that trigger fetching the next page
+  // At most this many bars are held (and re-sent to the chart on each page): beyond it the side
+  // away from the view is dropped, so scrolling far back costs the same per page.
+  const HELD_BARS = state.heldBars || 10000;
 
   const chart = LightweightCharts.createChart(container, {
     autoSize: true,
@@ -30,9 +33,13 @@
   });
   chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
 
-  const emas = {}; // period -> line series, only for EMAs shown
+  const emas = {}; // period -> line series, only for EMAs drawn
+  const shown = new Set(state.shown); // EMAs the user has ticked (drawn once there is data)
+  // meta: {first_index, bars, total_bars} of what is held; columns: one array per field.
   const data = { meta: null, columns: null };
-  const status = { loadingOlder: false, requests: 0 };
+  // generation: bumped when a timeframe switch starts; a page fetched for an older generation
+  // is dropped when it arrives.
+  const status = { loadingOlder: false, loadingNewer: false, requests: 0, generation: 0 };
   window.superChart = { chart, candles, volume, emas, data, status, state };
 
   function showMessage(text) {
@@ -40,9 +47,26 @@
     messageBox.hidden = !text;
   }
 
+  function showNotices(notices) {
+    const box = document.getElementById("notices");
+    if (!box || !notices || !notices.length) return;
+    const list = box.querySelector("ul");
+    for (const notice of notices) {
+      const item = document.createElement("li");
+      item.textContent = notice;
+      list.appendChild(item);
+    }
+    box.querySelector("button").addEventListener("click", () => {
+      box.hidden = true;
+    });
+    box.hidden = false;
+  }
+
   function emaColumn(period) {
     return "ema_" + period;
   }
+
+  // -- what the series draw ---------------------------------------------------------------
 
   function candleData(columns) {
     const { time, open, high, low, close } = columns;
@@ -85,6 +109,12 @@
     emas[period] = series;
   }
 
+  function removeEmaSeries(period) {
+    chart.removeSeries(emas[period]);
+    delete emas[period];
+  }
+
+  /** Candles, volume and every EMA line drawn from the bars held. */
   function draw() {
     candles.setData(candleData(data.columns));
     volume.setData(volumeData(data.columns));
@@ -92,6 +122,81 @@
       emas[period].setData(lineData(data.columns, period));
     }
   }
+
+  // -- the bars held ----------------------------------------------------------------------
+
+  function barCount() {
+    return data.columns ? data.columns.time.length : 0;
+  }
+
+  function hasMoreBefore() {
+    return Boolean(data.meta) && data.meta.first_index > 0;
+  }
+
+  function hasMoreAfter() {
+    return Boolean(data.meta) && data.meta.first_index + barCount() < data.meta.total_bars;
+  }
+
+  function sliceColumns(columns, from, to) {
+    const out = {};
+    for (const key of Object.keys(columns)) out[key] = columns[key].slice(from, to);
+    return out;
+  }
+
+  function joinColumns(left, right) {
+    const out = {};
+    for (const key of Object.keys(data.columns)) out[key] = (left[key] || []).concat(right[key] || []);
+    return out;
+  }
+
+  /** How many bars may be held: HELD_BARS, or three screens when one screen holds more. */
+  function heldLimit() {
+    const range = chart.timeScale().getVisibleLogicalRange();
+    const screen = range ? Math.ceil(range.to - range.from) : 0;
+    return Math.max(HELD_BARS, 3 * screen);
+  }
+
+  /** Older bars in front; the newest dropped beyond the limit. */
+  function prependPage(older) {
+    const merged = joinColumns(older.columns, data.columns);
+    const keep = Math.min(merged.time.length, heldLimit());
+    data.columns = keep < merged.time.length ? sliceColumns(merged, 0, keep) : merged;
+    data.meta = Object.assign({}, data.meta, {
+      first_index: older.first_index,
+      total_bars: older.total_bars,
+    });
+  }
+
+  /** Newer bars behind; the oldest dropped beyond the limit. Returns how many were dropped. */
+  function appendPage(newer) {
+    const merged = joinColumns(data.columns, newer.columns);
+    const dropped = Math.max(0, merged.time.length - heldLimit());
+    data.columns = dropped ? sliceColumns(merged, dropped, merged.time.length) : merged;
+    data.meta = Object.assign({}, data.meta, {
+      first_index: data.meta.first_index + dropped,
+      total_bars: newer.total_bars,
+    });
+    return dropped;
+  }
+
+  function setData(payload) {
+    data.meta = {
+      first_index: payload.first_index,
+      total_bars: payload.total_bars,
+    };
+    data.columns = payload.columns;
+    state.error = null;
+    container.hidden = false;
+    draw();
+    // The EMA lines ticked, including any ticked while there was nothing to draw.
+    for (const period of state.offered) {
+      if (shown.has(period) && !(period in emas)) addEmaSeries(period);
+      if (!shown.has(period) && period in emas) removeEmaSeries(period);
+    }
+    legend.textContent = state.symbol + " · " + state.timeframe;
+  }
+
+  // -- fetching ---------------------------------------------------------------------------
 
   function apiUrl(params) {
     const query = new URLSearchParams({
@@ -121,95 +226,159 @@
     return body;
   }
 
-  function setData(payload) {
-    data.meta = payload;
-    data.columns = payload.columns;
-    draw();
-  }
-
-  function prependColumns(older) {
-    const merged = {};
-    for (const key of Object.keys(data.columns)) {
-      merged[key] = (older.columns[key] || []).concat(data.columns[key]);
-    }
-    data.columns = merged;
-    data.meta = Object.assign({}, data.meta, {
-      has_more_before: older.has_more_before,
-      first_index: older.first_index,
-      bars: merged.time.length,
-    });
+  function secondsOf(timeframe) {
+    return state.timeframeSeconds[timeframe] || 60;
   }
 
   async function loadOlder() {
-    if (state.standalone || status.loadingOlder || !data.meta || !data.meta.has_more_before) return;
+    if (state.standalone || status.loadingOlder || !hasMoreBefore()) return;
+    const generation = status.generation;
     status.loadingOlder = true;
     try {
-      const timeScale = chart.timeScale();
-      const before = timeScale.getVisibleLogicalRange();
       const older = await fetchColumns({ end: data.columns.time[0] - 1 });
+      if (generation !== status.generation) return; // the timeframe changed meanwhile
       const added = older.columns.time.length;
-      prependColumns(older);
+      // Where the user is now (they may have scrolled while the page was on its way).
+      const range = chart.timeScale().getVisibleLogicalRange();
+      prependPage(older);
       draw();
-      if (before && added) {
+      if (range && added) {
         // Keep the user's place: the same bars stay on screen.
-        timeScale.setVisibleLogicalRange({ from: before.from + added, to: before.to + added });
+        chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
       }
     } catch (error) {
-      showMessage(error.message);
+      if (generation === status.generation) showMessage(error.message);
     } finally {
-      status.loadingOlder = false;
+      if (generation === status.generation) {
+        status.loadingOlder = false;
+        checkEdges();
+      }
     }
   }
 
-  chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
-    if (range && range.from < OLDER_WHEN_WITHIN) loadOlder();
-  });
-
-  function updateUrl() {
-    if (state.standalone) return;
-    const query = new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
-    for (const period of state.offered) {
-      query.set("ema_" + period, period in emas ? "true" : "false");
+  /** The bars after the newest held: a time window of one page (wider after a gap). */
+  async function fetchNewer() {
+    const last = data.columns.time[barCount() - 1];
+    let bars = state.pageBars;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const span = bars * secondsOf(state.timeframe);
+      const page = await fetchColumns({ start: last + 1, end: last + span, limit: bars + 1 });
+      if (page.columns.time.length || page.first_index >= page.total_bars) return page;
+      bars *= 4; // nothing in this window (a gap in the data): look further ahead
     }
-    history.replaceState(null, "", "/chart?" + query.toString());
+    return null;
+  }
+
+  async function loadNewer() {
+    if (state.standalone || status.loadingNewer || !hasMoreAfter()) return;
+    const generation = status.generation;
+    status.loadingNewer = true;
+    try {
+      const newer = await fetchNewer();
+      if (generation !== status.generation || !newer || !newer.columns.time.length) return;
+      const range = chart.timeScale().getVisibleLogicalRange();
+      const dropped = appendPage(newer);
+      draw();
+      if (range) {
+        chart.timeScale().setVisibleLogicalRange({
+          from: range.from - dropped,
+          to: range.to - dropped,
+        });
+      }
+    } catch (error) {
+      if (generation === status.generation) showMessage(error.message);
+    } finally {
+      if (generation === status.generation) {
+        status.loadingNewer = false;
+        checkEdges();
+      }
+    }
+  }
+
+  function checkEdges() {
+    if (!data.columns || state.standalone) return;
+    const range = chart.timeScale().getVisibleLogicalRange();
+    if (!range) return;
+    if (range.from < EDGE_BARS) loadOlder();
+    if (range.to > barCount() - 1 - EDGE_BARS) loadNewer();
+  }
+
+  chart.timeScale().subscribeVisibleLogicalRangeChange(checkEdges);
+
+  // -- controls ---------------------------------------------------------------------------
+
+  function pageQuery() {
+    const query = new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
+    for (const period of state.offered) query.set("ema_" + period, shown.has(period) ? "true" : "false");
+    return query;
+  }
+
+  function setDownloadLink(query) {
     const link = document.getElementById("download");
-    if (link) link.href = "/chart.html?" + query.toString() + "&download=1";
+    if (link) link.href = "/chart.html?" + query + (query ? "&" : "") + "download=1";
+  }
+
+  /** The address bar and download link follow what is drawn (not while an error is shown). */
+  function updateUrl() {
+    if (state.standalone || !data.columns) return;
+    const query = pageQuery().toString();
+    history.replaceState(null, "", "/chart?" + query);
+    setDownloadLink(query);
   }
 
   function toggleEma(period, on) {
+    if (on) shown.add(period);
+    else shown.delete(period);
+    if (!data.columns) return; // nothing drawn yet: the tick is used once there is data
     if (on && !(period in emas)) addEmaSeries(period);
-    if (!on && period in emas) {
-      chart.removeSeries(emas[period]);
-      delete emas[period];
-    }
-    updateUrl();
-  }
-
-  async function switchTimeframe(timeframe) {
-    const visible = chart.timeScale().getVisibleRange();
-    const atRightEdge = isAtRightEdge();
-    state.timeframe = timeframe;
-    try {
-      setData(await fetchColumns({}));
-      showMessage("");
-      // Keep the place: page back until the old view's first bar is loaded (a few pages at most).
-      for (let page = 0; !atRightEdge && visible && page < 10; page++) {
-        if (!data.meta.has_more_before || data.columns.time[0] <= visible.from) break;
-        prependColumns(await fetchColumns({ end: data.columns.time[0] - 1 }));
-        draw();
-      }
-      if (visible && !atRightEdge) {
-        chart.timeScale().setVisibleRange({ from: visible.from, to: visible.to });
-      }
-    } catch (error) {
-      showMessage(error.message);
-    }
+    if (!on && period in emas) removeEmaSeries(period);
     updateUrl();
   }
 
   function isAtRightEdge() {
     const range = chart.timeScale().getVisibleLogicalRange();
-    return !range || !data.columns || range.to >= data.columns.time.length - 2;
+    return !range || (!hasMoreAfter() && range.to >= barCount() - 2);
+  }
+
+  /** The time range the user is looking at, or null when following the newest bars. */
+  function currentPlace() {
+    if (!data.columns || isAtRightEdge()) return null;
+    const visible = chart.timeScale().getVisibleRange();
+    return visible ? { from: visible.from, to: visible.to } : null;
+  }
+
+  /** Fetch parameters for a window of ``timeframe`` bars around ``place`` (or the newest). */
+  function windowParams(timeframe, place) {
+    const params = { timeframe };
+    if (!place) return params;
+    const seconds = secondsOf(timeframe);
+    const half = Math.floor(state.pageBars / 2);
+    const inView = Math.ceil((place.to - place.from) / seconds) + 1;
+    params.end = place.to + half * seconds;
+    params.limit = Math.min(HELD_BARS, inView + 2 * half);
+    return params;
+  }
+
+  async function switchTimeframe(timeframe) {
+    const place = currentPlace();
+    const generation = ++status.generation; // drops pages still on their way for the old data
+    status.loadingOlder = false;
+    status.loadingNewer = false;
+    try {
+      const payload = await fetchColumns(windowParams(timeframe, place));
+      if (generation !== status.generation) return; // a later switch wins
+      state.timeframe = timeframe; // only now: the bars drawn are of this timeframe
+      setData(payload);
+      showMessage("");
+      if (place) chart.timeScale().setVisibleRange(place);
+      else chart.timeScale().scrollToRealTime();
+      updateUrl();
+    } catch (error) {
+      if (generation !== status.generation) return;
+      showMessage(error.message);
+      if (timeframeSelect) timeframeSelect.value = state.timeframe; // what is still drawn
+    }
+    checkEdges();
   }
 
   function formatNumber(value) {
@@ -220,7 +389,7 @@
   chart.subscribeCrosshairMove((param) => {
     const bar = param && param.seriesData ? param.seriesData.get(candles) : null;
     if (!bar) {
-      legend.textContent = state.symbol + " · " + state.timeframe;
+      if (data.columns) legend.textContent = state.symbol + " · " + state.timeframe;
       return;
     }
     const vol = param.seriesData.get(volume);
@@ -234,7 +403,6 @@
     legend.textContent = text;
   });
 
-  // Controls.
   const toggles = document.querySelectorAll("#ema-toggles input[type=checkbox]");
   for (const box of toggles) {
     box.addEventListener("change", () => toggleEma(Number(box.dataset.period), box.checked));
@@ -247,20 +415,20 @@
   if (symbolSelect) {
     symbolSelect.addEventListener("change", () => {
       const query = new URLSearchParams({ symbol: symbolSelect.value });
-      for (const period of state.offered) query.set("ema_" + period, period in emas ? "true" : "false");
+      for (const period of state.offered) query.set("ema_" + period, shown.has(period) ? "true" : "false");
       window.location.assign("/chart?" + query.toString());
     });
   }
 
   // First draw, from the data embedded in the page.
+  showNotices(state.notices);
   if (state.error) {
     showMessage(state.error.detail);
     container.hidden = true;
+    setDownloadLink(location.search.replace(/^\?/, ""));
   } else {
     setData(state.initial);
-    for (const period of state.shown) addEmaSeries(period);
-    legend.textContent = state.symbol + " · " + state.timeframe;
+    updateUrl();
   }
-  updateUrl();
   window.superChart.ready = true;
 })();

@@ -1,0 +1,138 @@
+"""Moving around the chart page: from an error to a chart, timeframe switches that keep the
+user's place in a long history, and scrolling far back (real uvicorn, real Chromium)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.web.routes.chart import HELD_BARS, PAGE_BARS
+from tests.web.conftest import BIG_SYMBOL, SMALL_SYMBOL
+from tests.web.test_chart_page import BAR_COUNT, EMA_POINTS, EMA_SHOWN, READY, candle_pixels
+
+pytestmark = pytest.mark.browser
+
+VISIBLE_RANGE = "() => window.superChart.chart.timeScale().getVisibleRange()"
+IDLE = (
+    "(timeframe) => window.superChart.state.timeframe === timeframe && "
+    "!window.superChart.status.loadingOlder && !window.superChart.status.loadingNewer"
+)
+DRAWN_WIDTH = "() => window.superChart.chart.timeScale().width()"
+
+
+def seconds(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
+
+
+def show_logical(page, start: float, end: float) -> None:
+    page.evaluate(
+        "([from, to]) => window.superChart.chart.timeScale().setVisibleLogicalRange({from, to})",
+        [start, end],
+    )
+
+
+def show_times(page, start: int, end: int) -> None:
+    page.evaluate(
+        "([from, to]) => window.superChart.chart.timeScale().setVisibleRange({from, to})",
+        [start, end],
+    )
+
+
+def page_errors(page) -> list[str]:
+    """Console errors other than the status of the page's own document."""
+    return [e for e in page.watch.console_errors if "status of 4" not in e]
+
+
+def test_error_page_then_a_valid_timeframe_draws_candles_and_emas(page, server):
+    response = page.goto(f"{server}/chart?symbol={SMALL_SYMBOL}&timeframe=1m")
+    assert response.status == 422
+    page.wait_for_function(READY)
+    assert "finer" in page.locator("#message").text_content()
+    assert not page.locator("#chart").is_visible()
+    # Only what the 1h data allows is on offer; the URL stays as the user typed it.
+    offered = page.locator("#timeframe option:not([disabled])").all_text_contents()
+    assert offered == ["1h", "4h", "1d", "1w"]
+    assert "timeframe=1m" in page.url and "ema_" not in page.url
+    # Ticking EMAs with nothing drawn is remembered, and is no error.
+    page.locator("input[data-period='50']").uncheck()
+    page.locator("input[data-period='50']").check()
+    page.locator("input[data-period='21']").uncheck()
+
+    page.select_option("#timeframe", "1h")
+    page.wait_for_function(f"() => window.superChart.candles.data().length === {PAGE_BARS}")
+    page.wait_for_function(f"{DRAWN_WIDTH} > 500")
+    assert page.locator("#message").is_hidden()
+    assert page.locator("#chart").bounding_box()["height"] > 300
+    assert candle_pixels(page.locator("#chart").screenshot()) > (500, 500)
+    for period in (10, 50, 150):
+        assert page.evaluate(EMA_POINTS, period) == PAGE_BARS
+    assert not page.evaluate(EMA_SHOWN, 21)
+    assert "timeframe=1h" in page.url and "ema_21=false" in page.url
+    assert page.locator("#legend").text_content().endswith("· 1h")
+    assert page_errors(page) == []
+    assert page.watch.external_requests == []
+
+
+def test_switch_after_scrolling_back_keeps_the_time_in_view(page, server):
+    page.goto(f"{server}/chart?symbol={BIG_SYMBOL}")
+    page.wait_for_function(READY)
+    for held in (2 * PAGE_BARS, 3 * PAGE_BARS, 4 * PAGE_BARS):  # scroll back three pages
+        show_logical(page, 0, 120)
+        page.wait_for_function(f"() => {BAR_COUNT}() >= {held}")
+        page.wait_for_function(IDLE, arg="1m")
+    show_logical(page, 1000, 2000)  # about 17 hours, 4 to 5 days before the newest bar
+    looked_at = page.evaluate(VISIBLE_RANGE)
+    middle = (looked_at["from"] + looked_at["to"]) // 2
+
+    for timeframe in ("5m", "15m", "1h"):
+        page.select_option("#timeframe", timeframe)
+        page.wait_for_function(IDLE, arg=timeframe)
+        visible = page.evaluate(VISIBLE_RANGE)
+        assert visible["from"] <= middle <= visible["to"], timeframe
+        assert abs(visible["from"] - looked_at["from"]) <= 3600, timeframe
+    assert page_errors(page) == []
+
+
+def test_switch_from_daily_to_minutes_far_back_opens_at_that_time(page, server):
+    page.goto(f"{server}/chart?symbol={BIG_SYMBOL}&timeframe=1d")
+    page.wait_for_function(READY)
+    start = seconds("2024-07-08T00:00")  # 16 months before the newest bar
+    show_times(page, start, start + 86400)
+
+    page.select_option("#timeframe", "1m")
+    page.wait_for_function(IDLE, arg="1m")
+    visible = page.evaluate(VISIBLE_RANGE)
+    assert visible["from"] <= start + 43200 <= visible["to"]
+    assert page.evaluate(BAR_COUNT) <= HELD_BARS
+    assert page.evaluate("() => window.superChart.status.requests") <= 4  # no paging back
+    assert page_errors(page) == []
+
+
+def test_scrolling_far_back_holds_a_bounded_window_and_comes_back(page, server):
+    page.goto(f"{server}/chart?symbol={BIG_SYMBOL}")
+    page.wait_for_function(READY)
+    newest = page.evaluate("() => window.superChart.candles.data().at(-1).time")
+    for _ in range(8):  # 18,000 bars back, more than the page holds
+        first = page.evaluate("() => window.superChart.candles.data()[0].time")
+        show_logical(page, 0, 150)
+        page.wait_for_function(f"() => window.superChart.candles.data()[0].time < {first}")
+        page.wait_for_function(IDLE, arg="1m")
+        visible = page.evaluate(VISIBLE_RANGE)
+        assert visible["from"] == first  # the bars scrolled to stay in view
+    times = page.evaluate("() => window.superChart.candles.data().map((bar) => bar.time)")
+    assert len(times) <= HELD_BARS
+    assert times == list(range(times[0], times[-1] + 60, 60))  # one run of minutes, no holes
+    assert times[-1] < newest  # the newest ones were let go
+
+    # Scrolling forward to the end brings the newest bars back.
+    last = times[-1]
+    while last < newest:
+        page.evaluate("() => window.superChart.chart.timeScale().scrollToPosition(0, false)")
+        page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time > {last}")
+        page.wait_for_function(IDLE, arg="1m")
+        last = page.evaluate("() => window.superChart.candles.data().at(-1).time")
+    times = page.evaluate("() => window.superChart.candles.data().map((bar) => bar.time)")
+    assert times[-1] == newest and len(times) <= HELD_BARS
+    assert times == list(range(times[0], times[-1] + 60, 60))
+    assert page_errors(page) == []
