@@ -8,6 +8,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.config import get_settings
+from app.core import ConfigError
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
 from app.web.routes import chart, health, ohlcv, symbols
@@ -15,6 +17,12 @@ from app.web.routes.chart import WEB_DIR
 
 
 def create_app() -> FastAPI:
+    """The app; bad settings stop it here with their message (naming the variable and what it
+    accepts), rather than every request answering 503."""
+    try:
+        get_settings()
+    except ConfigError as exc:
+        raise SystemExit(f"Super Chart cannot start. {exc.message}") from None
     app = FastAPI(
         title="Super Chart",
         summary="TradingView-style candlestick charts and an OHLCV JSON API.",
