@@ -96,21 +96,3 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SuperChartError, _on_our_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected_error)
-
-
-def _described(description: str) -> dict[str, Any]:
-    from app.web.schemas import ErrorOut
-
-    return {"model": ErrorOut, "description": description}
-
-
-ERROR_RESPONSES: dict[int, dict[str, Any]] = {
-    404: _described("Unknown symbol; `suggestions` holds close matches."),
-    422: _described(
-        "A bad parameter (timeframe, EMA period, limit, start/end; the detail names it and the "
-        "allowed values), a timeframe finer than the data, or a data file that cannot be parsed."
-    ),
-    502: _described("The data API refused our key or answered something unreadable."),
-    503: _described("The data API is rate-limiting us or unavailable."),
-    504: _described("The data API did not answer in time."),
-}

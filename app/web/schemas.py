@@ -1,8 +1,15 @@
-"""Response shapes, for the OpenAPI docs (the big OHLCV bodies are written with orjson)."""
+"""Request and response shapes, for validation and the OpenAPI docs (the big OHLCV bodies are
+written with orjson, not through these models)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_LIMIT = 5_000  # bars in an answer when no limit is given: the most recent ones
+MAX_RECORDS = 100_000  # a dict per bar is what costs a client; columns go further
+MAX_COLUMNS = 1_000_000
 
 
 class ErrorOut(BaseModel):
@@ -50,6 +57,59 @@ class OhlcvColumns(BaseModel):
     total_bars: int = Field(description="Bars in the whole history at this timeframe.")
     first_index: int = Field(description="Position of the first bar here in the whole history.")
     has_more_before: bool = Field(description="Older bars exist: ask again with end=time[0]-1.")
+    notices: list[str] = Field(
+        description="What the loader fixed in the data, to show the user (empty when nothing).",
+        examples=[["x.csv: rows were not in time order (first out of order: row 3); sorted them."]],
+    )
     columns: dict[str, list[float | None]] = Field(
         description="time (UNIX seconds), open, high, low, close, volume, ema_<period>..."
+    )
+
+
+class OhlcvParams(BaseModel):
+    """The query of ``GET /api/ohlcv``. Unknown parameters are ignored."""
+
+    symbol: str | None = Field(
+        default=None,
+        description="Symbol (see /api/symbols). Missing or empty: DEFAULT_SYMBOL, as on /chart.",
+        examples=["sample_ohlcv"],
+    )
+    timeframe: str | None = Field(
+        default=None,
+        description="1m 5m 15m 30m 1h 4h 1d 1w (aliases M1 H1 D W ..., any case); not finer "
+        "than the data. Missing or empty: the data's own timeframe.",
+        examples=["4h"],
+    )
+    emas: str | None = Field(
+        default=None,
+        description="Comma list of EMA periods, whole numbers 2..1000. Missing: EMA_PERIODS "
+        "(10,21,50,150 by default); empty (`emas=`): no EMAs.",
+        examples=["10,21,50,150"],
+    )
+    start: str | None = Field(
+        default=None,
+        description="First bar time (inclusive): ISO 8601 (UTC when no offset) or UNIX seconds. "
+        "Words such as now or today are refused.",
+        examples=["2024-01-01"],
+    )
+    end: str | None = Field(
+        default=None,
+        description="Last bar time (inclusive), same forms as start. To page back, pass the "
+        "oldest time you hold minus one.",
+        examples=["2024-03-01T00:00:00Z"],
+    )
+    limit: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_COLUMNS,
+        description=f"At most this many bars: the last ones up to end. Default {DEFAULT_LIMIT:,}; "
+        f"at most {MAX_RECORDS:,} for format=records and {MAX_COLUMNS:,} for format=columns "
+        "(more is a 422 naming the cap).",
+        examples=[500],
+    )
+    format: Literal["records", "columns"] = Field(
+        default="records",
+        description="records: a list of bars; columns: one array per field plus paging meta "
+        "(compact, for large requests).",
+        examples=["columns"],
     )

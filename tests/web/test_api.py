@@ -121,6 +121,37 @@ def test_big_symbol_pages_and_resamples(api):
     assert daily["total_bars"] == 695  # 1,000,000 minutes = 694.4 days
 
 
+def test_without_limit_a_big_symbol_answers_its_last_5000_bars(api):
+    response = ohlcv(api, symbol=BIG_SYMBOL, emas="")
+    assert response.status_code == 200
+    bars = response.json()
+    assert len(bars) == 5_000
+    assert bars[-1]["time"] == 1704067200 + (BIG_BARS - 1) * 60
+    assert response.headers["X-Limit"] == "5000"
+    assert response.headers["X-Total-Bars"] == str(BIG_BARS)
+    assert response.headers["X-First-Index"] == str(BIG_BARS - 5_000)
+    assert response.headers["X-Has-More-Before"] == "true"
+    older = ohlcv(api, symbol=BIG_SYMBOL, emas="", end=bars[0]["time"] - 1).json()
+    assert older[-1]["time"] == bars[0]["time"] - 60 and len(older) == 5_000
+
+
+def test_records_over_the_cap_are_422_naming_it_and_columns_go_further(api):
+    response = ohlcv(api, symbol=BIG_SYMBOL, limit=100_001)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["parameter"] == "limit"
+    assert "100,000" in body["detail"] and "format=columns" in body["detail"]
+    columns = ohlcv(api, symbol=BIG_SYMBOL, emas="", limit=100_001, format="columns").json()
+    assert columns["bars"] == 100_001 and len(columns["columns"]["time"]) == 100_001
+
+
+@pytest.mark.parametrize("symbol", ["", "   "])
+def test_empty_symbol_means_the_default_symbol_as_on_the_chart(api, symbol):
+    response = ohlcv(api, symbol=symbol, limit=3)
+    assert response.status_code == 200
+    assert response.json() == ohlcv(api, symbol=SMALL_SYMBOL, limit=3).json()
+
+
 def test_etag_makes_a_repeat_request_cheap(api):
     first = ohlcv(api, symbol=SMALL_SYMBOL, limit=500)
     assert first.headers["Cache-Control"].startswith("public, max-age=")
@@ -133,6 +164,29 @@ def test_etag_makes_a_repeat_request_cheap(api):
     assert again.status_code == 304 and again.content == b""
     other = ohlcv(api, symbol=SMALL_SYMBOL, limit=501)
     assert other.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "status"),
+    [
+        ("*", 304),
+        ('"nope", {etag}', 304),
+        ("W/{etag}", 304),
+        ('"nope",W/"other"', 200),
+        ("{etag_without_quotes}", 200),
+    ],
+)
+def test_if_none_match_is_parsed_as_a_list_of_entity_tags(api, if_none_match, status):
+    etag = ohlcv(api, symbol=SMALL_SYMBOL, limit=50).headers["ETag"]
+    header = if_none_match.format(etag=etag, etag_without_quotes=etag.strip('"'))
+    response = api.get(
+        "/api/ohlcv",
+        params={"symbol": SMALL_SYMBOL, "limit": 50},
+        headers={"If-None-Match": header},
+    )
+    assert response.status_code == status
+    assert response.headers["ETag"] == etag
+    assert (response.content == b"") == (status == 304)
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -164,6 +218,10 @@ def test_paths_are_just_unknown_symbols(api, symbol):
         ({"start": "not-a-date"}, "start", "ISO 8601"),
         ({"end": "2024-13-45"}, "end", "ISO 8601"),
         ({"start": "2024-03-01", "end": "2024-02-01"}, "start", "after end"),
+        ({"start": "now"}, "start", "now or today are not accepted"),
+        ({"end": "today"}, "end", "UNIX seconds"),
+        ({"start": "1/2/2024"}, "start", "ISO 8601"),
+        ({"end": "-253402300799"}, "end", "out of range"),
     ],
 )
 def test_bad_parameters_are_422_naming_the_allowed_values(api, params, parameter, words):
@@ -187,6 +245,28 @@ def test_fastapi_validation_errors_are_422_naming_the_parameter(api, params, wor
     response = ohlcv(api, **params)
     assert response.status_code == 422
     assert words in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "3000-01-01"},
+        {"start": "2262-04-12"},
+        {"end": "1600-01-01"},
+        {"start": "13000000000"},
+        {"end": "-253402300799"},
+        {"start": "9999-12-31T23:59:59Z"},
+        {"end": "0001-01-01"},
+    ],
+)
+@pytest.mark.parametrize("symbol", [SMALL_SYMBOL, BIG_SYMBOL])
+def test_times_outside_the_data_are_empty_or_4xx_never_500(api, params, symbol):
+    response = ohlcv(api, symbol=symbol, emas="", **params)
+    if response.status_code == 200:
+        assert response.json() == []
+    else:
+        assert 400 <= response.status_code < 500, response.text
+        assert response.json()["parameter"] in params
 
 
 def test_unparseable_file_is_422_with_the_loader_message(api):
@@ -255,7 +335,7 @@ def test_chart_page_offers_extra_ema_from_the_url(api):
 def test_download_is_one_standalone_file(api):
     response = api.get("/chart.html", params={"symbol": SMALL_SYMBOL, "download": "1"})
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == f'attachment; filename="{SMALL_SYMBOL}.html"'
+    assert f'attachment; filename="{SMALL_SYMBOL}.html"' in response.headers["content-disposition"]
     html = response.text
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert "TradingView Lightweight Charts" in html  # the packaged library, inlined
@@ -279,6 +359,22 @@ def test_docs_load_no_cdn_and_describe_every_parameter(api):
     names = {p["name"]: p for p in operation["parameters"]}
     assert set(names) == {"symbol", "timeframe", "emas", "start", "end", "limit", "format"}
     assert all(p.get("description") for p in names.values())
-    assert {"200", "404", "422", "502", "503", "504"} <= set(operation["responses"])
+    assert {"200", "304", "404", "422", "502", "503", "504"} <= set(operation["responses"])
+    assert all(p["schema"].get("examples") for p in names.values())
+    assert "5,000" in names["limit"]["description"] and "100,000" in names["limit"]["description"]
+    headers = operation["responses"]["200"]["headers"]
+    declared = {"ETag", "Cache-Control", "X-Total-Bars", "X-Has-More-Before", "X-Notices"}
+    assert declared <= set(headers)
+    assert "ETag" in operation["responses"]["304"]["headers"]
+    examples = {
+        code: operation["responses"][code]["content"]["application/json"]["examples"]
+        for code in ("404", "422", "502", "503", "504")
+    }
+    assert examples["404"]["unknown symbol"]["value"]["suggestions"] == ["sample_ohlcv"]
+    assert "Allowed: 1m, 5m" in examples["422"]["bad timeframe"]["value"]["detail"]
+    assert "2 to 1000" in examples["422"]["bad EMA period"]["value"]["detail"]
+    assert all(examples[code] for code in ("502", "503", "504"))
+    symbols = spec["paths"]["/api/symbols"]["get"]["responses"]
+    assert {"502", "503", "504"} <= set(symbols)
     chart = spec["paths"]["/chart"]["get"]
     assert {"ema_10", "ema_21", "ema_50", "ema_150"} <= {p["name"] for p in chart["parameters"]}

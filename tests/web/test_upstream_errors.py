@@ -67,3 +67,30 @@ def test_upstream_failures_map_to_gateway_statuses(broker, client, answer, statu
     detail = response.json()["detail"]
     assert words in detail
     assert KEY not in response.text and "Traceback" not in detail
+
+
+def test_symbols_from_the_api(broker, client):
+    broker.script("symbols", Answer(200, ["AAPL", "MSFT"]))
+    response = client.get("/api/symbols")
+    assert response.status_code == 200
+    assert [item["symbol"] for item in response.json()] == ["AAPL", "MSFT"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs app/core/sources/api.py: list_symbols() swallows every UpstreamError into a "
+    "DEFAULT_SYMBOL stand-in; it should only do that for a missing /symbols endpoint (404)",
+)
+@pytest.mark.parametrize(
+    ("answer", "status", "words"),
+    [
+        (Answer(503, "busy"), 503, "503"),
+        (Answer(200, ["AAPL"], delay=1.5), 504, "0.5 s"),
+    ],
+)
+def test_symbols_with_the_upstream_down_say_so(broker, client, answer, status, words):
+    broker.script("symbols", answer)
+    response = client.get("/api/symbols")
+    assert response.status_code == status, response.text
+    assert words in response.json()["detail"]
+    assert KEY not in response.text

@@ -6,7 +6,7 @@ import pandas as pd
 from fastapi import APIRouter
 
 from app.core import list_symbols
-from app.web.errors import ERROR_RESPONSES
+from app.web.docs import error_responses
 from app.web.schemas import SymbolOut
 
 router = APIRouter(tags=["data"])
@@ -22,7 +22,7 @@ def _iso(stamp: pd.Timestamp | None) -> str | None:
     "/api/symbols",
     response_model=list[SymbolOut],
     summary="List symbols",
-    responses={code: ERROR_RESPONSES[code] for code in (502, 503, 504)},
+    responses=error_responses(502, 503, 504),
 )
 def list_symbol_infos() -> list[SymbolOut]:
     return [
