@@ -32,10 +32,26 @@ def show_logical(page, start: float, end: float) -> None:
     )
 
 
-def show_times(page, start: int, end: int) -> None:
+def look_at_logical(page, start: float, end: float) -> None:
+    """Show bars ``start..end`` and wait until the chart has applied it (on its next frame)."""
+    show_logical(page, start, end)
+    page.wait_for_function(
+        "([from, to]) => { const r = window.superChart.chart.timeScale().getVisibleLogicalRange();"
+        " return r && Math.abs(r.from - from) < 1 && Math.abs(r.to - to) < 1; }",
+        arg=[start, end],
+    )
+
+
+def look_at_times(page, start: int, end: int) -> None:
+    """Show ``start..end`` (UNIX seconds) and wait until the chart has applied it."""
     page.evaluate(
         "([from, to]) => window.superChart.chart.timeScale().setVisibleRange({from, to})",
         [start, end],
+    )
+    page.wait_for_function(
+        "(from) => { const r = window.superChart.chart.timeScale().getVisibleRange();"
+        " return r && r.from === from; }",
+        arg=start,
     )
 
 
@@ -81,7 +97,7 @@ def test_switch_after_scrolling_back_keeps_the_time_in_view(page, server):
         show_logical(page, 0, 120)
         page.wait_for_function(f"() => {BAR_COUNT}() >= {held}")
         page.wait_for_function(IDLE, arg="1m")
-    show_logical(page, 1000, 2000)  # about 17 hours, 4 to 5 days before the newest bar
+    look_at_logical(page, 1000, 2000)  # about 17 hours, 4 to 5 days before the newest bar
     looked_at = page.evaluate(VISIBLE_RANGE)
     middle = (looked_at["from"] + looked_at["to"]) // 2
 
@@ -98,7 +114,7 @@ def test_switch_from_daily_to_minutes_far_back_opens_at_that_time(page, server):
     page.goto(f"{server}/chart?symbol={BIG_SYMBOL}&timeframe=1d")
     page.wait_for_function(READY)
     start = seconds("2024-07-08T00:00")  # 16 months before the newest bar
-    show_times(page, start, start + 86400)
+    look_at_times(page, start, start + 86400)
 
     page.select_option("#timeframe", "1m")
     page.wait_for_function(IDLE, arg="1m")

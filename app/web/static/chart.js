@@ -238,11 +238,15 @@
       const older = await fetchColumns({ end: data.columns.time[0] - 1 });
       if (generation !== status.generation) return; // the timeframe changed meanwhile
       const added = older.columns.time.length;
+      if (!added) {
+        data.meta.first_index = 0; // nothing older after all: stop asking
+        return;
+      }
       // Where the user is now (they may have scrolled while the page was on its way).
       const range = chart.timeScale().getVisibleLogicalRange();
       prependPage(older);
       draw();
-      if (range && added) {
+      if (range) {
         // Keep the user's place: the same bars stay on screen.
         chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
       }
@@ -275,7 +279,11 @@
     status.loadingNewer = true;
     try {
       const newer = await fetchNewer();
-      if (generation !== status.generation || !newer || !newer.columns.time.length) return;
+      if (generation !== status.generation) return;
+      if (!newer || !newer.columns.time.length) {
+        data.meta.total_bars = data.meta.first_index + barCount(); // nothing newer: stop asking
+        return;
+      }
       const range = chart.timeScale().getVisibleLogicalRange();
       const dropped = appendPage(newer);
       draw();
