@@ -1,10 +1,10 @@
 """Built ``/api/ohlcv`` answers, reused while the data behind them is the very same.
 
-An answer is a pure function of the request and of the prepared history the core cut the view
-from. The core hands out windows of that history without copying, so the numpy buffer behind the
-view's columns tells which history it is: when a new view of the same request sits on the same
-buffer *object* as a stored answer, the stored answer is exact. The buffers are held by weak
-reference, so an answer never keeps a history alive after the core has let it go.
+An answer is a pure function of the request and of the frame the data source returned. A source
+hands back the same frame *object* until its data changes (a file: until it is rewritten), which
+is also what the core's own cache of prepared histories relies on. So an answer stored with a
+weak reference to that frame is exact for as long as the source still returns that object; the
+weak reference never keeps an old history alive.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import numpy as np
-
-from app.core import OhlcvView
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Answer:
 @dataclass(frozen=True)
 class _Entry:
     answer: Answer
-    buffers: tuple[weakref.ref, ...]
+    source: weakref.ref
 
 
 class AnswerCache:
@@ -46,31 +44,24 @@ class AnswerCache:
         self._lock = threading.Lock()
 
     def holds(self, request: Hashable) -> bool:
-        """An answer to this request is stored and its history is still alive (so the core
-        most likely has it prepared: a new view of it is cheap)."""
+        """An answer is stored and the frame it came from is still alive, so the source most
+        likely still has it: asking the source again is a stat, not a load."""
         with self._lock:
             entry = self._entries.get(request)
-            return entry is not None and all(ref() is not None for ref in entry.buffers)
+            return entry is not None and entry.source() is not None
 
-    def get(self, request: Hashable, view: OhlcvView) -> Answer | None:
-        buffers = view_buffers(view)
-        if buffers is None:
-            return None
+    def get(self, request: Hashable, source: pd.DataFrame) -> Answer | None:
         with self._lock:
             entry = self._entries.get(request)
-            if entry is None:
-                return None
-            held = tuple(ref() for ref in entry.buffers)
-            if any(a is not b for a, b in zip(held, buffers, strict=True)):
+            if entry is None or entry.source() is not source:
                 return None
             self._entries.move_to_end(request)
             return entry.answer
 
-    def put(self, request: Hashable, view: OhlcvView, answer: Answer) -> None:
-        buffers = view_buffers(view)
-        if buffers is None or len(answer.body) > self.max_body_bytes:
+    def put(self, request: Hashable, source: pd.DataFrame, answer: Answer) -> None:
+        if len(answer.body) > self.max_body_bytes:
             return
-        entry = _Entry(answer, tuple(weakref.ref(buffer) for buffer in buffers))
+        entry = _Entry(answer, weakref.ref(source))
         with self._lock:
             old = self._entries.pop(request, None)
             if old is not None:
@@ -80,20 +71,3 @@ class AnswerCache:
             while len(self._entries) > self.max_entries or self._size > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._size -= len(dropped.answer.body)
-
-
-def view_buffers(view: OhlcvView) -> tuple[np.ndarray, ...] | None:
-    """The arrays owning the memory of the view's first and last columns (time, and the last EMA
-    or volume), or None when they are not plain numpy arrays (then nothing is reused)."""
-    frame = view.frame
-    if frame.shape[1] == 0:
-        return None
-    owners = []
-    for name in (frame.columns[0], frame.columns[-1]):
-        owner = frame[name].values
-        while isinstance(owner, np.ndarray) and isinstance(owner.base, np.ndarray):
-            owner = owner.base
-        if not isinstance(owner, np.ndarray) or owner.base is not None:
-            return None
-        owners.append(owner)
-    return tuple(owners)

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from app.web.schemas import ErrorOut
 
@@ -114,6 +115,22 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in codes
     }
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI query parameters from a model's fields: name, description, schema with examples."""
+    properties = model.model_json_schema()["properties"]
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": schema.get("description", ""),
+            "schema": schema,
+            "example": schema.get("examples", [None])[0],
+        }
+        for name, schema in properties.items()
+    ]
 
 
 def _header(description: str, example: str, kind: str = "string") -> dict[str, Any]:
