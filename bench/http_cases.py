@@ -102,7 +102,8 @@ def requests_per_second_small(ctx: BenchContext, case: str, target: float) -> Ro
         "req/s",
         target,
         higher_is_better=True,
-        note=f"{generator_name()}, 32 connections, {seconds:g} s x {ctx.sizes.load_rounds}",
+        note=f"{generator_name()}, 32 connections, {seconds:g} s x {ctx.sizes.load_rounds}"
+        + ("" if generator_name() == "wrk" else "; httpx is the bottleneck: apt-get install wrk"),
     )
 
 
