@@ -13,6 +13,7 @@ parameter) and what would be accepted, and it never holds a secret or a tracebac
     └── UpstreamError               the broker's REST API failed us
         ├── UpstreamAuthError           401/403: bad or missing key
         ├── UpstreamSymbolNotFoundError 404 (also a SymbolNotFoundError)
+        ├── UpstreamNoEndpointError     404 for an endpoint it does not offer (e.g. /symbols)
         ├── UpstreamRateLimitedError    429 after retries
         ├── UpstreamUnavailableError    5xx or connection refused, after retries
         ├── UpstreamTimeoutError        no answer within the timeout
@@ -99,6 +100,10 @@ class UpstreamSymbolNotFoundError(UpstreamError, SymbolNotFoundError):
         SymbolNotFoundError.__init__(
             self, symbol, message=f"The data API does not know the symbol {shorten(symbol)!r}."
         )
+
+
+class UpstreamNoEndpointError(UpstreamError):
+    """The API has no such endpoint (404 where no symbol was asked for)."""
 
 
 class UpstreamRateLimitedError(UpstreamError):

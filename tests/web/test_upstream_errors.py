@@ -76,11 +76,6 @@ def test_symbols_from_the_api(broker, client):
     assert [item["symbol"] for item in response.json()] == ["AAPL", "MSFT"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs app/core/sources/api.py: list_symbols() swallows every UpstreamError into a "
-    "DEFAULT_SYMBOL stand-in; it should only do that for a missing /symbols endpoint (404)",
-)
 @pytest.mark.parametrize(
     ("answer", "status", "words"),
     [

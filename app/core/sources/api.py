@@ -34,6 +34,7 @@ from app.core.errors import (
     ParameterError,
     UpstreamAuthError,
     UpstreamError,
+    UpstreamNoEndpointError,
     UpstreamPayloadError,
     UpstreamRateLimitedError,
     UpstreamSymbolNotFoundError,
@@ -182,7 +183,9 @@ class ApiSource:
                 raise UpstreamAuthError(f"The data API refused our key (HTTP {status}); {hint}.")
             if status == 404:
                 if symbol is None:
-                    raise UpstreamError(f"The data API has no /{path} endpoint (HTTP 404).")
+                    raise UpstreamNoEndpointError(
+                        f"The data API has no /{path} endpoint (HTTP 404)."
+                    )
                 raise UpstreamSymbolNotFoundError(symbol)
             if status == 429:
                 wait = response.headers.get("Retry-After")
@@ -263,7 +266,9 @@ class ApiSource:
 
     def list_symbols(self) -> list[SymbolInfo]:
         """``GET {base}/symbols`` when the API has it (a list of names or of objects with a
-        ``symbol``); otherwise just DEFAULT_SYMBOL."""
+        ``symbol``); just DEFAULT_SYMBOL when it has no such endpoint (404) or lists nothing.
+        An API that is down, slow, rate-limiting or refusing the key raises: a stand-in list
+        would hide the outage."""
         fallback = (
             [SymbolInfo(self.default_symbol, self.default_timeframe.name, None, None, None)]
             if self.default_symbol
@@ -271,10 +276,8 @@ class ApiSource:
         )
         try:
             payload = self._get_json("symbols", {}, None)
-        except UpstreamAuthError:
-            raise
-        except UpstreamError as exc:
-            logger.info("Data API symbol list unavailable (%s); using DEFAULT_SYMBOL.", exc)
+        except UpstreamNoEndpointError as exc:
+            logger.info("%s Using DEFAULT_SYMBOL.", exc)
             return fallback
         items = _payload_list(payload)
         names = []
