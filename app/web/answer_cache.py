@@ -43,13 +43,6 @@ class AnswerCache:
         self._size = 0
         self._lock = threading.Lock()
 
-    def holds(self, request: Hashable) -> bool:
-        """An answer is stored and the frame it came from is still alive, so the source most
-        likely still has it: asking the source again is a stat, not a load."""
-        with self._lock:
-            entry = self._entries.get(request)
-            return entry is not None and entry.source() is not None
-
     def get(self, request: Hashable, source: pd.DataFrame) -> Answer | None:
         with self._lock:
             entry = self._entries.get(request)

@@ -184,6 +184,19 @@ def test_a_rewrite_with_the_same_size_and_mtime_is_read_again(settings, data_dir
     assert get_ohlcv("BTCUSD", settings=settings).frame["volume"].iloc[-1] == float(changed)
 
 
+def test_current_frame_is_the_loaded_frame_only_while_its_file_is_unchanged(settings, data_dir):
+    source = get_data_source(settings)
+    assert source.current_frame("BTCUSD") is None  # not loaded yet: no parse here
+    loaded = source.load("BTCUSD")
+    assert source.current_frame("btcusd") is loaded
+    path = data_dir / "BTCUSD.csv"
+    write_csv(path, synthetic_ohlcv(700, "1h", seed=1))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert source.current_frame("BTCUSD") is None
+    assert source.current_frame("no_such_symbol") is None
+
+
 def test_a_broken_file_is_parsed_and_logged_once_per_version(settings, data_dir, caplog):
     with caplog.at_level(logging.WARNING):
         for _ in range(3):

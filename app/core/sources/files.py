@@ -173,6 +173,18 @@ class FileSource:
         """The symbol's native bars (``timeframe`` is the caller's business: it resamples)."""
         return self._load_path(self._path_for(symbol)).frame
 
+    def current_frame(self, symbol: str) -> pd.DataFrame | None:
+        """The symbol's frame if it is loaded and its file unchanged, else None. Never parses
+        nor waits for a parse (one stat), so an event loop may call it."""
+        try:
+            path = self._path_for(symbol)
+            cached = self._cache.get(path)
+            if cached is not None and cached.version == _version(path):
+                return cached.frame
+        except (SymbolNotFoundError, OSError):
+            pass
+        return None
+
     def version(self, symbol: str) -> FileVersion:
         return self._load_path(self._path_for(symbol)).version
 

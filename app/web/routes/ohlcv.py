@@ -144,12 +144,11 @@ class OhlcvQuery:
 
 
 async def _answer_from_files(query: OhlcvQuery) -> Answer:
-    """A repeat of an answer whose frame is alive costs a stat of its file, done here without
-    the hop to a worker thread. Building, and a first load, run in the threadpool. (A file
-    rewritten since is re-read by ``source.load`` here, on the event loop: rare, and what the
-    core would need to offer to avoid it is a version check that never loads.)"""
-    if _answers.holds(query):
-        answer = _answers.get(query, query.source_frame())
+    """A repeat of an answer whose file is unchanged costs one stat, done here without the hop
+    to a worker thread. Loading, and building an answer, run in the threadpool."""
+    frame = get_data_source().current_frame(query.symbol)
+    if frame is not None:
+        answer = _answers.get(query, frame)
         if answer is not None:
             return answer
     return await run_in_threadpool(_build_from_files, query)
