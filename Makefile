@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench containers sample-data browser clean
+.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,14 @@ format: setup
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: setup browser
+## wrk, the load generator of the req/s case (httpx in-process is used when it is missing, and
+## is then the bottleneck on 2 cores).
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "req/s case falls back to httpx: sudo apt-get install wrk"; fi; }
+
+bench: setup browser bench-tools
 	$(PY) -m bench
 
 ## Build and start the three containers with podman, check each health route, tear down (minutes;

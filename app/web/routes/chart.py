@@ -19,6 +19,7 @@ from app.charts.lightweight import (
 from app.config import get_settings
 from app.core import TIMEFRAMES, SuperChartError, SymbolInfo, get_ohlcv, list_symbols
 from app.web.chart_params import ema_flags
+from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 
 router = APIRouter(tags=["chart"])
@@ -146,6 +147,7 @@ def open_chart() -> RedirectResponse:
     summary="The chart page",
     description="Candles, volume and EMA lines (TradingView Lightweight Charts). Errors are shown "
     "on the page, with the same status codes as /api/ohlcv.",
+    responses=HTML_ERROR_RESPONSES,
 )
 def show_chart(
     request: Request,
@@ -165,6 +167,7 @@ def show_chart(
     summary="The chart as one standalone HTML file",
     description=f"Everything inlined (script, styles, the most recent {DOWNLOAD_BARS:,} bars); "
     "opens offline. download=1 asks the browser to save it.",
+    responses=HTML_ERROR_RESPONSES,
 )
 def download_chart(
     request: Request,
