@@ -126,27 +126,34 @@ def answers_200(url: str) -> bool:
         return False
 
 
+SETTINGS_CHECK = """
+import sys
+from app.config import load_settings
+from app.core.errors import ConfigError
+try:
+    load_settings()
+except ConfigError as exc:
+    sys.exit(str(exc))
+"""
+
+
 def settings_problem(environ: dict[str, str]) -> str | None:
     """The ConfigError text if the settings the servers will read are invalid, else None.
 
     Checked before anything starts: a server would otherwise come up and answer every request
-    with an error (FastAPI imports cleanly with DATA_SOURCE=sql). Read as the servers read them,
-    from ``environ`` and the repository's ``.env`` files, relative paths from the repository."""
-    from app.config import load_settings  # here: it imports pandas, and skipped runs need neither
-    from app.core.errors import ConfigError
-
-    saved = dict(os.environ)
-    try:
-        os.environ.clear()
-        os.environ.update(environ)
-        with contextlib.chdir(ROOT):
-            load_settings()
-    except ConfigError as exc:
-        return str(exc)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return None
+    with an error. Read exactly as a server reads them: in a child process with the servers'
+    environment, from the repository (its ``.env`` files, relative paths)."""
+    check = subprocess.run(
+        [sys.executable, "-c", SETTINGS_CHECK],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode == 0:
+        return None
+    return check.stderr.strip() or f"the settings check failed (exit code {check.returncode})"
 
 
 OUTPUT_LOCK = threading.Lock()
