@@ -65,6 +65,7 @@ from app.core.timeframes import (
     detect_timeframe,
     parse_timeframe,
     resample_ohlcv,
+    timeframes_not_finer_than,
 )
 
 __all__ = [
@@ -112,4 +113,5 @@ __all__ = [
     "read_ohlcv_bytes",
     "read_ohlcv_file",
     "resample_ohlcv",
+    "timeframes_not_finer_than",
 ]

@@ -120,12 +120,23 @@ def timeframe_for_spacing(spacing: float) -> Timeframe:
     return native
 
 
+def timeframes_not_finer_than(native: str | Timeframe | None) -> list[str]:
+    """The timeframes a dataset with ``native`` bars can be shown at (its own and every coarser
+    one, finest first); all of them when the native timeframe is unknown (``None``).
+
+    Finer ones cannot be made from the data. TimeframeError for a name that is not a timeframe.
+    """
+    if native is None:
+        return list(TIMEFRAMES)
+    floor = parse_timeframe(native).seconds
+    return [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
+
+
 def check_not_finer(timeframe: Timeframe, native: Timeframe) -> None:
     if timeframe.seconds < native.seconds:
-        coarser = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native.seconds]
         raise TimeframeError(
             f"Timeframe {timeframe.name} is finer than this data's native {native.name} bars; "
-            f"choose one of: {', '.join(coarser)}."
+            f"choose one of: {', '.join(timeframes_not_finer_than(native))}."
         )
 
 

@@ -13,6 +13,7 @@ from app.core import (
     detect_timeframe,
     parse_timeframe,
     resample_ohlcv,
+    timeframes_not_finer_than,
 )
 from app.core.frame import canonical_frame
 from app.core.synthetic import synthetic_ohlcv
@@ -68,6 +69,34 @@ def test_timeframes_finest_first():
     assert list(TIMEFRAMES) == ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]
     seconds = [tf.seconds for tf in TIMEFRAMES.values()]
     assert seconds == sorted(seconds)
+
+
+@pytest.mark.parametrize(
+    ("native", "allowed"),
+    [
+        ("1m", ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]),
+        ("1h", ["1h", "4h", "1d", "1w"]),
+        ("H4", ["4h", "1d", "1w"]),
+        (parse_timeframe("1d"), ["1d", "1w"]),
+        ("1w", ["1w"]),
+        (None, ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]),
+    ],
+)
+def test_timeframes_not_finer_than_the_data(native, allowed):
+    assert timeframes_not_finer_than(native) == allowed
+
+
+def test_timeframes_not_finer_than_an_unknown_name_is_an_error():
+    with pytest.raises(TimeframeError, match="Unknown timeframe '2h'"):
+        timeframes_not_finer_than("2h")
+
+
+def test_a_finer_timeframe_names_the_ones_the_data_allows():
+    daily = bars(
+        pd.date_range("2024-01-01", periods=10, freq="1D"), *([np.ones(10)] * 4), np.ones(10)
+    )
+    with pytest.raises(TimeframeError, match=r"native 1d bars; choose one of: 1d, 1w\."):
+        resample_ohlcv(daily, parse_timeframe("1h"))
 
 
 @pytest.mark.parametrize(
