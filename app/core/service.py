@@ -15,7 +15,7 @@ from app.core.errors import ParameterError, shorten
 from app.core.frame import epoch_nanoseconds, frame_notices
 from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
 from app.core.sources import DataSource, SymbolInfo
-from app.core.time_bounds import window_bound_ns
+from app.core.time_bounds import EARLIEST_NS, window_bound_ns
 from app.core.timeframes import (
     Timeframe,
     check_not_finer,
@@ -163,7 +163,10 @@ def _cut(
         if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
             message = f"limit must be a whole number of 1 or more, got {limit!r}."
             raise ParameterError("limit", message)
-        lo = max(lo, hi - int(limit))
+        if start_ns is not None and end_ns is None:
+            hi = min(hi, lo + int(limit))  # the first N from start, as exchange klines APIs do
+        else:
+            lo = max(lo, hi - int(limit))  # the last N up to end (or up to the newest bar)
     hi = max(hi, lo)
     window = prepared.frame.iloc[lo:hi].reset_index(drop=True)
     return OhlcvView(
@@ -189,7 +192,8 @@ def build_view(
     limit: int | None = None,
 ) -> OhlcvView:
     """Resample (if coarser), compute EMAs over the whole history, then cut the window:
-    bars with ``start <= time <= end``, and of those the last ``limit``.
+    bars with ``start <= time <= end``, and of those ``limit``: the first ones when only
+    ``start`` is given (paging forward), else the last ones (up to ``end`` or the newest bar).
 
     The prepared history is cached while the same frame object is passed again (an upload kept
     in a session), so paging through it does not redo the resampling and EMAs."""
@@ -257,17 +261,24 @@ def get_ohlcv(
     requested = parse_timeframe(timeframe) if timeframe is not None else None
     window: tuple = ()
     if getattr(source, "name", None) == "api" and (start is not None or end is not None):
-        # The API holds the history: ask it for the window, plus bars to warm the EMAs up.
+        # The API holds the history: ask it for the window, plus bars to warm the EMAs up. With
+        # an end, the last bars up to it (start is cut here, so the warm-up is not cut off);
+        # with only a start, the first bars from a little before it.
         start_ns = None if start is None else window_bound_ns(start, "start")
         end_ns = None if end is None else window_bound_ns(end, "end")
-        bars = (limit or source.bars) + 3 * max(periods, default=0)
-        window = (start_ns, end_ns, bars)
+        warm = 3 * max(periods, default=0)
+        bars = (limit or source.bars) + warm
+        if end_ns is not None:
+            window = (None, end_ns, bars)
+        else:
+            step_ns = (requested or source.default_timeframe).seconds * 1_000_000_000
+            window = (max(start_ns - warm * step_ns, EARLIEST_NS), None, bars)
         frame = source.load(
             symbol,
             requested,
             limit=bars,
-            start=None if start_ns is None else pd.Timestamp(start_ns, tz="UTC"),
-            end=None if end_ns is None else pd.Timestamp(end_ns, tz="UTC"),
+            start=None if window[0] is None else pd.Timestamp(window[0], tz="UTC"),
+            end=None if window[1] is None else pd.Timestamp(window[1], tz="UTC"),
         )
     else:
         frame = source.load(symbol, requested)

@@ -89,7 +89,8 @@ class OhlcvParams(BaseModel):
     start: str | None = Field(
         default=None,
         description="First bar time (inclusive): ISO 8601 (UTC when no offset) or UNIX seconds. "
-        "Words such as now or today are refused.",
+        "Words such as now or today are refused. Without end, limit counts from here: the "
+        "first bars at or after start (page forward with the newest time you hold plus one).",
         examples=["2024-01-01"],
     )
     end: str | None = Field(
@@ -102,7 +103,8 @@ class OhlcvParams(BaseModel):
         default=None,
         ge=1,
         le=MAX_COLUMNS,
-        description=f"At most this many bars: the last ones up to end. Default {DEFAULT_LIMIT:,}; "
+        description="At most this many bars: the last ones up to end (or the newest bar), or, "
+        f"with start and no end, the first ones from start. Default {DEFAULT_LIMIT:,}; "
         f"at most {MAX_RECORDS:,} for format=records and {MAX_COLUMNS:,} for format=columns "
         "(more is a 422 naming the cap).",
         examples=[500],

@@ -23,6 +23,7 @@ from app.core import (
     parse_ema_periods,
 )
 from app.core.synthetic import synthetic_ohlcv
+from tests.core.fake_broker import Answer
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:
@@ -106,6 +107,62 @@ def test_window_by_start_end_and_limit():
     assert view.frame["time"].dt.hour.tolist() == [3, 4, 5] and view.first_index == 27
     empty = build_view(frame, symbol="x", start="2030-01-01")
     assert empty.frame.empty and empty.total_bars == 100
+
+
+def test_limit_counts_from_start_when_there_is_no_end():
+    """start=&limit=N gives the first N bars at or after start (paging forward, as exchange
+    klines APIs do); with an end, limit keeps meaning the last N up to it."""
+    frame = synthetic_ohlcv(100, "1h", start="2024-01-01")
+    forward = build_view(frame, symbol="x", start="2024-01-02T00:30Z", limit=3)
+    assert forward.frame["time"].dt.hour.tolist() == [1, 2, 3] and forward.first_index == 25
+    both = build_view(frame, symbol="x", start="2024-01-02T00:30Z", end="2024-01-03", limit=3)
+    assert both.frame["time"].dt.day.tolist() == [2, 2, 3] and both.first_index == 46
+    tail = build_view(frame, symbol="x", start="2024-01-04T23:00Z", limit=3)
+    assert tail.frame["time"].dt.hour.tolist() == [23, 0, 1] and tail.first_index == 95
+    past = build_view(frame, symbol="x", start="2030-01-01", limit=3)
+    assert past.frame.empty and past.first_index == 100
+
+
+BROKER_BARS = [
+    {"time": f"2024-01-01T{hour:02d}:00:00Z", "open": 1, "high": 2, "low": 0.5, "close": 1.5}
+    for hour in range(10)
+]
+
+
+def api_settings(broker):
+    return load_settings(data_source="api", data_api_base=broker.base_url)
+
+
+def test_api_source_with_only_a_start_asks_for_the_first_bars_from_before_it(broker):
+    broker.script("ohlcv", Answer(200, BROKER_BARS))
+    view = get_ohlcv(
+        "AAPL", emas=(2,), start="2024-01-01T04:00Z", limit=3, settings=api_settings(broker)
+    )
+    # 3 bars, plus 3 x 2 before start to warm the EMA up
+    assert broker.requests[0].query == {
+        "symbol": "AAPL",
+        "timeframe": "1h",
+        "limit": "9",
+        "start": "2023-12-31T22:00:00Z",
+    }
+    assert view.frame["time"].dt.hour.tolist() == [4, 5, 6]
+    assert not view.frame["ema_2"].isna().any()
+
+
+def test_api_source_with_start_and_end_asks_for_the_last_bars_up_to_end(broker):
+    broker.script("ohlcv", Answer(200, BROKER_BARS))
+    settings = api_settings(broker)
+    view = get_ohlcv(
+        "AAPL", start="2024-01-01T02:00Z", end="2024-01-01T08:00Z", limit=3, settings=settings
+    )
+    # start is cut here: sent upstream it would cut the bars that warm the EMAs up
+    assert broker.requests[0].query == {
+        "symbol": "AAPL",
+        "timeframe": "1h",
+        "limit": "3",
+        "end": "2024-01-01T08:00:00Z",
+    }
+    assert view.frame["time"].dt.hour.tolist() == [6, 7, 8]
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,33 @@ def test_limit_end_and_start(api):
     assert [bar["time"] for bar in window.json()] == [1704153600 + 3600 * h for h in range(6)]
 
 
+def test_start_without_end_answers_the_first_bars_from_start(api):
+    """start=&limit=N pages forward: the first N bars at or after start."""
+    first = ohlcv(api, symbol=SMALL_SYMBOL, emas="", start="2024-01-02T00:30Z", limit=3)
+    assert [bar["time"] for bar in first.json()] == [1704153600 + 3600 * h for h in (1, 2, 3)]
+    assert first.headers["X-First-Index"] == "25"
+    assert first.headers["X-Has-More-Before"] == "true"
+    default = ohlcv(api, symbol=BIG_SYMBOL, emas="", start=1704067200, format="columns").json()
+    assert default["bars"] == 5_000 and default["first_index"] == 0  # the default limit, too
+    assert default["columns"]["time"][-1] == 1704067200 + 4_999 * 60
+
+
+def test_paging_forward_rebuilds_the_whole_history(api):
+    """start = newest time + 1, until an answer holds fewer than limit bars."""
+    pages, start = [], 0
+    while True:
+        params = {"symbol": SMALL_SYMBOL, "limit": 1_500, "format": "columns", "start": start}
+        page = ohlcv(api, **params).json()["columns"]
+        pages.append(page)
+        if len(page["time"]) < 1_500:
+            break
+        start = page["time"][-1] + 1
+    whole = ohlcv(api, symbol=SMALL_SYMBOL, format="columns").json()["columns"]
+    assert len(pages) == 4
+    for key in FIELDS + EMA_KEYS:
+        assert [value for page in pages for value in page[key]] == whole[key]
+
+
 def test_paging_back_rebuilds_the_whole_history(api):
     """What the page does on scrolling back: end = oldest time - 1, until has_more is false."""
     pages, end = [], None

@@ -1,7 +1,9 @@
 """GET /api/ohlcv: bars and EMAs as JSON, pageable back through history.
 
-Without ``limit`` an answer holds the last ``DEFAULT_LIMIT`` bars up to ``end``: a client pages
-back with ``end`` = the oldest time it holds - 1 while ``X-Has-More-Before`` is true. A list of
+An answer holds ``limit`` bars (``DEFAULT_LIMIT`` when not given): the last ones up to ``end``
+(or the newest bar), or, with ``start`` and no ``end``, the first ones at or after ``start``. A
+client pages back with ``end`` = the oldest time it holds - 1 while ``X-Has-More-Before`` is
+true, and forward with ``start`` = the newest time it holds + 1. A list of
 records costs a dict per bar in most clients, so it is capped at ``MAX_RECORDS``; the columnar
 form goes up to ``MAX_COLUMNS`` (a whole 1,000,000-bar history).
 """
@@ -69,9 +71,10 @@ _queries: dict[bytes, tuple[Settings, OhlcvQuery]] = {}
 )
 async def read_ohlcv(request: Request) -> Response:
     """Bars oldest first, as records (`{time, open, ..., ema_10, ...}`, time in UNIX seconds
-    UTC, `null` while an EMA warms up) or as columns. Without `limit`, the last 5,000 bars up to
-    `end`; page back with `end` = the oldest time you hold - 1 while `X-Has-More-Before` is
-    true."""
+    UTC, `null` while an EMA warms up) or as columns. `limit` bars (default 5,000): the last
+    ones up to `end`, or with `start` and no `end` the first ones from `start`. Page back with
+    `end` = the oldest time you hold - 1 while `X-Has-More-Before` is true; page forward with
+    `start` = the newest time you hold + 1 until fewer than `limit` bars come back."""
     settings = get_settings()
     query = _query_of(request.scope.get("query_string", b""), settings)
     if settings.data_source == "api":  # upstream data: built each time, off the event loop
