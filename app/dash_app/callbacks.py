@@ -102,7 +102,20 @@ class ChartOutputs(NamedTuple):
     alert: Any
     notice: Any
     summary: Any
-    drawn_emas: list[int] | None  # EMA periods drawn, in trace order; None after an error
+    drawn: dict | None  # the drawn-emas store: see drawn_store; None after an error
+
+
+def chart_key(
+    source: str, symbol: str | None, timeframe: str | None, upload_ref: dict | None
+) -> str:
+    """Which data a figure shows, from the controls: the figure's uirevision, and the key that
+    ties the drawn-emas store to the figure it describes."""
+    return f"{source}|{symbol}|{timeframe}|{(upload_ref or {}).get('digest')}"
+
+
+def drawn_store(key: str, emas: list[int]) -> dict:
+    """The drawn-emas store: the figure's :func:`chart_key` and its EMA periods in trace order."""
+    return {"key": key, "emas": emas}
 
 
 def render_chart(
@@ -126,12 +139,39 @@ def render_chart(
             offered_emas=offered,
             visible_emas=visible,
             title=data.title,
-            ui_revision=f"{source}|{symbol}|{timeframe}|{(upload_ref or {}).get('digest')}",
+            ui_revision=chart_key(source, symbol, timeframe, upload_ref),
         )
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])
-    return ChartOutputs(figure, None, notices(data), data.summary, drawn)
+    key = chart_key(source, symbol, timeframe, upload_ref)
+    return ChartOutputs(figure, None, notices(data), data.summary, drawn_store(key, drawn))
+
+
+def update_chart(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    drawn: dict | None,
+    *,
+    only_emas: bool,
+    uploads: UploadCache,
+    settings: Settings,
+) -> ChartOutputs:
+    """A Patch of the EMA lines when only the checklist changed and the figure on the page was
+    drawn for the current controls; else the whole chart.
+
+    The key check matters: Dash drops a running redraw when a newer request for the same outputs
+    starts, so after a timeframe (or symbol) change quickly followed by an EMA tick, the figure
+    on the page is still the old one, and patching it would draw the new timeframe's line over
+    the old candles. The store is only written with the figure, so its key says which one it is.
+    """
+    args = (source, symbol, timeframe, visible_emas, upload_ref)
+    if only_emas and drawn and drawn.get("key") == chart_key(source, symbol, timeframe, upload_ref):
+        return toggle_ema_lines(*args, drawn["emas"], uploads=uploads, settings=settings)
+    return render_chart(*args, uploads=uploads, settings=settings)
 
 
 def toggle_ema_lines(
@@ -168,7 +208,8 @@ def toggle_ema_lines(
             if period in added:
                 line = ema_trace(data.view, period, offered_emas=offered)
                 patch["data"].insert(FIRST_EMA_TRACE + index, line)
-    return ChartOutputs(patch, no_update, no_update, no_update, kept)
+    key = chart_key(source, symbol, timeframe, upload_ref)
+    return ChartOutputs(patch, no_update, no_update, no_update, drawn_store(key, kept))
 
 
 def notices(data: ChartData) -> list[dbc.Alert] | None:
@@ -252,9 +293,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("upload-ref", "data"),
         State("drawn-emas", "data"),
     )
-    def on_controls(source, symbol, timeframe, visible_emas, upload_ref, drawn_emas):
-        args = (source, symbol, timeframe, visible_emas, upload_ref)
+    def on_controls(source, symbol, timeframe, visible_emas, upload_ref, drawn):
         only_emas = set(ctx.triggered_prop_ids) == {"emas.value"}
-        if only_emas and drawn_emas is not None:
-            return toggle_ema_lines(*args, drawn_emas, uploads=uploads, settings=settings())
-        return render_chart(*args, uploads=uploads, settings=settings())
+        return update_chart(source, symbol, timeframe, visible_emas, upload_ref, drawn,
+                            only_emas=only_emas, uploads=uploads, settings=settings())  # fmt: skip

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from app.charts import theme
 from app.config import Settings
-from app.core import TIMEFRAMES, SuperChartError, list_symbols
+from app.core import SuperChartError, list_symbols, timeframes_not_finer_than
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 
 GRAPH_CONFIG = {
@@ -22,8 +22,7 @@ NATIVE_LABEL = "As recorded"
 def timeframe_options(native: str | None) -> list[dict]:
     """The data's own bars, then every timeframe not finer than them (finer ones cannot be
     made from the data); every timeframe when the data's own is unknown."""
-    floor = TIMEFRAMES[native].seconds if native in TIMEFRAMES else 0
-    coarser = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
+    coarser = timeframes_not_finer_than(native)
     return [{"label": NATIVE_LABEL, "value": NATIVE}] + [{"label": n, "value": n} for n in coarser]
 
 
@@ -136,7 +135,7 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Store(id="upload-payload"),  # set by the browser after its size check
             dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
             dcc.Store(id="symbol-timeframes", data=symbol_timeframes),  # each symbol's own bars
-            dcc.Store(id="drawn-emas"),  # EMA periods drawn, in trace order; None: redraw all
+            dcc.Store(id="drawn-emas"),  # {"key", "emas"} of the figure shown; None: redraw all
         ],
         fluid=True,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dash import no_update
+from dash import Patch, no_update
 
 from app.charts.plotly_charts import MAX_FIGURE_BARS, PRICE_TRACE
 from app.config import get_settings
@@ -14,7 +14,7 @@ from app.dash_app.callbacks import (
     receive_upload,
     render_chart,
     sync_controls,
-    toggle_ema_lines,
+    update_chart,
 )
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import NATIVE_LABEL, build_layout
@@ -263,28 +263,74 @@ def patch_names(traces: list) -> list[str]:
     return [trace.name for trace in traces]
 
 
-def toggle(uploads, drawn, visible):
-    return toggle_ema_lines(SOURCE_CONFIGURED, "sample_ohlcv", "1h", visible, None, drawn,
-                            uploads=uploads, settings=get_settings())  # fmt: skip
+def toggle(uploads, drawn, visible, *, timeframe="1h"):
+    """The chart callback as Dash calls it when only the EMA checklist changed."""
+    return update_chart(SOURCE_CONFIGURED, "sample_ohlcv", timeframe, visible, None, drawn,
+                        only_emas=True, uploads=uploads, settings=get_settings())  # fmt: skip
+
+
+def is_patch(figure) -> bool:
+    return isinstance(figure, Patch)
 
 
 def test_an_ema_toggle_sends_only_the_line_and_leaves_the_layout(data_dir, uploads):
     full = draw(uploads)
-    assert full.drawn_emas == ALL_EMAS
+    assert full.drawn["emas"] == ALL_EMAS
     shown = list(full.figure.data)
 
-    off = toggle(uploads, full.drawn_emas, [10, 50, 150])
+    off = toggle(uploads, full.drawn, [10, 50, 150])
+    assert is_patch(off.figure)
     without = apply_patch(shown, off.figure)
     assert patch_names(without) == [PRICE_TRACE, "Volume", "EMA 10", "EMA 50", "EMA 150"]
-    assert off.drawn_emas == [10, 50, 150]
+    assert off.drawn["emas"] == [10, 50, 150]
     assert (off.alert, off.notice, off.summary) == (no_update, no_update, no_update)
 
-    on = toggle(uploads, off.drawn_emas, [10, 21, 50, 150])
+    on = toggle(uploads, off.drawn, [10, 21, 50, 150])
+    assert is_patch(on.figure)
     back = apply_patch(without, on.figure)
     assert patch_names(back) == patch_names(shown)
     np.testing.assert_array_equal(back[3].y, shown[3].y)
     assert back[3].line == shown[3].line
-    assert on.drawn_emas == ALL_EMAS
+    assert on.drawn["emas"] == ALL_EMAS
+
+
+def test_an_ema_ticked_before_a_timeframe_redraw_returned_redraws_the_whole_chart(
+    data_dir, uploads
+):
+    """Dash drops the running 4h redraw when the EMA tick's request starts: the page still
+    shows the 1h figure, so the tick must redraw at 4h, not patch a 4h line onto 1h candles."""
+    at_1h = draw(uploads, emas=[10, 50, 150])
+
+    ticked = toggle(uploads, at_1h.drawn, ALL_EMAS, timeframe="4h")
+
+    assert not is_patch(ticked.figure)
+    assert len(candles(ticked.figure).x) == SMALL_BARS // 4
+    assert trace_names(ticked.figure)[2:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    assert "bars at 4h" in ticked.summary
+    assert ticked.drawn == draw(uploads, timeframe="4h").drawn
+
+
+def test_an_ema_ticked_after_an_upload_before_its_redraw_returned_redraws(data_dir, uploads):
+    at_symbol = draw(uploads, emas=[10])
+    ref, _, source = receive_upload(
+        upload_payload(ohlcv_csv(60, timeframe="1d"), "daily.csv"),
+        uploads=uploads,
+        settings=get_settings(),
+    )
+
+    ticked = update_chart(source, "sample_ohlcv", NATIVE, [10, 21], ref, at_symbol.drawn,
+                          only_emas=True, uploads=uploads, settings=get_settings())  # fmt: skip
+
+    assert not is_patch(ticked.figure)
+    assert len(candles(ticked.figure).x) == 60
+    assert "daily.csv" in ticked.figure.layout.title.text
+
+
+def test_an_ema_toggle_with_no_figure_drawn_yet_redraws(data_dir, uploads):
+    ticked = toggle(uploads, None, [10])
+
+    assert not is_patch(ticked.figure)
+    assert trace_names(ticked.figure)[2:] == ["EMA 10"]
 
 
 def test_unsorted_upload_is_drawn_with_a_dismissable_notice(data_dir, uploads):
