@@ -75,7 +75,8 @@ def columns_digest(meta: dict[str, Any], columns: dict[str, Any]) -> str:
 
 
 def view_meta(view: OhlcvView) -> dict[str, Any]:
-    """What a client needs to page through the history."""
+    """What a client needs to page through the history, and what the loader fixed in the data
+    (to show the user)."""
     return {
         "symbol": view.symbol,
         "timeframe": view.timeframe.name,
@@ -85,6 +86,7 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
         "total_bars": view.total_bars,
         "first_index": view.first_index,
         "has_more_before": view.has_more_before,
+        "notices": list(view.notices),
     }
 
 

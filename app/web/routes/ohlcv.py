@@ -169,7 +169,7 @@ def _build_from_files(query: OhlcvQuery) -> Answer:
 
 
 def _build_answer(view: OhlcvView, query: OhlcvQuery) -> Answer:
-    meta = {**view_meta(view), "notices": list(view.notices)}
+    meta = view_meta(view)
     columns = ohlcv_columns(view)
     # The ETag comes from the data, so a client holding this answer gets a 304 for a repeat.
     etag = f'"{query.format}-{columns_digest(meta, columns)}"'
