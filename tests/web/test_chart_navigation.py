@@ -55,6 +55,47 @@ def look_at_times(page, start: int, end: int) -> None:
     )
 
 
+class HeldRequests:
+    """A slow server, made deterministic: while ``holding``, each /api/ohlcv request is held
+    until the test lets it go, so pages can be made to arrive in any order."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.holding = False
+        self.held: list = []
+        page.route("**/api/ohlcv?*", self._on_route)
+
+    def _on_route(self, route) -> None:
+        if self.holding:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def _find(self, part: str):
+        return next((route for route in self.held if part in route.request.url), None)
+
+    def wait_for(self, part: str) -> None:
+        """Wait until a request whose URL holds ``part`` is held."""
+        for _ in range(1000):
+            if self._find(part):
+                return
+            self.page.wait_for_timeout(20)
+        raise AssertionError(f"no request with {part!r} was made: {self.urls()}")
+
+    def release(self, part: str) -> None:
+        """Let the held request whose URL holds ``part`` go on to the server."""
+        route = self._find(part)
+        self.held.remove(route)
+        route.continue_()
+
+    def urls(self) -> list[str]:
+        return [route.request.url for route in self.held]
+
+
+def held_times(page) -> list[int]:
+    return page.evaluate("() => window.superChart.candles.data().map((bar) => bar.time)")
+
+
 def page_errors(page) -> list[str]:
     """Console errors other than the status of the page's own document."""
     return [e for e in page.watch.console_errors if "status of 4" not in e]
@@ -151,4 +192,67 @@ def test_scrolling_far_back_holds_a_bounded_window_and_comes_back(page, server):
     times = page.evaluate("() => window.superChart.candles.data().map((bar) => bar.time)")
     assert times[-1] == newest and len(times) <= HELD_BARS
     assert times == list(range(times[0], times[-1] + 60, 60))
+    assert page_errors(page) == []
+
+
+def test_a_page_asked_for_before_a_switch_is_not_added_to_the_new_timeframe(page, server):
+    page.goto(f"{server}/chart?symbol={BIG_SYMBOL}")
+    page.wait_for_function(READY)
+    held = HeldRequests(page)
+    held.holding = True
+    page.select_option("#timeframe", "5m")
+    held.wait_for("timeframe=5m")
+    show_logical(page, 0, 120)  # the user scrolls back while the switch is on its way
+    held.wait_for("timeframe=1m")  # an older page of minutes
+    held.holding = False
+
+    held.release("timeframe=5m")  # the switch arrives first, then the page of minutes
+    page.wait_for_function("() => window.superChart.state.timeframe === '5m'")
+    held.release("timeframe=1m")
+    page.wait_for_function(IDLE, arg="5m")
+    times = held_times(page)
+    assert len(times) == PAGE_BARS
+    assert times == list(range(times[0], times[-1] + 300, 300))  # only 5m bars, in order
+    assert page.locator("#message").is_hidden()
+    assert page_errors(page) == []
+
+
+def test_older_and_newer_pages_in_flight_together_leave_no_hole(page, server):
+    page.goto(f"{server}/chart?symbol={BIG_SYMBOL}&timeframe=1d")
+    page.wait_for_function(READY)
+    start = seconds("2024-07-08T00:00")
+    look_at_times(page, start, start + 86400)
+    page.select_option("#timeframe", "1m")  # a window of minutes with more on both sides
+    page.wait_for_function(IDLE, arg="1m")
+    while page.evaluate(BAR_COUNT) <= HELD_BARS - PAGE_BARS:  # one more page trims the far side
+        first = held_times(page)[0]
+        show_logical(page, 0, 150)
+        page.wait_for_function(f"() => window.superChart.candles.data()[0].time < {first}")
+        page.wait_for_function(IDLE, arg="1m")
+
+    held = HeldRequests(page)
+    held.holding = True
+    show_logical(page, 0, 150)
+    held.wait_for("end=")  # an older page
+    count = page.evaluate(BAR_COUNT)
+    look_at_logical(page, count - 150, count)
+    held.wait_for("start=")  # and a newer one, both on their way
+    held.holding = False
+
+    newest = held_times(page)[-1]
+    held.release("start=")  # the newer page arrives first and lets the oldest bars go
+    page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time > {newest}")
+    held.release("end=")  # the older page was asked for before the bars it joined onto
+    page.wait_for_function(IDLE, arg="1m")
+    times = held_times(page)
+    assert len(times) <= HELD_BARS
+    assert times == list(range(times[0], times[-1] + 60, 60))  # one run of minutes, no hole
+    # The page knows where its bars sit in the history, so it pages on from the right place.
+    first_index = page.evaluate("() => window.superChart.data.meta.first_index")
+    assert first_index == page.evaluate(
+        "(end) => fetch(`/api/ohlcv?symbol=big_1m&timeframe=1m&emas=&format=columns&limit=1"
+        "&end=${end}`).then((r) => r.json()).then((body) => body.first_index)",
+        times[0],
+    )
+    assert page.locator("#message").is_hidden()
     assert page_errors(page) == []

@@ -35,11 +35,10 @@
 
   const emas = {}; // period -> line series, only for EMAs drawn
   const shown = new Set(state.shown); // EMAs the user has ticked (drawn once there is data)
-  // meta: {first_index, bars, total_bars} of what is held; columns: one array per field.
+  // meta: {first_index, total_bars} of what is held; columns: one array per field.
   const data = { meta: null, columns: null };
-  // generation: bumped when a timeframe switch starts; a page fetched for an older generation
-  // is dropped when it arrives.
-  const status = { loadingOlder: false, loadingNewer: false, requests: 0, generation: 0 };
+  // loadingOlder/loadingNewer: a page of that side is on its way (one per side at a time).
+  const status = { loadingOlder: false, loadingNewer: false, requests: 0 };
   window.superChart = { chart, candles, volume, emas, data, status, state };
 
   function showMessage(text) {
@@ -156,26 +155,23 @@
     return Math.max(HELD_BARS, 3 * screen);
   }
 
-  /** Older bars in front; the newest dropped beyond the limit. */
+  /** Older bars in front; the newest dropped beyond the limit. Where the held bars start is
+   * the page's own first_index (0 for an empty page: nothing older). */
   function prependPage(older) {
     const merged = joinColumns(older.columns, data.columns);
     const keep = Math.min(merged.time.length, heldLimit());
     data.columns = keep < merged.time.length ? sliceColumns(merged, 0, keep) : merged;
-    data.meta = Object.assign({}, data.meta, {
-      first_index: older.first_index,
-      total_bars: older.total_bars,
-    });
+    data.meta = { first_index: older.first_index, total_bars: older.total_bars };
   }
 
-  /** Newer bars behind; the oldest dropped beyond the limit. Returns how many were dropped. */
+  /** Newer bars behind; the oldest dropped beyond the limit. Returns how many were dropped.
+   * The held bars now end where the page ends (total_bars for an empty page: nothing newer). */
   function appendPage(newer) {
     const merged = joinColumns(data.columns, newer.columns);
     const dropped = Math.max(0, merged.time.length - heldLimit());
     data.columns = dropped ? sliceColumns(merged, dropped, merged.time.length) : merged;
-    data.meta = Object.assign({}, data.meta, {
-      first_index: data.meta.first_index + dropped,
-      total_bars: newer.total_bars,
-    });
+    const end = newer.first_index + newer.columns.time.length;
+    data.meta = { first_index: end - barCount(), total_bars: newer.total_bars };
     return dropped;
   }
 
@@ -230,76 +226,73 @@
     return state.timeframeSeconds[timeframe] || 60;
   }
 
-  async function loadOlder() {
-    if (state.standalone || status.loadingOlder || !hasMoreBefore()) return;
-    const generation = status.generation;
-    status.loadingOlder = true;
-    try {
-      const older = await fetchColumns({ end: data.columns.time[0] - 1 });
-      if (generation !== status.generation) return; // the timeframe changed meanwhile
-      const added = older.columns.time.length;
-      if (!added) {
-        data.meta.first_index = 0; // nothing older after all: stop asking
-        return;
-      }
-      // Where the user is now (they may have scrolled while the page was on its way).
-      const range = chart.timeScale().getVisibleLogicalRange();
-      prependPage(older);
-      draw();
-      if (range) {
-        // Keep the user's place: the same bars stay on screen.
-        chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
-      }
-    } catch (error) {
-      if (generation === status.generation) showMessage(error.message);
-    } finally {
-      if (generation === status.generation) {
-        status.loadingOlder = false;
-        checkEdges();
-      }
-    }
+  /** The older bars just before ``edge`` (a time), at ``timeframe``. */
+  function fetchOlder(timeframe, edge) {
+    return fetchColumns({ timeframe, end: edge - 1 });
   }
 
-  /** The bars after the newest held: a time window of one page (wider after a gap). */
-  async function fetchNewer() {
-    const last = data.columns.time[barCount() - 1];
+  /** The bars after ``edge`` (a time), at ``timeframe``: a time window of one page (wider after
+   * a gap). */
+  async function fetchNewer(timeframe, edge) {
     let bars = state.pageBars;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const span = bars * secondsOf(state.timeframe);
-      const page = await fetchColumns({ start: last + 1, end: last + span, limit: bars + 1 });
+      const span = bars * secondsOf(timeframe);
+      const page = await fetchColumns({ timeframe, start: edge + 1, end: edge + span, limit: bars + 1 });
       if (page.columns.time.length || page.first_index >= page.total_bars) return page;
       bars *= 4; // nothing in this window (a gap in the data): look further ahead
     }
     return null;
   }
 
-  async function loadNewer() {
-    if (state.standalone || status.loadingNewer || !hasMoreAfter()) return;
-    const generation = status.generation;
-    status.loadingNewer = true;
+  /** Shows an older page in front of the bars held, keeping the same bars on screen. */
+  function showOlder(older) {
+    const added = older.columns.time.length;
+    // Where the user is now (they may have scrolled while the page was on its way).
+    const range = chart.timeScale().getVisibleLogicalRange();
+    prependPage(older);
+    if (!added) return;
+    draw();
+    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+  }
+
+  /** Shows a newer page behind the bars held, keeping the same bars on screen. */
+  function showNewer(newer) {
+    if (!newer) return;
+    const range = chart.timeScale().getVisibleLogicalRange();
+    const dropped = appendPage(newer);
+    if (!newer.columns.time.length) return;
+    draw();
+    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from - dropped, to: range.to - dropped });
+  }
+
+  const SIDES = {
+    older: { busy: "loadingOlder", hasMore: hasMoreBefore, fetch: fetchOlder, show: showOlder },
+    newer: { busy: "loadingNewer", hasMore: hasMoreAfter, fetch: fetchNewer, show: showNewer },
+  };
+
+  /** The time of the oldest or newest bar held. */
+  function edgeTime(side) {
+    return side === "older" ? data.columns.time[0] : data.columns.time[barCount() - 1];
+  }
+
+  /** Fetches the next page on one side ("older" or "newer") and shows it, unless the bars held
+   * changed under it while it was on its way: a timeframe switch replaced them, or a page on
+   * the other side let this edge go. Such a page is dropped and the edge asked for again. */
+  async function loadPage(side) {
+    const how = SIDES[side];
+    if (state.standalone || status[how.busy] || !how.hasMore()) return;
+    const timeframe = state.timeframe;
+    const edge = edgeTime(side);
+    const stillWanted = () => state.timeframe === timeframe && edgeTime(side) === edge;
+    status[how.busy] = true;
     try {
-      const newer = await fetchNewer();
-      if (generation !== status.generation) return;
-      if (!newer || !newer.columns.time.length) {
-        data.meta.total_bars = data.meta.first_index + barCount(); // nothing newer: stop asking
-        return;
-      }
-      const range = chart.timeScale().getVisibleLogicalRange();
-      const dropped = appendPage(newer);
-      draw();
-      if (range) {
-        chart.timeScale().setVisibleLogicalRange({
-          from: range.from - dropped,
-          to: range.to - dropped,
-        });
-      }
+      const page = await how.fetch(timeframe, edge);
+      if (stillWanted()) how.show(page);
     } catch (error) {
-      if (generation === status.generation) showMessage(error.message);
+      if (stillWanted()) showMessage(error.message);
     } finally {
-      if (generation === status.generation) {
-        status.loadingNewer = false;
-        checkEdges();
-      }
+      status[how.busy] = false;
+      checkEdges();
     }
   }
 
@@ -307,8 +300,8 @@
     if (!data.columns || state.standalone) return;
     const range = chart.timeScale().getVisibleLogicalRange();
     if (!range) return;
-    if (range.from < EDGE_BARS) loadOlder();
-    if (range.to > barCount() - 1 - EDGE_BARS) loadNewer();
+    if (range.from < EDGE_BARS) loadPage("older");
+    if (range.to > barCount() - 1 - EDGE_BARS) loadPage("newer");
   }
 
   chart.timeScale().subscribeVisibleLogicalRangeChange(checkEdges);
@@ -367,14 +360,15 @@
     return params;
   }
 
+  let latestSwitch = null; // the switch asked for last: an earlier one arriving later is dropped
+
   async function switchTimeframe(timeframe) {
     const place = currentPlace();
-    const generation = ++status.generation; // drops pages still on their way for the old data
-    status.loadingOlder = false;
-    status.loadingNewer = false;
+    const request = { timeframe };
+    latestSwitch = request;
     try {
       const payload = await fetchColumns(windowParams(timeframe, place));
-      if (generation !== status.generation) return; // a later switch wins
+      if (latestSwitch !== request) return;
       state.timeframe = timeframe; // only now: the bars drawn are of this timeframe
       setData(payload);
       showMessage("");
@@ -382,7 +376,7 @@
       else chart.timeScale().scrollToRealTime();
       updateUrl();
     } catch (error) {
-      if (generation !== status.generation) return;
+      if (latestSwitch !== request) return;
       showMessage(error.message);
       if (timeframeSelect) timeframeSelect.value = state.timeframe; // what is still drawn
     }
