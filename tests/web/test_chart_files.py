@@ -8,10 +8,12 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
+import pandas as pd
 import pytest
 
 from app.core.synthetic import synthetic_ohlcv
 from tests.live_server import free_port, live_server
+from tests.web.test_chart_navigation import IDLE, held_times, look_at_times, page_errors, seconds
 from tests.web.test_chart_page import BAR_COUNT, READY, candle_pixels
 
 pytestmark = pytest.mark.browser
@@ -19,6 +21,9 @@ pytestmark = pytest.mark.browser
 BARS = 300
 UNSORTED = "unsorted"
 CHANGING = "changing"
+GAPPY = "gappy"  # 1m bars, two years without any, then 1m bars again
+BEFORE_GAP = "2021-01-04"
+AFTER_GAP = "2023-01-02"
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +34,8 @@ def files_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         frame.to_csv(folder / f"{name}.csv", index=False)
     shuffled = frame.iloc[[*range(10), 11, 10, *range(12, BARS)]]  # rows 10 and 11 swapped
     shuffled.to_csv(folder / f"{UNSORTED}.csv", index=False)
+    halves = [synthetic_ohlcv(3_000, "1m", start=day) for day in (BEFORE_GAP, AFTER_GAP)]
+    pd.concat(halves).to_csv(folder / f"{GAPPY}.csv", index=False)
     return folder
 
 
@@ -120,3 +127,29 @@ def test_a_failed_switch_keeps_the_timeframe_drawn(page, files_server, files_dir
     assert page.evaluate(BAR_COUNT) == BARS  # the 1h bars, still labelled 1h
     assert candle_pixels(page.locator("#chart").screenshot()) > (200, 200)
     assert "timeframe=1h" in page.url
+
+
+def test_scrolling_forward_across_a_long_gap_brings_the_bars_after_it(page, files_server):
+    open_chart(page, files_server, symbol=GAPPY, timeframe="1h")
+    start = seconds(f"{BEFORE_GAP}T00:00")
+    look_at_times(page, start, start + 6 * 3600)
+    page.select_option("#timeframe", "1m")  # minutes of the first day, more after them
+    page.wait_for_function(IDLE, arg="1m")
+    after_gap = seconds(f"{AFTER_GAP}T00:00")
+    for _ in range(4):  # scroll forward until the bars after the gap are held
+        last = held_times(page)[-1]
+        if last >= after_gap:
+            break
+        page.evaluate("() => window.superChart.chart.timeScale().scrollToPosition(0, false)")
+        page.wait_for_function(
+            f"() => window.superChart.candles.data().at(-1).time > {last} || "
+            "!document.getElementById('message').hidden"
+        )
+        page.wait_for_function(IDLE, arg="1m")
+        assert page.locator("#message").is_hidden()
+    times = held_times(page)
+    before = [t for t in times if t < after_gap]
+    assert before == list(range(start, start + 3_000 * 60, 60))  # every bar before the gap
+    assert times[len(before)] == after_gap  # and the first one after it, right behind
+    assert times == sorted(set(times))
+    assert page_errors(page) == []

@@ -231,17 +231,10 @@
     return fetchColumns({ timeframe, end: edge - 1 });
   }
 
-  /** The bars after ``edge`` (a time), at ``timeframe``: a time window of one page (wider after
-   * a gap). */
-  async function fetchNewer(timeframe, edge) {
-    let bars = state.pageBars;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const span = bars * secondsOf(timeframe);
-      const page = await fetchColumns({ timeframe, start: edge + 1, end: edge + span, limit: bars + 1 });
-      if (page.columns.time.length || page.first_index >= page.total_bars) return page;
-      bars *= 4; // nothing in this window (a gap in the data): look further ahead
-    }
-    return null;
+  /** The first bars after ``edge`` (a time), at ``timeframe``, however long a gap follows it:
+   * the API answers start= without end= with the first bars at or after start. */
+  function fetchNewer(timeframe, edge) {
+    return fetchColumns({ timeframe, start: edge + 1 });
   }
 
   /** Shows an older page in front of the bars held, keeping the same bars on screen. */
@@ -257,7 +250,6 @@
 
   /** Shows a newer page behind the bars held, keeping the same bars on screen. */
   function showNewer(newer) {
-    if (!newer) return;
     const range = chart.timeScale().getVisibleLogicalRange();
     const dropped = appendPage(newer);
     if (!newer.columns.time.length) return;
