@@ -71,6 +71,13 @@ class Dataset:
     empty_message: str | None = None
 
     @property
+    def key(self) -> str:
+        """Which data this is: the source, then the symbol or the uploaded file's digest."""
+        symbol = self.info.symbol if self.info else ""
+        digest = self.upload.digest if self.upload else ""
+        return f"{self.source}|{symbol}|{digest}"
+
+    @property
     def label(self) -> str:
         return self.upload.filename if self.upload else self.info.symbol
 
@@ -80,7 +87,7 @@ def _render(settings: Settings) -> None:
         st.title(PAGE_TITLE)
         dataset = _choose_dataset(settings)
         timeframe = sidebar.choose_timeframe(
-            dataset.native, settings, upload=dataset.upload is not None
+            dataset.key, dataset.native, settings, upload=dataset.upload is not None
         )
         visible = sidebar.choose_emas(settings)
         engine = sidebar.choose_engine()

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app.config import Settings
-from app.core import TIMEFRAMES, SymbolInfo
+from app.core import SymbolInfo, timeframes_not_finer_than
 from app.streamlit_app.engines import ENGINE_LABELS
 from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
 
@@ -20,6 +20,7 @@ SOURCE_KEY = "source"
 SYMBOL_KEY = "symbol"
 UPLOAD_KEY = "upload"
 TIMEFRAME_KEY = "timeframe"
+TIMEFRAME_DATASET_KEY = "timeframe_dataset"  # which dataset the timeframe was chosen for
 ENGINE_KEY = "engine"
 
 
@@ -70,15 +71,12 @@ def _symbol_label(info: SymbolInfo) -> str:
 
 
 def _on_upload_change(fallback_source: str) -> None:
-    """A new file is shown at once, at its own timeframe; removing it goes back to the other
-    source at its default timeframe. (The timeframe left from the previous data would otherwise
-    stay whenever the new data allows it: a daily file's 1d drew an hourly file as 5 candles.)"""
+    """A new file is shown at once; removing it goes back to the other source. (The timeframe
+    follows the data: see :func:`choose_timeframe`.)"""
     if st.session_state.get(UPLOAD_KEY) is not None:
         st.session_state[SOURCE_KEY] = SOURCE_UPLOAD
-        st.session_state.pop(TIMEFRAME_KEY, None)
     elif st.session_state.get(SOURCE_KEY) == SOURCE_UPLOAD:
         st.session_state[SOURCE_KEY] = fallback_source
-        st.session_state.pop(TIMEFRAME_KEY, None)
 
 
 def upload_widget(settings: Settings) -> UploadedFile | None:
@@ -94,14 +92,19 @@ def upload_widget(settings: Settings) -> UploadedFile | None:
     )
 
 
-def choose_timeframe(native: str | None, settings: Settings, *, upload: bool = False) -> str:
-    """Timeframes not finer than the data's own. The choice stays while the data allows it; a
-    new choice is the data's own timeframe for an upload, else DEFAULT_TIMEFRAME when allowed."""
-    floor = TIMEFRAMES[native].seconds if native in TIMEFRAMES else 0
-    options = [name for name, tf in TIMEFRAMES.items() if tf.seconds >= floor]
-    if st.session_state.get(TIMEFRAME_KEY) not in options:
+def choose_timeframe(
+    dataset: str, native: str | None, settings: Settings, *, upload: bool = False
+) -> str:
+    """Timeframes not finer than the data's own. The choice belongs to one dataset (``dataset``:
+    source and symbol or upload digest): other data opens at its default, its own timeframe
+    for an upload, else DEFAULT_TIMEFRAME when allowed. (A timeframe carried over from other
+    data drew an hourly file at a daily file's 1d, as 5 candles.)"""
+    options = timeframes_not_finer_than(native)
+    chosen = st.session_state.get(TIMEFRAME_KEY)
+    if st.session_state.get(TIMEFRAME_DATASET_KEY) != dataset or chosen not in options:
         preferred = native if upload else settings.default_timeframe
         st.session_state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
+        st.session_state[TIMEFRAME_DATASET_KEY] = dataset
     return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY)
 
 

@@ -124,6 +124,42 @@ def test_removing_the_upload_goes_back_to_the_files_at_the_default_timeframe():
     assert len(candles(figure(at))["x"]) == 300
 
 
+def test_switching_source_with_the_upload_attached_draws_each_dataset_at_its_own_default():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("d.csv", ohlcv_csv(60, freq="1D"), "text/csv")).run()
+    assert at.selectbox(key="timeframe").value == "1d"
+
+    at.radio(key="source").set_value("csv").run()  # the file stays attached
+    assert at.selectbox(key="timeframe").value == "1h"  # DEFAULT_TIMEFRAME, not the file's 1d
+    fig = figure(at)
+    assert len(candles(fig)["x"]) == 300
+    assert "sample_ohlcv · 1h" in fig["layout"]["title"]["text"]
+
+    at.radio(key="source").set_value("upload").run()
+    assert at.selectbox(key="timeframe").value == "1d"
+    assert len(candles(figure(at))["x"]) == 60
+
+
+def test_switching_symbol_draws_each_at_its_default_not_the_previous_ones(data_dir):
+    (data_dir / "daily.csv").write_bytes(ohlcv_csv(40, freq="1D"))
+    at = run_app()
+    at.selectbox(key="symbol").set_value("daily").run()
+    assert at.selectbox(key="timeframe").value == "1d"  # the default 1h is finer than the data
+    assert len(candles(figure(at))["x"]) == 40
+
+    at.selectbox(key="symbol").set_value("sample_ohlcv").run()
+    assert at.selectbox(key="timeframe").value == "1h"
+    assert len(candles(figure(at))["x"]) == 300
+
+
+def test_a_timeframe_chosen_for_the_data_stays_while_the_data_does():
+    at = run_app()
+    at.selectbox(key="timeframe").set_value("4h").run()
+    at.checkbox(key="ema_21").uncheck().run()
+    assert at.selectbox(key="timeframe").value == "4h"
+    assert len(candles(figure(at))["x"]) == 75
+
+
 BROKEN_CSV = (
     b"time,open,high,low,close\n2024-01-01 00:00,1,2,0.5,1.5\n2024-01-01 01:00,1,oops,0.5,1.5\n"
 )
