@@ -151,8 +151,8 @@ def _cut(
 ) -> OhlcvView:
     times = prepared.times_ns
     lo, hi = 0, len(times)
-    start_ns = None if start is None else window_bound_ns(start, "start")
-    end_ns = None if end is None else window_bound_ns(end, "end")
+    start_ns = window_bound_ns(start, "start")
+    end_ns = window_bound_ns(end, "end")
     if start_ns is not None and end_ns is not None and start_ns > end_ns:
         raise ParameterError("start", "start is after end.")
     if start_ns is not None:
@@ -260,12 +260,12 @@ def get_ohlcv(
     periods = parse_ema_periods(emas, ())
     requested = parse_timeframe(timeframe) if timeframe is not None else None
     window: tuple = ()
-    if getattr(source, "name", None) == "api" and (start is not None or end is not None):
+    start_ns = window_bound_ns(start, "start")
+    end_ns = window_bound_ns(end, "end")
+    if getattr(source, "name", None) == "api" and (start_ns is not None or end_ns is not None):
         # The API holds the history: ask it for the window, plus bars to warm the EMAs up. With
         # an end, the last bars up to it (start is cut here, so the warm-up is not cut off);
         # with only a start, the first bars from a little before it.
-        start_ns = None if start is None else window_bound_ns(start, "start")
-        end_ns = None if end is None else window_bound_ns(end, "end")
         warm = 3 * max(periods, default=0)
         bars = (limit or source.bars) + warm
         if end_ns is not None:

@@ -1,7 +1,9 @@
-"""``start`` / ``end`` of a window -> UTC nanoseconds, whatever form the caller used.
+"""``start`` / ``end`` of a window: ISO 8601 or UNIX seconds -> a UTC time, nothing else.
 
-Numbers (int, float, numeric strings) are UNIX seconds, as in every chart API: ``pd.Timestamp``
-would read an int as nanoseconds and put 1704067200 in 1970. Times outside pandas' nanosecond
+One parser for every front end. Numbers (int, float, numeric text) are UNIX seconds, as in every
+chart API: ``pd.Timestamp`` would read an int as nanoseconds and put 1704067200 in 1970. Text is
+ISO 8601 only: pandas would also read ``now``, ``today`` or ``1/2/2024``, and an answer that changes
+with the clock or with a day/month guess is a trap for a client. Times outside pandas' nanosecond
 range (1677-09-21 .. 2262-04-11) are clamped to its ends, which is what a window means: a start
 after all data or an end before all data is an empty window, never an overflow.
 """
@@ -9,7 +11,8 @@ after all data or an end before all data is an empty window, never an overflow.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -18,18 +21,53 @@ from app.core.errors import ParameterError, shorten
 
 EARLIEST_NS = pd.Timestamp.min.value  # -(2**63 - 1): the int64 minimum itself is NaT
 LATEST_NS = pd.Timestamp.max.value
-_EARLIEST = pd.Timestamp.min.tz_localize("UTC")
-_LATEST = pd.Timestamp.max.tz_localize("UTC")
-_ACCEPTED = "use ISO 8601 like 2024-01-31T14:00Z, or UNIX seconds like 1706709600"
+_EARLIEST = pd.Timestamp(EARLIEST_NS, tz="UTC")
+_LATEST = pd.Timestamp(LATEST_NS, tz="UTC")
+ACCEPTED = "use ISO 8601 like 2024-01-31 or 2024-01-31T14:00Z, or UNIX seconds like 1706709600"
+_SECONDS = re.compile(r"[+-]?\d+(\.\d*)?")
+_ISO_8601 = re.compile(
+    r"\d{4}-\d{2}(-\d{2}([T ]\d{2}(:\d{2}(:\d{2}(\.\d{1,9})?)?)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?",
+    re.IGNORECASE,
+)
 
 
-def window_bound_ns(value: object, name: str) -> int:
-    """``value`` (ISO text, datetime, Timestamp, or UNIX seconds) -> UTC ns, clamped to
-    1677-2262; ParameterError naming ``name`` if it is not a time at all."""
-    seconds = _as_seconds(value, name)
-    if seconds is not None:
-        return _clamp(int((seconds * 1_000_000_000).to_integral_value()))
-    stamp = _as_timestamp(value, name)
+def parse_time_bound(value: object, name: str) -> pd.Timestamp | None:
+    """``value`` as a UTC Timestamp (nanoseconds, clamped to 1677-2262); None when absent or
+    blank text; ParameterError naming ``name`` and the accepted forms otherwise."""
+    nanoseconds = window_bound_ns(value, name)
+    return None if nanoseconds is None else pd.Timestamp(nanoseconds, tz="UTC")
+
+
+def window_bound_ns(value: object, name: str) -> int | None:
+    """``value`` (ISO 8601 text, datetime, Timestamp, or UNIX seconds) -> UTC nanoseconds clamped
+    to 1677-2262; None when absent or blank text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool | np.bool_):
+        raise _not_a_time(value, name)
+    if isinstance(value, int | np.integer):
+        return _clamp(int(value) * 1_000_000_000)
+    if isinstance(value, float | np.floating):
+        if not np.isfinite(value):
+            raise _not_a_time(value, name)
+        return _from_seconds(Decimal(repr(float(value))))
+    if isinstance(value, str):
+        text = value.strip()
+        if _SECONDS.fullmatch(text):
+            return _from_seconds(Decimal(text))
+        if not _ISO_8601.fullmatch(text):
+            raise _not_a_time(value, name)
+    elif not isinstance(value, pd.Timestamp | dt.datetime | dt.date | np.datetime64):
+        raise _not_a_time(value, name)
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+        stamp = None
+    if stamp is None or stamp is pd.NaT:
+        raise ParameterError(
+            name, f"{name} {_shown(value)} is not a valid date or time; {ACCEPTED}."
+        )
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     if stamp < _EARLIEST:
         return EARLIEST_NS
     if stamp > _LATEST:
@@ -37,38 +75,19 @@ def window_bound_ns(value: object, name: str) -> int:
     return stamp.as_unit("ns").value
 
 
-def _as_seconds(value: object, name: str) -> Decimal | None:
-    """The exact number of seconds if ``value`` is a number (or numeric text), else None."""
-    if isinstance(value, bool | np.bool_):
-        raise ParameterError(name, f"{name} {value!r} is not a date or time; {_ACCEPTED}.")
-    if isinstance(value, int | float | np.integer | np.floating):
-        text = repr(float(value)) if isinstance(value, float | np.floating) else str(int(value))
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None  # text that is not a number: a date string
-    if not number.is_finite():
-        raise ParameterError(name, f"{name} {value!r} is not a date or time; {_ACCEPTED}.")
-    return number
-
-
-def _as_timestamp(value: object, name: str) -> pd.Timestamp:
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date | np.datetime64 | str):
-        try:
-            stamp = pd.Timestamp(value)
-        except (TypeError, ValueError):  # OutOfBoundsDatetime is a ValueError
-            stamp = None
-    else:
-        stamp = None
-    if stamp is None or stamp is pd.NaT:
-        shown = shorten(value) if isinstance(value, str) else value
-        raise ParameterError(name, f"{name} {shown!r} is not a date or time; {_ACCEPTED}.")
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+def _from_seconds(seconds: Decimal) -> int:
+    return _clamp(int((seconds * 1_000_000_000).to_integral_value()))
 
 
 def _clamp(nanoseconds: int) -> int:
     return min(max(nanoseconds, EARLIEST_NS), LATEST_NS)
+
+
+def _shown(value: object) -> str:
+    return repr(shorten(value.strip())) if isinstance(value, str) else repr(value)
+
+
+def _not_a_time(value: object, name: str) -> ParameterError:
+    words = isinstance(value, str) and value.strip().isalpha()
+    hint = " (words such as now or today are not accepted)" if words else ""
+    return ParameterError(name, f"{name} {_shown(value)} is not a date or time; {ACCEPTED}{hint}.")

@@ -11,6 +11,7 @@ import pytest
 
 from app.core import ParameterError, build_view
 from app.core.synthetic import synthetic_ohlcv
+from app.core.time_bounds import parse_time_bound
 
 FRAME = synthetic_ohlcv(48, "1h", start="2024-01-01")
 DAY_TWO_SECONDS = 1704153600  # 2024-01-02T00:00:00Z
@@ -70,11 +71,51 @@ def test_bounds_far_outside_on_the_other_side_give_the_whole_history():
         ({"end": float("inf")}, r"^end inf is not a date or time"),
         ({"start": True}, r"^start True is not a date or time"),
         ({"start": "99999-01-01"}, r"^start '99999-01-01' is not a date or time"),
+        ({"start": "now"}, r"^start 'now' is not a date or time; .*now or today are not accepted"),
+        ({"start": "1/2/2024"}, r"^start '1/2/2024' is not a date or time; use ISO 8601"),
+        ({"start": "1e9"}, r"^start '1e9' is not a date or time"),
+        ({"end": "2024-13-45"}, r"^end '2024-13-45' is not a valid date or time; use ISO 8601"),
+        ({"end": "2024-01-01" + "x" * 10_000}, r"^end '2024-01-01x{29}…' is not a date or time"),
+        ({"start": [2024]}, r"^start \[2024\] is not a date or time"),
         ({"start": DAY_TWO_SECONDS, "end": DAY_TWO_SECONDS - 1}, r"^start is after end\.$"),
     ],
-    ids=["word", "nan", "inf", "bool", "five-digit-year", "reversed"],
+    ids=[
+        "word",
+        "nan",
+        "inf",
+        "bool",
+        "five-digit-year",
+        "relative",
+        "day-month-guess",
+        "exponent",
+        "month-13",
+        "huge",
+        "list",
+        "reversed",
+    ],
 )
 def test_bounds_that_are_not_times_name_the_parameter(window, message):
     with pytest.raises(ParameterError, match=message) as err:
         build_view(FRAME, symbol="x", **window)
     assert err.value.parameter == next(iter(window))
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_absent_or_blank_bounds_are_no_bound(value):
+    assert parse_time_bound(value, "start") is None
+    assert len(build_view(FRAME, symbol="x", start=value, end=value).frame) == 48
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1706709600", "2024-01-31T14:00:00Z"),
+        ("-1", "1969-12-31T23:59:59Z"),
+        ("2024-01-31T15:00+01:00", "2024-01-31T14:00:00Z"),
+        ("2024-01", "2024-01-01T00:00:00Z"),
+        ("-253402300799", "1677-09-21T00:12:43.145224193Z"),  # clamped, not refused
+        ("9999-12-31T23:59:59Z", "2262-04-11T23:47:16.854775807Z"),
+    ],
+)
+def test_the_one_parser_gives_utc_times_clamped_to_1677_2262(value, expected):
+    assert parse_time_bound(value, "end") == pd.Timestamp(expected)

@@ -29,6 +29,7 @@ from app.core import (
     get_ohlcv,
     parse_ema_periods,
 )
+from app.core.time_bounds import parse_time_bound
 from app.web.answer_cache import Answer, AnswerCache
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
 from app.web.http_cache import etag_matches
@@ -41,7 +42,6 @@ from app.web.schemas import (
     OhlcvParams,
     OhlcvRecord,
 )
-from app.web.time_params import parse_time_param
 
 router = APIRouter(tags=["data"])
 
@@ -106,8 +106,8 @@ def _query_of(raw: bytes, settings: Settings) -> OhlcvQuery:
         symbol=(params.symbol or "").strip() or settings.default_symbol,
         timeframe=params.timeframe or None,
         emas=parse_ema_periods(params.emas, settings.ema_periods),
-        start=parse_time_param(params.start, "start"),
-        end=parse_time_param(params.end, "end"),
+        start=parse_time_bound(params.start, "start"),
+        end=parse_time_bound(params.end, "end"),
         limit=params.limit or DEFAULT_LIMIT,
         format=params.format,
         ttl=int(settings.cache_ttl),
