@@ -17,7 +17,14 @@ from app.charts.lightweight import (
     lightweight_charts_js_path,
 )
 from app.config import get_settings
-from app.core import TIMEFRAMES, SuperChartError, SymbolInfo, get_ohlcv, list_symbols
+from app.core import (
+    TIMEFRAMES,
+    SuperChartError,
+    SymbolInfo,
+    get_ohlcv,
+    list_symbols,
+    timeframes_not_finer_than,
+)
 from app.web.chart_params import ema_flags
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
@@ -53,16 +60,12 @@ def _symbol_infos() -> list[SymbolInfo]:
         return []
 
 
-def _timeframes_from(native_seconds: int) -> list[str]:
-    return [name for name, tf in TIMEFRAMES.items() if tf.seconds >= native_seconds]
-
-
 def _known_timeframes(symbol: str, infos: list[SymbolInfo]) -> list[str]:
     """The timeframes a listed symbol's data allows; all of them for a symbol not listed."""
     wanted = symbol.strip().lower()
     for info in infos:
         if info.symbol.lower() == wanted and info.timeframe in TIMEFRAMES:
-            return _timeframes_from(TIMEFRAMES[info.timeframe].seconds)
+            return timeframes_not_finer_than(info.timeframe)
     return list(TIMEFRAMES)
 
 
@@ -84,7 +87,6 @@ def _chart_state(
         "standalone": standalone,
         "initial": None,
         "error": None,
-        "notices": [],
         "timeframes": list(TIMEFRAMES),
         "timeframeSeconds": {name: tf.seconds for name, tf in TIMEFRAMES.items()},
     }
@@ -94,8 +96,7 @@ def _chart_state(
         state["offered"], state["shown"] = list(offered), list(shown)
         view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars)
         state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
-        state["timeframes"] = _timeframes_from(view.native_timeframe.seconds)
-        state["notices"] = list(view.notices)
+        state["timeframes"] = timeframes_not_finer_than(view.native_timeframe)
         state["initial"] = chart_payload(view)
     except SuperChartError as exc:
         status = status_for(exc)

@@ -415,7 +415,7 @@
   }
 
   // First draw, from the data embedded in the page.
-  showNotices(state.notices);
+  if (state.initial) showNotices(state.initial.notices); // the loader's, carried by the payload
   if (state.error) {
     showMessage(state.error.detail);
     container.hidden = true;
