@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,9 @@ class OhlcvView:
     total_bars: int  # bars at ``timeframe`` over the whole history
     first_index: int  # position of frame's first row in the whole history
     notices: tuple[str, ...] = ()  # what the loader fixed (rows sorted, ...): show to the user
+    # The frame the data source (or the caller) gave, as is: it stays the same object while the
+    # data is unchanged, so a cache of what was built from this view can key on it.
+    source_frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_more_before(self) -> bool:
@@ -148,6 +151,7 @@ def _cut(
     start: object,
     end: object,
     limit: int | None,
+    source_frame: pd.DataFrame,
 ) -> OhlcvView:
     times = prepared.times_ns
     lo, hi = 0, len(times)
@@ -178,6 +182,7 @@ def _cut(
         total_bars=len(times),
         first_index=lo,
         notices=prepared.notices,
+        source_frame=source_frame,
     )
 
 
@@ -204,7 +209,15 @@ def build_view(
     if prepared is None:
         prepared = _prepare(frame, requested, periods)
         _view_cache.put(key, frame, prepared)
-    return _cut(prepared, symbol=symbol, emas=periods, start=start, end=end, limit=limit)
+    return _cut(
+        prepared,
+        symbol=symbol,
+        emas=periods,
+        start=start,
+        end=end,
+        limit=limit,
+        source_frame=frame,
+    )
 
 
 # -- sources ------------------------------------------------------------------------------------
@@ -295,4 +308,6 @@ def get_ohlcv(
         _view_cache.put(key, frame, prepared)
     shown = getattr(source, "display_name", None)
     name = shown(symbol) if callable(shown) else str(symbol)
-    return _cut(prepared, symbol=name, emas=periods, start=start, end=end, limit=limit)
+    return _cut(
+        prepared, symbol=name, emas=periods, start=start, end=end, limit=limit, source_frame=frame
+    )

@@ -241,6 +241,17 @@ def test_a_rewrite_with_the_same_size_and_mtime_is_read_again(settings, data_dir
     assert get_ohlcv("BTCUSD", settings=settings).frame["volume"].iloc[-1] == float(changed)
 
 
+def test_a_view_carries_the_frame_its_source_gave(settings, data_dir):
+    """What a cache of built answers keys on: the same object until the file changes."""
+    view = get_ohlcv("btcusd", timeframe="4h", emas=(10,), limit=5, settings=settings)
+    assert view.source_frame is get_data_source(settings).current_frame("BTCUSD")
+    assert len(view.source_frame) == 600 and len(view.frame) == 5
+    write_csv(data_dir / "BTCUSD.csv", synthetic_ohlcv(700, "1h", seed=1))
+    assert get_ohlcv("BTCUSD", settings=settings).source_frame is not view.source_frame
+    frame = synthetic_ohlcv(10, "1h")
+    assert build_view(frame, symbol="x", limit=2).source_frame is frame
+
+
 def test_current_frame_is_the_loaded_frame_only_while_its_file_is_unchanged(settings, data_dir):
     source = get_data_source(settings)
     assert source.current_frame("BTCUSD") is None  # not loaded yet: no parse here

@@ -131,10 +131,6 @@ class OhlcvQuery:
     format: str
     ttl: int
 
-    def source_frame(self) -> pd.DataFrame:
-        """The frame the data source holds for the symbol (the same object until it changes)."""
-        return get_data_source().load(self.symbol)
-
     def view(self) -> OhlcvView:
         return get_ohlcv(
             self.symbol,
@@ -162,9 +158,10 @@ def _build_from_upstream(query: OhlcvQuery) -> Answer:
 
 
 def _build_from_files(query: OhlcvQuery) -> Answer:
-    source = query.source_frame()
-    answer = _build_answer(query.view(), query)
-    _answers.put(query, source, answer)
+    view = query.view()  # one load: the view carries the frame the source gave
+    answer = _build_answer(view, query)
+    if view.source_frame is not None:
+        _answers.put(query, view.source_frame, answer)
     return answer
 
 
