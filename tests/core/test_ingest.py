@@ -17,6 +17,7 @@ from app.core import (
     read_ohlcv_bytes,
     read_ohlcv_file,
 )
+from app.core.frame import frame_notices
 
 EXPECTED_TIMES = pd.to_datetime(["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"]).as_unit("ns")
 BODY = [
@@ -377,3 +378,85 @@ def test_unsupported_file_type_and_missing_file(tmp_path):
 def test_garbage_parquet(tmp_path):
     with pytest.raises(DataError, match=r"data\.parquet: not a readable Parquet file"):
         read_ohlcv_file(write(tmp_path, "time,open\n1,2\n", name="data.parquet"))
+
+
+# -- large files: the quick check runs block by block; a fault at any row is still found ------
+
+LARGE_ROWS = 200_003  # several blocks of the quick check, the last one partial
+LARGE_START = pd.Timestamp("2024-01-01", tz="UTC")
+
+
+def large_parquet(tmp_path: Path, change=None) -> Path:
+    """``LARGE_ROWS`` clean 1-minute bars, ``change(columns)`` applied before writing."""
+    rows = np.arange(LARGE_ROWS)
+    prices = 100.0 + (rows % 50)
+    columns = {
+        "time": (LARGE_START + pd.to_timedelta(rows, unit="min")).to_numpy(),
+        "open": prices,
+        "high": prices + 1,
+        "low": prices - 1,
+        "close": prices + 0.5,
+        "volume": np.full(LARGE_ROWS, 10.0),
+    }
+    if change is not None:
+        change(columns)
+    path = tmp_path / "large.parquet"
+    pd.DataFrame(columns).to_parquet(path, index=False)
+    return path
+
+
+def test_large_clean_parquet_is_read_whole(tmp_path):
+    frame = read_ohlcv_file(large_parquet(tmp_path))
+    assert len(frame) == LARGE_ROWS
+    assert str(frame["time"].dtype) == "datetime64[ns, UTC]"
+    assert frame["time"].iloc[-1] == LARGE_START + pd.Timedelta(minutes=LARGE_ROWS - 1)
+    assert frame["high"].iloc[65_536] == 100.0 + 65_536 % 50 + 1
+
+
+def _repeat_time(columns, row):
+    columns["time"][row] = columns["time"][row - 1]
+
+
+def _set(column, row, value):
+    def change(columns):
+        columns[column][row] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (  # the first row of the second block repeats the last of the first
+            lambda c: _repeat_time(c, 65_536),
+            "large.parquet: duplicate timestamps: 2024-02-15 12:15 UTC (rows 65536, 65537).",
+        ),
+        (
+            _set("high", LARGE_ROWS - 1, 1.0),
+            "large.parquet: 'high' is below open or close in row 200003 (2024-05-18 21:22 UTC).",
+        ),
+        (
+            _set("low", 131_072, np.inf),
+            "large.parquet: column 'low' is empty or not a finite number in row 131073",
+        ),
+        (
+            _set("volume", 65_535, -1.0),
+            "large.parquet: column 'volume' is negative in row 65536 (2024-02-15 12:15 UTC).",
+        ),
+    ],
+    ids=["duplicate-at-block-edge", "high-in-last-row", "infinite-low", "negative-volume"],
+)
+def test_large_parquet_faults_are_found_wherever_they_are(tmp_path, change, message):
+    with pytest.raises(DataError) as err:
+        read_ohlcv_file(large_parquet(tmp_path, change))
+    assert message in str(err.value)
+
+
+def test_large_parquet_out_of_order_at_a_block_edge_is_sorted(tmp_path):
+    def swap(columns):
+        times = columns["time"]
+        times[65_535], times[65_536] = times[65_536], times[65_535]
+
+    frame = read_ohlcv_file(large_parquet(tmp_path, swap))
+    assert frame["time"].is_monotonic_increasing
+    assert "first out of order: row 65537" in frame_notices(frame)[0]
