@@ -263,6 +263,9 @@ def test_current_frame_is_the_loaded_frame_only_while_its_file_is_unchanged(sett
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert source.current_frame("BTCUSD") is None
     assert source.current_frame("no_such_symbol") is None
+    assert source.current_frame("x" * 100_000) is None
+    path.unlink()  # removed between the listing and the stat
+    assert source.current_frame("BTCUSD") is None
 
 
 def test_a_broken_file_is_parsed_and_logged_once_per_version(settings, data_dir, caplog):

@@ -176,12 +176,15 @@ class FileSource:
     def current_frame(self, symbol: str) -> pd.DataFrame | None:
         """The symbol's frame if it is loaded and its file unchanged, else None. Never parses
         nor waits for a parse (one stat), so an event loop may call it."""
+        # Not _path_for: an unknown symbol would pay for close matches that nobody reads here.
+        path = self.symbol_paths().get(str(symbol).strip().lower())
+        if path is None:
+            return None
+        cached = self._cache.get(path)
         try:
-            path = self._path_for(symbol)
-            cached = self._cache.get(path)
             if cached is not None and cached.version == _version(path):
                 return cached.frame
-        except (SymbolNotFoundError, OSError):
+        except OSError:
             pass
         return None
 
