@@ -237,7 +237,13 @@
     return fetchColumns({ timeframe, start: edge + 1 });
   }
 
-  /** Shows an older page in front of the bars held, keeping the same bars on screen. */
+  /** Keeps the same bars on screen after ``by`` bars were added (or dropped) in front of them. */
+  function shiftView(range, by) {
+    if (!range) return;
+    chart.timeScale().setVisibleLogicalRange({ from: range.from + by, to: range.to + by });
+  }
+
+  /** Shows an older page in front of the bars held. */
   function showOlder(older) {
     const added = older.columns.time.length;
     // Where the user is now (they may have scrolled while the page was on its way).
@@ -245,16 +251,16 @@
     prependPage(older);
     if (!added) return;
     draw();
-    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    shiftView(range, added);
   }
 
-  /** Shows a newer page behind the bars held, keeping the same bars on screen. */
+  /** Shows a newer page behind the bars held (the oldest may be let go). */
   function showNewer(newer) {
     const range = chart.timeScale().getVisibleLogicalRange();
     const dropped = appendPage(newer);
     if (!newer.columns.time.length) return;
     draw();
-    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from - dropped, to: range.to - dropped });
+    shiftView(range, -dropped);
   }
 
   const SIDES = {
