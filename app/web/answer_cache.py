@@ -22,7 +22,7 @@ import pandas as pd
 class Answer:
     etag: str
     headers: dict[str, str]
-    body: bytes
+    body: bytes | None  # None: not serialised, the client already holds it (a 304)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class AnswerCache:
             return entry.answer
 
     def put(self, request: Hashable, source: pd.DataFrame, answer: Answer) -> None:
-        if len(answer.body) > self.max_body_bytes:
+        if answer.body is None or len(answer.body) > self.max_body_bytes:
             return
         entry = _Entry(answer, weakref.ref(source))
         with self._lock:

@@ -49,6 +49,19 @@ def test_api_source_serves_bars(broker, client):
     assert [bar["time"] for bar in response.json()] == [1704067200, 1704070800]
 
 
+def test_api_source_answers_a_repeat_with_304_and_new_data_with_200(broker, client):
+    broker.script("ohlcv", Answer(200, BARS))
+    params = {"symbol": "AAPL", "emas": "", "format": "columns"}
+    first = client.get("/api/ohlcv", params=params)
+    etag = first.headers["ETag"]
+    again = client.get("/api/ohlcv", params=params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["ETag"] == etag and again.headers["X-Total-Bars"] == "2"
+    broker.script("ohlcv", Answer(200, BARS[:1]))
+    changed = client.get("/api/ohlcv", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json()["columns"]["time"] == [1704067200]
+
+
 @pytest.mark.parametrize(
     ("answer", "status", "words"),
     [

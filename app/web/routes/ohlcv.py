@@ -77,11 +77,12 @@ async def read_ohlcv(request: Request) -> Response:
     `start` = the newest time you hold + 1 until fewer than `limit` bars come back."""
     settings = get_settings()
     query = _query_of(request.scope.get("query_string", b""), settings)
+    if_none_match = request.headers.get("if-none-match")
     if settings.data_source == "api":  # upstream data: built each time, off the event loop
-        answer = await run_in_threadpool(_build_from_upstream, query)
+        answer = await run_in_threadpool(_build_from_upstream, query, if_none_match)
     else:
-        answer = await _answer_from_files(query)
-    if etag_matches(request.headers.get("if-none-match"), answer.etag):
+        answer = await _answer_from_files(query, if_none_match)
+    if answer.body is None or etag_matches(if_none_match, answer.etag):
         return Response(status_code=304, headers=answer.headers)
     return Response(answer.body, media_type="application/json", headers=answer.headers)
 
@@ -142,7 +143,7 @@ class OhlcvQuery:
         )
 
 
-async def _answer_from_files(query: OhlcvQuery) -> Answer:
+async def _answer_from_files(query: OhlcvQuery, if_none_match: str | None) -> Answer:
     """A repeat of an answer whose file is unchanged costs one stat, done here without the hop
     to a worker thread. Loading, and building an answer, run in the threadpool."""
     frame = get_data_source().current_frame(query.symbol)
@@ -150,28 +151,32 @@ async def _answer_from_files(query: OhlcvQuery) -> Answer:
         answer = _answers.get(query, frame)
         if answer is not None:
             return answer
-    return await run_in_threadpool(_build_from_files, query)
+    return await run_in_threadpool(_build_from_files, query, if_none_match)
 
 
-def _build_from_upstream(query: OhlcvQuery) -> Answer:
-    return _build_answer(query.view(), query)
+def _build_from_upstream(query: OhlcvQuery, if_none_match: str | None) -> Answer:
+    return _build_answer(query.view(), query, if_none_match)
 
 
-def _build_from_files(query: OhlcvQuery) -> Answer:
+def _build_from_files(query: OhlcvQuery, if_none_match: str | None) -> Answer:
     view = query.view()  # one load: the view carries the frame the source gave
-    answer = _build_answer(view, query)
-    if view.source_frame is not None:
+    answer = _build_answer(view, query, if_none_match)
+    if view.source_frame is not None and answer.body is not None:
         _answers.put(query, view.source_frame, answer)
     return answer
 
 
-def _build_answer(view: OhlcvView, query: OhlcvQuery) -> Answer:
+def _build_answer(view: OhlcvView, query: OhlcvQuery, if_none_match: str | None) -> Answer:
+    """The answer, or only its headers (body None) when the client already holds it: the ETag
+    comes from the data, before anything is serialised."""
     meta = view_meta(view)
     columns = ohlcv_columns(view)
-    # The ETag comes from the data, so a client holding this answer gets a 304 for a repeat.
     etag = f'"{query.format}-{columns_digest(meta, columns)}"'
+    headers = _headers(view, meta, etag, query.limit, query.ttl)
+    if etag_matches(if_none_match, etag):
+        return Answer(etag, headers, None)
     body = columns_json(meta, columns) if query.format == "columns" else records_json(columns)
-    return Answer(etag, _headers(view, meta, etag, query.limit, query.ttl), body)
+    return Answer(etag, headers, body)
 
 
 def _headers(view: OhlcvView, meta: dict, etag: str, limit: int, ttl: int) -> dict[str, str]:
