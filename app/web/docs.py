@@ -48,10 +48,14 @@ _ERRORS: dict[int, tuple[str, dict[str, dict[str, Any]]]] = {
                 "parameter": "emas",
             },
             "bad start": {
-                "detail": "start 'now' is not a date or time (relative words like now or today "
-                "are not accepted); use ISO 8601 like 2024-01-31 or 2024-01-31T14:00Z, or UNIX "
-                "seconds like 1706709600.",
+                "detail": "start 'now' is not a date or time; use ISO 8601 like 2024-01-31 or "
+                "2024-01-31T14:00Z, or UNIX seconds like 1706709600 (words such as now or today "
+                "are not accepted).",
                 "parameter": "start",
+            },
+            "bad format": {
+                "detail": "format: Input should be 'records' or 'columns' (got 'xml')",
+                "parameter": "format",
             },
             "limit over the cap": {
                 "detail": "limit 200,000 is over the 100,000-bar cap of format=records; use "

@@ -23,6 +23,7 @@ from app.core import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from app.core.errors import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +62,26 @@ def error_body(exc: SuperChartError) -> dict[str, Any]:
     return body
 
 
-def validation_detail(exc: RequestValidationError) -> str:
-    """FastAPI's list of errors as one readable line per parameter."""
+def validation_body(exc: RequestValidationError) -> dict[str, Any]:
+    """FastAPI's list of errors as one readable line per parameter, the input echoed cut short;
+    ``parameter`` when a single one failed, as for our own ParameterError."""
     lines = []
+    names = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
         name = ".".join(location) or "request"
         message = str(error.get("msg", "is not valid"))
         shown = error.get("input")
-        suffix = f" (got {shown!r})" if shown is not None and not isinstance(shown, dict) else ""
+        suffix = ""
+        if shown is not None and not isinstance(shown, dict):
+            text = repr(shorten(shown)) if isinstance(shown, str) else shorten(repr(shown))
+            suffix = f" (got {text})"
         lines.append(f"{name}: {message}{suffix}")
-    return "; ".join(lines) or "The request is not valid."
+        names.append(name)
+    body: dict[str, Any] = {"detail": "; ".join(lines) or "The request is not valid."}
+    if len(set(names)) == 1 and names[0] != "request":
+        body["parameter"] = names[0]
+    return body
 
 
 async def _on_our_error(request: Request, exc: Exception) -> JSONResponse:
@@ -84,7 +94,7 @@ async def _on_our_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse({"detail": validation_detail(exc)}, status_code=422)
+    return JSONResponse(validation_body(exc), status_code=422)
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -266,13 +266,27 @@ def test_bad_parameters_are_422_naming_the_allowed_values(api, params, parameter
         ({"limit": "0"}, "limit: Input should be greater than or equal to 1"),
         ({"limit": "ten"}, "limit: Input should be a valid integer"),
         ({"limit": "2000001"}, "limit: Input should be less than or equal to 1000000"),
-        ({"format": "xml"}, "format: Input should be 'records' or 'columns'"),
+        ({"format": "xml"}, "format: Input should be 'records' or 'columns' (got 'xml')"),
+        ({"format": "x" * 10_000}, "format: Input should be 'records' or 'columns' (got 'xxx"),
+        ({"limit": "9" * 10_000}, "(got '" + "9" * 39 + "…')"),
     ],
 )
 def test_fastapi_validation_errors_are_422_naming_the_parameter(api, params, words):
     response = ohlcv(api, **params)
     assert response.status_code == 422
-    assert words in response.json()["detail"]
+    body = response.json()
+    assert words in body["detail"]
+    assert body["parameter"] == next(iter(params))
+    assert len(body["detail"]) < 200  # a 10 KB value is echoed cut to 40 characters
+
+
+def test_several_validation_errors_are_all_named_without_one_parameter(api):
+    response = ohlcv(api, limit="ten", format="xml")
+    assert response.status_code == 422
+    body = response.json()
+    assert "limit: Input should be a valid integer" in body["detail"]
+    assert "format: Input should be 'records' or 'columns' (got 'xml')" in body["detail"]
+    assert "parameter" not in body
 
 
 @pytest.mark.parametrize(
