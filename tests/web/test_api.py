@@ -289,26 +289,37 @@ def test_several_validation_errors_are_all_named_without_one_parameter(api):
     assert "parameter" not in body
 
 
+FIRST_BAR = 1704067200  # both symbols start at 2024-01-01T00:00Z
+
+
 @pytest.mark.parametrize(
-    "params",
+    ("params", "times"),
     [
-        {"start": "3000-01-01"},
-        {"start": "2262-04-12"},
-        {"end": "1600-01-01"},
-        {"start": "13000000000"},
-        {"end": "-253402300799"},
-        {"start": "9999-12-31T23:59:59Z"},
-        {"end": "0001-01-01"},
+        # after all data, or before it: an empty window (times beyond 1677-2262 are clamped)
+        ({"start": "3000-01-01"}, []),
+        ({"start": "2262-04-12"}, []),
+        ({"start": "13000000000"}, []),
+        ({"start": "9999-12-31T23:59:59Z"}, []),
+        ({"end": "1600-01-01"}, []),
+        ({"end": "-253402300799"}, []),
+        ({"end": "0001-01-01"}, []),
+        ({"end": "-1"}, []),
+        # far on the other side: the whole history, counted from start or up to end
+        ({"start": "0001-01-01", "limit": "2"}, [FIRST_BAR, FIRST_BAR + 1]),
+        ({"start": "-253402300799", "limit": "1"}, [FIRST_BAR]),
+        ({"start": "1600-01-01", "end": "3000-01-01", "limit": "1"}, ["last"]),
+        ({"end": "99999999999999999999", "limit": "1"}, ["last"]),
     ],
 )
-@pytest.mark.parametrize("symbol", [SMALL_SYMBOL, BIG_SYMBOL])
-def test_times_outside_the_data_are_empty_or_4xx_never_500(api, params, symbol):
+@pytest.mark.parametrize(
+    ("symbol", "step", "bars"), [(SMALL_SYMBOL, 3600, SMALL_BARS), (BIG_SYMBOL, 60, BIG_BARS)]
+)
+def test_times_outside_the_data_give_an_exact_window(api, params, times, symbol, step, bars):
     response = ohlcv(api, symbol=symbol, emas="", **params)
-    if response.status_code == 200:
-        assert response.json() == []
-    else:
-        assert 400 <= response.status_code < 500, response.text
-        assert response.json()["parameter"] in params
+    assert response.status_code == 200, response.text
+    last = FIRST_BAR + (bars - 1) * step
+    expected = [last if t == "last" else FIRST_BAR + (t - FIRST_BAR) * step for t in times]
+    assert [bar["time"] for bar in response.json()] == expected
 
 
 def test_unparseable_file_is_422_with_the_loader_message(api):
