@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
 from app.core.errors import DataError
-from app.core.frame import NOTICES_ATTR, canonical_frame, utc_times_from_ns
+from app.core.frame import NOTICES_ATTR, canonical_frame_from_ns
 from app.core.split_times import times_from_date_and_time
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def build_canonical(
     if _all_good(times_ns, open_, high, low, close, volume):
         if volume is None:
             volume = np.zeros(rows)
-        return canonical_frame(utc_times_from_ns(times_ns), open_, high, low, close, volume)
+        return canonical_frame_from_ns(times_ns, open_, high, low, close, volume)
 
     prices = {"open": open_, "high": high, "low": low, "close": close}
     for column, values in prices.items():
@@ -161,7 +161,7 @@ def build_canonical(
 
     if order is not None:
         open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
-    frame = canonical_frame(utc_times_from_ns(times_sorted), open_, high, low, close, volume)
+    frame = canonical_frame_from_ns(times_sorted, open_, high, low, close, volume)
     frame.attrs[NOTICES_ATTR] = notices  # what was fixed on the way in, for the user to see
     return frame
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from app.core import epoch_seconds
+from app.core.frame import OHLCV_COLUMNS, canonical_frame_from_ns
 
 EXPECTED = np.array([1704067200, 1704070800, 1704074400])
 
@@ -30,3 +31,20 @@ def test_pandas_3_parses_to_microseconds_which_is_why_this_exists():
     parsed = pd.Series(pd.to_datetime(["2024-01-01T00:00:00Z"]))
     assert parsed.astype("int64").iloc[0] // 10**9 != EXPECTED[0]  # the naive conversion is wrong
     assert epoch_seconds(parsed).tolist() == [EXPECTED[0]]
+
+
+def test_canonical_frame_from_nanoseconds_keeps_every_time_and_value():
+    times = np.array([-1, 0, 1_704_067_200_123_456_789], dtype=np.int64)  # 1969, 1970, 2024
+    prices = np.array([1.5, np.nan, 3.0])
+    frame = canonical_frame_from_ns(times, prices, prices + 1, prices - 1, prices, np.zeros(3))
+    assert list(frame.columns) == list(OHLCV_COLUMNS)
+    assert str(frame["time"].dtype) == "datetime64[ns, UTC]"
+    assert isinstance(frame.index, pd.RangeIndex)
+    assert frame["time"].tolist() == [
+        pd.Timestamp("1969-12-31 23:59:59.999999999", tz="UTC"),
+        pd.Timestamp("1970-01-01", tz="UTC"),
+        pd.Timestamp("2024-01-01 00:00:00.123456789", tz="UTC"),
+    ]
+    assert frame["high"].dtype == np.float64
+    assert frame["high"].isna().tolist() == [False, True, False]  # NaN stays a float NaN
+    assert frame["high"].iloc[2] == 4.0
