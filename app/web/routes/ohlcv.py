@@ -11,6 +11,7 @@ form goes up to ``MAX_COLUMNS`` (a whole 1,000,000-bar history).
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -47,8 +48,11 @@ router = APIRouter(tags=["data"])
 
 # Answers already built from file data: a warm request costs a stat, not a rebuild.
 _answers = AnswerCache(max_entries=256, max_bytes=64 * 2**20, max_body_bytes=4 * 2**20)
-MAX_REMEMBERED_QUERIES = 4096
-_queries: dict[bytes, tuple[Settings, OhlcvQuery]] = {}
+# Parsed query strings, most recently used last: clients repeat a few short queries (a page's
+# paging, a poller). Long ones are parsed each time rather than kept.
+MAX_REMEMBERED_QUERIES = 256
+MAX_REMEMBERED_QUERY_BYTES = 1024
+_queries: OrderedDict[bytes, tuple[Settings, OhlcvQuery]] = OrderedDict()
 
 
 # Query parameters are validated by hand as one pydantic model (and documented from it): under
@@ -92,6 +96,7 @@ def _query_of(raw: bytes, settings: Settings) -> OhlcvQuery:
     request should not pay for parsing it again)."""
     known = _queries.get(raw)
     if known is not None and known[0] is settings:
+        _queries.move_to_end(raw)
         return known[1]
     try:
         params = OhlcvParams.model_validate(dict(QueryParams(raw)))
@@ -113,9 +118,11 @@ def _query_of(raw: bytes, settings: Settings) -> OhlcvQuery:
         format=params.format,
         ttl=int(settings.cache_ttl),
     )
-    if len(_queries) >= MAX_REMEMBERED_QUERIES:
-        _queries.clear()
-    _queries[raw] = (settings, query)
+    if len(raw) <= MAX_REMEMBERED_QUERY_BYTES:
+        _queries[raw] = (settings, query)
+        _queries.move_to_end(raw)
+        while len(_queries) > MAX_REMEMBERED_QUERIES:
+            _queries.popitem(last=False)
     return query
 
 
