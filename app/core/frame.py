@@ -54,8 +54,8 @@ def _utc_datetime64(times: pd.Series | pd.Index) -> np.ndarray:
 def utc_times_from_ns(nanoseconds: np.ndarray) -> pd.DatetimeIndex:
     """int64 UNIX nanoseconds -> a ``datetime64[ns, UTC]`` index.
 
-    Built with the UTC dtype in one step: one copy of the values (pandas offers no public way
-    around it), where ``tz_localize("UTC")`` on a naive index made two, 4-6 ms at 1M rows.
+    Built with the UTC dtype in one step: one copy of the values, where ``tz_localize("UTC")``
+    on a naive index made two (4-6 ms at 1M rows). ``canonical_frame_from_ns`` makes none.
     """
     return pd.DatetimeIndex(nanoseconds.view("datetime64[ns]"), dtype=TIME_DTYPE)
 
