@@ -133,3 +133,60 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
 
     assert page.watch.external_requests == []
     assert page.watch.console_errors == []
+
+
+UPDATE_URL = "**/_dash-update-component*"  # the callback requests (with a query string)
+
+
+def is_chart_redraw_for(changed: str):
+    """Matches the chart callback's request when ``changed`` (e.g. ``timeframe.value``) set it
+    off."""
+
+    def matches(request) -> bool:
+        body = request.post_data_json or {}
+        return "chart.figure" in str(body.get("output")) and changed in body.get(
+            "changedPropIds", []
+        )
+
+    return matches
+
+
+def test_an_ema_ticked_while_a_timeframe_redraw_is_on_its_way_draws_the_new_timeframe(
+    page, data_dir
+):
+    """The user picks 4h and ticks an EMA before the 4h chart arrives: Dash drops the 4h
+    redraw, so the tick's request must draw the whole 4h chart, not patch the 1h one."""
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS} && c.lines === 4")
+        page.get_by_label("EMA 21").uncheck()
+        wait_for_chart(page, "c.lines === 3")
+
+        held = []  # the 4h redraw, kept from the server until the EMA has been ticked
+        redraw_at_4h = is_chart_redraw_for("timeframe.value")
+        page.route(
+            UPDATE_URL,
+            lambda route: held.append(route) if redraw_at_4h(route.request) else route.continue_(),
+        )
+        page.locator("#timeframe").select_option("4h")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "no chart redraw for the new timeframe was sent"
+        page.get_by_label("EMA 21").check()
+
+        wait_for_chart(page, "c.names.includes('EMA 21')")
+        held[0].continue_()  # the dropped 4h answer arrives late: the chart must not change
+        page.unroute(UPDATE_URL)
+        page.wait_for_load_state("networkidle")
+
+        chart = page.evaluate(CHART)
+        assert chart["bars"] == SMALL_BARS // 4, "the candles are not the 4h ones shown selected"
+        assert "sample_ohlcv · 4h" in chart["title"]
+        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+        assert page.evaluate(SHOWN_TIMEFRAME) == "4h"
+
+    assert page.watch.console_errors == []
