@@ -21,6 +21,7 @@ SYMBOL_KEY = "symbol"
 UPLOAD_KEY = "upload"
 TIMEFRAME_KEY = "timeframe"
 TIMEFRAME_DATASET_KEY = "timeframe_dataset"  # which dataset the timeframe was chosen for
+TIMEFRAME_PICKED_KEY = "timeframe_picked"  # the user chose it (not a dataset's default)
 ENGINE_KEY = "engine"
 
 
@@ -95,17 +96,25 @@ def upload_widget(settings: Settings) -> UploadedFile | None:
 def choose_timeframe(
     dataset: str, native: str | None, settings: Settings, *, upload: bool = False
 ) -> str:
-    """Timeframes not finer than the data's own. The choice belongs to one dataset (``dataset``:
-    source and symbol or upload digest): other data opens at its default, its own timeframe
-    for an upload, else DEFAULT_TIMEFRAME when allowed. (A timeframe carried over from other
-    data drew an hourly file at a daily file's 1d, as 5 candles.)"""
+    """Timeframes not finer than the data's own. A timeframe the user picked follows them to
+    another symbol when it is allowed there (as on TradingView); a default does not: other data
+    opens at its own default, its own timeframe for an upload, else DEFAULT_TIMEFRAME when
+    allowed. (A daily file's default 1d carried over drew an hourly file as 5 candles.)"""
     options = timeframes_not_finer_than(native)
-    chosen = st.session_state.get(TIMEFRAME_KEY)
-    if st.session_state.get(TIMEFRAME_DATASET_KEY) != dataset or chosen not in options:
+    state = st.session_state
+    chosen = state.get(TIMEFRAME_KEY)
+    same_data = state.get(TIMEFRAME_DATASET_KEY) == dataset
+    picked_elsewhere = state.get(TIMEFRAME_PICKED_KEY, False) and not upload
+    if chosen not in options or not (same_data or picked_elsewhere):
         preferred = native if upload else settings.default_timeframe
-        st.session_state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
-        st.session_state[TIMEFRAME_DATASET_KEY] = dataset
-    return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY)
+        state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
+        state[TIMEFRAME_PICKED_KEY] = False
+    state[TIMEFRAME_DATASET_KEY] = dataset
+    return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY, on_change=_mark_picked)
+
+
+def _mark_picked() -> None:
+    st.session_state[TIMEFRAME_PICKED_KEY] = True
 
 
 def choose_emas(settings: Settings) -> list[int]:

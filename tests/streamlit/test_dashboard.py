@@ -152,6 +152,21 @@ def test_switching_symbol_draws_each_at_its_default_not_the_previous_ones(data_d
     assert len(candles(figure(at))["x"]) == 300
 
 
+def test_a_timeframe_the_user_picked_follows_them_to_another_symbol_where_allowed(data_dir):
+    (data_dir / "other.csv").write_bytes(ohlcv_csv(200))
+    (data_dir / "daily.csv").write_bytes(ohlcv_csv(40, freq="1D"))
+    at = run_app()
+    at.selectbox(key="timeframe").set_value("4h").run()
+    at.selectbox(key="symbol").set_value("other").run()
+    assert at.selectbox(key="timeframe").value == "4h"
+    assert len(candles(figure(at))["x"]) == 50
+
+    at.selectbox(key="symbol").set_value("daily").run()  # 4h is finer than daily data
+    assert at.selectbox(key="timeframe").value == "1d"
+    at.selectbox(key="symbol").set_value("sample_ohlcv").run()  # 1d was only daily's default
+    assert at.selectbox(key="timeframe").value == "1h"
+
+
 def test_a_timeframe_chosen_for_the_data_stays_while_the_data_does():
     at = run_app()
     at.selectbox(key="timeframe").set_value("4h").run()
