@@ -10,6 +10,9 @@ Front ends need little more than:
 - ``epoch_seconds(view.frame["time"])`` for chart times (unit-safe under pandas 3);
 - ``SuperChartError`` and its subclasses (``app.core.errors``): every message is safe to show.
 
+Canonical frames are read-only (zero-copy, and shared through the caches): ``frame.copy()`` to
+edit one in place.
+
 Module map: ``ingest`` (files, bytes) -> ``csv_reader`` / ``parquet_reader`` -> ``columns`` (which
 column is which) and ``column_values`` (text/Arrow -> numbers and UTC times) -> ``validation``
 (the one check) -> ``frame`` (the canonical frame); ``timeframes`` (names, detection,

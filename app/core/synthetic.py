@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.core.frame import canonical_frame, utc_times_from_ns
+from app.core.frame import canonical_frame_from_ns
 from app.core.timeframes import parse_timeframe
 
 _DAY = 86400
@@ -72,10 +72,10 @@ def synthetic_ohlcv(
     )
 
     start_ns = pd.Timestamp(start, tz="UTC").as_unit("ns").value
-    times = utc_times_from_ns(start_ns + np.arange(bars, dtype=np.int64) * (step * 10**9))
+    times_ns = start_ns + np.arange(bars, dtype=np.int64) * (step * 10**9)
     # Rounding is monotone, so high >= max(open, close) and low <= min(open, close) still hold.
-    return canonical_frame(
-        times,
+    return canonical_frame_from_ns(
+        times_ns,
         np.round(open_, 2),
         np.round(high, 2),
         np.round(low, 2),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.errors import TimeframeError, shorten
-from app.core.frame import canonical_frame, epoch_nanoseconds, utc_times_from_ns
+from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ def resample_ohlcv(
     ends = np.append(starts[1:], len(bins)) - 1
     open_ = frame["open"].to_numpy()
     close = frame["close"].to_numpy()
-    return canonical_frame(
-        utc_times_from_ns(bins[starts]),
+    return canonical_frame_from_ns(
+        bins[starts],
         open_[starts],
         np.maximum.reduceat(frame["high"].to_numpy(), starts),
         np.minimum.reduceat(frame["low"].to_numpy(), starts),

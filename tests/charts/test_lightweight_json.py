@@ -35,7 +35,7 @@ def test_clean_data_has_no_notices():
 
 
 def test_records_json_is_byte_for_byte_orjson_of_the_list_of_dicts():
-    frame = synthetic_ohlcv(40, "1h", start="2024-01-01")
+    frame = synthetic_ohlcv(40, "1h", start="2024-01-01").copy()  # canonical frames: read-only
     frame["open"] = np.round(frame["open"])  # integer-valued floats are written as 10.0
     frame.loc[3, "volume"] = 0.0
     view = build_view(frame, symbol="x", emas=(5, 30))  # ema_30 is null for 29 bars

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.core import epoch_seconds
+from app.core import epoch_seconds, read_ohlcv_file
 from app.core.frame import OHLCV_COLUMNS, canonical_frame_from_ns
+from app.core.synthetic import synthetic_ohlcv
 
 EXPECTED = np.array([1704067200, 1704070800, 1704074400])
 
@@ -48,3 +49,15 @@ def test_canonical_frame_from_nanoseconds_keeps_every_time_and_value():
     assert frame["high"].dtype == np.float64
     assert frame["high"].isna().tolist() == [False, True, False]  # NaN stays a float NaN
     assert frame["high"].iloc[2] == 4.0
+
+
+def test_canonical_frames_are_read_only_and_a_copy_is_editable(tmp_path):
+    """Loaded frames are shared through the caches: an in-place edit must not reach them."""
+    path = tmp_path / "bars.csv"
+    synthetic_ohlcv(5, "1h").to_csv(path, index=False)
+    frame = read_ohlcv_file(path)
+    with pytest.raises(ValueError, match="read-only"):
+        frame.loc[0, "close"] = 0.0
+    edited = frame.copy()
+    edited.loc[0, "close"] = 0.0
+    assert edited["close"].iloc[0] == 0.0 and frame["close"].iloc[0] != 0.0

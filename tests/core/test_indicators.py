@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from app.core import ParameterError, add_emas, ema_column
-from app.core.frame import canonical_frame
+from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 from app.core.indicators import (
     add_atr,
     add_bollinger_bands,
@@ -29,7 +29,9 @@ def frame_of(closes, *, volumes=None, start="2024-01-01", freq="1h") -> pd.DataF
     n = len(closes)
     times = pd.date_range(start, periods=n, freq=freq, tz="UTC", unit="ns")
     volumes = np.ones(n) if volumes is None else np.asarray(volumes, dtype=float)
-    return canonical_frame(times, closes.copy(), closes + 1, closes - 1, closes.copy(), volumes)
+    return canonical_frame_from_ns(
+        epoch_nanoseconds(times), closes.copy(), closes + 1, closes - 1, closes.copy(), volumes
+    )
 
 
 def test_ema_matches_hand_computed_tradingview_values():

@@ -15,14 +15,15 @@ from app.core import (
     resample_ohlcv,
     timeframes_not_finer_than,
 )
-from app.core.frame import canonical_frame
+from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 from app.core.synthetic import synthetic_ohlcv
 
 
 def bars(times, opens, highs, lows, closes, volumes) -> pd.DataFrame:
     stamps = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).as_unit("ns")
-    return canonical_frame(
-        stamps, *(np.asarray(v, dtype=float) for v in (opens, highs, lows, closes, volumes))
+    return canonical_frame_from_ns(
+        epoch_nanoseconds(stamps),
+        *(np.asarray(v, dtype=float) for v in (opens, highs, lows, closes, volumes)),
     )
 
 
