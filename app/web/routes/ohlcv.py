@@ -85,7 +85,7 @@ async def read_ohlcv(request: Request) -> Response:
     if settings.data_source == "api":  # upstream data: built each time, off the event loop
         answer = await run_in_threadpool(_build_from_upstream, query, if_none_match)
     else:
-        answer = await _answer_from_files(query, if_none_match)
+        answer = await _answer_from_files(query)
     if answer.body is None or etag_matches(if_none_match, answer.etag):
         return Response(status_code=304, headers=answer.headers)
     return Response(answer.body, media_type="application/json", headers=answer.headers)
@@ -150,7 +150,7 @@ class OhlcvQuery:
         )
 
 
-async def _answer_from_files(query: OhlcvQuery, if_none_match: str | None) -> Answer:
+async def _answer_from_files(query: OhlcvQuery) -> Answer:
     """A repeat of an answer whose file is unchanged costs one stat, done here without the hop
     to a worker thread. Loading, and building an answer, run in the threadpool."""
     frame = get_data_source().current_frame(query.symbol)
@@ -158,17 +158,19 @@ async def _answer_from_files(query: OhlcvQuery, if_none_match: str | None) -> An
         answer = _answers.get(query, frame)
         if answer is not None:
             return answer
-    return await run_in_threadpool(_build_from_files, query, if_none_match)
+    return await run_in_threadpool(_build_from_files, query)
 
 
 def _build_from_upstream(query: OhlcvQuery, if_none_match: str | None) -> Answer:
     return _build_answer(query.view(), query, if_none_match)
 
 
-def _build_from_files(query: OhlcvQuery, if_none_match: str | None) -> Answer:
+def _build_from_files(query: OhlcvQuery) -> Answer:
+    """Always with its body, so it is cached: a client revalidating with its ETag then gets
+    each later 304 from the warm path (the route compares the ETag)."""
     view = query.view()  # one load: the view carries the frame the source gave
-    answer = _build_answer(view, query, if_none_match)
-    if view.source_frame is not None and answer.body is not None:
+    answer = _build_answer(view, query, None)
+    if view.source_frame is not None:
         _answers.put(query, view.source_frame, answer)
     return answer
 

@@ -414,8 +414,9 @@
   const symbolSelect = document.getElementById("symbol");
   if (symbolSelect) {
     symbolSelect.addEventListener("change", () => {
-      const query = new URLSearchParams({ symbol: symbolSelect.value });
-      for (const period of state.offered) query.set("ema_" + period, shown.has(period) ? "true" : "false");
+      const query = pageQuery(); // the EMA ticks carry over; the new symbol opens at its own timeframe
+      query.set("symbol", symbolSelect.value);
+      query.delete("timeframe");
       window.location.assign("/chart?" + query.toString());
     });
   }
