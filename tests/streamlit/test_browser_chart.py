@@ -3,6 +3,7 @@ on a 5,000-bar hourly symbol (issue #11 §1 and the features built on it)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROWS = 5_000
 SEED = 21
 
-# The Plotly figure as the browser drew it (typed arrays decoded): candle times (ms), closes, title, painted boxes.
+# The Plotly figure as the browser drew it (typed arrays decoded): candle times (ms), closes,
+# title, painted boxes.
 FIGURE = """() => {
     const gd = document.querySelector('.js-plotly-plot');
     const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
@@ -83,7 +85,7 @@ def choose(page, label: str, option: str) -> None:
 
 
 def spacings_s(times_ms: list[int]) -> set[float]:
-    return {(b - a) / 1000 for a, b in zip(times_ms, times_ms[1:], strict=False)}
+    return {(b - a) / 1000 for a, b in itertools.pairwise(times_ms)}
 
 
 def hover_text(page, index: int) -> str:
