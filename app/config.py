@@ -64,6 +64,33 @@ class Settings(BaseSettings):
     live_max_replay_speed: float = Field(default=100.0, gt=0, le=10_000)
     live_replay_max_bars: int = Field(default=100_000, ge=1, le=1_000_000)
 
+    # Chart images (GET /api/chart.png|.svg): a warm Chromium driven by Kaleido.
+    chromium_path: Path | None = None  # None: the first chromium / google-chrome on PATH
+    image_workers: int = Field(default=2, ge=1, le=8)  # renders at a time (browser tabs)
+    image_queue: int = Field(default=4, ge=0, le=64)  # waiting renders before a 503
+    image_timeout: float = Field(default=10.0, gt=0, le=120)  # one render, then restart
+    image_cache_mb: float = Field(default=32.0, ge=0, le=1024)  # rendered images kept
+
+    # Optional LLM narrative for /api/analysis and /report (OpenAI-compatible /chat/completions).
+    llm_api_base: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout: float = Field(default=20.0, gt=0, le=120)
+
+    @field_validator("llm_api_base", "llm_api_key", "llm_model", mode="before")
+    @classmethod
+    def _blank_llm_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_api_base")
+    @classmethod
+    def _check_llm_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError(
+                "must be an http:// or https:// URL (the part before /chat/completions)"
+            )
+        return value
+
     @field_validator("data_source", mode="before")
     @classmethod
     def _normalise_source(cls, value: object) -> object:
@@ -128,7 +155,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a ws:// or wss:// URL")
         return value
 
-    @field_validator("data_api_base", mode="before")
+    @field_validator("data_api_base", "chromium_path", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -259,7 +259,11 @@ class LiveClient:
             max_bytes=self.settings.live_client_buffer_bytes,
         )
         self.subs[request_id] = sub
-        await self._snapshot(sub)
+        try:
+            await self._snapshot(sub)
+        except BaseException:
+            self._drop(sub)
+            raise
 
     async def _snapshot(self, sub: ClientSub) -> None:
         records, last_time = await sub.channel.snapshot(sub.limit)

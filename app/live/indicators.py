@@ -5,10 +5,12 @@ EMAs are carried forward exactly: the batch EMA (TA-Lib, seeded by the SMA of th
 TA-Lib's own recursion ``ema = (close - prev) * k + prev`` from the previous bar's value, in the
 same float64 operations, so a live value is bit for bit the batch one.
 
-Catalog indicators (``app.core.indicators.add_indicators``) are recomputed over a bounded tail
-window: the whole history while it is shorter than the window (exact), else the last
-``tail_bars(specs)`` bars, long enough for the exponential ones (RSI, ATR, MACD...) to have
-forgotten their seed to float precision.
+Catalog indicators (the catalog's own ``indicator_columns``, the function the batch path
+calls) are recomputed over a bounded tail window: the whole history while it is shorter than
+the window (exact), else the last ``tail_bars(specs)`` bars, long enough for the exponential
+ones (RSI, ATR, MACD...) to have forgotten their seed to float precision. OBV (a running total)
+and VWAP (restarting each session) are recomputed over the whole history: a window would shift
+them.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import talib
 
 from app.core.indicators import ema_column
-from app.live.bars import FIELDS, BarBook
+from app.live.bars import BarBook
 
 TAIL_MIN_BARS = 2_000
 TAIL_BARS_PER_PERIOD = 60  # (1 - 1/14) ** (60 * 14) ~ 1e-27: Wilder's seed long forgotten
+WHOLE_HISTORY = frozenset({"obv", "vwap"})
 
 
 def tail_bars(specs: Sequence[object]) -> int:
@@ -43,6 +45,8 @@ class LiveIndicators:
         self.periods = tuple(periods)
         self.specs = tuple(specs)
         self.window = tail_bars(self.specs)
+        self.whole = tuple(s for s in self.specs if getattr(s, "name", None) in WHOLE_HISTORY)
+        self.tail = tuple(s for s in self.specs if s not in self.whole)
         self._emas: dict[int, np.ndarray] = {}
 
     def rebuild(self, book: BarBook) -> None:
@@ -77,16 +81,11 @@ class LiveIndicators:
         return out
 
     def _catalog_tail(self, book: BarBook, row: int) -> dict[str, np.ndarray]:
-        from app.core.indicators import add_indicators  # the catalog (#12)
+        from app.core.indicators import indicator_columns  # the catalog (#12)
 
-        start = max(0, min(row, book.n - self.window))
-        frame = book.tail_frame(start)
-        computed = add_indicators(frame, self.specs)
-        skip = row - start
-        names = [c for c in computed.columns if c not in ("time", *FIELDS)]
-        names = [c for c in names if not c.startswith("ema_") or c not in frame.columns]
-        return {
-            name: computed[name].to_numpy(dtype=np.float64)[skip:]
-            for name in names
-            if pd.api.types.is_numeric_dtype(computed[name])
-        }
+        out: dict[str, np.ndarray] = {}
+        for specs, start in ((self.tail, max(0, min(row, book.n - self.window))), (self.whole, 0)):
+            if specs:
+                columns = indicator_columns(book.tail_frame(start), specs)
+                out.update({name: values[row - start :] for name, values in columns.items()})
+        return out

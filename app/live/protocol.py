@@ -14,6 +14,7 @@ import orjson
 
 from app.core import ParameterError, parse_ema_periods
 from app.core.errors import shorten
+from app.core.indicators import IndicatorSpec, check_line_count, parse_indicators
 from app.core.time_bounds import parse_time_bound
 from app.core.timeframes import Timeframe, parse_timeframe
 from app.web.schemas import DEFAULT_LIMIT
@@ -94,6 +95,7 @@ def parse_stream_request(
         raise ParameterError("emas", "emas must be a comma-separated string such as 10,21.")
     periods = parse_ema_periods(emas, default_emas)
     specs = parse_indicator_specs(message.get("indicators"))
+    check_line_count(periods, specs)  # the HTTP API's 12-line cap, before any work
     limit = _limit(message.get("limit"), max_limit)
     request_id = message_id(message)  # None: SYMBOL:timeframe, once the timeframe is known
     if kind == "subscribe":
@@ -117,18 +119,12 @@ def parse_stream_request(
     )
 
 
-def parse_indicator_specs(value: object) -> tuple:
-    """The catalog's ``parse_indicators`` (#12) when it is there; none asked: ``()``."""
+def parse_indicator_specs(value: object) -> tuple[IndicatorSpec, ...]:
+    """The catalog's ``parse_indicators``; none asked: ``()``."""
     if value is None or value == "":
         return ()
     if not isinstance(value, str):
         raise ParameterError("indicators", "indicators must be a string such as rsi:14,macd.")
-    try:
-        from app.core.indicators import parse_indicators  # type: ignore[attr-defined]
-    except ImportError:
-        raise ParameterError(
-            "indicators", "indicators are not available on this server yet; use emas."
-        ) from None
     return tuple(parse_indicators(value))
 
 

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from app.charts.lightweight import ohlcv_columns
 from app.core import ParameterError, get_ohlcv
 from app.live.protocol import REPLAY_ACTIONS, StreamRequest, bars_frame, parse_speed
-from app.live.streams import bar_records
+from app.live.streams import bar_records, view_columns
 from app.web.ohlcv_json import records_json
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ class ReplaySession:
             after = get_ohlcv(
                 request.symbol, start=start, limit=settings.live_replay_max_bars, **common
             )
-            return after, records_json(ohlcv_columns(before)), bar_records(ohlcv_columns(after))
+            return after, records_json(view_columns(before)), bar_records(view_columns(after))
 
         view, history, bars = await asyncio.to_thread(load)
         timeframe = view.timeframe.name

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from app.charts.lightweight import ohlcv_columns
-from app.core import build_view
+from app.core import OhlcvView, build_view
 from app.core.indicators import ema_column
 from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
 from app.live.bars import FIELDS, BarBook, TimeframeBook
@@ -30,6 +30,17 @@ from app.web.ohlcv_json import records_json
 
 logger = logging.getLogger(__name__)
 SNAPSHOT_CACHE = 16
+
+
+def view_columns(view: OhlcvView) -> dict[str, Any]:
+    """``/api/ohlcv``'s columns of a view, with every indicator column of the view (EMAs, then
+    each catalog indicator's, in request order) even where the engine does not list them."""
+    columns = ohlcv_columns(view)
+    frame = view.frame
+    for name in view.indicator_columns:
+        if name not in columns:
+            columns[name] = np.ascontiguousarray(frame[name].to_numpy(dtype=np.float64))
+    return columns
 
 
 def bar_records(columns: dict[str, np.ndarray]) -> list[bytes]:
@@ -179,7 +190,7 @@ class Channel:
             limit=limit,
             **kwargs,
         )
-        columns = ohlcv_columns(view)
+        columns = view_columns(view)
         self.names = [name for name in columns if name != "time" and name not in FIELDS]
         last = int(columns["time"][-1]) if len(columns["time"]) else None
         return records_json(columns), last

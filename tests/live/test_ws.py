@@ -12,6 +12,9 @@ import httpx
 import pytest
 import websockets
 
+from app.core import build_view, read_ohlcv_file
+from app.live.streams import view_columns
+from app.web.ohlcv_json import records_json
 from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
 
 
@@ -189,3 +192,29 @@ def test_reconnect_resumes_without_a_gap(server: str, data_dir: Path) -> None:
     assert all(b - a == 60 for a, b in itertools.pairwise(times))  # no gap
     assert times[-1] == held[-1]["time"] + 120
     assert [b["time"] for b in update["bars"]] == [times[-1] + 60]
+
+
+def test_catalog_indicators_update_equal_to_the_batch_values(server: str, data_dir: Path) -> None:
+    path = fresh(data_dir, "INDIC1")
+    indicators = "rsi:14,macd,bb,atr,obv,vwap,stoch"
+
+    async def scenario() -> tuple[dict, dict]:
+        async with websockets.connect(ws_url(server)) as ws:
+            await ws.send(json.dumps({"type": "subscribe", "symbol": "INDIC1", "timeframe": "5m",
+                                      "emas": "10", "indicators": indicators, "limit": 30}))  # fmt: skip
+            snapshot = await next_frame(ws, kind="snapshot")
+            append(path, row(BARS, 111.5, 40) + row(BARS + 1, 109.0, 30))
+            merged: dict[int, dict] = {}
+            while len(merged) < 1 or merged[max(merged)]["volume"] != 70.0:
+                for bar in (await next_frame(ws, 3.0, "update"))["bars"]:
+                    merged[bar["time"]] = bar
+            return snapshot, merged[max(merged)]
+
+    snapshot, bar = asyncio.run(scenario())
+    expected = build_view(read_ohlcv_file(path), symbol="INDIC1", timeframe="5m", emas=(10,),
+                          indicators=indicators, limit=1)  # fmt: skip
+    want = json.loads(records_json(view_columns(expected)))[0]
+    assert set(want) >= {"rsi_14", "macd_12_26_9", "bb_upper_20_2", "obv", "vwap", "stoch_k_14_3_3"}
+    assert set(bar) == set(want) and set(snapshot["bars"][-1]) == set(want)
+    for name, value in want.items():
+        assert bar[name] == pytest.approx(value, rel=1e-9, abs=1e-9), name
