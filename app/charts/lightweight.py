@@ -31,14 +31,14 @@ LIGHTWEIGHT_CHARTS_JS = (
 # and go); they differ from the EMA palette so an SMA never looks like an EMA.
 INDICATOR_PALETTE: tuple[str, ...] = (
     "#e91e63",
-    "#00bcd4",
+    "#ff7043",
     "#ab47bc",
     "#66bb6a",
     "#ffb74d",
     "#5c6bc0",
     "#fdd835",
     "#8d6e63",
-    "#26c6da",
+    "#bdbdbd",
     "#f06292",
 )
 LIGHT = {"background": "#ffffff", "text": "#131722", "grid": "#f0f3fa", "border": "#e0e3eb"}

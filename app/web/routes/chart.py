@@ -19,22 +19,17 @@ from app.charts.lightweight import (
 from app.config import get_settings
 from app.core import (
     TIMEFRAMES,
-    ParameterError,
     SuperChartError,
     SymbolInfo,
     get_ohlcv,
     list_symbols,
     timeframes_not_finer_than,
 )
+from app.core.indicators import catalog_json, parse_indicators
 from app.web.chart_params import CHART_TYPES, SCALE_MODES, THEMES, ema_flags, page_choice
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 from app.web.page_script import page_script
-
-try:  # the indicator catalog (issue 12) is landing; until then the page offers none
-    from app.core.indicators import catalog_json, parse_indicators
-except ImportError:  # pragma: no cover - removed once the catalog is on main
-    catalog_json = parse_indicators = None
 
 router = APIRouter(tags=["chart"])
 
@@ -107,7 +102,7 @@ def _chart_state(
         "timeframes": list(TIMEFRAMES),
         "timeframeSeconds": {name: tf.seconds for name, tf in TIMEFRAMES.items()},
         "indicators": [],
-        "catalog": catalog_json() if catalog_json else [],
+        "catalog": catalog_json(),
         "chart": "candles",
         "scale": "normal",
         "theme": "dark",
@@ -118,14 +113,16 @@ def _chart_state(
             state[name] = page_choice(query, name, allowed)
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
-        extra: dict[str, Any] = {}
-        if query.get("indicators"):
-            if parse_indicators is None:
-                raise ParameterError("indicators", "indicators are not available on this server")
-            specs = parse_indicators(query.get("indicators"))
-            state["indicators"] = [spec.token for spec in specs]
-            extra["indicators"] = specs
-        view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars, **extra)
+        specs = parse_indicators(query.get("indicators"))
+        state["indicators"] = [spec.token for spec in specs]
+        view = get_ohlcv(
+            symbol,
+            timeframe=timeframe,
+            emas=offered,
+            indicators=specs,
+            chart="heikin_ashi" if state["chart"] == "heikin_ashi" else None,
+            limit=bars,
+        )
         state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
         state["timeframes"] = timeframes_not_finer_than(view.native_timeframe)
         state["initial"] = chart_payload(view)

@@ -74,18 +74,22 @@ function setPrecision(precision) {
   studies.setPrecision(precision);
 }
 
-/** Series for the instances whose columns are held; none for those removed. */
+/** Series for the instances whose columns are held; none for those removed. Returns the
+ * instances that could not be drawn (their columns are not held). */
 function syncStudies() {
   const columns = held.data.columns;
+  const missing = [];
   for (const instance of instances.list) {
     const wanted = columnsOf(instance, held.data.indicators);
-    if (!studies.drawn.has(instance.id) && wanted.every((name) => name in columns)) {
+    if (!wanted.every((name) => name in columns)) missing.push(instance);
+    else if (!studies.drawn.has(instance.id)) {
       studies.add(instance, columns, held.data.indicators, state.precision);
     }
   }
   const alive = new Set(instances.list.map((instance) => instance.id));
   for (const id of [...studies.drawn.keys()]) if (!alive.has(id)) studies.remove(id);
   legend.reset();
+  return missing;
 }
 
 function setData(payload) {
@@ -141,7 +145,14 @@ function refetchIndicators(onFail) {
     return;
   }
   loader.refetchHeld({ indicators: instances.tokens().join(",") }, {
-    commit: afterIndicatorChange,
+    done() {
+      // Drawn by setData; one the server sent no columns for is taken off and said so.
+      for (const instance of syncStudies()) {
+        instances.remove(instance.id);
+        if (dialog) dialog.showError("The server sent no values for " + instance.token + ".");
+      }
+      afterIndicatorChange();
+    },
     onFail(error) {
       onFail();
       syncStudies(); // an edit that failed draws the parameters still held

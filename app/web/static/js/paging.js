@@ -131,10 +131,10 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
     return params;
   }
 
-  /** Fetches a new set of bars with ``changes`` to the query; on arrival (unless another
-   * switch was asked for since) ``hooks.commit(payload)`` makes them the state, they are drawn
-   * and ``restore`` puts the view back; on failure the error is shown and ``hooks.onFail(error)``
-   * puts the controls back to what is still drawn. */
+  /** Fetches a new set of bars with ``changes`` to the query. On arrival (unless another
+   * switch was asked for since) ``hooks.commit(payload)`` makes them the state, they are drawn,
+   * ``restore`` puts the view back and ``hooks.done()`` follows up. On failure the error is
+   * shown and ``hooks.onFail(error)`` puts the controls back to what is still drawn. */
   async function replaceWith(params, changes, restore, hooks) {
     const ticket = {};
     latestSwitch = ticket;
@@ -145,6 +145,7 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
       onReplace(payload);
       showMessage("");
       restore();
+      if (hooks && hooks.done) hooks.done();
     } catch (error) {
       if (latestSwitch !== ticket) return;
       showMessage(error.message);
