@@ -66,7 +66,7 @@ def run_server(data_dir: Path, **settings: str) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("live")
     write_minutes(folder / f"{SYMBOL}.csv")
@@ -74,7 +74,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(data_dir: Path) -> Iterator[str]:
     with run_server(data_dir) as base:
         yield base

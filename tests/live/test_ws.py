@@ -200,8 +200,9 @@ def test_catalog_indicators_update_equal_to_the_batch_values(server: str, data_d
 
     async def scenario() -> tuple[dict, dict]:
         async with websockets.connect(ws_url(server)) as ws:
-            await ws.send(json.dumps({"type": "subscribe", "symbol": "INDIC1", "timeframe": "5m",
-                                      "emas": "10", "indicators": indicators, "limit": 30}))  # fmt: skip
+            request = {"type": "subscribe", "symbol": "INDIC1", "timeframe": "5m", "emas": "10",
+                       "indicators": indicators, "limit": 30}  # fmt: skip
+            await ws.send(json.dumps(request))
             snapshot = await next_frame(ws, kind="snapshot")
             append(path, row(BARS, 111.5, 40) + row(BARS + 1, 109.0, 30))
             merged: dict[int, dict] = {}
