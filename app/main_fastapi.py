@@ -12,6 +12,7 @@ from app.config import get_settings
 from app.core import ConfigError
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
+from app.web.head import HeadAsGetMiddleware
 from app.web.routes import chart, health, ohlcv, symbols
 from app.web.routes.chart import WEB_DIR
 
@@ -31,6 +32,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     register_error_handlers(app)
+    app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     for module in (health, ohlcv, symbols, chart):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

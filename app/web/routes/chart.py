@@ -19,13 +19,14 @@ from app.charts.lightweight import (
 from app.config import get_settings
 from app.core import (
     TIMEFRAMES,
+    ParameterError,
     SuperChartError,
     SymbolInfo,
     get_ohlcv,
     list_symbols,
     timeframes_not_finer_than,
 )
-from app.web.chart_params import ema_flags
+from app.web.chart_params import FALSE_WORDS, TRUE_WORDS, ema_flags
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 
@@ -92,6 +93,8 @@ def _chart_state(
     }
     status = 200
     try:
+        if standalone:
+            download_wanted(query.get("download"))  # a bad value gets this HTML error page
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
         view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars)
@@ -125,6 +128,17 @@ def _render_chart(
     if not standalone:  # the standalone file inlines its scripts
         response.headers["Content-Security-Policy"] = PAGE_CSP
     return response, state
+
+
+def download_wanted(value: str | None) -> bool:
+    """``download=true/1/yes/on`` or ``false/0/no/off``; ParameterError for anything else (shown
+    on the HTML error page, not as FastAPI's JSON 422: this route answers HTML)."""
+    word = (value or "").strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ParameterError(
+            "download", f"download={value[:40]!r} is not valid; use true or false."
+        )
+    return word in TRUE_WORDS
 
 
 def attachment_header(symbol: str) -> str:
@@ -178,10 +192,14 @@ def download_chart(
     ema_21: Annotated[str | None, _flag(21)] = None,
     ema_50: Annotated[str | None, _flag(50)] = None,
     ema_150: Annotated[str | None, _flag(150)] = None,
-    download: Annotated[bool, Query(description="Send as an attachment.")] = False,
+    download: Annotated[
+        str | None, Query(description="Send as an attachment (true/false).")
+    ] = None,
 ) -> HTMLResponse:
     response, state = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)
-    if download and response.status_code == 200:  # an error page is shown, not saved
+    if response.status_code == 200 and download_wanted(
+        download
+    ):  # an error page is shown, not saved
         response.headers["Content-Disposition"] = attachment_header(state["symbol"])
     return response
 
