@@ -55,6 +55,26 @@ class Settings(BaseSettings):
     upstream_max_mb: float = Field(default=50.0, gt=0, le=4096)
     upstream_max_concurrent: int = Field(default=8, ge=1, le=32)
 
+    # Optional LLM narrative for /api/analysis and /report (OpenAI-compatible /chat/completions).
+    llm_api_base: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout: float = Field(default=20.0, gt=0, le=120)
+
+    @field_validator("llm_api_base", "llm_api_key", "llm_model", mode="before")
+    @classmethod
+    def _blank_llm_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_api_base")
+    @classmethod
+    def _check_llm_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError(
+                "must be an http:// or https:// URL (the part before /chat/completions)"
+            )
+        return value
+
     @field_validator("data_source", mode="before")
     @classmethod
     def _normalise_source(cls, value: object) -> object:

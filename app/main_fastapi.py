@@ -13,7 +13,7 @@ from app.core import ConfigError
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
 from app.web.head import HeadAsGetMiddleware
-from app.web.routes import chart, health, ohlcv, symbols
+from app.web.routes import analysis, chart, health, ohlcv, symbols
 from app.web.routes.chart import WEB_DIR
 
 
@@ -33,7 +33,7 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
-    for module in (health, ohlcv, symbols, chart):
+    for module in (health, ohlcv, symbols, chart, analysis):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -2,9 +2,12 @@
 
 Front ends need little more than:
 
-- ``get_ohlcv(symbol, timeframe=, emas=, start=, end=, limit=, settings=)`` -> ``OhlcvView``
-  (the configured source's bars, resampled, EMAs warmed up on the whole history, then windowed;
-  cached so paging is cheap) and ``list_symbols(settings)``;
+- ``get_ohlcv(symbol, timeframe=, emas=, indicators=, chart=, start=, end=, limit=, settings=)``
+  -> ``OhlcvView`` (the configured source's bars, resampled, Heikin Ashi if asked, EMAs and
+  catalog indicators warmed up on the whole history, then windowed; cached so paging is cheap)
+  and ``list_symbols(settings)``;
+- ``parse_indicators("rsi:14,macd")``, ``CATALOG``, ``catalog_json()``, ``MAX_LINES``: the
+  indicator catalog (``app.core.indicators``);
 - ``read_ohlcv_bytes(data, filename, max_bytes=settings.upload_max_bytes)`` then
   ``build_view(frame, symbol=..., ...)`` for uploads;
 - ``epoch_seconds(view.frame["time"])`` for chart times (unit-safe under pandas 3);
@@ -16,8 +19,8 @@ edit one in place.
 Module map: ``ingest`` (files, bytes) -> ``csv_reader`` / ``parquet_reader`` -> ``columns`` (which
 column is which) and ``column_values`` (text/Arrow -> numbers and UTC times) -> ``validation``
 (the one check) -> ``frame`` (the canonical frame); ``timeframes`` (names, detection,
-resampling); ``indicators`` (TA-Lib); ``sources`` (files, REST API); ``service`` (views, caches);
-``synthetic`` (deterministic sample bars).
+resampling); ``indicators`` (the catalog, TA-Lib); ``heikin_ashi``; ``sources`` (files, REST
+API); ``service`` (views, caches); ``synthetic`` (deterministic sample bars).
 """
 
 from app.core.errors import (
@@ -40,10 +43,15 @@ from app.core.errors import (
     UpstreamUnavailableError,
 )
 from app.core.frame import OHLCV_COLUMNS, epoch_seconds
+from app.core.heikin_ashi import CHART_TYPES, heikin_ashi, parse_chart_type
 from app.core.indicators import (
+    CATALOG,
+    MAX_LINES,
+    IndicatorSpec,
     add_atr,
     add_bollinger_bands,
     add_emas,
+    add_indicators,
     add_macd,
     add_obv,
     add_rsi,
@@ -51,7 +59,10 @@ from app.core.indicators import (
     add_stochastic,
     add_vwap,
     add_wmas,
+    catalog_json,
     ema_column,
+    parse_ema_periods,
+    parse_indicators,
 )
 from app.core.ingest import read_ohlcv_bytes, read_ohlcv_file
 from app.core.service import (
@@ -60,7 +71,6 @@ from app.core.service import (
     get_data_source,
     get_ohlcv,
     list_symbols,
-    parse_ema_periods,
 )
 from app.core.sources import DataSource, SymbolInfo
 from app.core.timeframes import (
@@ -74,11 +84,15 @@ from app.core.timeframes import (
 )
 
 __all__ = [
+    "CATALOG",
+    "CHART_TYPES",
+    "MAX_LINES",
     "OHLCV_COLUMNS",
     "TIMEFRAMES",
     "ConfigError",
     "DataError",
     "DataSource",
+    "IndicatorSpec",
     "OhlcvView",
     "ParameterError",
     "SuperChartError",
@@ -100,6 +114,7 @@ __all__ = [
     "add_atr",
     "add_bollinger_bands",
     "add_emas",
+    "add_indicators",
     "add_macd",
     "add_obv",
     "add_rsi",
@@ -108,14 +123,18 @@ __all__ = [
     "add_vwap",
     "add_wmas",
     "build_view",
+    "catalog_json",
     "coarsest_needed",
     "detect_timeframe",
     "ema_column",
     "epoch_seconds",
     "get_data_source",
     "get_ohlcv",
+    "heikin_ashi",
     "list_symbols",
+    "parse_chart_type",
     "parse_ema_periods",
+    "parse_indicators",
     "parse_timeframe",
     "read_ohlcv_bytes",
     "read_ohlcv_file",

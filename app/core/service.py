@@ -11,9 +11,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from app.core.errors import ParameterError, shorten
+from app.core.errors import ParameterError
 from app.core.frame import epoch_nanoseconds, frame_notices
-from app.core.indicators import MAX_PERIOD, MIN_PERIOD, add_emas
+from app.core.heikin_ashi import ChartType, heikin_ashi, parse_chart_type
+from app.core.indicators import (
+    IndicatorSpec,
+    check_line_count,
+    ema_column,
+    indicator_columns,
+    parse_ema_periods,
+    parse_indicators,
+)
+from app.core.indicators.compute import ema_line, with_columns
 from app.core.sources import DataSource, SymbolInfo
 from app.core.time_bounds import EARLIEST_NS, window_bound_ns
 from app.core.timeframes import (
@@ -37,46 +46,40 @@ class OhlcvView:
     timeframe: Timeframe  # the timeframe of ``frame``
     native_timeframe: Timeframe
     ema_periods: tuple[int, ...]
-    frame: pd.DataFrame  # canonical columns + ema_<p> (NaN while warming up), the window asked for
+    # canonical columns + ema_<p> + each indicator's columns (NaN while warming up), the window
+    # asked for
+    frame: pd.DataFrame
     total_bars: int  # bars at ``timeframe`` over the whole history
     first_index: int  # position of frame's first row in the whole history
     notices: tuple[str, ...] = ()  # what the loader fixed (rows sorted, ...): show to the user
     # The frame the data source (or the caller) gave, as is: it stays the same object while the
     # data is unchanged, so a cache of what was built from this view can key on it.
     source_frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    indicators: tuple[IndicatorSpec, ...] = ()  # catalog indicators, columns in ``frame``
+    chart: ChartType = "candles"  # "heikin_ashi": prices (and indicators) are Heikin Ashi's
 
     @property
     def has_more_before(self) -> bool:
         return self.first_index > 0
 
+    @property
+    def indicator_columns(self) -> tuple[str, ...]:
+        """The frame's indicator columns in request order: EMAs, then each indicator's."""
+        names = [ema_column(p) for p in self.ema_periods]
+        names += [c for spec in self.indicators for c in spec.columns if c not in names]
+        return tuple(names)
 
-def parse_ema_periods(value: str | Sequence[int] | None, default: Sequence[int]) -> tuple[int, ...]:
-    """``"10,21"`` / ``[10, 21]`` -> ``(10, 21)``; None -> default; ``""`` -> none.
-    ParameterError naming the allowed range (2..1000) otherwise."""
-    if value is None:
-        return tuple(default)
-    allowed = f"whole numbers from {MIN_PERIOD} to {MAX_PERIOD}, comma-separated (e.g. 10,21,50)"
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-    else:
-        parts = list(value)
-    periods: list[int] = []
-    for part in parts:
-        try:
-            if isinstance(part, bool):
-                raise ValueError
-            number = int(part) if not isinstance(part, float) or part.is_integer() else None
-            if number is None:
-                raise ValueError
-        except (TypeError, ValueError):
-            shown = shorten(part) if isinstance(part, str) else part
-            message = f"EMA period {shown!r} is not valid; use {allowed}."
-            raise ParameterError("emas", message) from None
-        if not MIN_PERIOD <= number <= MAX_PERIOD:
-            raise ParameterError("emas", f"EMA period {number} is out of range; use {allowed}.")
-        if number not in periods:
-            periods.append(number)
-    return tuple(periods)
+
+def _request(
+    emas: Sequence[int] | str | None,
+    indicators: Sequence[IndicatorSpec | str] | str | None,
+    chart: str | None,
+) -> tuple[tuple[int, ...], tuple[IndicatorSpec, ...], ChartType]:
+    """The checked lines of a request: the cap on EMAs + indicators comes before any work."""
+    periods = parse_ema_periods(emas, ())
+    specs = parse_indicators(indicators)
+    check_line_count(periods, specs)
+    return periods, specs, parse_chart_type(chart)
 
 
 # -- views --------------------------------------------------------------------------------------
@@ -84,7 +87,8 @@ def parse_ema_periods(value: str | Sequence[int] | None, default: Sequence[int])
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A whole history at one timeframe with its EMAs, and its times for window cuts."""
+    """A whole history at one timeframe with its EMAs and indicators, and its times for window
+    cuts."""
 
     timeframe: Timeframe
     native: Timeframe
@@ -94,7 +98,11 @@ class _Prepared:
 
 
 def _prepare(
-    frame: pd.DataFrame, timeframe: str | Timeframe | None, emas: tuple[int, ...]
+    frame: pd.DataFrame,
+    timeframe: str | Timeframe | None,
+    emas: tuple[int, ...],
+    specs: tuple[IndicatorSpec, ...] = (),
+    chart: ChartType = "candles",
 ) -> _Prepared:
     source = frame
     spacing = median_spacing_seconds(frame)
@@ -105,10 +113,23 @@ def _prepare(
     # (sub-minute data is shown as 1m).
     if target.seconds > native.seconds or spacing < target.seconds * 0.999:
         frame = resample_ohlcv(frame, target, native=native)
-    if emas:
-        frame = add_emas(frame, emas)
+    if chart == "heikin_ashi":
+        frame = heikin_ashi(frame)
+    frame = add_lines(frame, emas, specs)
     notices = frame_notices(source)
     return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]), notices)
+
+
+def add_lines(
+    frame: pd.DataFrame, emas: Sequence[int], specs: Sequence[IndicatorSpec]
+) -> pd.DataFrame:
+    """``frame`` plus ``ema_<p>`` columns and each spec's columns, in one concat."""
+    if not emas and not specs:
+        return frame
+    close = np.ascontiguousarray(frame["close"].to_numpy(dtype=np.float64))
+    columns = {ema_column(p): ema_line(close, p) for p in emas}
+    columns.update(indicator_columns(frame, specs))
+    return with_columns(frame, columns)
 
 
 class _ViewCache:
@@ -148,6 +169,8 @@ def _cut(
     *,
     symbol: str,
     emas: tuple[int, ...],
+    specs: tuple[IndicatorSpec, ...],
+    chart: ChartType,
     start: object,
     end: object,
     limit: int | None,
@@ -183,6 +206,8 @@ def _cut(
         first_index=lo,
         notices=prepared.notices,
         source_frame=source_frame,
+        indicators=specs,
+        chart=chart,
     )
 
 
@@ -192,27 +217,33 @@ def build_view(
     symbol: str,
     timeframe: str | Timeframe | None = None,
     emas: Sequence[int] = (),
+    indicators: Sequence[IndicatorSpec | str] | str | None = (),
+    chart: str | None = None,
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     limit: int | None = None,
 ) -> OhlcvView:
-    """Resample (if coarser), compute EMAs over the whole history, then cut the window:
-    bars with ``start <= time <= end``, and of those ``limit``: the first ones when only
-    ``start`` is given (paging forward), else the last ones (up to ``end`` or the newest bar).
+    """Resample (if coarser), make Heikin Ashi candles if ``chart="heikin_ashi"``, compute EMAs
+    and ``indicators`` (specs or text such as ``"rsi:14,macd"``) over the whole history, then cut
+    the window: bars with ``start <= time <= end``, and of those ``limit``: the first ones when
+    only ``start`` is given (paging forward), else the last ones (up to ``end`` or the newest
+    bar). More than MAX_LINES EMAs + indicators is a ParameterError before any work.
 
     The prepared history is cached while the same frame object is passed again (an upload kept
-    in a session), so paging through it does not redo the resampling and EMAs."""
-    periods = parse_ema_periods(emas, ())
+    in a session), so paging through it does not redo the resampling and indicators."""
+    periods, specs, chart_type = _request(emas, indicators, chart)
     requested = parse_timeframe(timeframe) if timeframe is not None else None
-    key = ("frame", id(frame), requested.name if requested else None, periods)
+    key = ("frame", id(frame), requested.name if requested else None, periods, specs, chart_type)
     prepared = _view_cache.get(key, frame)
     if prepared is None:
-        prepared = _prepare(frame, requested, periods)
+        prepared = _prepare(frame, requested, periods, specs, chart_type)
         _view_cache.put(key, frame, prepared)
     return _cut(
         prepared,
         symbol=symbol,
         emas=periods,
+        specs=specs,
+        chart=chart_type,
         start=start,
         end=end,
         limit=limit,
@@ -262,24 +293,29 @@ def get_ohlcv(
     *,
     timeframe: str | Timeframe | None = None,
     emas: Sequence[int] = (),
+    indicators: Sequence[IndicatorSpec | str] | str | None = (),
+    chart: str | None = None,
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     limit: int | None = None,
     settings: Settings | None = None,
 ) -> OhlcvView:
     """``build_view`` on the source's data, with the resampled + indicator frame cached per
-    (symbol, data version, timeframe, emas) so that paging through a large symbol is cheap."""
+    (symbol, data version, timeframe, emas, indicators, chart) so that paging through a large
+    symbol is cheap."""
+    periods, specs, chart_type = _request(emas, indicators, chart)
     source = get_data_source(settings)
-    periods = parse_ema_periods(emas, ())
     requested = parse_timeframe(timeframe) if timeframe is not None else None
     window: tuple = ()
     start_ns = window_bound_ns(start, "start")
     end_ns = window_bound_ns(end, "end")
     if getattr(source, "name", None) == "api" and (start_ns is not None or end_ns is not None):
-        # The API holds the history: ask it for the window, plus bars to warm the EMAs up. With
-        # an end, the last bars up to it (start is cut here, so the warm-up is not cut off);
-        # with only a start, the first bars from a little before it.
-        warm = 3 * max(periods, default=0)
+        # The API holds the history: ask it for the window, plus bars to warm the indicators
+        # up. With an end, the last bars up to it (start is cut here, so the warm-up is not cut
+        # off); with only a start, the first bars from a little before it.
+        warm = 3 * max([*periods, *(spec.warmup for spec in specs)], default=0)
+        if chart_type == "heikin_ashi":
+            warm += 60  # each HA open halves the weight of the one before: 2^-60 is nothing
         bars = (limit or source.bars) + warm
         if end_ns is not None:
             window = (None, end_ns, bars)
@@ -300,14 +336,24 @@ def get_ohlcv(
         str(symbol).strip().lower(),
         requested.name if requested else None,
         periods,
+        specs,
+        chart_type,
         *window,
     )
     prepared = _view_cache.get(key, frame)
     if prepared is None:
-        prepared = _prepare(frame, requested, periods)
+        prepared = _prepare(frame, requested, periods, specs, chart_type)
         _view_cache.put(key, frame, prepared)
     shown = getattr(source, "display_name", None)
     name = shown(symbol) if callable(shown) else str(symbol)
     return _cut(
-        prepared, symbol=name, emas=periods, start=start, end=end, limit=limit, source_frame=frame
+        prepared,
+        symbol=name,
+        emas=periods,
+        specs=specs,
+        chart=chart_type,
+        start=start,
+        end=end,
+        limit=limit,
+        source_frame=frame,
     )

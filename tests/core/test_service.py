@@ -295,8 +295,8 @@ def test_a_huge_unknown_symbol_is_shortened_in_the_message(settings):
 
 def test_paging_reuses_the_prepared_history(settings, monkeypatch):
     calls = []
-    real = service.add_emas
-    monkeypatch.setattr(service, "add_emas", lambda f, p: calls.append(p) or real(f, p))
+    real = service.add_lines
+    monkeypatch.setattr(service, "add_lines", lambda f, p, s: calls.append(p) or real(f, p, s))
     service._view_cache.clear()
     last = get_ohlcv("eurusd_m1", timeframe="5m", emas=(10, 21), limit=100, settings=settings)
     previous_end = last.frame["time"].iloc[0] - pd.Timedelta("5min")

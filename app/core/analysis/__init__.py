@@ -1,0 +1,42 @@
+"""Market analysis on a canonical OHLCV frame: support/resistance, volume spikes, signals and a
+rule-written summary. Pure functions, no I/O: the web routes and front ends call them.
+
+    find_levels(frame, levels=8) -> list[Level]          (levels.py, on pivots.py)
+    find_volume_spikes(frame, window=25, sigma=4.0) -> list[Spike]   (spikes.py)
+    compute_signals(frame, levels=()) -> list[Signal]    (signals.py)
+    write_summary(...) -> str                            (summary.py)
+    analyse(view_or_frame, ...) -> Analysis; Analysis.as_json() is GET /api/analysis's body
+"""
+
+from app.core.analysis.analyse import (
+    DEFAULT_LOOKBACK,
+    WARMUP_BARS,
+    Analysis,
+    analyse,
+    recent_spikes,
+    scan_symbol,
+)
+from app.core.analysis.levels import DEFAULT_LEVELS, Level, find_levels
+from app.core.analysis.signals import SIGNAL_NAMES, Signal, compute_signals
+from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
+from app.core.analysis.summary import write_summary
+
+__all__ = [
+    "DEFAULT_LEVELS",
+    "DEFAULT_LOOKBACK",
+    "DEFAULT_SIGMA",
+    "DEFAULT_WINDOW",
+    "SIGNAL_NAMES",
+    "WARMUP_BARS",
+    "Analysis",
+    "Level",
+    "Signal",
+    "Spike",
+    "analyse",
+    "compute_signals",
+    "find_levels",
+    "find_volume_spikes",
+    "recent_spikes",
+    "scan_symbol",
+    "write_summary",
+]

@@ -1,0 +1,141 @@
+"""One call for the whole analysis of a symbol's recent bars: levels, spikes, signals, summary."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from app.core.analysis.levels import DEFAULT_LEVELS, Level, find_levels
+from app.core.analysis.signals import Signal, compute_signals
+from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
+from app.core.analysis.summary import write_summary
+from app.core.frame import epoch_seconds
+from app.core.service import OhlcvView
+
+DEFAULT_LOOKBACK = 500
+# Bars before the window that indicators need to warm up (EMA 200 and Bollinger's 140-bar
+# squeeze history): ask the source for lookback + WARMUP_BARS.
+WARMUP_BARS = 400
+
+
+@dataclass(frozen=True)
+class Analysis:
+    symbol: str
+    timeframe: str
+    as_of: int | None  # UNIX seconds of the last bar analysed
+    last_close: float | None
+    bars: int  # bars in the analysed window
+    levels: tuple[Level, ...]
+    volume_spikes: tuple[Spike, ...]
+    signals: tuple[Signal, ...]
+    summary: str
+    narrative: str = ""
+    narrative_source: str = "rules"  # "llm" or "rules"
+    narrative_reason: str | None = None  # why the rules wrote it, when an LLM was not used
+    extra: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def with_narrative(self, text: str, source: str, reason: str | None) -> Analysis:
+        return dataclasses.replace(
+            self, narrative=text, narrative_source=source, narrative_reason=reason
+        )
+
+    def structured(self) -> dict:
+        """What a narrative is written from: everything but the narrative itself."""
+        return {
+            "symbol": self.symbol,
+            "timeframe": self.timeframe,
+            "as_of": self.as_of,
+            "last_close": self.last_close,
+            "bars": self.bars,
+            "levels": [level.as_json() for level in self.levels],
+            "volume_spikes": [spike.as_json() for spike in self.volume_spikes],
+            "signals": [signal.as_json() for signal in self.signals],
+            "summary": self.summary,
+        }
+
+    def as_json(self) -> dict:
+        """The body of GET /api/analysis."""
+        return {
+            **self.structured(),
+            "narrative": self.narrative or self.summary,
+            "narrative_source": self.narrative_source,
+            "narrative_reason": self.narrative_reason,
+        }
+
+
+def analyse(
+    data: OhlcvView | pd.DataFrame,
+    *,
+    symbol: str | None = None,
+    timeframe: str | None = None,
+    lookback: int = DEFAULT_LOOKBACK,
+    levels: int = DEFAULT_LEVELS,
+    spike_window: int = DEFAULT_WINDOW,
+    spike_sigma: float = DEFAULT_SIGMA,
+) -> Analysis:
+    """Analyse the last ``lookback`` bars of ``data``; earlier bars in it only warm indicators
+    up and fill the first spike windows, so pass ``lookback + WARMUP_BARS`` bars when you can."""
+    if isinstance(data, OhlcvView):
+        frame = data.frame
+        symbol = symbol or data.symbol
+        timeframe = timeframe or data.timeframe.name
+    else:
+        frame = data
+    symbol, timeframe = symbol or "", timeframe or ""
+    start = max(0, len(frame) - lookback)
+    window = frame.iloc[start:]
+    if len(window) == 0:
+        summary = f"{symbol} has no bars to analyse on {timeframe}."
+        return Analysis(symbol, timeframe, None, None, 0, (), (), (), summary, summary)
+    found = find_levels(window, levels)
+    spikes = recent_spikes(frame, start, spike_window, spike_sigma)
+    signals = compute_signals(frame, found)
+    last_close = float(window["close"].iloc[-1])
+    as_of = int(epoch_seconds(window["time"].iloc[-1:])[0])
+    summary = write_summary(symbol, timeframe, last_close, found, spikes, signals)
+    return Analysis(
+        symbol=symbol,
+        timeframe=timeframe,
+        as_of=as_of,
+        last_close=last_close,
+        bars=len(window),
+        levels=tuple(found),
+        volume_spikes=tuple(spikes),
+        signals=tuple(signals),
+        summary=summary,
+        narrative=summary,
+        narrative_source="rules",
+        narrative_reason="no LLM was asked",
+    )
+
+
+def recent_spikes(frame: pd.DataFrame, start: int, window: int, sigma: float) -> list[Spike]:
+    """Spikes at rows ``start`` onwards, judged with the ``window`` bars before each (so a spike
+    in the first bars of the window is found when earlier bars are there)."""
+    first = max(0, start - window)
+    spikes = find_volume_spikes(frame.iloc[first:], window, sigma)
+    if start == first or not spikes:
+        return spikes
+    cutoff = int(epoch_seconds(frame["time"].iloc[start : start + 1])[0])
+    return [spike for spike in spikes if spike.time >= cutoff]
+
+
+def scan_symbol(
+    data: OhlcvView | pd.DataFrame,
+    within: int,
+    *,
+    spike_window: int = DEFAULT_WINDOW,
+    spike_sigma: float = DEFAULT_SIGMA,
+) -> tuple[list[Spike], list[Signal]]:
+    """The scanner's row: spikes in the last ``within`` bars and the signals on the last bar."""
+    frame = data.frame if isinstance(data, OhlcvView) else data
+    start = max(0, len(frame) - within)
+    spikes = recent_spikes(frame, start, spike_window, spike_sigma)
+    tail = frame.iloc[max(0, len(frame) - DEFAULT_LOOKBACK) :]
+    signals = compute_signals(frame, find_levels(tail, DEFAULT_LEVELS)) if len(frame) else []
+    return spikes, signals
+
+
+__all__ = ["DEFAULT_LOOKBACK", "WARMUP_BARS", "Analysis", "analyse", "scan_symbol"]

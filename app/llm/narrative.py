@@ -1,0 +1,110 @@
+"""The narrative of an analysis: the LLM's when configured and willing, else the rule summary.
+
+Nothing here fails a request: every problem becomes ``narrative_source: "rules"`` with a reason.
+Answers are cached per (symbol, timeframe, last bar, language, analysis), so a page polling the
+same bar asks the LLM once; a failure is remembered briefly so a dead LLM does not make every
+request wait for its timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+import orjson
+
+from app.config import Settings
+from app.core.analysis import Analysis
+from app.llm.client import LlmError, chat_completion
+
+logger = logging.getLogger(__name__)
+
+CACHE_ENTRIES = 256
+FAILURE_TTL = 30.0  # seconds a failed call is remembered
+NOT_CONFIGURED = "no LLM is configured (set LLM_API_BASE, LLM_API_KEY and LLM_MODEL)"
+SYSTEM_PROMPT = (
+    "You are a careful market analyst. From the JSON technical analysis the user gives, write "
+    "one paragraph of at most 150 words for a trader: trend, momentum, the nearest support and "
+    "resistance, volume spikes. Use only numbers present in the JSON; do not give financial "
+    "advice. Write it in the language whose code is {lang}."
+)
+
+_cache: OrderedDict[tuple, tuple[str, str, str | None, float]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def llm_configured(settings: Settings) -> bool:
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+    return bool(settings.llm_api_base and key and settings.llm_model)
+
+
+def clear_narrative_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _key(analysis: Analysis, settings: Settings, lang: str) -> tuple:
+    digest = hashlib.sha256(orjson.dumps(analysis.structured())).hexdigest()[:16]
+    where = (settings.llm_api_base, settings.llm_model)
+    return (analysis.symbol, analysis.timeframe, analysis.as_of, lang, digest, where)
+
+
+def _remembered(key: tuple) -> tuple[str, str, str | None] | None:
+    with _lock:
+        entry = _cache.get(key)
+        if entry is None:
+            return None
+        if entry[3] and entry[3] < time.monotonic():
+            del _cache[key]
+            return None
+        _cache.move_to_end(key)
+        return entry[:3]
+
+
+def _remember(key: tuple, text: str, source: str, reason: str | None, ttl: float) -> None:
+    with _lock:
+        _cache[key] = (text, source, reason, time.monotonic() + ttl if ttl else 0.0)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+
+
+async def narrate(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:
+    """``analysis`` with its narrative: the LLM's (``narrative_source`` "llm") or the rule
+    summary with the reason the LLM was not used."""
+    if not llm_configured(settings):
+        return analysis.with_narrative(analysis.summary, "rules", NOT_CONFIGURED)
+    if analysis.as_of is None:
+        return analysis.with_narrative(analysis.summary, "rules", "there are no bars to describe")
+    language = lang or "en"
+    key = _key(analysis, settings, language)
+    known = _remembered(key)
+    if known is not None:
+        return analysis.with_narrative(*known)
+    messages = [
+        {"role": "system", "content": SYSTEM_PROMPT.format(lang=language)},
+        {"role": "user", "content": orjson.dumps(analysis.structured()).decode()},
+    ]
+    assert settings.llm_api_base and settings.llm_api_key and settings.llm_model
+    try:
+        text = await chat_completion(
+            base=settings.llm_api_base,
+            key=settings.llm_api_key.get_secret_value(),
+            model=settings.llm_model,
+            messages=messages,
+            timeout=settings.llm_timeout,
+        )
+    except LlmError as exc:
+        logger.warning(
+            "LLM narrative for %s %s fell back to rules: %s",
+            analysis.symbol,
+            analysis.timeframe,
+            exc.reason,
+        )
+        _remember(key, analysis.summary, "rules", exc.reason, FAILURE_TTL)
+        return analysis.with_narrative(analysis.summary, "rules", exc.reason)
+    _remember(key, text, "llm", None, 0.0)
+    return analysis.with_narrative(text, "llm", None)

@@ -1,0 +1,79 @@
+"""GET /api/analysis: support/resistance, volume spikes, signals and a written summary of a
+symbol's last ``lookback`` bars, with the optional LLM narrative."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from app.config import get_settings
+from app.core import get_ohlcv
+from app.core.analysis import WARMUP_BARS, Analysis, analyse
+from app.core.time_bounds import parse_time_bound
+from app.llm import narrate
+from app.web.analysis_params import (
+    DEFAULTS,
+    End,
+    Lang,
+    Levels,
+    Lookback,
+    SpikeSigma,
+    SpikeWindow,
+    Symbol,
+    TimeframeParam,
+)
+from app.web.docs import error_responses
+
+router = APIRouter(tags=["analysis"])
+
+
+def analyse_symbol(
+    symbol: str | None,
+    timeframe: str | None,
+    end: str | None,
+    lookback: int,
+    levels: int,
+    spike_window: int,
+    spike_sigma: float,
+) -> Analysis:
+    """Load the window plus the bars indicators warm up on, and analyse it (blocking)."""
+    settings = get_settings()
+    view = get_ohlcv(
+        (symbol or "").strip() or settings.default_symbol,
+        timeframe=timeframe or None,
+        end=parse_time_bound(end, "end"),
+        limit=lookback + max(WARMUP_BARS, spike_window),
+    )
+    return analyse(
+        view,
+        lookback=lookback,
+        levels=levels,
+        spike_window=spike_window,
+        spike_sigma=spike_sigma,
+    )
+
+
+@router.get(
+    "/api/analysis",
+    summary="Support/resistance, volume spikes, signals and a summary",
+    responses=error_responses(404, 422, 502, 503, 504),
+)
+async def read_analysis(
+    symbol: Symbol = None,
+    timeframe: TimeframeParam = None,
+    end: End = None,
+    lookback: Lookback = DEFAULTS["lookback"],
+    levels: Levels = DEFAULTS["levels"],
+    spike_window: SpikeWindow = DEFAULTS["spike_window"],
+    spike_sigma: SpikeSigma = DEFAULTS["spike_sigma"],
+    lang: Lang = None,
+) -> dict:
+    """`{symbol, timeframe, as_of, last_close, levels, volume_spikes, signals, summary,
+    narrative, narrative_source, narrative_reason}`, times in UNIX seconds. Levels are sorted by
+    strength; spikes oldest first. `narrative` is the LLM's when `LLM_*` is set and it answers
+    (`narrative_source: "llm"`), else the rule summary with the reason."""
+    result = await run_in_threadpool(
+        analyse_symbol, symbol, timeframe, end, lookback, levels, spike_window, spike_sigma
+    )
+    result = await narrate(result, get_settings(), lang)
+    return result.as_json()
