@@ -8,7 +8,6 @@ import pytest
 
 from app.main_fastapi import app
 
-
 HIDDEN_GET_PATHS = ["/", "/docs", "/openapi.json", "/assets/lightweight-charts.js"]
 
 
