@@ -12,7 +12,7 @@ from app.config import get_settings
 from app.core import ConfigError
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
-from app.web.routes import analysis, chart, health, ohlcv, symbols
+from app.web.routes import analysis, chart, health, indicators, ohlcv, symbols
 from app.web.routes.chart import WEB_DIR
 
 
@@ -31,7 +31,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     register_error_handlers(app)
-    for module in (health, ohlcv, symbols, chart, analysis):
+    for module in (health, ohlcv, indicators, symbols, chart, analysis):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)
