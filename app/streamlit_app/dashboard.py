@@ -17,7 +17,7 @@ from app.core import SuperChartError, SymbolInfo
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
 from app.streamlit_app.chart_panel import render_chart
-from app.streamlit_app.engines import max_bars
+from app.streamlit_app.engines import window_bars
 from app.streamlit_app.loading import (
     ChartData,
     Upload,
@@ -28,7 +28,9 @@ from app.streamlit_app.loading import (
     upload_csv,
     upload_native_timeframe,
 )
+from app.streamlit_app.paging import current_anchor, go_newest, render_paging
 from app.streamlit_app.summary import render_summary
+from app.streamlit_app.windowing import Anchor
 
 PAGE_TITLE = "Super Chart"
 
@@ -106,10 +108,13 @@ def _render(settings: Settings) -> None:
         visible_emas=tuple(visible),
         engine=engine,
     )
+    anchor = current_anchor(f"{dataset.key}|{timeframe}")
     try:
-        data, make_csv = _load(settings, dataset, request)
+        data, make_csv = _load(settings, dataset, request, anchor)
     except SuperChartError as exc:
         show_error(exc)
+        if not anchor.newest:
+            st.button("Back to the newest bars", on_click=go_newest)
         return
     _render_result(request, data, make_csv)
 
@@ -147,25 +152,26 @@ def _choose_dataset(settings: Settings) -> Dataset:
 
 
 def _load(
-    settings: Settings, dataset: Dataset, request: Request
+    settings: Settings, dataset: Dataset, request: Request, anchor: Anchor
 ) -> tuple[ChartData, Callable[[], bytes]]:
-    """The chart's data (cached), and how to build the download when it is clicked."""
-    bars = max_bars(request.engine)
+    """The chart's window (cached), and how to build the download (the whole history at the
+    timeframe drawn) when it is clicked."""
+    bars = window_bars(request.engine)
     if dataset.upload is not None:
         max_bytes = settings.upload_max_bytes
         data = load_upload_chart(
-            dataset.upload, max_bytes, request.timeframe, request.offered_emas, bars
+            dataset.upload, max_bytes, request.timeframe, request.offered_emas, bars, anchor
         )
-        make_csv = partial(
-            upload_csv, dataset.upload, max_bytes, request.timeframe, request.visible_emas
-        )
+        drawn = data.view.timeframe.name
+        make_csv = partial(upload_csv, dataset.upload, max_bytes, drawn, request.visible_emas)
         return data, make_csv
     info = dataset.info
     data = load_symbol_chart(
-        settings, dataset.source, info, request.timeframe, request.offered_emas, bars
+        settings, dataset.source, info, request.timeframe, request.offered_emas, bars, anchor
     )
+    drawn = data.view.timeframe.name
     make_csv = partial(
-        symbol_csv, settings, dataset.source, info.symbol, request.timeframe, request.visible_emas
+        symbol_csv, settings, dataset.source, info.symbol, drawn, request.visible_emas
     )
     return data, make_csv
 
@@ -182,12 +188,13 @@ def _render_result(request: Request, data: ChartData, make_csv: Callable[[], byt
         offered_emas=request.offered_emas,
         visible_emas=request.visible_emas,
     )
+    render_paging(data.view, window_bars(request.engine))
     render_summary(data.summary)
     stem = request.label.rsplit(".", 1)[0]
     st.download_button(
         "Download CSV with indicators",
         data=make_csv,
-        file_name=f"{stem}_{request.timeframe}.csv",
+        file_name=f"{stem}_{data.view.timeframe.name}.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",

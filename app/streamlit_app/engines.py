@@ -1,24 +1,18 @@
-"""The two chart engines the dashboard offers, and how many bars each one draws well."""
+"""The two chart engines the dashboard offers, and how many bars of a window each one draws."""
 
 from __future__ import annotations
-
-from app.charts.plotly_charts import MAX_FIGURE_BARS, fit_view
-from app.core import OhlcvView
 
 ENGINE_PLOTLY = "plotly"
 ENGINE_LIGHTWEIGHT = "lightweight"
 ENGINE_LABELS = {ENGINE_PLOTLY: "Plotly", ENGINE_LIGHTWEIGHT: "Lightweight Charts"}
 
+# Plotly candlesticks stay responsive to pan and hover up to a few thousand bars.
+PLOTLY_WINDOW_BARS = 2_000
 # Lightweight Charts stays smooth well past Plotly's limit, but the package's page goes blank near
 # 20,000 bars and weighs ~0.5 KB per bar (its JSON is indented), so we stop at 10,000.
-LIGHTWEIGHT_MAX_BARS = 10_000
+LIGHTWEIGHT_WINDOW_BARS = 10_000
 
 
-def max_bars(engine: str) -> int:
-    return LIGHTWEIGHT_MAX_BARS if engine == ENGINE_LIGHTWEIGHT else MAX_FIGURE_BARS
-
-
-def fit_for_engine(view: OhlcvView, max_bars: int) -> tuple[OhlcvView, str | None]:
-    """At most ``max_bars`` bars: a coarser timeframe or a window, with a notice saying so
-    (the Plotly engine's rule, shared with the Dash app)."""
-    return fit_view(view, max_bars=max_bars)
+def window_bars(engine: str) -> int:
+    """Bars of the chosen timeframe one chart draws; older ones are a page away."""
+    return LIGHTWEIGHT_WINDOW_BARS if engine == ENGINE_LIGHTWEIGHT else PLOTLY_WINDOW_BARS

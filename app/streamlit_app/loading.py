@@ -13,6 +13,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 
 import pandas as pd
@@ -30,8 +31,16 @@ from app.core import (
     list_symbols,
     read_ohlcv_bytes,
 )
-from app.streamlit_app.engines import fit_for_engine
 from app.streamlit_app.summary import Summary, frame_to_csv, summarize
+from app.streamlit_app.windowing import (
+    AUTO,
+    NEWEST,
+    Anchor,
+    Fetch,
+    load_window,
+    reaches_newest,
+    resolve_auto,
+)
 
 SOURCE_FILES = "csv"
 SOURCE_API = "api"
@@ -41,8 +50,8 @@ _DIGESTS_KEY = "_upload_digests"
 @dataclass(frozen=True)
 class ChartData:
     key: str  # names this data among all loads (for caches of what is drawn from it)
-    view: OhlcvView  # what the chart draws: at most the engine's max_bars
-    notice: str | None  # why the chart shows a coarser timeframe or a window, if it does
+    view: OhlcvView  # what the chart draws: a window of at most the engine's bars
+    notice: str | None  # what Auto drew, when the timeframe is Auto
     data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
     summary: Summary  # of the whole history at the chosen timeframe
 
@@ -125,14 +134,15 @@ def _cached_symbol_chart(
     symbol: str,
     timeframe: str,
     emas: tuple[int, ...],
-    max_bars: int,
+    bars: int,
+    anchor: Anchor,
     fingerprint: str,
     version: str,
     _settings: Settings,
 ) -> ChartData:
-    full = get_ohlcv(symbol, timeframe=timeframe, emas=emas, settings=_settings)
-    key = f"{source}|{symbol}|{timeframe}|{emas}|{max_bars}|{version}|{fingerprint}"
-    return _chart_data(full, max_bars, key=key)
+    fetch = partial(get_ohlcv, symbol, emas=emas, settings=_settings)
+    key = f"{source}|{symbol}|{emas}|{version}|{fingerprint}"
+    return _chart_data(fetch, timeframe, anchor, bars, key=key)
 
 
 def load_symbol_chart(
@@ -141,8 +151,10 @@ def load_symbol_chart(
     info: SymbolInfo,
     timeframe: str,
     emas: Sequence[int],
-    max_bars: int,
+    bars: int,
+    anchor: Anchor = NEWEST,
 ) -> ChartData:
+    """``bars`` bars of ``timeframe`` (or :data:`AUTO`) at ``anchor``, cached."""
     source_settings = settings_for_source(settings, source)
     version = symbol_version(info)
     if source == SOURCE_API:
@@ -152,7 +164,8 @@ def load_symbol_chart(
         info.symbol,
         timeframe,
         tuple(emas),
-        max_bars,
+        bars,
+        anchor,
         settings_fingerprint(source_settings),
         version,
         source_settings,
@@ -172,12 +185,14 @@ def symbol_csv(
 # --- uploaded files -------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner="Reading the file…", max_entries=2)
+@st.cache_resource(show_spinner="Reading the file…", max_entries=2)
 def _cached_upload_frame(
     digest: str, filename: str, max_bytes: int, _data: bytes
 ) -> pd.DataFrame | str:
     """The canonical frame, or the core's message for a bad file (cached too, so a rerun does
-    not parse a large bad file again)."""
+    not parse a large bad file again). A resource, not data: the same frame object on every
+    rerun (canonical frames are read-only), so the core's cache of its resampled history and
+    indicators holds while the user pages through it."""
     try:
         return read_ohlcv_bytes(_data, filename, max_bytes=max_bytes)
     except DataError as exc:
@@ -210,21 +225,34 @@ def _cached_upload_chart(
     max_bytes: int,
     timeframe: str,
     emas: tuple[int, ...],
-    max_bars: int,
+    bars: int,
+    anchor: Anchor,
     _data: bytes,
 ) -> ChartData:
     upload = Upload(_data, filename, digest)
     frame = read_upload(upload, max_bytes)
-    full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
-    key = f"upload|{digest}|{max_bytes}|{timeframe}|{emas}|{max_bars}"
-    return _chart_data(full, max_bars, key=key)
+    fetch = partial(build_view, frame, symbol=upload.symbol, emas=emas)
+    key = f"upload|{digest}|{max_bytes}|{emas}"
+    return _chart_data(fetch, timeframe, anchor, bars, key=key)
 
 
 def load_upload_chart(
-    upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int], max_bars: int
+    upload: Upload,
+    max_bytes: int,
+    timeframe: str,
+    emas: Sequence[int],
+    bars: int,
+    anchor: Anchor = NEWEST,
 ) -> ChartData:
     return _cached_upload_chart(
-        upload.digest, upload.filename, max_bytes, timeframe, tuple(emas), max_bars, upload.data
+        upload.digest,
+        upload.filename,
+        max_bytes,
+        timeframe,
+        tuple(emas),
+        bars,
+        anchor,
+        upload.data,
     )
 
 
@@ -237,9 +265,18 @@ def upload_csv(upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[in
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _chart_data(full: OhlcvView, max_bars: int, *, key: str) -> ChartData:
-    if full.frame.empty:
-        raise DataError(f"{full.symbol!r} has no bars at {full.timeframe.name}.")
-    view, notice = fit_for_engine(full, max_bars)
-    summary = summarize(full.frame, full.timeframe.name)
-    return ChartData(key=key, view=view, notice=notice, data_notices=full.notices, summary=summary)
+def _chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: str) -> ChartData:
+    """The window to draw at the chosen timeframe (Auto resolved and said), and the summary."""
+    notice = None
+    if timeframe == AUTO:
+        timeframe, notice = resolve_auto(fetch, bars)
+    view = load_window(fetch, timeframe, anchor, bars)
+    latest = view.frame if reaches_newest(view) else fetch(timeframe=timeframe, limit=2).frame
+    window = f"{view.timeframe.name}|{view.first_index}|{len(view.frame)}|{view.total_bars}"
+    return ChartData(
+        key=f"{key}|{window}",
+        view=view,
+        notice=notice,
+        data_notices=view.notices,
+        summary=summarize(view, latest.tail(2)),
+    )

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.core import SymbolInfo, timeframes_not_finer_than
 from app.streamlit_app.engines import ENGINE_LABELS
 from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
+from app.streamlit_app.windowing import AUTO, AUTO_LABEL
 
 SOURCE_UPLOAD = "upload"
 UPLOAD_TYPES = ["csv", "parquet"]
@@ -96,11 +97,14 @@ def upload_widget(settings: Settings) -> UploadedFile | None:
 def choose_timeframe(
     dataset: str, native: str | None, settings: Settings, *, upload: bool = False
 ) -> str:
-    """Timeframes not finer than the data's own. A timeframe the user picked follows them to
-    another symbol when it is allowed there (as on TradingView); a default does not: other data
-    opens at its own default, its own timeframe for an upload, else DEFAULT_TIMEFRAME when
-    allowed. (A daily file's default 1d carried over drew an hourly file as 5 candles.)"""
-    options = timeframes_not_finer_than(native)
+    """Timeframes not finer than the data's own, then Auto (coarser bars, only when asked for:
+    the finest timeframe that shows the whole history in one chart).
+
+    A timeframe the user picked follows them to another symbol when it is allowed there (as on
+    TradingView); a default does not: other data opens at its own default, its own timeframe for
+    an upload, else DEFAULT_TIMEFRAME when allowed. (A daily file's default 1d carried over drew
+    an hourly file as 5 candles.)"""
+    options = [*timeframes_not_finer_than(native), AUTO]
     state = st.session_state
     chosen = state.get(TIMEFRAME_KEY)
     same_data = state.get(TIMEFRAME_DATASET_KEY) == dataset
@@ -110,7 +114,19 @@ def choose_timeframe(
         state[TIMEFRAME_KEY] = preferred if preferred in options else options[0]
         state[TIMEFRAME_PICKED_KEY] = False
     state[TIMEFRAME_DATASET_KEY] = dataset
-    return st.selectbox("Timeframe", options, key=TIMEFRAME_KEY, on_change=_mark_picked)
+    return st.selectbox(
+        "Timeframe",
+        options,
+        key=TIMEFRAME_KEY,
+        on_change=_mark_picked,
+        format_func=_timeframe_label,
+        help="The chart draws bars of this timeframe; page back with Older / Newer. "
+        "Auto draws the whole history at the finest timeframe that fits one chart.",
+    )
+
+
+def _timeframe_label(option: str) -> str:
+    return AUTO_LABEL if option == AUTO else option
 
 
 def _mark_picked() -> None:

@@ -1,4 +1,5 @@
-"""The small summary under the chart (bars, range, last close and change) and the CSV export."""
+"""The small summary under the chart (bars, the range drawn, last close and change) and the
+CSV export."""
 
 from __future__ import annotations
 
@@ -10,30 +11,32 @@ import pandas as pd
 import streamlit as st
 
 from app.charts.price_change import last_change
-from app.core import OHLCV_COLUMNS, ema_column
+from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
 
 
 @dataclass(frozen=True)
 class Summary:
     timeframe: str
-    bars: int
-    start: pd.Timestamp
+    bars: int  # in the whole history at ``timeframe``
+    start: pd.Timestamp  # of the bars drawn
     end: pd.Timestamp
     last_close: float
     change: float | None  # last close minus the previous bar's close; None with a single bar
     change_pct: float | None
 
 
-def summarize(frame: pd.DataFrame, timeframe: str) -> Summary:
-    """Summary of a non-empty canonical frame (the whole history at the chosen timeframe)."""
-    closes = frame["close"]
+def summarize(window: OhlcvView, latest: pd.DataFrame) -> Summary:
+    """The bars drawn (``window``, non-empty) among the whole history, whose newest bars are
+    ``latest`` (the last close is the data's newest, whichever page is drawn)."""
+    closes = latest["close"]
     last = float(closes.iloc[-1])
     change = last_change(closes)
+    times = window.frame["time"]
     return Summary(
-        timeframe=timeframe,
-        bars=len(frame),
-        start=frame["time"].iloc[0],
-        end=frame["time"].iloc[-1],
+        timeframe=window.timeframe.name,
+        bars=window.total_bars,
+        start=times.iloc[0],
+        end=times.iloc[-1],
         last_close=last,
         change=change.absolute if change else None,
         change_pct=change.percent if change else None,
@@ -57,7 +60,7 @@ def format_time(stamp: pd.Timestamp) -> str:
 def render_summary(summary: Summary) -> None:
     bars, span, close = st.columns([1, 2, 1])
     bars.metric(f"Bars ({summary.timeframe})", f"{summary.bars:,}")
-    span.metric("Range (UTC)", f"{format_time(summary.start)} → {format_time(summary.end)}")
+    span.metric("Shown (UTC)", f"{format_time(summary.start)} → {format_time(summary.end)}")
     delta = None
     if summary.change is not None:
         delta = f"{summary.change:+,.{_decimals_of(summary.last_close)}f}"

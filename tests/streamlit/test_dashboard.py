@@ -9,7 +9,6 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.charts.plotly_charts import MAX_FIGURE_BARS
 from app.core import DataError, read_ohlcv_bytes
 from app.streamlit_app.alerts import UNEXPECTED_MESSAGE
 from tests.streamlit.app_views import (
@@ -245,21 +244,6 @@ def test_empty_data_dir_invites_an_upload(data_dir):
     assert at.file_uploader(key="upload")  # still there to use
 
 
-def test_large_upload_is_drawn_coarser_and_the_user_is_told():
-    rows = MAX_FIGURE_BARS * 3
-    at = run_app()
-    at.file_uploader(key="upload").set_value(("big.csv", ohlcv_csv(rows, freq="1min"), "text/csv"))
-    at.run()
-    at.selectbox(key="timeframe").set_value("1m").run()  # the file's own bars: too many to draw
-    fig = figure(at)
-    assert 0 < len(candles(fig)["x"]) <= MAX_FIGURE_BARS
-    [notice] = at.info
-    assert f"{rows:,} 1m bars" in notice.value
-    assert "1m" not in json.dumps(fig["layout"]["title"]["text"])  # titled with what is drawn
-    assert at.metric[0].label == "Bars (1m)"
-    assert at.metric[0].value == f"{rows:,}"  # the summary is about all the data
-
-
 def test_invalid_settings_are_shown_not_crashed(monkeypatch):
     monkeypatch.setenv("EMA_PERIODS", "10,1")
     at = AppTest.from_file(APP_SCRIPT, default_timeout=60).run()
@@ -297,18 +281,6 @@ def test_lightweight_engine_draws_candles_at_the_right_times():
     at.checkbox(key="ema_50").uncheck().run()
     lines = re.findall(r"\.createLineSeries\(\s*\"(EMA \d+)\"", lightweight_page(at))
     assert sorted(lines) == ["EMA 10", "EMA 150", "EMA 21"]
-
-
-def test_lightweight_engine_draws_more_bars_than_plotly(data_dir):
-    rows = MAX_FIGURE_BARS + 1000
-    (data_dir / "long.csv").write_bytes(ohlcv_csv(rows))
-    at = run_app()
-    at.selectbox(key="symbol").set_value("long").run()
-    assert len(candles(figure(at))["x"]) <= MAX_FIGURE_BARS
-    assert at.info  # Plotly: told it is coarser
-    at.radio(key="engine").set_value("lightweight").run()
-    assert len(lightweight_candles(lightweight_page(at))) == rows
-    assert not at.info  # every 1h bar drawn, nothing to tell
 
 
 def test_unexpected_failure_shows_a_plain_message(monkeypatch):

@@ -1,0 +1,141 @@
+"""The dashboard in Chromium against one `streamlit run` server for the module: what a user sees
+on a 5,000-bar hourly symbol (issue #11 §1 and the features built on it)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.streamlit_app.engines import PLOTLY_WINDOW_BARS
+from tests.live_server import free_port, live_server
+from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROWS = 5_000
+SEED = 21
+
+# The Plotly figure as the browser drew it (typed arrays decoded): candle times (ms), closes,
+# title, painted boxes.
+FIGURE = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
+    if (!trace) return null;
+    const ms = Array.from(trace.x, x => new Date(String(x).replace(' ', 'T') + 'Z').getTime());
+    return {
+        times: ms,
+        closes: Array.from(trace.close),
+        title: (gd.layout.title && gd.layout.title.text) || '',
+        boxes: gd.querySelectorAll('.trace.boxes path').length,
+        traces: gd.data.map(t => t.name),
+    };
+}"""
+
+# The page coordinates of candle ``i`` (middle of the price pane), to hover it with the mouse.
+CANDLE_POINT = """(i) => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const trace = gd.data.find(t => t.type === 'candlestick');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const box = gd.getBoundingClientRect();
+    const x = xa.d2p(xa.d2c(trace.x[i]));
+    return [box.left + xa._offset + x, box.top + ya._offset + ya._length / 2];
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    folder: Path = tmp_path_factory.mktemp("data")
+    (folder / "hourly.csv").write_bytes(ohlcv_csv(ROWS, seed=SEED))
+    port = free_port()
+    env = {
+        "DATA_DIR": str(folder),
+        "CSV_PATH": str(folder / "hourly.csv"),
+        "DATA_SOURCE": "csv",
+        "DEFAULT_SYMBOL": "hourly",
+        "DEFAULT_TIMEFRAME": "1h",
+        "EMA_PERIODS": "10,21,50,150",
+        "DATA_API_BASE": "",
+    }
+    args = [
+        "-m", "streamlit", "run", "app/main_streamlit.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+        yield base
+
+
+def wait_for_figure(page, predicate: str, timeout: float = 30_000) -> dict:
+    page.wait_for_function(
+        f"() => {{ const c = ({FIGURE})(); return c && ({predicate}); }}", timeout=timeout
+    )
+    return page.evaluate(FIGURE)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar's selectbox labelled ``label``, as a user does."""
+    sidebar = page.locator("section[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+
+
+def spacings_s(times_ms: list[int]) -> set[float]:
+    return {(b - a) / 1000 for a, b in itertools.pairwise(times_ms)}
+
+
+def hover_text(page, index: int) -> str:
+    x, y = page.evaluate(CANDLE_POINT, index)
+    page.mouse.move(x, y)
+    hover = page.locator(".js-plotly-plot .hoverlayer")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot .hoverlayer').textContent.length > 0"
+    )
+    return hover.text_content()
+
+
+def test_hourly_bars_are_drawn_hourly_and_older_ones_are_a_page_away(page, server):
+    bars = ohlcv_frame(ROWS, seed=SEED)
+    page.goto(server)
+    fig = wait_for_figure(page, f"c.times.length === {PLOTLY_WINDOW_BARS} && c.boxes > 0")
+    assert spacings_s(fig["times"]) == {3600.0}  # candle spacing equals the timeframe
+    last = bars.iloc[-1]
+    assert fig["times"][-1] == int(last["time"].timestamp() * 1000)
+    assert fig["closes"][-1] == pytest.approx(last["close"])
+    assert "hourly · 1h" in fig["title"]
+    assert page.get_by_text("Bars 3,001–5,000 of 5,000 at 1h").is_visible()
+
+    # Hovering a candle shows one hourly bar of the file: its time and its own OHLC values.
+    text = hover_text(page, PLOTLY_WINDOW_BARS - 3)
+    hovered = pd.Timestamp(re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)[1], tz="UTC")
+    assert hovered >= bars["time"].iloc[-10]
+    [bar] = bars[bars["time"] == hovered].itertuples()
+    for name in ("open", "high", "low", "close"):
+        shown = float(re.search(rf"{name}: ([-\d,.]+)", text)[1].replace(",", ""))
+        assert shown == pytest.approx(getattr(bar, name), abs=1e-3), name
+
+    page.get_by_role("button", name="Older").click()
+    first = int(bars["time"].iloc[1_000].timestamp() * 1000)
+    fig = wait_for_figure(page, f"c.times[0] === {first}")
+    assert len(fig["times"]) == PLOTLY_WINDOW_BARS
+    assert spacings_s(fig["times"]) == {3600.0}
+    assert page.get_by_text("Bars 1,001–3,000 of 5,000 at 1h").is_visible()
+
+    page.get_by_role("button", name="Newest").click()
+    newest = int(last["time"].timestamp() * 1000)
+    wait_for_figure(page, f"c.times[c.times.length - 1] === {newest}")
+    assert page.watch.console_errors == []
+    assert page.watch.external_requests == []
+
+
+def test_auto_says_which_coarser_timeframe_it_drew(page, server):
+    page.goto(server)
+    wait_for_figure(page, "c.boxes > 0")
+    choose(page, "Timeframe", "Auto (whole history)")
+    fig = wait_for_figure(page, "c.title.includes('· 4h')")
+    assert spacings_s(fig["times"]) == {4 * 3600.0}
+    assert page.get_by_text("Auto: drawn at 4h", exact=False).is_visible()
