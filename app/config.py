@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     cache_ttl: float = Field(default=60.0, ge=0)
     upload_max_mb: float = Field(default=50.0, gt=0)
 
+    # Chart images (GET /api/chart.png|.svg): a warm Chromium driven by Kaleido.
+    chromium_path: Path | None = None  # None: the first chromium / google-chrome on PATH
+    image_workers: int = Field(default=2, ge=1, le=8)  # renders at a time (browser tabs)
+    image_queue: int = Field(default=4, ge=0, le=64)  # waiting renders before a 503
+    image_timeout: float = Field(default=10.0, gt=0, le=120)  # one render, then restart
+    image_cache_mb: float = Field(default=32.0, ge=0, le=1024)  # rendered images kept
+
     # Optional LLM narrative for /api/analysis and /report (OpenAI-compatible /chat/completions).
     llm_api_base: str | None = None
     llm_api_key: SecretStr | None = None
@@ -115,7 +122,7 @@ class Settings(BaseSettings):
             raise ValueError(f"EMA periods must be whole numbers from 2 to 1000, got {bad}")
         return value
 
-    @field_validator("data_api_base", mode="before")
+    @field_validator("data_api_base", "chromium_path", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

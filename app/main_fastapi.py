@@ -5,15 +5,30 @@ Run: ``uvicorn app.main_fastapi:app --host 127.0.0.1 --port 8000``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import get_settings
 from app.core import ConfigError
+from app.images import start_renderer, stop_renderer
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
-from app.web.routes import analysis, chart, health, indicators, ohlcv, symbols
+from app.web.routes import analysis, chart, health, images, indicators, ohlcv, symbols
 from app.web.routes.chart import WEB_DIR
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Chromium for chart images opens at start (in the background), so the first picture does
+    not pay for it; it is closed at shutdown."""
+    start_renderer()
+    try:
+        yield
+    finally:
+        stop_renderer()
 
 
 def create_app() -> FastAPI:
@@ -29,9 +44,10 @@ def create_app() -> FastAPI:
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     register_error_handlers(app)
-    for module in (health, ohlcv, indicators, symbols, chart, analysis):
+    for module in (health, ohlcv, indicators, symbols, chart, analysis, images):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -1,0 +1,183 @@
+"""GET /api/chart.png, /api/chart.svg (and /api/chart, the PNG): the chart as a picture.
+
+The picture of the last ``bars`` bars up to ``end`` (or the newest), drawn by the Plotly engine
+and exported by the warm Chromium (``app.images``). The ETag fingerprints the bars and every
+drawing option, so a client holding the picture gets a 304, and a picture already drawn is
+answered from a bounded cache without drawing it again. When the renderer is full, has no
+Chromium or a render hangs, the answer is a 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.charts.images import MAX_IMAGE_BARS, MEDIA_TYPES, image_figure, view_digest
+from app.config import get_settings
+from app.core import OhlcvView, ParameterError, get_ohlcv, parse_ema_periods
+from app.core.time_bounds import parse_time_bound
+from app.images import ImageUnavailableError, get_renderer
+from app.images.cache import ImageCache
+from app.web.docs import NOT_MODIFIED, error_responses
+from app.web.http_cache import etag_matches
+
+try:  # the indicator catalog (helper `catalog`); until it lands, images draw EMAs only
+    from app.core.indicators import parse_indicators
+except ImportError:  # pragma: no cover
+    parse_indicators = None
+
+router = APIRouter(tags=["images"])
+
+DEFAULT_BARS = 300
+MIN_SIDE, MAX_SIDE = 200, 4000
+MAX_PIXELS = 16_000_000  # width x height x scale², a 4000 x 4000 picture
+SEED_VOLUME_WORDS = frozenset({"vol", "volume"})  # volume is always drawn, in its own pane
+
+_cache: ImageCache | None = None
+
+
+class ImageParams(BaseModel):
+    """The query of ``GET /api/chart.png`` / ``.svg``. Unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    symbol: str | None = Field(
+        default=None, description="Symbol (see /api/symbols); empty: DEFAULT_SYMBOL."
+    )
+    timeframe: str | None = Field(
+        default=None,
+        description="1m 5m 15m 30m 1h 4h 1d 1w (aliases M1 H4 D1 ...); empty: the data's own.",
+    )
+    indicators: str | None = Field(
+        default=None,
+        description="Comma list, as /api/ohlcv (rsi:14, macd, bb:20:2, ...), plus the chart "
+        "service's words: vol / volume (the volume pane, always drawn), ma:20 (SMA 20).",
+    )
+    emas: str | None = Field(
+        default=None, description="EMA periods, comma list; missing: EMA_PERIODS; empty: none."
+    )
+    end: str | None = Field(
+        default=None, description="Last bar time (ISO 8601 or UNIX seconds); missing: newest."
+    )
+    bars: int = Field(
+        default=DEFAULT_BARS,
+        ge=1,
+        le=MAX_IMAGE_BARS,
+        description=f"Candles drawn, the last ones up to end (at most {MAX_IMAGE_BARS:,}).",
+    )
+    width: int = Field(default=1200, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels.")
+    height: int = Field(default=700, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels.")
+    scale: float = Field(
+        default=1.0, ge=0.5, le=4.0, description="Pixels per CSS pixel of a PNG (2 for HiDPI)."
+    )
+    theme: Literal["dark", "light"] = "dark"
+
+
+IMAGE_RESPONSES = {
+    200: {
+        "description": "The chart picture. ETag and Cache-Control as /api/ohlcv.",
+        "content": {"image/png": {}, "image/svg+xml": {}},
+    },
+    **NOT_MODIFIED,
+    **error_responses(404, 422, 502, 503, 504),
+}
+
+
+@router.get("/api/chart.png", summary="Chart as a PNG", responses=IMAGE_RESPONSES)
+async def read_chart_png(request: Request, params: Annotated[ImageParams, Query()]) -> Response:
+    """The chart (candles, volume, EMAs, indicator panes) as a PNG of width x height x scale
+    pixels, in TradingView's dark look (theme=light for white)."""
+    return await _chart_image(request, params, "png")
+
+
+@router.get("/api/chart.svg", summary="Chart as an SVG", responses=IMAGE_RESPONSES)
+async def read_chart_svg(request: Request, params: Annotated[ImageParams, Query()]) -> Response:
+    """The chart as an SVG document (width x height; scale does not apply)."""
+    return await _chart_image(request, params, "svg")
+
+
+@router.get(
+    "/api/chart", summary="Chart as a PNG (chart service compatible)", responses=IMAGE_RESPONSES
+)
+async def read_chart(request: Request, params: Annotated[ImageParams, Query()]) -> Response:
+    """The PNG of /api/chart.png, for clients of the headless chart service this replaces."""
+    return await _chart_image(request, params, "png")
+
+
+async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Response:
+    if params.width * params.height * params.scale**2 > MAX_PIXELS:
+        raise ParameterError(
+            "scale",
+            f"width x height x scale² is over {MAX_PIXELS:,} pixels; ask for a smaller picture.",
+        )
+    renderer = get_renderer()
+    try:
+        view = await run_in_threadpool(_view_of, params)
+        etag = _etag(view, params, fmt)
+        settings = get_settings()
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={int(settings.cache_ttl)}"}
+        if etag_matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        cache = _image_cache(settings.image_cache_mb)
+        image = cache.get(etag)
+        if image is None:
+            renderer.check_capacity()
+            figure = await run_in_threadpool(image_figure, view, theme_name=params.theme)
+            image = await renderer.render_async(
+                figure, fmt=fmt, width=params.width, height=params.height, scale=params.scale
+            )
+            cache.put(etag, image)
+    except ImageUnavailableError as exc:
+        return JSONResponse(
+            {"detail": exc.message},
+            status_code=503,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    return Response(image, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _view_of(params: ImageParams) -> OhlcvView:
+    settings = get_settings()
+    indicators = seed_indicators(params.indicators)
+    kwargs = {}
+    if indicators:
+        if parse_indicators is None:
+            raise ParameterError("indicators", "Indicators are not available on this server.")
+        kwargs["indicators"] = parse_indicators(indicators)
+    return get_ohlcv(
+        (params.symbol or "").strip() or settings.default_symbol,
+        timeframe=params.timeframe or None,
+        emas=parse_ema_periods(params.emas, settings.ema_periods),
+        end=parse_time_bound(params.end, "end"),
+        limit=params.bars,
+        **kwargs,
+    )
+
+
+def seed_indicators(text: str | None) -> str:
+    """The chart service's ``indicators`` words in ours: ``vol``/``volume`` dropped (our charts
+    always draw the volume pane); the rest (``macd``, ``rsi``, ``ma:20`` = SMA 20) the catalog
+    reads as they are."""
+    if not text:
+        return ""
+    tokens = [token.strip() for token in text.split(",") if token.strip()]
+    return ",".join(token for token in tokens if token.lower() not in SEED_VOLUME_WORDS)
+
+
+def _etag(view: OhlcvView, params: ImageParams, fmt: str) -> str:
+    options = f"{fmt}|{params.width}|{params.height}|{params.scale:g}|{params.theme}"
+    digest = hashlib.blake2b(options.encode(), digest_size=12)
+    digest.update(view_digest(view).encode())
+    return f'"{fmt}-{digest.hexdigest()}"'
+
+
+def _image_cache(megabytes: float) -> ImageCache:
+    global _cache
+    if _cache is None:
+        _cache = ImageCache(int(megabytes * 2**20))
+    return _cache
