@@ -49,6 +49,15 @@ class OhlcvRecord(BaseModel):
     volume: float
 
 
+class IndicatorInView(BaseModel):
+    token: str = Field(examples=["macd:12:26:9"])
+    label: str = Field(examples=["MACD 12 26 9"])
+    pane: Literal["price", "own"]
+    columns: list[str] = Field(
+        examples=[["macd_12_26_9", "macd_signal_12_26_9", "macd_hist_12_26_9"]]
+    )
+
+
 class OhlcvColumns(BaseModel):
     """``format=columns``: one array per field, and what a client needs to page back."""
 
@@ -56,9 +65,9 @@ class OhlcvColumns(BaseModel):
     timeframe: str
     native_timeframe: str
     emas: list[int]
-    indicators: list[str] = Field(
-        description="The indicators in `columns`, as canonical tokens (defaults filled in).",
-        examples=[["rsi:14", "macd:12:26:9"]],
+    indicators: list[IndicatorInView] = Field(
+        description="The indicators in `columns`: canonical token (defaults filled in), legend "
+        "label, pane and column names."
     )
     chart: str = Field(description="candles, or heikin_ashi (prices and indicators are HA's).")
     bars: int = Field(description="Bars in this response.")

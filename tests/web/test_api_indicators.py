@@ -52,7 +52,14 @@ def test_records_carry_one_column_per_output_null_while_warming_up(api, closes):
 
 def test_columns_format_and_meta(api, closes):
     body = ohlcv(api, indicators="rsi,ma:50", emas="", format="columns", limit=100).json()
-    assert body["indicators"] == ["rsi:14", "sma:50"] and body["chart"] == "candles"
+    assert [i["token"] for i in body["indicators"]] == ["rsi:14", "sma:50"]
+    assert body["indicators"][1] == {
+        "token": "sma:50",
+        "label": "SMA 50",
+        "pane": "price",
+        "columns": ["sma_50"],
+    }
+    assert body["chart"] == "candles"
     assert list(body["columns"]) == [*FIELDS, "rsi_14", "sma_50"]
     np.testing.assert_allclose(body["columns"]["sma_50"], talib.SMA(closes, 50)[-100:])
     # Computed over the whole history: the first bar of the window is warm already.
