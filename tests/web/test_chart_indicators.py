@@ -119,7 +119,7 @@ def test_dialog_adds_edits_and_removes_instances(page, server):
         .startswith("Relative Strength Index")
     )
     add_from_dialog(page, "rsi", "rsi")
-    page.wait_for_function(f"{PANES}() === 2")
+    page.wait_for_function("() => window.superChart.chart.panes().length === 2")
     add_from_dialog(page, "bollinger", "bb")  # over the prices: no new pane
     page.wait_for_function("() => window.superChart.studies.drawn.size === 2")
     assert page.evaluate(PANES) == 2
@@ -134,7 +134,7 @@ def test_dialog_adds_edits_and_removes_instances(page, server):
     rsi_row.locator("input[data-param='period']").fill("21")
     rsi_row.locator("input[data-param='period']").press("Enter")
     page.wait_for_function("() => window.superChart.data.columns.rsi_21 !== undefined")
-    page.wait_for_function(f"{PANES}() === 2")
+    page.wait_for_function("() => window.superChart.chart.panes().length === 2")
     assert legend_text(page, 1).startswith("RSI 21")
     assert page.evaluate(COLOURS)["rsi:21"] == colours["rsi:14"]
     assert "rsi%3A21" in page.url
