@@ -12,9 +12,11 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from app.config import Settings
+from app.core import DataError, SuperChartError
+from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
 from app.dash_app.chart_callbacks import EMAS_ONLY, PAGE_ONLY, update_chart
-from app.dash_app.chart_data import NATIVE, SOURCE_UPLOAD
+from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
 from app.dash_app.uploads import UploadCache, decode_contents, too_large
@@ -39,6 +41,10 @@ def receive_upload(
     chart switches to the file (at its own timeframe: see :func:`sync_controls`)."""
     if not payload:
         return no_update, no_update, no_update
+    payload = inputs.upload_payload(payload)
+    if payload is None:
+        damaged = DataError("The upload arrived damaged; please try again.")
+        return no_update, error_alert(damaged), no_update
     filename = str(payload.get("filename") or "upload")
     try:
         if "contents" not in payload:
@@ -70,7 +76,10 @@ def sync_controls(
         native = upload_ref.get("timeframe") if upload_ref else None
     else:
         native = (symbol_timeframes or {}).get(symbol or "")
-    options = timeframe_options(native)
+    try:
+        options = timeframe_options(native)
+    except SuperChartError:  # not a timeframe name (a crafted store): offer them all
+        options = timeframe_options(None)
     allowed = {option["value"] for option in options}
     value = NATIVE if new_upload or timeframe not in allowed else no_update
     if value == timeframe:
@@ -78,6 +87,7 @@ def sync_controls(
     return options, value, uploaded
 
 
+SOURCES = {SOURCE_CONFIGURED, SOURCE_UPLOAD}
 # The chart callback's shortcuts, by what alone set it off; anything else redraws the chart.
 TRIGGERS = {
     frozenset({"emas.value"}): EMAS_ONLY,
@@ -109,7 +119,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("upload-payload", "data"),
         prevent_initial_call=True,
     )
-    def on_upload(payload: dict | None):
+    def on_upload(payload):
         return receive_upload(payload, uploads=uploads, settings=settings())
 
     # The layout starts with the default symbol's options; this follows later changes. The chart
@@ -127,8 +137,14 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     )
     def on_data_change(source, symbol, upload_ref, timeframe, symbol_timeframes):
         new_upload = "upload-ref.data" in ctx.triggered_prop_ids
-        return sync_controls(source, symbol, upload_ref, timeframe, symbol_timeframes,
-                             new_upload=new_upload)  # fmt: skip
+        return sync_controls(
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.upload_ref(upload_ref),
+            inputs.text(timeframe),
+            inputs.symbol_timeframes(symbol_timeframes),
+            new_upload=new_upload,
+        )
 
     @app.callback(
         Output("chart", "figure"),
@@ -146,6 +162,15 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     )
     def on_controls(source, symbol, timeframe, visible_emas, upload_ref, page, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
-        return update_chart(source, symbol, timeframe, visible_emas, upload_ref, drawn,
-                            trigger=trigger, page=page, uploads=uploads,
-                            settings=settings())  # fmt: skip
+        return update_chart(
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.text(timeframe),
+            inputs.periods(visible_emas),
+            inputs.upload_ref(upload_ref),
+            inputs.mapping(drawn),
+            trigger=trigger,
+            page=inputs.mapping(page),
+            uploads=uploads,
+            settings=settings(),
+        )
