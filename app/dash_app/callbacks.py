@@ -21,15 +21,24 @@ from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
 from app.dash_app.uploads import UploadCache, decode_contents, too_large
 
-# Runs in the browser: a file over the limit is not sent to the server at all, only its size.
+# Runs in the browser once it has read the file: a file over the limit is not sent to the
+# server at all, only its size; otherwise the progress line says it is on its way. (The line
+# "Reading <file>" shown while the browser reads it comes from assets/upload_progress.js.)
 CHECK_UPLOAD_SIZE_JS = """
 function (contents, filename, limit) {
-    if (!contents) { return window.dash_clientside.no_update; }
+    const skip = window.dash_clientside.no_update;
+    const box = document.getElementById("upload");
+    if (box) { box.removeAttribute("data-reading"); }
+    if (!contents) { return [skip, skip]; }
     const encoded = contents.length - contents.indexOf(",") - 1;
     const padding = contents.endsWith("==") ? 2 : (contents.endsWith("=") ? 1 : 0);
     const size = Math.floor(encoded * 3 / 4) - padding;
-    if (size > limit) { return {filename: filename, size: size}; }
-    return {filename: filename, size: size, contents: contents};
+    if (size > limit) { return [{filename: filename, size: size}, null]; }
+    const mb = (size / 1048576).toFixed(1);
+    return [
+        {filename: filename, size: size, contents: contents},
+        `Uploading and reading ${filename} (${mb} MB)…`,
+    ];
 }
 """
 
@@ -65,12 +74,14 @@ def sync_controls(
     symbol_timeframes: dict[str, str] | None,
     *,
     new_upload: bool,
-) -> tuple[list[dict], Any, bool]:
-    """-> (timeframe options, timeframe value, symbol disabled), for the data now chosen.
+) -> tuple[list[dict], Any, bool, dict, Any]:
+    """-> (timeframe options, timeframe value, symbol disabled, symbol style, upload name), for
+    the data now chosen.
 
     Only timeframes not finer than the data's own are offered. A new upload opens at its own
-    timeframe; otherwise the choice stays while the data allows it. The symbol select is
-    disabled while the chart shows an upload (it would change nothing)."""
+    timeframe; otherwise the choice stays while the data allows it. While the chart shows an
+    upload, the symbol select is disabled and hidden (it would change nothing, and its symbol
+    is not what is drawn): the file's name stands in its place."""
     uploaded = source == SOURCE_UPLOAD
     if uploaded:
         native = upload_ref.get("timeframe") if upload_ref else None
@@ -84,7 +95,10 @@ def sync_controls(
     value = NATIVE if new_upload or timeframe not in allowed else no_update
     if value == timeframe:
         value = no_update  # unchanged: the chart needs no second redraw
-    return options, value, uploaded
+    if uploaded and upload_ref:
+        name = html.Div(str(upload_ref.get("filename")), className="form-control sc-upload-name")
+        return options, value, True, {"display": "none"}, name
+    return options, value, uploaded, {}, None
 
 
 SOURCES = {SOURCE_CONFIGURED, SOURCE_UPLOAD}
@@ -106,6 +120,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     app.clientside_callback(
         CHECK_UPLOAD_SIZE_JS,
         Output("upload-payload", "data"),
+        Output("upload-progress", "children"),
         Input("upload", "contents"),
         State("upload", "filename"),
         State("upload-limit", "data"),
@@ -116,11 +131,12 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Output("upload-ref", "data"),
         Output("upload-status", "children"),
         Output("source", "value"),
+        Output("upload-progress", "children", allow_duplicate=True),
         Input("upload-payload", "data"),
         prevent_initial_call=True,
     )
     def on_upload(payload):
-        return receive_upload(payload, uploads=uploads, settings=settings())
+        return (*receive_upload(payload, uploads=uploads, settings=settings()), None)
 
     # The layout starts with the default symbol's options; this follows later changes. The chart
     # callback waits for it when both fire (its timeframe input is this callback's output).
@@ -128,6 +144,8 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Output("timeframe", "options"),
         Output("timeframe", "value"),
         Output("symbol", "disabled"),
+        Output("symbol", "style"),
+        Output("upload-name", "children"),
         Input("source", "value"),
         Input("symbol", "value"),
         Input("upload-ref", "data"),
