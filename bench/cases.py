@@ -58,6 +58,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),
     Case(
+        "chart page: 4 panes (RSI, MACD, Stoch) ready vs no indicators",
+        1.5,
+        browser_cases.chart_page_panes,
+        FASTAPI,
+    ),
+    Case(
         "Dash: EMA toggle -> redrawn, {big}-bar symbol",
         2.0,
         toggle_cases.dash_toggle,
