@@ -14,10 +14,12 @@ import streamlit as st
 
 from app.config import Settings, get_settings
 from app.core import SuperChartError, SymbolInfo
+from app.core.indicators import IndicatorSpec
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
 from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
+from app.streamlit_app.indicator_picker import choose_indicators
 from app.streamlit_app.loading import (
     ChartData,
     Upload,
@@ -48,6 +50,7 @@ class Request:
     timeframe: str
     offered_emas: tuple[int, ...]
     visible_emas: tuple[int, ...]
+    indicators: tuple[IndicatorSpec, ...]
     engine: str
 
 
@@ -97,6 +100,7 @@ def _render(settings: Settings) -> None:
             dataset.key, dataset.native, settings, upload=dataset.upload is not None
         )
         visible = sidebar.choose_emas(settings)
+        indicators = choose_indicators(settings.ema_periods)
         engine = sidebar.choose_engine()
 
     if dataset.problem is not None:
@@ -114,6 +118,7 @@ def _render(settings: Settings) -> None:
         timeframe=timeframe,
         offered_emas=tuple(settings.ema_periods),
         visible_emas=tuple(visible),
+        indicators=indicators,
         engine=engine,
     )
     anchor = current_anchor(f"{dataset.key}|{timeframe}")
@@ -172,18 +177,44 @@ def _load(
     if dataset.upload is not None:
         max_bytes = settings.upload_max_bytes
         data = load_upload_chart(
-            dataset.upload, max_bytes, request.timeframe, request.offered_emas, bars, anchor
+            dataset.upload,
+            max_bytes,
+            request.timeframe,
+            request.offered_emas,
+            bars,
+            anchor,
+            request.indicators,
         )
         drawn = data.view.timeframe.name
-        make_csv = partial(upload_csv, dataset.upload, max_bytes, drawn, request.visible_emas)
+        make_csv = partial(
+            upload_csv,
+            dataset.upload,
+            max_bytes,
+            drawn,
+            request.visible_emas,
+            request.indicators,
+        )
         return data, make_csv
     info = dataset.info
     data = load_symbol_chart(
-        settings, dataset.source, info, request.timeframe, request.offered_emas, bars, anchor
+        settings,
+        dataset.source,
+        info,
+        request.timeframe,
+        request.offered_emas,
+        bars,
+        anchor,
+        request.indicators,
     )
     drawn = data.view.timeframe.name
     make_csv = partial(
-        symbol_csv, settings, dataset.source, info.symbol, drawn, request.visible_emas
+        symbol_csv,
+        settings,
+        dataset.source,
+        info.symbol,
+        drawn,
+        request.visible_emas,
+        request.indicators,
     )
     return data, make_csv
 
