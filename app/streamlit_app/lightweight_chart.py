@@ -16,13 +16,16 @@ crosshair), volume staying at the foot of the price chart.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
 from lightweight_charts.widgets import StreamlitChart
 
 from app.charts import theme
+from app.charts.plotly_overlays import RESISTANCE_COLOR, SPIKE_COLOR, SUPPORT_COLOR, level_label
 from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
+from app.core.analysis import Level, Spike
 from app.core.indicators import IndicatorSpec
 
 # The package pastes the font into JS string literals; unquoted family names are valid CSS.
@@ -55,13 +58,17 @@ def render_lightweight_chart(
     offered_emas: Sequence[int],
     visible_emas: Sequence[int],
     height: int = 600,
+    levels: Sequence[Level] = (),
+    spikes: Sequence[Spike] = (),
 ) -> None:
     """One candlestick chart with volume, the visible EMA lines and the view's indicators (a
     synced pane under the price for each oscillator), in an iframe.
 
     ``data_key`` names the view's data: the page (~2.5 MB for 5,000 bars, ~0.3 s to build
     through the package) is cached on it and the visible EMAs."""
-    page = _chart_page(data_key, tuple(offered_emas), tuple(visible_emas), view)
+    page = _chart_page(
+        data_key, tuple(offered_emas), tuple(visible_emas), tuple(levels), tuple(spikes), view
+    )
     panes = sum(1 for spec in view.indicators if spec.pane == "own")
     st.iframe(page, height=height + PANE_HEIGHT * max(0, panes - 1))
 
@@ -80,7 +87,12 @@ def _pane_split(panes: int) -> tuple[float, float]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _chart_page(
-    data_key: str, offered_emas: tuple[int, ...], visible_emas: tuple[int, ...], _view: OhlcvView
+    data_key: str,
+    offered_emas: tuple[int, ...],
+    visible_emas: tuple[int, ...],
+    levels: tuple[Level, ...],
+    spikes: tuple[Spike, ...],
+    _view: OhlcvView,
 ) -> str:
     frame = _with_ns_times(_view.frame)
     own = [spec for spec in _view.indicators if spec.pane == "own"]
@@ -109,6 +121,7 @@ def _chart_page(
             price_label=False,
         )
         line.set(frame[["time", column]].rename(columns={column: name}))
+    _draw_analysis(chart, levels, spikes)
     colours = _indicator_colours(_view.indicators)
     for spec in _view.indicators:
         if spec.pane == "price":
@@ -123,6 +136,29 @@ def _chart_page(
     chart.fit()
     chart.load()
     return chart.page
+
+
+def _draw_analysis(chart, levels: Sequence[Level], spikes: Sequence[Spike]) -> None:
+    """Levels as price lines labelled with their touch count; spikes as markers under their
+    candles (the package puts markers on the candle series only)."""
+    for level in levels:
+        colour = SUPPORT_COLOR if level.kind == "support" else RESISTANCE_COLOR
+        chart.horizontal_line(
+            level.price, color=colour, width=1, style="dashed", text=level_label(asdict(level))
+        )
+    if spikes:
+        chart.marker_list(
+            [
+                {
+                    "time": pd.Timestamp(spike.time, unit="s", tz="UTC").as_unit("ns"),
+                    "position": "below",
+                    "shape": "arrow_up",
+                    "color": SPIKE_COLOR,
+                    "text": "Vol" if spike.zscore is None else f"Vol z{spike.zscore:.1f}",
+                }
+                for spike in spikes
+            ]
+        )
 
 
 def _indicator_colours(specs: Sequence[IndicatorSpec]) -> dict[IndicatorSpec, list[str]]:

@@ -31,6 +31,7 @@ from app.core import (
     list_symbols,
     read_ohlcv_bytes,
 )
+from app.core.analysis import WARMUP_BARS, Analysis, analyse
 from app.core.indicators import IndicatorSpec
 from app.streamlit_app.summary import Summary, frame_to_csv, summarize
 from app.streamlit_app.windowing import (
@@ -54,7 +55,8 @@ class ChartData:
     view: OhlcvView  # what the chart draws: a window of at most the engine's bars
     notice: str | None  # what Auto drew, when the timeframe is Auto
     data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
-    summary: Summary  # of the whole history at the chosen timeframe
+    summary: Summary  # the bars drawn among the whole history, and the newest close
+    analysis: Analysis  # of the bars drawn: levels, volume spikes, signals, summary
 
 
 @dataclass(frozen=True)
@@ -305,4 +307,16 @@ def _chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key:
         notice=notice,
         data_notices=view.notices,
         summary=summarize(view, latest.tail(2)),
+        analysis=analyse_window(fetch, view),
+    )
+
+
+def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
+    """The core's analysis of the bars drawn (levels, spikes, signals, summary), with the bars
+    before them as warm-up, so that the lines drawn and the panel agree with the chart."""
+    # The newest window needs no end (for the REST API source: no second request).
+    end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
+    warm = fetch(timeframe=view.timeframe.name, end=end, limit=len(view.frame) + WARMUP_BARS)
+    return analyse(
+        warm.frame, symbol=view.symbol, timeframe=view.timeframe.name, lookback=len(view.frame)
     )
