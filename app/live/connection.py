@@ -12,25 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket
 
 from app.core.errors import SuperChartError
-from app.live.hub import LiveMessage, Subscription
+from app.live.delivery import ClientSub, abort, bound_send_buffer
 from app.live.protocol import (
     ProtocolError,
     StreamRequest,
     bars_frame,
+    default_id,
     error_frame,
-    frame_prefix,
     message_id,
     parse_frame,
     parse_stream_request,
 )
-from app.live.streams import Channel
 from app.web.errors import error_body
 
 if TYPE_CHECKING:
@@ -43,41 +41,6 @@ CLOSE_POLICY = 1008  # malformed protocol or refused client
 CLOSE_TRY_LATER = 1013  # at the connection cap
 CLOSE_TOO_SLOW = 4008  # could not keep up
 CLOSE_DEADLINE_S = 5.0  # a close frame that cannot be written by then: the socket is aborted
-
-
-class ClientSub:
-    """One live subscription of this client."""
-
-    def __init__(self, request_id: str, channel: Channel, limit: int) -> None:
-        self.id = request_id
-        self.channel = channel
-        self.limit = limit
-        producer = channel.producer
-        self.symbol = producer.feed.name
-        self.timeframe = producer.timeframe.name
-        self.prefix = frame_prefix("update", request_id, self.symbol, self.timeframe)
-        self.subscription: Subscription | None = None
-        self.ready = False  # its snapshot is queued: updates may follow
-        self.last_time: int | None = None
-
-    def update_frame(self, message: LiveMessage) -> bytes | None:
-        """The update frame for these bars, leaving out any older than the last one sent (a
-        bar already in the snapshot); None when nothing is left."""
-        times, bars = message.times, message.bars
-        last = self.last_time
-        if last is not None and times and times[0] < last:
-            keep = [i for i, t in enumerate(times) if t >= last]
-            if not keep:
-                return None
-            times = tuple(times[i] for i in keep)
-            bars = tuple(bars[i] for i in keep)
-            body = b"[" + b",".join(bars) + b"]"
-        elif not times:
-            return None
-        else:
-            body = message.joined
-        self.last_time = times[-1]
-        return self.prefix + body + b"}"
 
 
 class LiveClient:
@@ -113,7 +76,7 @@ class LiveClient:
         self._counted = True
         try:
             await self.ws.accept()
-            self._bound_send_buffer()
+            bound_send_buffer(self.ws, self.settings.live_socket_send_buffer_bytes)
             self._writer = asyncio.create_task(self._write())
             await self._read()
         except Exception:  # a client vanishing mid-request is not our error
@@ -125,17 +88,6 @@ class LiveClient:
             if self._closer is not None:
                 with contextlib.suppress(BaseException):
                     await self._closer
-
-    def _bound_send_buffer(self) -> None:
-        """Cap the kernel's send buffer for this socket (LIVE_SOCKET_SEND_BUFFER_BYTES): left
-        to itself Linux grows it to 4 MB per connection, which would hide a client that reads
-        nothing from our buffer check and cost 4 GB of kernel memory at 1,000 such clients."""
-        size = self.settings.live_socket_send_buffer_bytes
-        transport = _transport_of(self.ws)
-        sock = transport.get_extra_info("socket") if transport is not None else None
-        if size and sock is not None:
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
     def _release(self) -> None:
         for sub in list(self.subs.values()):
@@ -164,9 +116,7 @@ class LiveClient:
         try:
             await asyncio.wait_for(self.ws.close(code, reason), CLOSE_DEADLINE_S)
         except (TimeoutError, RuntimeError, OSError):
-            transport = _transport_of(self.ws)
-            if transport is not None:
-                transport.abort()
+            abort(self.ws)
         except Exception:
             logger.debug("live close failed", exc_info=True)
 
@@ -220,7 +170,7 @@ class LiveClient:
                     await self._replay(request)
         except SuperChartError as exc:
             if request_id is None and kind in ("subscribe", "replay"):
-                request_id = _default_id(frame)
+                request_id = default_id(frame)
             body = error_body(exc)  # the HTTP API's words and fields
             detail = body.pop("detail")
             self.queue_frame(error_frame(request_id, detail, **body))
@@ -366,31 +316,3 @@ class LiveClient:
                     self.sending_since = loop.time()
                     await send(data.decode())
                     self.sending_since = None
-
-
-def _default_id(frame: dict[str, Any]) -> str | None:
-    symbol, timeframe = frame.get("symbol"), frame.get("timeframe")
-    if isinstance(symbol, str) and isinstance(timeframe, str):
-        return f"{symbol.strip()[:100]}:{timeframe.strip()[:20]}"
-    return None
-
-
-def _transport_of(websocket: WebSocket) -> asyncio.Transport | None:
-    """The server's transport behind a Starlette WebSocket, or None.
-
-    ASGI gives no access to it, but uvicorn's ``send`` is a method of its protocol object, which
-    holds the transport; Starlette wraps that ``send`` in closures. We follow them (a few levels)
-    to bound the socket's send buffer and to abort a peer that accepts not even a close frame."""
-    todo: list[object] = [websocket._send]
-    for _ in range(8):
-        if not todo:
-            break
-        current = todo.pop()
-        transport = getattr(getattr(current, "__self__", None), "transport", None)
-        if isinstance(transport, asyncio.Transport):
-            return transport
-        for cell in getattr(current, "__closure__", None) or ():
-            with contextlib.suppress(ValueError):
-                if callable(cell.cell_contents):
-                    todo.append(cell.cell_contents)
-    return None

@@ -170,3 +170,12 @@ def bars_frame(kind: str, request_id: str, symbol: str, timeframe: str, bars: by
 def frame_prefix(kind: str, request_id: str, symbol: str, timeframe: str) -> bytes:
     head = orjson.dumps({"type": kind, "id": request_id, "symbol": symbol, "timeframe": timeframe})
     return head[:-1] + b',"bars":'
+
+
+def default_id(frame: dict[str, Any]) -> str | None:
+    """``SYMBOL:timeframe`` as the client wrote them, for the error frame of a request that
+    failed before its id could be worked out."""
+    symbol, timeframe = frame.get("symbol"), frame.get("timeframe")
+    if isinstance(symbol, str) and isinstance(timeframe, str):
+        return f"{symbol.strip()[:100]}:{timeframe.strip()[:20]}"
+    return None

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from app.core import get_data_source
-from app.core.errors import UpstreamError
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 logger = logging.getLogger(__name__)
+POLL_BARS = 1000  # bars asked per poll, from the last one held
 
 
 class LiveService:
@@ -171,7 +172,7 @@ class LiveService:
         frame, size, _path = await self._load(symbol)
         return frame, size
 
-    def _broker_fetch(self, symbol: str):
+    def _broker_fetch(self, symbol: str) -> Callable[[pd.Timestamp | None], pd.DataFrame]:
         """A fetch of the newest bars that bypasses the source's answer cache (a poll must see
         the forming bar change within the TTL)."""
         from app.core.sources.api import ApiSource
@@ -187,9 +188,6 @@ class LiveService:
         )
 
         def fetch(start: pd.Timestamp | None) -> pd.DataFrame:
-            try:
-                return live_source.load(symbol, None, limit=1000, start=start)
-            except UpstreamError:
-                raise
+            return live_source.load(symbol, None, limit=POLL_BARS, start=start)
 
         return fetch
