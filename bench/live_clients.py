@@ -2,13 +2,15 @@
 bar arrived. ``python -m bench.live_clients URL MODE N SYMBOLS SECONDS OUT``.
 
 MODE ``ours`` subscribes through our protocol; ``floor`` joins the bare broadcast server's group.
-Prints ``ready`` once every client holds its snapshot (or joined), then records for SECONDS and
+Prints ``ready <n>`` once every client holds its snapshot (or joined), or after a deadline with
+the number that did, then records for SECONDS and
 writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import resource
 import sys
 import time
@@ -24,12 +26,29 @@ def raise_file_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+CONNECT_DEADLINE_S = 240.0  # clients not connected by then are left out (and counted)
+
+
+async def connect_with_retries(url: str, deadline: float):
+    """A connection, retried with backoff while the server's accept queue is full."""
+    delay = 0.2
+    while True:
+        try:
+            return await websockets.connect(
+                url, compression=None, max_size=2**24, open_timeout=30, ping_interval=None
+            )
+        except (OSError, TimeoutError, websockets.WebSocketException):
+            if time.monotonic() + delay > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
 async def client(url: str, mode: str, index: int, symbols: list[str], out: list, ready) -> None:
     symbol_index = index % len(symbols)
     symbol = symbols[symbol_index]
-    async with websockets.connect(
-        url, compression=None, max_size=2**24, open_timeout=120, ping_interval=None
-    ) as ws:
+    ws = await connect_with_retries(url, time.monotonic() + CONNECT_DEADLINE_S)
+    async with ws:
         if mode == "ours":
             request = {
                 "type": "subscribe",
@@ -69,8 +88,9 @@ async def main(url: str, mode: str, count: int, symbols: list[str], seconds: flo
         tasks.append(asyncio.create_task(client(url, mode, index, symbols, out, ready)))
         if index % 50 == 49:
             await asyncio.sleep(0.05)  # do not storm the accept queue
-    await asyncio.wait_for(all_in.wait(), 300)
-    print("ready", flush=True)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(all_in.wait(), CONNECT_DEADLINE_S + 30)
+    print(f"ready {joined}", flush=True)
     await asyncio.sleep(seconds)
     for task in tasks:
         task.cancel()
