@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import browser_cases, core_cases, http_cases, toggle_cases
+from bench import analysis_cases, browser_cases, core_cases, http_cases, toggle_cases
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -42,6 +42,18 @@ CASES: tuple[Case, ...] = (
     Case("load {big}-row Parquet -> canonical frame", 1.3, core_cases.load_parquet),
     Case("4 EMAs on {big} closes", 1.5, core_cases.four_emas),
     Case("resample {big} 1m bars -> 1h", 1.5, core_cases.resample_to_1h),
+    Case(
+        "analysis (levels, spikes, signals) on {big} bars vs 1 ATR",
+        300.0,
+        analysis_cases.analysis_big,
+        ("app.core.analysis",),
+    ),
+    Case(
+        "scan 100 symbols x 2k bars, cold, vs reading them",
+        10.0,
+        analysis_cases.scan_100,
+        ("app.core.analysis",),
+    ),
     Case(
         "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI
     ),
