@@ -90,6 +90,13 @@ def _known_timeframes(symbol: str, infos: list[SymbolInfo]) -> list[str]:
     return list(TIMEFRAMES)
 
 
+def _instance_tokens(text: str | None) -> list[str]:
+    """Canonical tokens of the instances a link names, repeats kept (two SMA 20s are two lines on
+    the page, one set of columns from the API)."""
+    parts = [part for part in (text or "").split(",") if part.strip()]
+    return [spec.token for part in parts for spec in parse_indicators(part)]
+
+
 def _chart_state(
     request: Request, *, standalone: bool, bars: int, infos: list[SymbolInfo]
 ) -> tuple[dict[str, Any], int]:
@@ -125,7 +132,7 @@ def _chart_state(
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
         specs = parse_indicators(query.get("indicators"))
-        state["indicators"] = [spec.token for spec in specs]
+        state["indicators"] = _instance_tokens(query.get("indicators"))
         view = get_ohlcv(
             symbol,
             timeframe=timeframe,
