@@ -11,6 +11,7 @@ from bench import (
     core_cases,
     http_cases,
     indicator_cases,
+    live_cases,
     toggle_cases,
 )
 from bench.context import BenchContext, Sizes
@@ -116,6 +117,24 @@ CASES: tuple[Case, ...] = (
         "peak RSS of FastAPI server after {big}-bar symbol",
         None,
         http_cases.peak_rss_after_big_symbol,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 1,000 WS clients, 1 symbol, 10 bars/s (file write -> client)",
+        1.5,
+        live_cases.fanout_1000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 10,000 WS clients, 1 symbol, 10 bars/s",
+        None,
+        live_cases.fanout_10000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 100 symbols x 100 WS clients, 100 bars/s",
+        None,
+        live_cases.fanout_100x100,
         FASTAPI,
     ),
 )
