@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean
+.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ containers:
 
 sample-data: setup
 	$(PY) -m scripts.make_sample_data
+
+## The chart page's Lightweight Charts build, vendored from the npm registry (pinned version,
+## licence, SHA256SUMS): vendor-js refreshes it with npm pack, vendor-js-check verifies it offline.
+vendor-js: setup
+	$(PY) -m scripts.vendor_js
+
+vendor-js-check:
+	$(PY) -m scripts.vendor_js --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,7 +8,6 @@ Nothing heavier than FastAPI is imported, so the process's memory is a floor too
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -16,9 +15,11 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 PAGE = (Path(__file__).with_name("floor_chart.html")).read_text()
-# Found without importing the package, which would pull pandas into this process.
-_PACKAGE = importlib.util.find_spec("lightweight_charts")
-SCRIPT = Path(_PACKAGE.submodule_search_locations[0]) / "js" / "lightweight-charts.js"
+# The vendored build the page serves (not imported through app, which would pull pandas in).
+SCRIPT = (
+    Path(__file__).resolve().parent.parent
+    / "app/web/static/vendor/lightweight-charts/lightweight-charts.standalone.production.js"
+)
 
 app = FastAPI()
 

@@ -1,18 +1,15 @@
 """The Lightweight Charts engine: an OhlcvView -> what the chart page draws.
 
-The browser side is TradingView Lightweight Charts as shipped inside the installed
-``lightweight-charts`` Python package (v4 API: ``addCandlestickSeries``). We do not use the
-package's Python data path: with pandas 3 it turns ``datetime64[us]`` times into wrong epoch values
-and draws nothing. Times here are UNIX seconds from :func:`app.core.epoch_seconds`, whatever the
-column's unit.
+The browser side is TradingView Lightweight Charts 5 (native panes), the standalone production
+build vendored from the npm registry into ``app/web/static/vendor/lightweight-charts`` with its
+licence and checksums (``make vendor-js`` refreshes it). Times here are UNIX seconds from
+:func:`app.core.epoch_seconds`, whatever the column's unit.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +22,37 @@ from app.core import OhlcvView, ema_column, epoch_seconds
 PRICE_FIELDS = ("open", "high", "low", "close", "volume")
 
 
-@lru_cache(maxsize=1)
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor"
+LIGHTWEIGHT_CHARTS_JS = (
+    VENDOR_DIR / "lightweight-charts" / "lightweight-charts.standalone.production.js"
+)
+
+# Colours of indicator instances, taken in turn (an instance keeps its colour while others come
+# and go); they differ from the EMA palette so an SMA never looks like an EMA.
+INDICATOR_PALETTE: tuple[str, ...] = (
+    "#e91e63",
+    "#ff7043",
+    "#ab47bc",
+    "#66bb6a",
+    "#ffb74d",
+    "#5c6bc0",
+    "#fdd835",
+    "#8d6e63",
+    "#bdbdbd",
+    "#f06292",
+)
+LIGHT = {"background": "#ffffff", "text": "#131722", "grid": "#f0f3fa", "border": "#e0e3eb"}
+
+
 def lightweight_charts_js_path() -> Path:
-    """The standalone Lightweight Charts build inside the installed ``lightweight-charts``
-    package (found without importing the package, which pulls in pandas hooks we do not need)."""
-    spec = importlib.util.find_spec("lightweight_charts")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the lightweight-charts package is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "js" / "lightweight-charts.js"
-    if not path.is_file():
-        raise RuntimeError(f"{path} is missing from the lightweight-charts package")
-    return path
+    """The vendored Lightweight Charts 5 build (``make vendor-js`` brings it)."""
+    if not LIGHTWEIGHT_CHARTS_JS.is_file():
+        raise RuntimeError(f"{LIGHTWEIGHT_CHARTS_JS} is missing: run make vendor-js")
+    return LIGHTWEIGHT_CHARTS_JS
+
+
+def _indicator_specs(view: OhlcvView) -> tuple[Any, ...]:
+    return tuple(getattr(view, "indicators", ()) or ())
 
 
 def ohlcv_columns(view: OhlcvView) -> dict[str, Any]:
@@ -46,8 +63,9 @@ def ohlcv_columns(view: OhlcvView) -> dict[str, Any]:
     columns: dict[str, Any] = {"time": epoch_seconds(frame["time"])}
     for field in PRICE_FIELDS:
         columns[field] = np.ascontiguousarray(frame[field].to_numpy(dtype=np.float64))
-    for period in view.ema_periods:
-        column = ema_column(period)
+    names = [ema_column(period) for period in view.ema_periods]
+    names += [column for spec in _indicator_specs(view) for column in spec.columns]
+    for column in dict.fromkeys(names):
         columns[column] = np.ascontiguousarray(frame[column].to_numpy(dtype=np.float64))
     return columns
 
@@ -64,7 +82,7 @@ def columns_digest(meta: dict[str, Any], columns: dict[str, Any]) -> str:
 def view_meta(view: OhlcvView) -> dict[str, Any]:
     """What a client needs to page through the history, and what the loader fixed in the data
     (to show the user)."""
-    return {
+    meta: dict[str, Any] = {
         "symbol": view.symbol,
         "timeframe": view.timeframe.name,
         "native_timeframe": view.native_timeframe.name,
@@ -74,7 +92,15 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
         "first_index": view.first_index,
         "has_more_before": view.has_more_before,
         "notices": list(view.notices),
+        "indicators": [
+            {"token": s.token, "label": s.label, "pane": s.pane, "columns": list(s.columns)}
+            for s in _indicator_specs(view)
+        ],
     }
+    precision = getattr(view, "price_precision", None)
+    if precision is not None:
+        meta["price_precision"] = int(precision)
+    return meta
 
 
 def chart_payload(view: OhlcvView) -> dict[str, Any]:
@@ -83,16 +109,19 @@ def chart_payload(view: OhlcvView) -> dict[str, Any]:
 
 
 def chart_options(offered_emas: Sequence[int]) -> dict[str, Any]:
-    """The dark TradingView look and the EMA colours, for the page's JS (one source: theme)."""
+    """The TradingView look (dark and light), series colours and palettes for the page's JS (one
+    source: theme)."""
     return {
-        "layout": {
-            "background": {"type": "solid", "color": theme.BACKGROUND},
-            "textColor": theme.TEXT,
-            "fontFamily": theme.FONT_FAMILY,
+        "themes": {
+            "dark": {
+                "background": theme.BACKGROUND,
+                "text": theme.TEXT,
+                "grid": theme.GRID,
+                "border": theme.BORDER,
+            },
+            "light": LIGHT,
         },
-        "grid": {"vertLines": {"color": theme.GRID}, "horzLines": {"color": theme.GRID}},
-        "rightPriceScale": {"borderColor": theme.BORDER},
-        "timeScale": {"borderColor": theme.BORDER, "timeVisible": True, "secondsVisible": False},
+        "fontFamily": theme.FONT_FAMILY,
         "crosshair": {"mode": 0},
         "candles": {
             "upColor": theme.UP,
@@ -102,8 +131,17 @@ def chart_options(offered_emas: Sequence[int]) -> dict[str, Any]:
             "wickUpColor": theme.UP,
             "wickDownColor": theme.DOWN,
         },
+        "lineColor": theme.ACCENT,
+        "areaTop": "rgba(41, 98, 255, 0.28)",
+        "areaBottom": "rgba(41, 98, 255, 0.02)",
         "volume": {"up": theme.UP_VOLUME, "down": theme.DOWN_VOLUME},
         "emaColors": {str(p): theme.ema_color(p, offered_emas) for p in offered_emas},
+        "indicatorPalette": list(INDICATOR_PALETTE),
+        "studyColors": {
+            "up": theme.UP_VOLUME,
+            "down": theme.DOWN_VOLUME,
+            "guide": theme.MUTED_TEXT,
+        },
     }
 
 

@@ -32,3 +32,18 @@ def ema_flags(
     if not flags:
         return offered, tuple(default)
     return offered, tuple(p for p in offered if flags.get(p, False))
+
+
+CHART_TYPES = ("candles", "hollow", "bars", "line", "area", "heikin_ashi")
+SCALE_MODES = ("normal", "log", "percent")
+THEMES = ("dark", "light")
+
+
+def page_choice(query: Mapping[str, str], name: str, allowed: Sequence[str]) -> str:
+    """One of ``allowed`` from the page's query (the first when absent), or a ParameterError
+    naming what is accepted."""
+    value = (query.get(name) or allowed[0]).strip().lower()
+    if value not in allowed:
+        choices = ", ".join(allowed)
+        raise ParameterError(name, f"{name}={value[:40]!r} is not valid; use one of {choices}.")
+    return value

@@ -395,10 +395,10 @@ def test_download_is_one_standalone_file(api):
     assert "window.superChart" in html
 
 
-def test_lightweight_charts_js_comes_from_the_installed_package(api):
+def test_lightweight_charts_js_is_the_vendored_v5_build(api):
     response = api.get("/assets/lightweight-charts.js")
     assert response.status_code == 200
-    assert "Lightweight Charts™ v4" in response.text[:300]
+    assert "Lightweight Charts™ v5" in response.text[:300]
 
 
 def test_docs_load_no_cdn_and_describe_every_parameter(api):

@@ -14,7 +14,7 @@ import pytest
 from app.core.synthetic import synthetic_ohlcv
 from tests.live_server import free_port, live_server
 from tests.web.test_chart_navigation import IDLE, held_times, look_at_times, page_errors, seconds
-from tests.web.test_chart_page import BAR_COUNT, READY, candle_pixels
+from tests.web.test_chart_page import BAR_COUNT, READY, candle_pixels, pick_timeframe
 
 pytestmark = pytest.mark.browser
 
@@ -118,11 +118,11 @@ def test_a_failed_switch_keeps_the_timeframe_drawn(page, files_server, files_dir
     assert page.evaluate(BAR_COUNT) == BARS
     (files_dir / f"{CHANGING}.csv").write_text("time,open\nyesterday,x\n")
 
-    page.select_option("#timeframe", "4h")
+    pick_timeframe(page, "4h")
     page.wait_for_function("() => !document.getElementById('message').hidden")
     assert CHANGING in page.locator("#message").text_content()
     assert page.evaluate("() => window.superChart.state.timeframe") == "1h"
-    assert page.locator("#timeframe").input_value() == "1h"
+    assert page.locator("#timeframes button[aria-pressed='true']").text_content() == "1h"
     assert page.locator("#legend").text_content().endswith("· 1h")
     assert page.evaluate(BAR_COUNT) == BARS  # the 1h bars, still labelled 1h
     assert candle_pixels(page.locator("#chart").screenshot()) > (200, 200)
@@ -133,7 +133,7 @@ def test_scrolling_forward_across_a_long_gap_brings_the_bars_after_it(page, file
     open_chart(page, files_server, symbol=GAPPY, timeframe="1h")
     start = seconds(f"{BEFORE_GAP}T00:00")
     look_at_times(page, start, start + 6 * 3600)
-    page.select_option("#timeframe", "1m")  # minutes of the first day, more after them
+    pick_timeframe(page, "1m")  # minutes of the first day, more after them
     page.wait_for_function(IDLE, arg="1m")
     after_gap = seconds(f"{AFTER_GAP}T00:00")
     for _ in range(4):  # scroll forward until the bars after the gap are held

@@ -25,9 +25,11 @@ from app.core import (
     list_symbols,
     timeframes_not_finer_than,
 )
-from app.web.chart_params import ema_flags
+from app.core.indicators import catalog_json, parse_indicators
+from app.web.chart_params import CHART_TYPES, SCALE_MODES, THEMES, ema_flags, page_choice
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
+from app.web.page_script import page_script
 
 router = APIRouter(tags=["chart"])
 
@@ -47,6 +49,16 @@ SymbolParam = Annotated[str | None, Query(description="Symbol; default DEFAULT_S
 TimeframeParam = Annotated[
     str | None, Query(description="1m 5m 15m 30m 1h 4h 1d 1w; default the data's own.")
 ]
+
+
+IndicatorsParam = Annotated[
+    str | None, Query(description="Indicators as on /api/ohlcv, e.g. rsi:14,macd:12:26:9.")
+]
+ChartTypeParam = Annotated[
+    str | None, Query(description="candles, hollow, bars, line, area or heikin_ashi.")
+]
+ScaleParam = Annotated[str | None, Query(description="Price scale: normal, log or percent.")]
+ThemeParam = Annotated[str | None, Query(description="dark or light.")]
 
 
 def _flag(period: int) -> Any:
@@ -89,12 +101,28 @@ def _chart_state(
         "error": None,
         "timeframes": list(TIMEFRAMES),
         "timeframeSeconds": {name: tf.seconds for name, tf in TIMEFRAMES.items()},
+        "indicators": [],
+        "catalog": catalog_json(),
+        "chart": "candles",
+        "scale": "normal",
+        "theme": "dark",
     }
     status = 200
     try:
+        for name, allowed in (("chart", CHART_TYPES), ("scale", SCALE_MODES), ("theme", THEMES)):
+            state[name] = page_choice(query, name, allowed)
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
-        view = get_ohlcv(symbol, timeframe=timeframe, emas=offered, limit=bars)
+        specs = parse_indicators(query.get("indicators"))
+        state["indicators"] = [spec.token for spec in specs]
+        view = get_ohlcv(
+            symbol,
+            timeframe=timeframe,
+            emas=offered,
+            indicators=specs,
+            chart="heikin_ashi" if state["chart"] == "heikin_ashi" else None,
+            limit=bars,
+        )
         state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
         state["timeframes"] = timeframes_not_finer_than(view.native_timeframe)
         state["initial"] = chart_payload(view)
@@ -118,7 +146,7 @@ def _render_chart(
         "symbols": [info.symbol for info in infos],
         "standalone": standalone,
         "lightweight_js": lightweight_charts_js_path().read_text() if standalone else "",
-        "page_js": (WEB_DIR / "static" / "chart.js").read_text() if standalone else "",
+        "page_js": page_script() if standalone else "",
         "page_css": (WEB_DIR / "static" / "chart.css").read_text() if standalone else "",
     }
     response = templates.TemplateResponse(request, "chart.html", context, status_code=status)
@@ -158,6 +186,10 @@ def show_chart(
     ema_21: Annotated[str | None, _flag(21)] = None,
     ema_50: Annotated[str | None, _flag(50)] = None,
     ema_150: Annotated[str | None, _flag(150)] = None,
+    indicators: IndicatorsParam = None,
+    chart: ChartTypeParam = None,
+    scale: ScaleParam = None,
+    theme: ThemeParam = None,
 ) -> HTMLResponse:
     return _render_chart(request, standalone=False, bars=PAGE_BARS)[0]
 
@@ -178,6 +210,10 @@ def download_chart(
     ema_21: Annotated[str | None, _flag(21)] = None,
     ema_50: Annotated[str | None, _flag(50)] = None,
     ema_150: Annotated[str | None, _flag(150)] = None,
+    indicators: IndicatorsParam = None,
+    chart: ChartTypeParam = None,
+    scale: ScaleParam = None,
+    theme: ThemeParam = None,
     download: Annotated[bool, Query(description="Send as an attachment.")] = False,
 ) -> HTMLResponse:
     response, state = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)

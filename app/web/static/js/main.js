@@ -1,0 +1,293 @@
+// Super Chart page (Lightweight Charts 5, vendored): price pane with volume at its foot, EMA
+// lines and indicators over the prices, oscillators in panes of their own; pages older and
+// newer bars in as the user scrolls. Each part lives in its own module; this one wires them.
+
+import { state, pageQuery, timeframeSeconds } from "./page_state.js";
+import { createHeld } from "./bars.js";
+import { createLoader } from "./paging.js";
+import { createPricePane } from "./price_series.js";
+import { createEmaLines } from "./emas.js";
+import { createInstances } from "./indicators.js";
+import { columnsOf, createStudies } from "./studies.js";
+import { createLegend } from "./legend.js";
+import { createIndicatorDialog } from "./dialog.js";
+import { createSymbolSearch } from "./symbol_search.js";
+import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
+import { formatTime, isDaily, pricePrecision } from "./format.js";
+import { showMessage, showNotices } from "./notices.js";
+import {
+  markTimeframe, saveScreenshot, toggleFullscreen, wireButton, wireSelect, wireTimeframes,
+} from "./toolbar.js";
+
+const container = document.getElementById("chart");
+const options = state.options;
+state.precision = 2;
+
+function timeOptions() {
+  return {
+    timeScale: { timeVisible: !isDaily(timeframeSeconds()), secondsVisible: false },
+    localization: { timeFormatter: (time) => formatTime(time, timeframeSeconds()) },
+  };
+}
+
+const chart = window.LightweightCharts.createChart(container, { autoSize: true, crosshair: options.crosshair });
+chart.applyOptions(chartThemeOptions(state.theme));
+chart.applyOptions(timeOptions());
+applyPageTheme(state.theme);
+
+const held = createHeld(state.heldBars);
+const pricePane = createPricePane(chart);
+pricePane.setType(state.chart, null);
+pricePane.setScaleMode(state.scale);
+const emas = createEmaLines(chart, options.emaColors);
+const shown = new Set(state.shown); // EMAs the user has ticked (drawn once there is data)
+const instances = createInstances(state.indicators);
+const studies = createStudies(chart, options.studyColors);
+
+const actions = state.standalone ? null : { add: addIndicator, edit: editIndicator, remove: removeIndicator };
+const legend = createLegend({ container, chart, held, emas, studies, actions });
+
+function request() {
+  return {
+    symbol: state.symbol,
+    timeframe: state.timeframe,
+    emas: state.offered.join(","),
+    indicators: instances.tokens().join(","),
+    chart: state.chart === "heikin_ashi" ? "heikin_ashi" : "",
+  };
+}
+
+/** Everything drawn from the bars held. */
+function draw() {
+  const columns = held.data.columns;
+  pricePane.draw(columns);
+  emas.draw(columns);
+  studies.draw(columns, held.data.indicators);
+  legend.render();
+}
+
+function setPrecision(precision) {
+  if (precision === state.precision) return;
+  state.precision = precision;
+  pricePane.setPrecision(precision);
+  emas.setPrecision(precision);
+  studies.setPrecision(precision);
+}
+
+/** Series for the instances whose columns are held; none for those removed. Returns the
+ * instances that could not be drawn (their columns are not held). */
+function syncStudies() {
+  const columns = held.data.columns;
+  const missing = [];
+  for (const instance of instances.list) {
+    const wanted = columnsOf(instance, held.data.indicators);
+    if (!wanted.every((name) => name in columns)) missing.push(instance);
+    else if (!studies.drawn.has(instance.id)) {
+      studies.add(instance, columns, held.data.indicators, state.precision);
+    }
+  }
+  const alive = new Set(instances.list.map((instance) => instance.id));
+  for (const id of [...studies.drawn.keys()]) if (!alive.has(id)) studies.remove(id);
+  legend.reset();
+  return missing;
+}
+
+function setData(payload) {
+  held.replace(payload);
+  state.error = null;
+  container.hidden = false;
+  setPrecision(pricePrecision(payload, payload.columns));
+  chart.applyOptions(timeOptions());
+  draw();
+  // The EMA lines ticked, including any ticked while there was nothing to draw.
+  for (const period of state.offered) {
+    if (shown.has(period) && !(period in emas.lines)) emas.add(period, held.data.columns, state.precision);
+    if (!shown.has(period) && period in emas.lines) emas.remove(period);
+  }
+  syncStudies();
+}
+
+const loader = createLoader({ chart, held, request, onReplace: setData, onPage: draw, showMessage });
+
+// -- the address ---------------------------------------------------------------------------
+
+function setDownloadLink(query) {
+  const link = document.getElementById("download");
+  if (link) link.href = "/chart.html?" + query + (query ? "&" : "") + "download=1";
+}
+
+/** The address bar and download link follow what is drawn (not while an error is shown). */
+function updateUrl() {
+  if (state.standalone || !held.data.columns) return;
+  const query = pageQuery(shown, instances.tokens()).toString();
+  history.replaceState(null, "", "/chart?" + query);
+  setDownloadLink(query);
+}
+
+// -- indicators -----------------------------------------------------------------------------
+
+const dialogElement = document.getElementById("indicators-dialog");
+const dialog = dialogElement ? createIndicatorDialog({ dialog: dialogElement, instances, actions }) : null;
+
+function afterIndicatorChange() {
+  updateUrl();
+  if (dialog) dialog.refresh();
+}
+
+/** Fetches the held bars again with the instances' columns, unless they are all held already. */
+function refetchIndicators(onFail) {
+  const columns = held.data.columns;
+  const missing = instances.list.some((instance) =>
+    !columnsOf(instance, held.data.indicators).every((name) => columns && name in columns));
+  if (!missing) {
+    syncStudies();
+    afterIndicatorChange();
+    return;
+  }
+  loader.refetchHeld({ indicators: instances.tokens().join(",") }, {
+    done() {
+      // Drawn by setData; one the server sent no columns for is taken off and said so.
+      for (const instance of syncStudies()) {
+        instances.remove(instance.id);
+        if (dialog) dialog.showError("The server sent no values for " + instance.token + ".");
+      }
+      afterIndicatorChange();
+    },
+    onFail(error) {
+      onFail();
+      syncStudies(); // an edit that failed draws the parameters still held
+      if (dialog) dialog.showError(error.message);
+      afterIndicatorChange();
+    },
+  });
+}
+
+function addIndicator(token) {
+  const instance = instances.add(token);
+  refetchIndicators(() => instances.remove(instance.id));
+}
+
+function editIndicator(id, params) {
+  const instance = instances.list.find((item) => item.id === id);
+  if (!instance) return;
+  const before = [...instance.params];
+  studies.remove(id); // drawn again once the new columns are held
+  instances.edit(id, params);
+  refetchIndicators(() => instances.edit(id, before));
+}
+
+function removeIndicator(id) {
+  const instance = instances.remove(id);
+  if (!instance) return;
+  studies.remove(id);
+  if (!instances.tokens().includes(instance.token)) {
+    held.dropColumns(columnsOf(instance, held.data.indicators));
+    delete held.data.indicators[instance.token];
+  }
+  legend.reset();
+  afterIndicatorChange();
+}
+
+// -- controls -------------------------------------------------------------------------------
+
+function toggleEma(period, on) {
+  if (on) shown.add(period);
+  else shown.delete(period);
+  if (!held.data.columns) return; // nothing drawn yet: the tick is used once there is data
+  if (on && !(period in emas.lines)) emas.add(period, held.data.columns, state.precision);
+  if (!on && period in emas.lines) emas.remove(period);
+  legend.render();
+  updateUrl();
+}
+
+function switchTimeframe(timeframe) {
+  loader.switchTimeframe(timeframe, {
+    commit() {
+      state.timeframe = timeframe; // only now: the bars drawn are of this timeframe
+      markTimeframe(timeframe);
+    },
+    onFail: () => markTimeframe(state.timeframe), // what is still drawn
+  }).then(updateUrl);
+}
+
+function setChartType(type, select) {
+  const heikin = (name) => name === "heikin_ashi";
+  if (heikin(type) === heikin(state.chart) || !held.data.columns) {
+    state.chart = type;
+    pricePane.setType(type, held.data.columns);
+    legend.render();
+    updateUrl();
+    return;
+  }
+  loader.refetchHeld({ chart: heikin(type) ? "heikin_ashi" : "" }, {
+    commit() {
+      state.chart = type;
+      pricePane.setType(type, null);
+    },
+    onFail: () => (select.value = state.chart),
+  }).then(updateUrl);
+}
+
+for (const box of document.querySelectorAll("#ema-toggles input[type=checkbox]")) {
+  box.addEventListener("change", () => toggleEma(Number(box.dataset.period), box.checked));
+}
+wireTimeframes(switchTimeframe);
+const typeSelect = wireSelect("chart-type", (type) => setChartType(type, typeSelect));
+wireSelect("scale-mode", (mode) => {
+  state.scale = mode;
+  pricePane.setScaleMode(mode);
+  updateUrl();
+});
+wireButton("theme-toggle", () => {
+  state.theme = state.theme === "dark" ? "light" : "dark";
+  chart.applyOptions(chartThemeOptions(state.theme));
+  applyPageTheme(state.theme);
+  updateUrl();
+});
+wireButton("fullscreen", () => toggleFullscreen(document.documentElement));
+wireButton("screenshot", () => saveScreenshot(chart, themeColors(state.theme).text));
+wireButton("indicators-button", () => dialog && dialog.open());
+const searchInput = document.getElementById("symbol-search");
+if (searchInput) {
+  createSymbolSearch({
+    input: searchInput,
+    list: document.getElementById("symbol-options"),
+    onPick(symbol) {
+      // The EMAs and indicators carry over; the new symbol opens at its own timeframe.
+      const query = pageQuery(shown, instances.tokens());
+      query.set("symbol", symbol);
+      query.delete("timeframe");
+      window.location.assign("/chart?" + query.toString());
+    },
+  });
+}
+
+window.superChart = {
+  chart,
+  get candles() {
+    return pricePane.series;
+  },
+  volume: pricePane.volume,
+  emas: emas.lines,
+  data: held.data,
+  status: loader.status,
+  state,
+  instances,
+  studies,
+  legend,
+  dialog,
+  actions,
+};
+
+// First draw, from the data embedded in the page.
+if (state.initial) showNotices(state.initial.notices); // the loader's, carried by the payload
+if (state.error) {
+  showMessage(state.error.detail);
+  container.hidden = true;
+  setDownloadLink(location.search.replace(/^\?/, ""));
+  legend.render();
+} else {
+  setData(state.initial);
+  updateUrl();
+}
+window.superChart.ready = true;

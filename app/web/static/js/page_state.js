@@ -1,0 +1,31 @@
+// What the server embedded in the page (the first bars or the error, the look, the catalog), and
+// the address that reproduces what is drawn.
+
+export const state = JSON.parse(document.getElementById("sc-state").textContent);
+
+export const CHART_TYPES = {
+  candles: "Candles",
+  hollow: "Hollow candles",
+  bars: "Bars",
+  line: "Line",
+  area: "Area",
+  heikin_ashi: "Heikin Ashi",
+};
+export const SCALE_MODES = { normal: "Normal", log: "Log", percent: "Percent" };
+
+export function timeframeSeconds(timeframe) {
+  return state.timeframeSeconds[timeframe || state.timeframe] || 60;
+}
+
+/** The page's query: symbol, timeframe, EMA flags, indicators, chart type, scale and theme. */
+export function pageQuery(shownEmas, indicatorTokens) {
+  const query = new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
+  for (const period of state.offered) {
+    query.set("ema_" + period, shownEmas.has(period) ? "true" : "false");
+  }
+  if (indicatorTokens.length) query.set("indicators", indicatorTokens.join(","));
+  if (state.chart !== "candles") query.set("chart", state.chart);
+  if (state.scale !== "normal") query.set("scale", state.scale);
+  if (state.theme !== "dark") query.set("theme", state.theme);
+  return query;
+}

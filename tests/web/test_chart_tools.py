@@ -1,0 +1,167 @@
+"""The chart page's tools in a real Chromium: price scale modes, chart types, theme, screenshot,
+symbol search, the legend (formatted, hovered, on a 390 px screen) and dates on daily bars."""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import BIG_SYMBOL, SMALL_SYMBOL
+from tests.web.test_chart_page import BAR_COUNT, assert_clean, open_chart
+
+pytestmark = pytest.mark.browser
+
+SCALE_MODE = "() => window.superChart.chart.priceScale('right', 0).options().mode"
+SERIES_TYPE = "() => window.superChart.candles.seriesType()"
+PRICE = re.compile(r"^\d+\.\d{2}$")  # the sample's prices have two decimals
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_price_scale_switches_to_log_and_percent_and_back(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    assert page.evaluate(SCALE_MODE) == 0
+    page.select_option("#scale-mode", "log")
+    assert page.evaluate(SCALE_MODE) == 1
+    assert "scale=log" in page.url
+    page.select_option("#scale-mode", "percent")
+    assert page.evaluate(SCALE_MODE) == 2
+    page.select_option("#scale-mode", "normal")
+    assert page.evaluate(SCALE_MODE) == 0 and "scale=" not in page.url
+    # A link with the mode opens in it.
+    open_chart(page, server, symbol=SMALL_SYMBOL, scale="log")
+    assert page.evaluate(SCALE_MODE) == 1
+    assert page.locator("#scale-mode").input_value() == "log"
+    assert_clean(page)
+
+
+def test_chart_types_redraw_the_same_bars(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    closes = page.evaluate("() => window.superChart.candles.data().map((bar) => bar.close)")
+    for kind, series_type in (("line", "Line"), ("area", "Area"), ("bars", "Bar")):
+        page.select_option("#chart-type", kind)
+        assert page.evaluate(SERIES_TYPE) == series_type
+        assert page.evaluate(BAR_COUNT) == len(closes)
+        assert f"chart={kind}" in page.url
+    values = page.evaluate("() => window.superChart.candles.data().map((bar) => bar.close)")
+    assert values == closes
+    page.select_option("#chart-type", "hollow")
+    assert page.evaluate(SERIES_TYPE) == "Candlestick"
+    up = page.evaluate("() => window.superChart.candles.options().upColor")
+    assert up == "rgba(0, 0, 0, 0)"  # hollow: rising candles are outlines
+    assert_clean(page)
+
+
+def test_light_theme_recolours_chart_and_page(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    background = "() => window.superChart.chart.options().layout.background.color"
+    assert page.evaluate(background) == "#131722"
+    page.locator("#theme-toggle").click()
+    assert page.evaluate(background) == "#ffffff"
+    assert "theme=light" in page.url
+    body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert body == "rgb(255, 255, 255)"
+    assert_clean(page)
+
+
+def test_screenshot_downloads_a_png_of_the_chart(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    with page.expect_download() as info:
+        page.locator("#screenshot").click()
+    download = info.value
+    assert download.suggested_filename == f"{SMALL_SYMBOL}_1h.png"
+    data = Path(download.path()).read_bytes()
+    width, height = png_size(data)
+    box = page.locator("#chart").bounding_box()
+    assert abs(width - box["width"]) <= 2 and abs(height - box["height"]) <= 2
+    assert_clean(page)
+
+
+def test_legend_shows_last_values_then_the_hovered_bar(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    legend = page.locator(".pane-legend[data-pane='0']")
+    values = legend.locator(".legend-item .legend-value").all_text_contents()
+    last = page.evaluate("() => window.superChart.candles.data().at(-1)")
+    assert values[:4] == [f"{last[k]:.2f}" for k in ("open", "high", "low", "close")]
+    assert re.fullmatch(r"\d+(\.\d\d)?[KMB]?", values[4])  # volume, abbreviated
+    box = page.locator("#chart").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "(close) => document.querySelectorAll('.pane-legend .legend-item .legend-value')[3]"
+        ".textContent !== close",
+        arg=f"{last['close']:.2f}",
+    )
+    hovered = legend.locator(".legend-item .legend-value").all_text_contents()
+    assert all(PRICE.match(text) for text in hovered[:4])
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 200)  # away: the newest bar again
+    page.wait_for_function(
+        "(close) => document.querySelectorAll('.pane-legend .legend-item .legend-value')[3]"
+        ".textContent === close",
+        arg=f"{last['close']:.2f}",
+    )
+    assert_clean(page)
+
+
+def test_daily_bars_show_dates_without_a_time_of_day(page, server):
+    open_chart(page, server, symbol=BIG_SYMBOL, timeframe="1d")
+    assert page.evaluate("() => window.superChart.chart.options().timeScale.timeVisible") is False
+    when = page.locator(".legend-time").text_content()
+    assert re.fullmatch(r"\w{3} \d\d \w{3} '\d\d", when), when
+    label = page.evaluate(
+        "() => window.superChart.chart.options().localization.timeFormatter("
+        "window.superChart.candles.data().at(-1).time)"
+    )
+    assert ":" not in label
+    open_chart(page, server, symbol=BIG_SYMBOL)  # minutes do show the time
+    assert re.search(r" \d\d:\d\d$", page.locator(".legend-time").text_content())
+    assert_clean(page)
+
+
+def test_legend_fits_a_narrow_screen_without_overlap(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        open_chart(page, server, symbol=SMALL_SYMBOL)
+        boxes = page.evaluate(
+            "() => [...document.querySelectorAll('.pane-legend .legend-title, .legend-time,"
+            " .legend-item, .legend-value, .legend-name')].map((node) => {"
+            " const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+        )
+        chart = page.locator("#chart").bounding_box()
+        scale_left = chart["x"] + page.evaluate("() => window.superChart.chart.paneSize(0).width")
+        leaves = [b for b in boxes if b[2] > b[0]]
+        assert len(leaves) >= 10
+        for left, _top, right, _bottom in leaves:
+            assert left >= chart["x"] and right <= scale_left + 1  # clear of the price scale
+        for i, a in enumerate(leaves):
+            for b in leaves[i + 1 :]:
+                nested = (a[0] <= b[0] and b[2] <= a[2] and a[1] <= b[1] and b[3] <= a[3]) or (
+                    b[0] <= a[0] and a[2] <= b[2] and b[1] <= a[1] and a[3] <= b[3]
+                )
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert nested or apart, (a, b)
+    finally:
+        context.close()
+
+
+def test_symbol_search_offers_matches_and_opens_the_pick(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL, ema_21="false")
+    box = page.locator("#symbol-search")
+    box.click()
+    box.fill("big")
+    options = page.locator("#symbol-options li")
+    options.first.wait_for()
+    assert options.all_inner_texts()[0].startswith(BIG_SYMBOL)
+    box.press("Enter")
+    page.wait_for_url(re.compile(f"symbol={BIG_SYMBOL}"))
+    page.wait_for_function("() => window.superChart && window.superChart.ready")
+    assert page.evaluate("() => window.superChart.state.symbol") == BIG_SYMBOL
+    assert "ema_21=false" in page.url  # the EMA choice carries over
+    assert page.evaluate(BAR_COUNT) > 0
+    assert_clean(page)
