@@ -158,3 +158,21 @@ def test_without_chromium_images_are_503_naming_it_and_data_still_works(image_da
         assert "CHROMIUM_PATH" in response.json()["detail"]
         assert response.headers["retry-after"]
         assert client.get("/api/ohlcv", params={"limit": 5}).status_code == 200
+
+
+def test_seed_indicator_words_and_ours_are_read(image_api):
+    seed = image_api.get("/api/chart", params={"indicators": "vol,macd,rsi,ma:20,ma:50"})
+    assert seed.status_code == 200, seed.text
+    ours = image_api.get("/api/chart.png", params={"indicators": "macd,rsi:14,sma:20,sma:50"})
+    assert ours.headers["etag"] == seed.headers["etag"]  # the same chart, drawn once
+    plain = image_api.get("/api/chart.png", params={"indicators": "vol"})
+    assert plain.headers["etag"] != seed.headers["etag"]
+    bad = image_api.get("/api/chart", params={"indicators": "vol,foo:3"})
+    assert bad.status_code == 422 and bad.json()["parameter"] == "indicators"
+
+
+def test_heikin_ashi_is_another_picture(image_api):
+    candles = image_api.get("/api/chart.png", params={"bars": 60})
+    heikin = image_api.get("/api/chart.png", params={"bars": 60, "chart": "heikin_ashi"})
+    assert heikin.status_code == 200 and heikin.headers["etag"] != candles.headers["etag"]
+    assert image_api.get("/api/chart.png", params={"chart": "renko"}).status_code == 422

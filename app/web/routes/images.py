@@ -20,16 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.charts.images import MAX_IMAGE_BARS, MEDIA_TYPES, image_figure, view_digest
 from app.config import get_settings
 from app.core import OhlcvView, ParameterError, get_ohlcv, parse_ema_periods
+from app.core.indicators import parse_indicators
 from app.core.time_bounds import parse_time_bound
 from app.images import ImageUnavailableError, get_renderer
 from app.images.cache import ImageCache
 from app.web.docs import NOT_MODIFIED, error_responses
 from app.web.http_cache import etag_matches
-
-try:  # the indicator catalog (helper `catalog`); until it lands, images draw EMAs only
-    from app.core.indicators import parse_indicators
-except ImportError:  # pragma: no cover
-    parse_indicators = None
 
 router = APIRouter(tags=["images"])
 
@@ -61,6 +57,7 @@ class ImageParams(BaseModel):
     emas: str | None = Field(
         default=None, description="EMA periods, comma list; missing: EMA_PERIODS; empty: none."
     )
+    chart: str | None = Field(default=None, description="candles (default) or heikin_ashi.")
     end: str | None = Field(
         default=None, description="Last bar time (ISO 8601 or UNIX seconds); missing: newest."
     )
@@ -143,19 +140,14 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
 
 def _view_of(params: ImageParams) -> OhlcvView:
     settings = get_settings()
-    indicators = seed_indicators(params.indicators)
-    kwargs = {}
-    if indicators:
-        if parse_indicators is None:
-            raise ParameterError("indicators", "Indicators are not available on this server.")
-        kwargs["indicators"] = parse_indicators(indicators)
     return get_ohlcv(
         (params.symbol or "").strip() or settings.default_symbol,
         timeframe=params.timeframe or None,
         emas=parse_ema_periods(params.emas, settings.ema_periods),
+        indicators=parse_indicators(seed_indicators(params.indicators)),
+        chart=params.chart or None,
         end=parse_time_bound(params.end, "end"),
         limit=params.bars,
-        **kwargs,
     )
 
 
@@ -170,7 +162,7 @@ def seed_indicators(text: str | None) -> str:
 
 
 def _etag(view: OhlcvView, params: ImageParams, fmt: str) -> str:
-    options = f"{fmt}|{params.width}|{params.height}|{params.scale:g}|{params.theme}"
+    options = f"{fmt}|{params.width}|{params.height}|{params.scale:g}|{params.theme}|{params.chart}"
     digest = hashlib.blake2b(options.encode(), digest_size=12)
     digest.update(view_digest(view).encode())
     return f'"{fmt}-{digest.hexdigest()}"'
