@@ -22,6 +22,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core.errors import ConfigError
+from app.core.redact import Redactor
+
+safe_text = Redactor()  # a bad DATA_API_BASE is echoed without its userinfo
 
 DEFAULT_EMA_PERIODS = (10, 21, 50, 150)
 
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=10.0, gt=0, le=300)
     cache_ttl: float = Field(default=60.0, ge=0)
     upload_max_mb: float = Field(default=50.0, gt=0)
+    # The broker's answers: at most this many MB each, at most this many fetches at once (the
+    # web server has 40 worker threads: upstream fetches must never take them all).
+    upstream_max_mb: float = Field(default=50.0, gt=0, le=4096)
+    upstream_max_concurrent: int = Field(default=8, ge=1, le=32)
 
     # Chart images (GET /api/chart.png|.svg): a warm Chromium driven by Kaleido.
     chromium_path: Path | None = None  # None: the first chromium / google-chrome on PATH
@@ -196,6 +203,10 @@ class Settings(BaseSettings):
     def upload_max_bytes(self) -> int:
         return int(self.upload_max_mb * 1024 * 1024)
 
+    @property
+    def upstream_max_bytes(self) -> int:
+        return int(self.upstream_max_mb * 1024 * 1024)
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning pydantic's report into one line per bad variable."""
@@ -209,7 +220,7 @@ def load_settings(**overrides: object) -> Settings:
                 lines.append(message)
                 continue
             name = str(err["loc"][0]).upper()
-            shown = "***" if "KEY" in name else repr(err.get("input"))
+            shown = "***" if "KEY" in name else repr(safe_text(err.get("input")))
             lines.append(f"{name}: {message} (got {shown})")
         raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None
 

@@ -16,7 +16,18 @@ from app.core import ConfigError
 from app.images import start_renderer, stop_renderer
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
-from app.web.routes import analysis, chart, health, images, ohlcv, symbols
+from app.web.head import HeadAsGetMiddleware
+from app.web.routes import (
+    analysis,
+    chart,
+    health,
+    images,
+    indicators,
+    ohlcv,
+    report,
+    scan,
+    symbols,
+)
 from app.web.routes.chart import WEB_DIR
 
 
@@ -47,7 +58,8 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     register_error_handlers(app)
-    for module in (health, ohlcv, symbols, chart, analysis, images):
+    app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
+    for module in (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

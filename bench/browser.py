@@ -59,11 +59,16 @@ def shared_browser(ctx: BenchContext):
 
 
 def navigation_to_candles(
-    browser, url: str, min_bars: int, drawn: list[int] | None = None, timeout_s: float = 120
+    browser,
+    url: str,
+    min_bars: int,
+    drawn: list[int] | None = None,
+    timeout_s: float = 120,
+    panes: list[int] | None = None,
 ) -> float:
     """Seconds from navigation start to the first frame whose candle series holds ``min_bars``,
     in a fresh browser context (cold cache), measured by the page's own clock. The number of
-    candles drawn is appended to ``drawn`` when given."""
+    candles drawn is appended to ``drawn`` when given, the chart's pane count to ``panes``."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -78,6 +83,8 @@ def navigation_to_candles(
         at_ms, count = handle.json_value()
         if drawn is not None:
             drawn.append(int(count))
+        if panes is not None:
+            panes.append(int(page.evaluate("() => window.superChart.chart.panes().length")))
         return float(at_ms) / 1000
     finally:
         context.close()

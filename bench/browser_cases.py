@@ -38,3 +38,23 @@ def chart_page_big(ctx: BenchContext, case: str, target: float) -> Row:
     drawn: list[int] = []
     samples = _chart_page_against_floor(ctx, ctx.data.big_symbol, drawn)
     return _row(case, target, samples, drawn)
+
+
+PANE_INDICATORS = "rsi:14,macd:12:26:9,stoch:14:3:3"  # three oscillators: four panes
+
+
+def chart_page_panes(ctx: BenchContext, case: str, target: float) -> Row:
+    """The page with four panes (price + RSI, MACD, Stochastic) ready against the same page
+    without indicators, both on the small symbol: the floor is our own page."""
+    browser = shared_browser(ctx)
+    base = fastapi_server(ctx).base_url + "/chart?"
+    plain_url = base + urlencode({"symbol": ctx.data.small_symbol})
+    panes_url = base + urlencode({"symbol": ctx.data.small_symbol, "indicators": PANE_INDICATORS})
+    panes: list[int] = []
+    samples = interleave(
+        lambda: navigation_to_candles(browser, panes_url, 1, panes=panes),
+        lambda: navigation_to_candles(browser, plain_url, 1),
+        repeats=ctx.sizes.browser_repeats,
+    )
+    note = f"ours {min(panes)}-{max(panes)} panes, floor: the same page with 1 pane"
+    return Row(case, samples.ours_median, samples.floor_median, "s", target, note=note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import browser_cases, core_cases, http_cases, toggle_cases
+from bench import analysis_cases, browser_cases, core_cases, http_cases, toggle_cases
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -43,6 +43,18 @@ CASES: tuple[Case, ...] = (
     Case("4 EMAs on {big} closes", 1.5, core_cases.four_emas),
     Case("resample {big} 1m bars -> 1h", 1.5, core_cases.resample_to_1h),
     Case(
+        "analysis (levels, spikes, signals) on {big} bars vs 1 ATR",
+        300.0,
+        analysis_cases.analysis_big,
+        ("app.core.analysis",),
+    ),
+    Case(
+        "scan 100 symbols x 2k bars, cold, vs reading them",
+        10.0,
+        analysis_cases.scan_100,
+        ("app.core.analysis",),
+    ),
+    Case(
         "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI
     ),
     Case("/api/ohlcv {large} bars + 4 EMAs, warm", 3.0, http_cases.api_large_vs_orjson, FASTAPI),
@@ -57,6 +69,12 @@ CASES: tuple[Case, ...] = (
         "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI
     ),
     Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),
+    Case(
+        "chart page: 4 panes (RSI, MACD, Stoch) ready vs no indicators",
+        1.5,
+        browser_cases.chart_page_panes,
+        FASTAPI,
+    ),
     Case(
         "Dash: EMA toggle -> redrawn, {big}-bar symbol",
         2.0,

@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 
 from app.charts import theme
-from app.core import OhlcvView, ema_column, epoch_seconds
+from app.core import OhlcvView, epoch_seconds
 
 PRICE_FIELDS = ("open", "high", "low", "close", "volume")
 
@@ -58,14 +58,12 @@ def _indicator_specs(view: OhlcvView) -> tuple[Any, ...]:
 def ohlcv_columns(view: OhlcvView) -> dict[str, Any]:
     """The view as one array per field, ready for ``orjson.dumps(..., OPT_SERIALIZE_NUMPY)``.
 
-    NaN (an EMA still warming up) is written as ``null`` by orjson."""
+    NaN (an EMA or indicator still warming up) is written as ``null`` by orjson."""
     frame = view.frame
     columns: dict[str, Any] = {"time": epoch_seconds(frame["time"])}
     for field in PRICE_FIELDS:
         columns[field] = np.ascontiguousarray(frame[field].to_numpy(dtype=np.float64))
-    names = [ema_column(period) for period in view.ema_periods]
-    names += [column for spec in _indicator_specs(view) for column in spec.columns]
-    for column in dict.fromkeys(names):
+    for column in view.indicator_columns:  # ema_<p>, then each indicator's outputs
         columns[column] = np.ascontiguousarray(frame[column].to_numpy(dtype=np.float64))
     return columns
 
@@ -87,6 +85,7 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
         "timeframe": view.timeframe.name,
         "native_timeframe": view.native_timeframe.name,
         "emas": list(view.ema_periods),
+        "chart": view.chart,
         "bars": len(view.frame),
         "total_bars": view.total_bars,
         "first_index": view.first_index,

@@ -16,8 +16,10 @@ parameter) and what would be accepted, and it never holds a secret or a tracebac
         ├── UpstreamNoEndpointError     404 for an endpoint it does not offer (e.g. /symbols)
         ├── UpstreamRateLimitedError    429 after retries
         ├── UpstreamUnavailableError    5xx or connection refused, after retries
-        ├── UpstreamTimeoutError        no answer within the timeout
+        ├── UpstreamBusyError           UPSTREAM_MAX_CONCURRENT fetches already in flight
+        ├── UpstreamTimeoutError        no answer within REQUEST_TIMEOUT (retries included)
         └── UpstreamPayloadError        an answer we cannot read as OHLCV
+            └── UpstreamTooLargeError       an answer past UPSTREAM_MAX_MB
 """
 
 from __future__ import annotations
@@ -114,9 +116,17 @@ class UpstreamUnavailableError(UpstreamError):
     """The API answered 5xx or could not be reached, after our retries."""
 
 
+class UpstreamBusyError(UpstreamError):
+    """UPSTREAM_MAX_CONCURRENT fetches are already in flight; this one was not started."""
+
+
 class UpstreamTimeoutError(UpstreamError):
-    """The API did not answer within REQUEST_TIMEOUT."""
+    """The API did not answer within REQUEST_TIMEOUT (the whole fetch, retries included)."""
 
 
 class UpstreamPayloadError(UpstreamError):
     """The API answered with something we cannot read as OHLCV."""
+
+
+class UpstreamTooLargeError(UpstreamPayloadError):
+    """The API's answer is larger than UPSTREAM_MAX_MB (refused while it streamed in)."""

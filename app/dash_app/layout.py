@@ -8,7 +8,7 @@ from dash import dcc, html
 from app.charts import theme
 from app.config import Settings
 from app.core import SuperChartError, list_symbols, timeframes_not_finer_than
-from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -17,13 +17,19 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
 NATIVE_LABEL = "As recorded"
+AUTO_LABEL = "Auto (whole history)"
 
 
 def timeframe_options(native: str | None) -> list[dict]:
     """The data's own bars, then every timeframe not finer than them (finer ones cannot be
-    made from the data); every timeframe when the data's own is unknown."""
+    made from the data; every timeframe when the data's own is unknown), then "Auto": the only
+    choice that may draw coarser bars than picked, and the chart says which it drew."""
     coarser = timeframes_not_finer_than(native)
-    return [{"label": NATIVE_LABEL, "value": NATIVE}] + [{"label": n, "value": n} for n in coarser]
+    return [
+        {"label": NATIVE_LABEL, "value": NATIVE},
+        *({"label": name, "value": name} for name in coarser),
+        {"label": AUTO_LABEL, "value": AUTO},
+    ]
 
 
 def empty_figure() -> dict:
@@ -135,7 +141,8 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Store(id="upload-payload"),  # set by the browser after its size check
             dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
             dcc.Store(id="symbol-timeframes", data=symbol_timeframes),  # each symbol's own bars
-            dcc.Store(id="drawn-emas"),  # {"key", "emas"} of the figure shown; None: redraw all
+            dcc.Store(id="page"),  # {"key", "relayout"}: a pan or zoom past the bars held
+            dcc.Store(id="drawn"),  # the figure shown: chart_callbacks.drawn_store; None: redraw
         ],
         fluid=True,
     )

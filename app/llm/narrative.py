@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_ENTRIES = 256
 FAILURE_TTL = 30.0  # seconds a failed call is remembered
-NOT_CONFIGURED = "no LLM is configured (set LLM_API_BASE, LLM_API_KEY and LLM_MODEL)"
+NOT_CONFIGURED = "no LLM is configured: set LLM_API_BASE, LLM_API_KEY and LLM_MODEL"
 SYSTEM_PROMPT = (
     "You are a careful market analyst. From the JSON technical analysis the user gives, write "
     "one paragraph of at most 150 words for a trader: trend, momentum, the nearest support and "

@@ -26,13 +26,17 @@ from app.streamlit_app.loading import (
     load_upload_chart,
     symbol_csv,
     upload_csv,
-    upload_native_timeframe,
 )
 from app.streamlit_app.paging import current_anchor, go_newest, render_paging
 from app.streamlit_app.summary import render_summary
+from app.streamlit_app.upload_status import read_with_status
 from app.streamlit_app.windowing import Anchor
 
 PAGE_TITLE = "Super Chart"
+UPLOAD_PROBLEM = (
+    "The uploaded file cannot be drawn: the reason is under the uploader in the sidebar. "
+    "Upload another file, or pick another data source."
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Dataset:
     upload: Upload | None = None
     native: str | None = None  # native timeframe, when known
     problem: Exception | None = None
+    problem_shown: bool = False  # already said inline, under the uploader
     empty_message: str | None = None
 
     @property
@@ -95,7 +100,10 @@ def _render(settings: Settings) -> None:
         engine = sidebar.choose_engine()
 
     if dataset.problem is not None:
-        show_error(dataset.problem)
+        if dataset.problem_shown:
+            st.info(UPLOAD_PROBLEM, icon=":material/upload_file:")
+        else:
+            show_error(dataset.problem)
         return
     if dataset.empty_message is not None:
         st.info(dataset.empty_message, icon=":material/upload_file:")
@@ -141,13 +149,17 @@ def _choose_dataset(settings: Settings) -> Dataset:
     uploaded = sidebar.upload_widget(settings)
     if dataset.source == sidebar.SOURCE_UPLOAD:
         if uploaded is None:
-            dataset.empty_message = "Upload a CSV or Parquet file with the uploader in the sidebar."
+            dataset.empty_message = (
+                "Upload a CSV (or .csv.gz, or a .zip with one CSV) or Parquet file with the "
+                "uploader in the sidebar."
+            )
         else:
             dataset.upload = Upload.of_uploaded(uploaded)
             try:
-                dataset.native = upload_native_timeframe(dataset.upload, settings.upload_max_bytes)
+                dataset.native = read_with_status(dataset.upload, settings.upload_max_bytes)
             except SuperChartError as exc:
                 dataset.problem = exc
+                dataset.problem_shown = True
     return dataset
 
 

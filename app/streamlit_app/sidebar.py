@@ -15,7 +15,8 @@ from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
 from app.streamlit_app.windowing import AUTO, AUTO_LABEL
 
 SOURCE_UPLOAD = "upload"
-UPLOAD_TYPES = ["csv", "parquet"]
+# A .csv.gz matches "gz" too; the core says why when a .gz holds something else.
+UPLOAD_TYPES = ["csv", "csv.gz", "gz", "zip", "parquet"]
 
 SOURCE_KEY = "source"
 SYMBOL_KEY = "symbol"
@@ -84,10 +85,11 @@ def _on_upload_change(fallback_source: str) -> None:
 def upload_widget(settings: Settings) -> UploadedFile | None:
     """Always visible, whatever the source, as in the design."""
     return st.file_uploader(
-        "Upload OHLCV (CSV or Parquet)",
+        "Upload OHLCV (CSV, .csv.gz, .zip or Parquet)",
         type=UPLOAD_TYPES,
         key=UPLOAD_KEY,
-        help="Columns time, open, high, low, close and optionally volume.",
+        help="Columns time, open, high, low, close and optionally volume. A .zip holds one CSV. "
+        f"Up to {settings.upload_max_mb:g} MB (UPLOAD_MAX_MB).",
         on_change=_on_upload_change,
         args=(default_source(settings),),
         max_upload_size=math.ceil(settings.upload_max_mb),

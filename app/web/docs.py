@@ -47,6 +47,20 @@ _ERRORS: dict[int, tuple[str, dict[str, dict[str, Any]]]] = {
                 "comma-separated (e.g. 10,21,50).",
                 "parameter": "emas",
             },
+            "unknown indicator": {
+                "detail": "Unknown indicator 'rsx'; use one of: sma (ma), ema, wma, bb, vwap, "
+                "psar, rsi, macd, stoch, atr, adx, mfi, obv, cci, willr.",
+                "parameter": "indicators",
+            },
+            "bad indicator parameter": {
+                "detail": "rsi period must be a whole number from 2 to 1000 (default 14), got 1.",
+                "parameter": "indicators",
+            },
+            "too many lines": {
+                "detail": "Too many lines: 13 asked for; at most 12 lines per request, EMAs and "
+                "indicators together (each indicator instance is one line, e.g. MACD).",
+                "parameter": "indicators",
+            },
             "bad start": {
                 "detail": "start 'now' is not a date or time; use ISO 8601 like 2024-01-31 or "
                 "2024-01-31T14:00Z, or UNIX seconds like 1706709600 (words such as now or today "

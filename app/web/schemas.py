@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.indicators import MAX_LINES
+
 DEFAULT_LIMIT = 5_000  # bars in an answer when no limit is given: the most recent ones
 MAX_RECORDS = 100_000  # a dict per bar is what costs a client; columns go further
 MAX_COLUMNS = 1_000_000
@@ -34,7 +36,8 @@ class SymbolOut(BaseModel):
 
 
 class OhlcvRecord(BaseModel):
-    """One bar; ``ema_<period>`` fields follow, null while the EMA warms up."""
+    """One bar; ``ema_<period>`` fields, then each indicator's columns (``rsi_14``,
+    ``macd_12_26_9``...) follow, null while an indicator warms up."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -46,6 +49,15 @@ class OhlcvRecord(BaseModel):
     volume: float
 
 
+class IndicatorInView(BaseModel):
+    token: str = Field(examples=["macd:12:26:9"])
+    label: str = Field(examples=["MACD 12 26 9"])
+    pane: Literal["price", "own"]
+    columns: list[str] = Field(
+        examples=[["macd_12_26_9", "macd_signal_12_26_9", "macd_hist_12_26_9"]]
+    )
+
+
 class OhlcvColumns(BaseModel):
     """``format=columns``: one array per field, and what a client needs to page back."""
 
@@ -53,6 +65,11 @@ class OhlcvColumns(BaseModel):
     timeframe: str
     native_timeframe: str
     emas: list[int]
+    indicators: list[IndicatorInView] = Field(
+        description="The indicators in `columns`: canonical token (defaults filled in), legend "
+        "label, pane and column names."
+    )
+    chart: str = Field(description="candles, or heikin_ashi (prices and indicators are HA's).")
     bars: int = Field(description="Bars in this response.")
     total_bars: int = Field(description="Bars in the whole history at this timeframe.")
     first_index: int = Field(description="Position of the first bar here in the whole history.")
@@ -62,7 +79,8 @@ class OhlcvColumns(BaseModel):
         examples=[["x.csv: rows were not in time order (first out of order: row 3); sorted them."]],
     )
     columns: dict[str, list[float | None]] = Field(
-        description="time (UNIX seconds), open, high, low, close, volume, ema_<period>..."
+        description="time (UNIX seconds), open, high, low, close, volume, ema_<period>..., "
+        "then each indicator's columns (rsi_14, macd_12_26_9, ...)"
     )
 
 
@@ -83,8 +101,25 @@ class OhlcvParams(BaseModel):
     emas: str | None = Field(
         default=None,
         description="Comma list of EMA periods, whole numbers 2..1000. Missing: EMA_PERIODS "
-        "(10,21,50,150 by default); empty (`emas=`): no EMAs.",
+        f"(10,21,50,150 by default); empty (`emas=`): no EMAs. At most {MAX_LINES} lines "
+        "per request, EMAs and indicators together.",
         examples=["10,21,50,150"],
+    )
+    indicators: str | None = Field(
+        default=None,
+        description="Comma list of catalog indicators (GET /api/indicators), `name:param:param`; "
+        "omitted parameters take the defaults, `ma:N` is `sma:N`. One column per output, named "
+        "`name_param_param` (rsi_14, macd_12_26_9, macd_signal_12_26_9, macd_hist_12_26_9, "
+        "bb_upper_20_2, stoch_k_14_3_3, obv, vwap...), null while warming up. Computed over the "
+        f"whole history at this timeframe. At most {MAX_LINES} lines per request, EMAs and "
+        "indicators together.",
+        examples=["rsi:14,macd:12:26:9,bb:20:2,stoch:14:3:3,obv,vwap"],
+    )
+    chart: str | None = Field(
+        default=None,
+        description="candles (default) or heikin_ashi: Heikin Ashi candles, computed over the "
+        "whole history; EMAs and indicators are then computed on them, as on TradingView.",
+        examples=["heikin_ashi"],
     )
     start: str | None = Field(
         default=None,
@@ -115,3 +150,43 @@ class OhlcvParams(BaseModel):
         "(compact, for large requests).",
         examples=["columns"],
     )
+
+
+class IndicatorParamOut(BaseModel):
+    name: str = Field(examples=["period"])
+    label: str = Field(examples=["Length"])
+    type: Literal["int", "float"]
+    default: float = Field(examples=[14])
+    min: float = Field(examples=[2])
+    max: float = Field(examples=[1000])
+    step: float = Field(examples=[1])
+
+
+class IndicatorPlotOut(BaseModel):
+    output: str = Field(examples=["macd_hist"])
+    label: str = Field(examples=["Histogram"])
+    style: Literal["line", "histogram", "dots"]
+
+
+class IndicatorDefaultOut(BaseModel):
+    token: str = Field(examples=["macd:12:26:9"])
+    columns: list[str] = Field(examples=[["macd_12_26_9", "macd_signal_12_26_9"]])
+
+
+class IndicatorOut(BaseModel):
+    """One catalog entry. A column is an output plus ``_param`` per parameter."""
+
+    name: str = Field(examples=["macd"])
+    label: str = Field(examples=["MACD"])
+    title: str = Field(examples=["Moving Average Convergence Divergence"])
+    aliases: list[str] = Field(description="Other names accepted (`ma` for `sma`).")
+    pane: Literal["price", "own"] = Field(
+        description="price: drawn over the candles; own: a pane under the price."
+    )
+    talib: str = Field(description="The TA-Lib function behind it.", examples=["EMA"])
+    params: list[IndicatorParamOut]
+    outputs: list[str] = Field(examples=[["macd", "macd_signal", "macd_hist"]])
+    plots: list[IndicatorPlotOut]
+    levels: list[float] = Field(description="Guide lines (RSI 30 and 70).")
+    range: list[float] | None = Field(description="Fixed scale of a bounded oscillator.")
+    default: IndicatorDefaultOut

@@ -7,11 +7,18 @@ import importlib
 
 import pytest
 
-MODULES = ["pivots", "levels", "spikes", "signals", "summary"]
+MODULES = [
+    "app.core.analysis.pivots",
+    "app.core.analysis.levels",
+    "app.core.analysis.spikes",
+    "app.core.analysis.signals",
+    "app.core.analysis.summary",
+    "app.charts.plotly_overlays",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(f"app.core.analysis.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

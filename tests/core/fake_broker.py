@@ -1,7 +1,9 @@
 """A real HTTP server on 127.0.0.1 standing in for the broker's REST API.
 
 Each test scripts the answers (status, headers, body, delay) it wants, in order; the last one
-repeats. Every request is recorded with its path, query and headers.
+repeats. Every request is recorded with its path, query and headers. Hostile answers too: a
+server that hangs (``delay``), drips its head or body a byte at a time (``drip_head``,
+``drip``), or sends an endless body (``endless``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ class Answer:
     body: bytes | str | object = b"[]"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0  # seconds between the body's bytes
+    drip_head: float = 0.0  # seconds between the status line's and headers' bytes
+    endless: bool = False  # a body that never ends (no Content-Length)
+    length: int | None = None  # Content-Length to announce (default: the body's)
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -40,6 +46,9 @@ class FakeBroker:
     def __init__(self) -> None:
         self.answers: dict[str, list[Answer]] = {}
         self.requests: list[Seen] = []
+        self.stopped = threading.Event()
+        self.in_flight = 0  # requests being answered now, and the most at once
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         broker = self
 
@@ -49,18 +58,43 @@ class FakeBroker:
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 answer = broker._next(parts.path, Seen(parts.path, query, dict(self.headers)))
                 if answer.delay:
-                    time.sleep(answer.delay)
+                    broker.stopped.wait(answer.delay)
                 body = answer.payload()
                 try:
-                    self.send_response(answer.status)
-                    headers = {"Content-Type": "application/json", **answer.headers}
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
+                    self._answer(answer, body)
+                except (BrokenPipeError, ConnectionResetError, OSError):
                     pass  # the client gave up (timeout test)
+                finally:
+                    with broker._lock:
+                        broker.in_flight -= 1
+
+            def _answer(self, answer: Answer, body: bytes) -> None:
+                headers = {"Content-Type": "application/json", **answer.headers}
+                if not answer.endless:
+                    length = len(body) if answer.length is None else answer.length
+                    headers["Content-Length"] = str(length)
+                head = f"HTTP/1.0 {answer.status} X\r\nConnection: close\r\n" + "".join(
+                    f"{name}: {value}\r\n" for name, value in headers.items()
+                )
+                head_bytes = (head + "\r\n").encode()
+                self._send(head_bytes, answer.drip_head)
+                if answer.endless:
+                    chunk = b"[" + b"0," * 32768
+                    while not broker.stopped.is_set():
+                        self.wfile.write(chunk)
+                    return
+                self._send(body, answer.drip)
+
+            def _send(self, data: bytes, drip: float) -> None:
+                if not drip:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    if broker.stopped.is_set():
+                        return
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(drip)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -79,6 +113,8 @@ class FakeBroker:
     def _next(self, path: str, seen: Seen) -> Answer:
         with self._lock:
             self.requests.append(seen)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             queue = self.answers.get(path)
             if not queue:
                 return Answer(404, {"detail": "no such endpoint"})
@@ -92,5 +128,6 @@ class FakeBroker:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
         self.server.shutdown()
         self.server.server_close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.dash.conftest import SMALL_BARS
@@ -98,7 +100,7 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         assert "mine.csv · 1d" in chart["title"]
         assert "mine.csv: 120 bars at 1d" in page.locator("#upload-status").inner_text()
         assert page.evaluate(SHOWN_TIMEFRAME) == "As recorded"  # not a blank select
-        assert timeframe_values(page)[1:] == ["1d", "1w"]
+        assert timeframe_values(page)[1:3] == ["1d", "1w"] and "1h" not in timeframe_values(page)
         assert page.locator("#symbol").is_disabled()
 
         # A file without a close column: the core's message in an alert; the chart stays.
@@ -190,3 +192,72 @@ def test_an_ema_ticked_while_a_timeframe_redraw_is_on_its_way_draws_the_new_time
         assert page.evaluate(SHOWN_TIMEFRAME) == "4h"
 
     assert page.watch.console_errors == []
+
+
+# Plotly's x values of the candles, as UNIX seconds (the axis holds UTC wall times).
+CANDLE_SECONDS = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const candles = gd.data.find(t => t.type === 'candlestick');
+    return Array.from(candles.x, t => Date.parse(String(t).replace(' ', 'T') + 'Z') / 1000);
+}"""
+# Show only the oldest ``n`` bars held, as a user's zoom would.
+ZOOM_TO_OLDEST = """async (n) => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const x = gd.data.find(t => t.type === 'candlestick').x;
+    await Plotly.relayout(gd, {'xaxis.range': [x[0], x[n]]});
+}"""
+
+
+def spacings(seconds: list[float]) -> set[float]:
+    return {b - a for a, b in itertools.pairwise(seconds)}
+
+
+def test_a_long_hourly_history_is_drawn_hourly_and_a_pan_past_the_edge_loads_older_bars(
+    page, data_dir
+):
+    """Regression (#11 §1): 5,000 hourly bars were drawn as 4h candles. Now 1h candles, the
+    newest window, and dragging the chart past its oldest bar loads the older ones."""
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        page.locator("#symbol").select_option("long")
+        chart = wait_for_chart(page, "c.bars === 2000 && c.title.includes('long')")
+        assert "long · 1h" in chart["title"]
+        newest = page.evaluate(CANDLE_SECONDS)
+        assert spacings(newest) == {3600.0}  # candle spacing is the timeframe picked
+        summary = page.locator("#summary")
+        assert summary.inner_text().startswith("5,000 bars at 1h · showing 3,001-5,000")
+
+        # Zoom to the oldest 200 bars held, then drag the chart right by half its width.
+        page.evaluate(ZOOM_TO_OLDEST, 200)
+        box = page.locator("#chart .nsewdrag").first.bounding_box()
+        y = box["y"] + box["height"] * 0.3
+        page.mouse.move(box["x"] + box["width"] * 0.3, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.8, y, steps=8)
+        page.mouse.up()
+
+        page.wait_for_function(f"() => ({CANDLE_SECONDS})()[0] < {newest[0]}", timeout=30_000)
+        older = page.evaluate(CANDLE_SECONDS)
+        assert spacings(older) == {3600.0}
+        assert len(older) == 2000 and older[-1] < newest[-1]
+        view = page.evaluate(X_RANGE)
+        assert view[0] < iso_wall_time(newest[0])  # the view stayed where the user dragged it
+        page.wait_for_function(
+            "() => !document.querySelector('#summary').innerText.includes('showing 3,001-5,000')",
+            timeout=15_000,
+        )
+        text = summary.inner_text()
+        assert text.startswith("5,000 bars at 1h · showing ") and "last " in text
+
+    assert page.watch.console_errors == []
+
+
+def iso_wall_time(seconds: float) -> str:
+    """UNIX seconds -> Plotly's date-axis text (UTC wall time), comparable as a string."""
+    import datetime
+
+    stamp = datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
+    return stamp.isoformat(sep=" ")

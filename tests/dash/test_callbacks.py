@@ -6,19 +6,16 @@ import numpy as np
 import pytest
 from dash import Patch, no_update
 
-from app.charts.plotly_charts import MAX_FIGURE_BARS, PRICE_TRACE
+from app.charts.plotly_charts import PRICE_TRACE
 from app.config import get_settings
-from app.dash_app import callbacks
-from app.dash_app.callbacks import (
-    GENERIC_ERROR,
-    receive_upload,
-    render_chart,
-    sync_controls,
-    update_chart,
-)
-from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app import chart_callbacks
+from app.dash_app.alerts import GENERIC_ERROR
+from app.dash_app.callbacks import receive_upload, sync_controls
+from app.dash_app.chart_callbacks import EMAS_ONLY, render_chart, update_chart
+from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import NATIVE_LABEL, build_layout
 from app.dash_app.uploads import UploadCache
+from app.dash_app.window import WINDOW_BARS
 from tests.dash.conftest import SMALL_BARS
 from tests.dash.samples import csv_without_close, ohlcv_csv, ohlcv_parquet, upload_payload
 
@@ -76,14 +73,28 @@ def test_coarser_timeframe_draws_fewer_candles(data_dir, uploads):
     assert "bars at 4h" in summary
 
 
-def test_a_symbol_with_too_many_bars_is_drawn_coarser_with_a_notice(data_dir, uploads):
-    figure, alert, notice, summary, _ = draw(uploads, symbol="long")
+def test_a_symbol_with_too_many_bars_for_one_figure_is_drawn_at_its_timeframe(data_dir, uploads):
+    """Regression (#11 §1): 5,000 hourly bars were drawn as 4h. Now the newest window of 1h."""
+    figure, alert, notice, summary, drawn = draw(uploads, symbol="long")
+
+    assert alert is None and notice is None
+    x = candles(figure).x
+    assert len(x) == WINDOW_BARS
+    assert set(np.diff(x.astype("datetime64[s]")).astype(int)) == {3600}
+    assert "long · 1h" in figure.layout.title.text
+    assert summary.startswith("5,000 bars at 1h · showing 3,001-5,000")
+    assert drawn["held"]["more_before"] and not drawn["held"]["more_after"]
+
+
+def test_auto_draws_the_whole_history_coarser_and_says_which_timeframe(data_dir, uploads):
+    figure, alert, notice, summary, _ = draw(uploads, symbol="long", timeframe=AUTO)
 
     assert alert is None
-    assert 0 < len(candles(figure).x) <= MAX_FIGURE_BARS
-    [fitted] = notice
-    assert "5,000 1h bars" in str(fitted.children) and "4h" in str(fitted.children)
-    assert summary.startswith("5,000 bars at 1h")  # the summary is of the whole history
+    [said] = notice
+    assert "Auto: drawing 4h bars" in str(said.children) and "5,000 1h bars" in str(said.children)
+    assert len(candles(figure).x) == 1250
+    assert "long · 4h" in figure.layout.title.text
+    assert summary.startswith("1,250 bars at 4h")
 
 
 def test_unknown_symbol_shows_an_alert_and_an_empty_chart(data_dir, uploads):
@@ -175,7 +186,7 @@ def test_unexpected_error_shows_a_generic_alert_without_details(data_dir, upload
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(callbacks, "build_plotly_figure", broken)
+    monkeypatch.setattr(chart_callbacks, "build_plotly_figure", broken)
 
     _, alert, _, _, _ = draw(uploads)
 
@@ -200,6 +211,7 @@ def offered(options) -> list[str]:
 def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
     timeframe = find(build_layout(get_settings()), "timeframe")
     assert offered(timeframe.options)[:3] == [NATIVE, "1h", "4h"]  # hourly: nothing finer
+    assert offered(timeframe.options)[-1] == AUTO
     assert timeframe.value == "1h"
 
     ref, _, source = receive_upload(
@@ -210,7 +222,8 @@ def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
     options, value, symbol_disabled = sync_controls(
         source, "sample_ohlcv", ref, "1h", {"sample_ohlcv": "1h"}, new_upload=True
     )
-    assert offered(options) == [NATIVE, "1d", "1w"]
+    assert offered(options)[:3] == [NATIVE, "1d", "1w"] and offered(options)[-1] == AUTO
+    assert "1h" not in offered(options)
     assert value == NATIVE
     assert symbol_disabled  # the symbol changes nothing while the upload is shown
 
@@ -266,7 +279,7 @@ def patch_names(traces: list) -> list[str]:
 def toggle(uploads, drawn, visible, *, timeframe="1h"):
     """The chart callback as Dash calls it when only the EMA checklist changed."""
     return update_chart(SOURCE_CONFIGURED, "sample_ohlcv", timeframe, visible, None, drawn,
-                        only_emas=True, uploads=uploads, settings=get_settings())  # fmt: skip
+                        trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
 
 
 def is_patch(figure) -> bool:
@@ -319,7 +332,7 @@ def test_an_ema_ticked_after_an_upload_before_its_redraw_returned_redraws(data_d
     )
 
     ticked = update_chart(source, "sample_ohlcv", NATIVE, [10, 21], ref, at_symbol.drawn,
-                          only_emas=True, uploads=uploads, settings=get_settings())  # fmt: skip
+                          trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
 
     assert not is_patch(ticked.figure)
     assert len(candles(ticked.figure).x) == 60

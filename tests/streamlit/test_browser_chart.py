@@ -139,3 +139,24 @@ def test_auto_says_which_coarser_timeframe_it_drew(page, server):
     fig = wait_for_figure(page, "c.title.includes('· 4h')")
     assert spacings_s(fig["times"]) == {4 * 3600.0}
     assert page.get_by_text("Auto: drawn at 4h", exact=False).is_visible()
+
+
+def test_uploads_say_what_is_drawn_or_why_not_next_to_the_uploader(page, server, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"time,open,high,low,close\n2024-01-01 00:00,1,2,0.5,1.5\n2024-01-01,1\n")
+    good = tmp_path / "mine.csv"
+    good.write_bytes(ohlcv_csv(120, seed=3))
+    page.goto(server)
+    wait_for_figure(page, "c.boxes > 0")
+    sidebar = page.locator("section[data-testid='stSidebar']")
+
+    sidebar.locator("input[type='file']").set_input_files(broken)
+    error = sidebar.locator("[data-testid='stAlertContentError']")
+    error.wait_for(timeout=30_000)
+    assert "broken.csv" in error.text_content()
+    assert page.get_by_text("The uploaded file cannot be drawn").is_visible()
+
+    sidebar.locator("input[type='file']").set_input_files(good)
+    wait_for_figure(page, "c.times.length === 120 && c.title.includes('mine.csv')")
+    assert sidebar.get_by_text("120 bars at 1h", exact=False).is_visible()
+    assert sidebar.locator("[data-testid='stAlertContentError']").count() == 0

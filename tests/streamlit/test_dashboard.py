@@ -233,7 +233,7 @@ def test_an_upload_over_the_limit_is_refused_with_the_limit_named(monkeypatch):
 def test_upload_source_without_a_file_asks_for_one():
     at = run_app()
     at.radio(key="source").set_value("upload").run()
-    assert any("Upload a CSV or Parquet" in i.value for i in at.info)
+    assert any("Upload a CSV" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
 

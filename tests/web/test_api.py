@@ -410,7 +410,17 @@ def test_docs_load_no_cdn_and_describe_every_parameter(api):
     spec = api.get("/openapi.json").json()
     operation = spec["paths"]["/api/ohlcv"]["get"]
     names = {p["name"]: p for p in operation["parameters"]}
-    assert set(names) == {"symbol", "timeframe", "emas", "start", "end", "limit", "format"}
+    assert set(names) == {
+        "symbol",
+        "timeframe",
+        "emas",
+        "indicators",
+        "chart",
+        "start",
+        "end",
+        "limit",
+        "format",
+    }
     assert all(p.get("description") for p in names.values())
     assert {"200", "304", "404", "422", "502", "503", "504"} <= set(operation["responses"])
     assert all(p["schema"].get("examples") for p in names.values())

@@ -98,3 +98,66 @@ def test_standalone_file_keeps_the_panes(page, server, tmp_path):
     assert page.evaluate(PANES) == 3
     assert legend_text(page, 1).startswith("RSI 14")
     assert_clean(page)
+
+
+def add_from_dialog(page, search: str, name: str) -> None:
+    page.locator("#indicator-search").fill(search)
+    page.locator(f"#indicator-catalog button[data-name='{name}']").click()
+
+
+def test_dialog_adds_edits_and_removes_instances(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    assert page.evaluate(PANES) == 1
+    page.get_by_role("button", name="Indicators").click()
+    dialog = page.locator("#indicators-dialog")
+    assert dialog.is_visible()
+    # Search narrows the catalog (from GET /api/indicators).
+    page.locator("#indicator-search").fill("strength")
+    assert (
+        page.locator("#indicator-catalog button")
+        .all_inner_texts()[0]
+        .startswith("Relative Strength Index")
+    )
+    add_from_dialog(page, "rsi", "rsi")
+    page.wait_for_function("() => window.superChart.chart.panes().length === 2")
+    add_from_dialog(page, "bollinger", "bb")  # over the prices: no new pane
+    page.wait_for_function("() => window.superChart.studies.drawn.size === 2")
+    assert page.evaluate(PANES) == 2
+    add_from_dialog(page, "sma", "sma")
+    add_from_dialog(page, "sma", "sma")  # two of one indicator
+    page.wait_for_function("() => window.superChart.studies.drawn.size === 4")
+    assert "indicators=rsi%3A14%2Cbb%3A20%3A2%2Csma%3A20%2Csma%3A20" in page.url
+    colours = page.evaluate(COLOURS)
+
+    # Edit: RSI 14 -> 21, redrawn from new columns, same colour, same pane.
+    rsi_row = dialog.locator("li.instance").filter(has_text="RSI 14")
+    rsi_row.locator("input[data-param='period']").fill("21")
+    rsi_row.locator("input[data-param='period']").press("Enter")
+    page.wait_for_function("() => window.superChart.data.columns.rsi_21 !== undefined")
+    page.wait_for_function("() => window.superChart.chart.panes().length === 2")
+    assert legend_text(page, 1).startswith("RSI 21")
+    assert page.evaluate(COLOURS)["rsi:21"] == colours["rsi:14"]
+    assert "rsi%3A21" in page.url
+
+    # A value out of range is refused in the dialog, and nothing changes.
+    rsi_row = dialog.locator("li.instance").filter(has_text="RSI 21")
+    rsi_row.locator("input[data-param='period']").fill("1")
+    rsi_row.locator("input[data-param='period']").press("Enter")
+    assert "from 2 to" in page.locator("#indicator-error").text_content()
+    assert "rsi%3A21" in page.url
+
+    dialog.get_by_role("button", name="Remove RSI 21").click()
+    assert page.evaluate(PANES) == 1
+    assert dialog.locator("li.instance").count() == 3
+    assert_clean(page)
+
+
+def test_two_of_one_indicator_are_two_lines_in_the_link_too(page, server):
+    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="sma:20,rsi,ma:20")
+    assert page.evaluate("() => window.superChart.studies.drawn.size") == 3
+    colours = page.evaluate(
+        "() => window.superChart.instances.list.map((instance) => instance.color)"
+    )
+    assert len(set(colours)) == 3
+    assert "indicators=sma%3A20%2Crsi%3A14%2Csma%3A20" in page.url
+    assert_clean(page)

@@ -70,15 +70,21 @@ def find_volume_spikes(
     mean, std, values = mean[hits], std[hits], values[hits]
     with np.errstate(divide="ignore", invalid="ignore"):
         zscore = np.where(std > 0, (values - mean) / np.where(std > 0, std, 1.0), np.inf)
-    confidence = spike_confidence(zscore, sigma)
-    return [
-        Spike(
-            time=int(times[i]),
-            volume=float(values[i]),
-            mean=float(mean[i]),
-            std=float(std[i]),
-            zscore=round(float(zscore[i]), 3) if np.isfinite(zscore[i]) else None,
-            confidence=round(float(confidence[i]), 3),
+    confidence = np.round(spike_confidence(zscore, sigma), 3).tolist()
+    finite = np.isfinite(zscore)
+    shown_z = [
+        z if ok else None
+        for z, ok in zip(np.round(zscore, 3).tolist(), finite.tolist(), strict=True)
+    ]
+    return [  # from Python lists: numpy scalars would cost a conversion each
+        Spike(*row)
+        for row in zip(
+            times.tolist(),
+            values.tolist(),
+            mean.tolist(),
+            std.tolist(),
+            shown_z,
+            confidence,
+            strict=True,
         )
-        for i in range(len(hits))
     ]

@@ -85,10 +85,10 @@ def write_summary(
     else:
         found = []
         if below is not None:
-            found.append(f"support at {_price(below.price)} ({below.touches} touches)")
+            found.append(f"support is at {_price(below.price)} ({below.touches} touches)")
         if above is not None:
-            found.append(f"resistance at {_price(above.price)} ({above.touches} touches)")
-        sentences.append(_sentence("The nearest " + " and ".join(found)))
+            found.append(f"resistance is at {_price(above.price)} ({above.touches} touches)")
+        sentences.append(_sentence("the nearest " + " and the nearest ".join(found)))
     level = states.get("level")
     if level is not None and level.state.startswith("near_"):
         sentences.append(f"Price is testing that {level.state.removeprefix('near_')}.")

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from app.config import get_settings
-from app.core import get_ohlcv
+from app.core import OhlcvView, get_ohlcv
 from app.core.analysis import WARMUP_BARS, Analysis, analyse
 from app.core.time_bounds import parse_time_bound
 from app.llm import narrate
@@ -35,7 +35,7 @@ def analyse_symbol(
     levels: int,
     spike_window: int,
     spike_sigma: float,
-) -> Analysis:
+) -> tuple[OhlcvView, Analysis]:
     """Load the window plus the bars indicators warm up on, and analyse it (blocking)."""
     settings = get_settings()
     view = get_ohlcv(
@@ -44,13 +44,14 @@ def analyse_symbol(
         end=parse_time_bound(end, "end"),
         limit=lookback + max(WARMUP_BARS, spike_window),
     )
-    return analyse(
+    result = analyse(
         view,
         lookback=lookback,
         levels=levels,
         spike_window=spike_window,
         spike_sigma=spike_sigma,
     )
+    return view, result
 
 
 @router.get(
@@ -72,7 +73,7 @@ async def read_analysis(
     narrative, narrative_source, narrative_reason}`, times in UNIX seconds. Levels are sorted by
     strength; spikes oldest first. `narrative` is the LLM's when `LLM_*` is set and it answers
     (`narrative_source: "llm"`), else the rule summary with the reason."""
-    result = await run_in_threadpool(
+    _, result = await run_in_threadpool(
         analyse_symbol, symbol, timeframe, end, lookback, levels, spike_window, spike_sigma
     )
     result = await narrate(result, get_settings(), lang)

@@ -19,6 +19,7 @@ from app.charts.lightweight import (
 from app.config import get_settings
 from app.core import (
     TIMEFRAMES,
+    ParameterError,
     SuperChartError,
     SymbolInfo,
     get_ohlcv,
@@ -26,7 +27,15 @@ from app.core import (
     timeframes_not_finer_than,
 )
 from app.core.indicators import catalog_json, parse_indicators
-from app.web.chart_params import CHART_TYPES, SCALE_MODES, THEMES, ema_flags, page_choice
+from app.web.chart_params import (
+    CHART_TYPES,
+    FALSE_WORDS,
+    SCALE_MODES,
+    THEMES,
+    TRUE_WORDS,
+    ema_flags,
+    page_choice,
+)
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 from app.web.page_script import page_script
@@ -81,6 +90,13 @@ def _known_timeframes(symbol: str, infos: list[SymbolInfo]) -> list[str]:
     return list(TIMEFRAMES)
 
 
+def _instance_tokens(text: str | None) -> list[str]:
+    """Canonical tokens of the instances a link names, repeats kept (two SMA 20s are two lines on
+    the page, one set of columns from the API)."""
+    parts = [part for part in (text or "").split(",") if part.strip()]
+    return [spec.token for part in parts for spec in parse_indicators(part)]
+
+
 def _chart_state(
     request: Request, *, standalone: bool, bars: int, infos: list[SymbolInfo]
 ) -> tuple[dict[str, Any], int]:
@@ -109,12 +125,14 @@ def _chart_state(
     }
     status = 200
     try:
+        if standalone:
+            download_wanted(query.get("download"))  # a bad value gets this HTML error page
         for name, allowed in (("chart", CHART_TYPES), ("scale", SCALE_MODES), ("theme", THEMES)):
             state[name] = page_choice(query, name, allowed)
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
         specs = parse_indicators(query.get("indicators"))
-        state["indicators"] = [spec.token for spec in specs]
+        state["indicators"] = _instance_tokens(query.get("indicators"))
         view = get_ohlcv(
             symbol,
             timeframe=timeframe,
@@ -153,6 +171,17 @@ def _render_chart(
     if not standalone:  # the standalone file inlines its scripts
         response.headers["Content-Security-Policy"] = PAGE_CSP
     return response, state
+
+
+def download_wanted(value: str | None) -> bool:
+    """``download=true/1/yes/on`` or ``false/0/no/off``; ParameterError for anything else (shown
+    on the HTML error page, not as FastAPI's JSON 422: this route answers HTML)."""
+    word = (value or "").strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ParameterError(
+            "download", f"download={value[:40]!r} is not valid; use true or false."
+        )
+    return word in TRUE_WORDS
 
 
 def attachment_header(symbol: str) -> str:
@@ -214,10 +243,13 @@ def download_chart(
     chart: ChartTypeParam = None,
     scale: ScaleParam = None,
     theme: ThemeParam = None,
-    download: Annotated[bool, Query(description="Send as an attachment.")] = False,
+    download: Annotated[
+        str | None, Query(description="Send as an attachment (true/false).")
+    ] = None,
 ) -> HTMLResponse:
     response, state = _render_chart(request, standalone=True, bars=DOWNLOAD_BARS)
-    if download and response.status_code == 200:  # an error page is shown, not saved
+    # An error page is shown, not saved.
+    if response.status_code == 200 and download_wanted(download):
         response.headers["Content-Disposition"] = attachment_header(state["symbol"])
     return response
 

@@ -1,4 +1,4 @@
-"""GET /api/ohlcv: bars and EMAs as JSON, pageable back through history.
+"""GET /api/ohlcv: bars, EMAs and catalog indicators as JSON, pageable back through history.
 
 An answer holds ``limit`` bars (``DEFAULT_LIMIT`` when not given): the last ones up to ``end``
 (or the newest bar), or, with ``start`` and no ``end``, the first ones at or after ``start``. A
@@ -24,12 +24,16 @@ from starlette.datastructures import QueryParams
 from app.charts.lightweight import columns_digest, ohlcv_columns, view_meta
 from app.config import Settings, get_settings
 from app.core import (
+    IndicatorSpec,
     OhlcvView,
     ParameterError,
     get_data_source,
     get_ohlcv,
+    parse_chart_type,
     parse_ema_periods,
+    parse_indicators,
 )
+from app.core.indicators import check_line_count
 from app.core.time_bounds import parse_time_bound
 from app.web.answer_cache import Answer, AnswerCache
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
@@ -60,7 +64,7 @@ _queries: OrderedDict[bytes, tuple[Settings, OhlcvQuery]] = OrderedDict()
 # req/s for the same empty route on this machine).
 @router.get(
     "/api/ohlcv",
-    summary="OHLCV bars with EMAs",
+    summary="OHLCV bars with EMAs and indicators",
     response_model=list[OhlcvRecord] | OhlcvColumns,
     openapi_extra={"parameters": query_parameters(OhlcvParams)},
     responses={
@@ -74,11 +78,13 @@ _queries: OrderedDict[bytes, tuple[Settings, OhlcvQuery]] = OrderedDict()
     },
 )
 async def read_ohlcv(request: Request) -> Response:
-    """Bars oldest first, as records (`{time, open, ..., ema_10, ...}`, time in UNIX seconds
-    UTC, `null` while an EMA warms up) or as columns. `limit` bars (default 5,000): the last
-    ones up to `end`, or with `start` and no `end` the first ones from `start`. Page back with
-    `end` = the oldest time you hold - 1 while `X-Has-More-Before` is true; page forward with
-    `start` = the newest time you hold + 1 until fewer than `limit` bars come back."""
+    """Bars oldest first, as records (`{time, open, ..., ema_10, ..., rsi_14, ...}`, time in
+    UNIX seconds UTC, `null` while an EMA or indicator warms up) or as columns. `indicators=`
+    adds catalog indicators (see `GET /api/indicators`), computed over the whole history.
+    `limit` bars (default 5,000): the last ones up to `end`, or with `start` and no `end` the
+    first ones from `start`. Page back with `end` = the oldest time you hold - 1 while
+    `X-Has-More-Before` is true; page forward with `start` = the newest time you hold + 1 until
+    fewer than `limit` bars come back."""
     settings = get_settings()
     query = _query_of(request.scope.get("query_string", b""), settings)
     if_none_match = request.headers.get("if-none-match")
@@ -108,10 +114,15 @@ def _query_of(raw: bytes, settings: Settings) -> OhlcvQuery:
             f"limit {params.limit:,} is over the {MAX_RECORDS:,}-bar cap of format=records; use "
             f"format=columns (up to {MAX_COLUMNS:,} bars) or page back with end=.",
         )
+    emas = parse_ema_periods(params.emas, settings.ema_periods)
+    indicators = parse_indicators(params.indicators)
+    check_line_count(emas, indicators)  # before anything is loaded
     query = OhlcvQuery(
         symbol=(params.symbol or "").strip() or settings.default_symbol,
         timeframe=params.timeframe or None,
-        emas=parse_ema_periods(params.emas, settings.ema_periods),
+        emas=emas,
+        indicators=indicators,
+        chart=parse_chart_type(params.chart),
         start=parse_time_bound(params.start, "start"),
         end=parse_time_bound(params.end, "end"),
         limit=params.limit or DEFAULT_LIMIT,
@@ -133,6 +144,8 @@ class OhlcvQuery:
     symbol: str
     timeframe: str | None
     emas: tuple[int, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    chart: str
     start: pd.Timestamp | None
     end: pd.Timestamp | None
     limit: int
@@ -144,6 +157,8 @@ class OhlcvQuery:
             self.symbol,
             timeframe=self.timeframe,
             emas=self.emas,
+            indicators=self.indicators,
+            chart=self.chart,
             start=self.start,
             end=self.end,
             limit=self.limit,

@@ -75,10 +75,16 @@ export function createInstances(initial) {
     return instance;
   }
 
+  /** The tokens the API is asked for (each once). */
   function tokens() {
     return [...new Set(list.map((item) => item.token))];
   }
 
+  /** The tokens of every instance, repeats kept: what the address carries. */
+  function allTokens() {
+    return list.map((item) => item.token);
+  }
+
   for (const token of initial || []) add(token);
-  return { list, add, remove, edit, tokens };
+  return { list, add, remove, edit, tokens, allTokens };
 }

@@ -119,7 +119,7 @@ function setDownloadLink(query) {
 /** The address bar and download link follow what is drawn (not while an error is shown). */
 function updateUrl() {
   if (state.standalone || !held.data.columns) return;
-  const query = pageQuery(shown, instances.tokens()).toString();
+  const query = pageQuery(shown, instances.allTokens()).toString();
   history.replaceState(null, "", "/chart?" + query);
   setDownloadLink(query);
 }
@@ -254,7 +254,7 @@ if (searchInput) {
     list: document.getElementById("symbol-options"),
     onPick(symbol) {
       // The EMAs and indicators carry over; the new symbol opens at its own timeframe.
-      const query = pageQuery(shown, instances.tokens());
+      const query = pageQuery(shown, instances.allTokens());
       query.set("symbol", symbol);
       query.delete("timeframe");
       window.location.assign("/chart?" + query.toString());

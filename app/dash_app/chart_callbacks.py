@@ -1,0 +1,205 @@
+"""The chart callback as plain functions (tested directly): a whole figure, a Patch of its EMA
+lines, or the neighbouring window after a pan or zoom past the bars held.
+
+Every failure reaches the user as an alert (:func:`app.dash_app.alerts.error_alert`), never as a
+broken callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import dash_bootstrap_components as dbc
+from dash import Patch, no_update
+
+from app.charts.plotly_charts import (
+    FIRST_EMA_TRACE,
+    build_plotly_figure,
+    drawable_emas,
+    ema_trace,
+)
+from app.config import Settings
+from app.dash_app.alerts import error_alert
+from app.dash_app.chart_data import ChartData, load_chart_data
+from app.dash_app.layout import empty_figure
+from app.dash_app.uploads import UploadCache, UploadRef
+from app.dash_app.window import Held, Window, next_window
+
+# What set the chart callback off, besides the data controls (a whole redraw).
+EMAS_ONLY = "emas"
+PAGE_ONLY = "page"  # a pan or zoom past the bars held (app.dash_app.paging_js)
+
+
+class ChartOutputs(NamedTuple):
+    figure: Any  # a figure, or a Patch of its EMA lines
+    alert: Any
+    notice: Any
+    summary: Any
+    drawn: Any  # the drawn store: see drawn_store; None after an error
+
+
+NOTHING = ChartOutputs(no_update, no_update, no_update, no_update, no_update)
+
+
+def chart_key(
+    source: str, symbol: str | None, timeframe: str | None, upload_ref: dict | None
+) -> str:
+    """Which data a figure shows, from the controls: the figure's uirevision (so a new window
+    keeps the user's pan and zoom), and the key that ties the drawn store to its figure."""
+    return f"{source}|{symbol}|{timeframe}|{(upload_ref or {}).get('digest')}"
+
+
+def drawn_store(key: str, emas: list[int], window: Window, held: Held) -> dict:
+    """The drawn store: the figure's :func:`chart_key`, its EMA periods in trace order, the
+    window request behind it and the bars it holds."""
+    return {"key": key, "emas": emas, "window": window.to_store(), "held": held.to_store()}
+
+
+def render_chart(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    *,
+    uploads: UploadCache,
+    settings: Settings,
+    window: Window | None = None,
+) -> ChartOutputs:
+    """The whole chart for one window (the newest by default). The view carries every offered
+    EMA; the checklist only picks which lines are drawn, so a toggle is cheap (the core caches
+    the history)."""
+    offered = tuple(settings.ema_periods)
+    window = window or Window()
+    key = chart_key(source, symbol, timeframe, upload_ref)
+    try:
+        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+        visible = [int(p) for p in visible_emas or ()]
+        figure = build_plotly_figure(
+            data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
+        )
+    except Exception as exc:  # every failure becomes an alert
+        return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
+    drawn = drawable_emas(data.view, [p for p in offered if p in visible])
+    store = drawn_store(key, drawn, window, data.held)
+    return ChartOutputs(figure, None, notices(data), data.summary, store)
+
+
+def update_chart(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    drawn: dict | None,
+    *,
+    trigger: str | None,
+    uploads: UploadCache,
+    settings: Settings,
+    page: Any = None,
+) -> ChartOutputs:
+    """What the page needs after ``trigger``: the neighbouring window after a pan or zoom past
+    the bars held (``page``: the page store), a Patch of the EMA lines when only the checklist
+    changed, else the whole chart at the newest window.
+
+    Both shortcuts need the figure on the page to be the one the drawn store describes (same
+    key): Dash drops a running redraw when a newer request for the same outputs starts, so
+    after a timeframe change quickly followed by an EMA tick or a pan, the page still shows the
+    old figure, and patching or paging it would mix two timeframes. For the same reason an EMA
+    tick that overtook a page load draws that page whole."""
+    args = (source, symbol, timeframe, visible_emas, upload_ref)
+    key = chart_key(source, symbol, timeframe, upload_ref)
+    current = isinstance(drawn, dict) and drawn.get("key") == key
+    wanted = _page_window(page, key, drawn) if current else None
+    if trigger == PAGE_ONLY:
+        if wanted is None:
+            return NOTHING  # nothing beyond the edge, or a redraw for new controls is coming
+        return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+    if trigger == EMAS_ONLY and current:
+        shown = Window.from_store(drawn.get("window"))
+        if wanted is not None and wanted != shown:
+            return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+        emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
+        return toggle_ema_lines(*args, emas, uploads=uploads, settings=settings, window=shown)
+    return render_chart(*args, uploads=uploads, settings=settings)
+
+
+def _page_window(page: Any, key: str, drawn: dict) -> Window | None:
+    """The window a page request for the figure ``key`` asks for, if any."""
+    if not isinstance(page, dict) or page.get("key") != key:
+        return None
+    return next_window(page.get("relayout"), Held.from_store(drawn.get("held")))
+
+
+def toggle_ema_lines(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    drawn_emas: Sequence[int],
+    *,
+    uploads: UploadCache,
+    settings: Settings,
+    window: Window | None = None,
+) -> ChartOutputs:
+    """Only the EMA lines that changed, as a Patch of the figure's traces: the layout (and so
+    the user's zoom) is left alone, and removing a line sends no data at all."""
+    offered = tuple(settings.ema_periods)
+    window = window or Window()
+    wanted = {int(p) for p in visible_emas or ()}
+    drawn = [int(p) for p in drawn_emas]
+    patch = Patch()
+    for index in reversed(range(len(drawn))):
+        if drawn[index] not in wanted:
+            del patch["data"][FIRST_EMA_TRACE + index]
+    kept = [p for p in drawn if p in wanted]
+    missing = [p for p in offered if p in wanted and p not in kept]
+    try:
+        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+    except Exception:  # the full redraw shows the alert
+        return render_chart(source, symbol, timeframe, visible_emas, upload_ref,
+                            uploads=uploads, settings=settings)  # fmt: skip
+    if missing:
+        added = set(drawable_emas(data.view, missing))
+        kept = [p for p in offered if p in added or p in kept]
+        for index, period in enumerate(kept):
+            if period in added:
+                line = ema_trace(data.view, period, offered_emas=offered)
+                patch["data"].insert(FIRST_EMA_TRACE + index, line)
+    key = chart_key(source, symbol, timeframe, upload_ref)
+    store = drawn_store(key, kept, window, data.held)
+    return ChartOutputs(patch, no_update, no_update, no_update, store)
+
+
+def notices(data: ChartData) -> list[dbc.Alert] | None:
+    """What the loader fixed (warnings the user can dismiss), then what "Auto" drew."""
+    shown = [
+        dbc.Alert(text, color="warning", dismissable=True, className="sc-data-notice mb-2")
+        for text in data.data_notices
+    ]
+    if data.notice:
+        shown.append(dbc.Alert(data.notice, color="info", className="sc-notice mb-2"))
+    return shown or None
+
+
+def _chart_data(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    upload_ref: dict | None,
+    uploads: UploadCache,
+    settings: Settings,
+    window: Window,
+) -> ChartData:
+    return load_chart_data(
+        source=source,
+        symbol=symbol,
+        timeframe=timeframe,
+        emas=tuple(settings.ema_periods),
+        upload=UploadRef.from_store(upload_ref) if upload_ref else None,
+        uploads=uploads,
+        settings=settings,
+        window=window,
+    )

@@ -1,0 +1,145 @@
+"""Which bars a figure holds: a window of the selected timeframe, moved by panning and zooming.
+
+A figure carries at most ``WINDOW_BARS`` bars (Plotly candlesticks grow sluggish past a few
+thousand), always of the timeframe the user picked. The newest window is drawn first; when the
+user pans or zooms past an edge of the bars held (Dash's ``relayoutData``), the neighbouring
+window is loaded around what they look at, as the FastAPI page pages on scroll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+
+from app.core import OhlcvView
+
+WINDOW_BARS = 2000
+# A new window reaches this many bars past the visible edge the user crossed, so a further
+# small pan does not load again at once.
+MARGIN_BARS = WINDOW_BARS // 4
+
+
+@dataclass(frozen=True)
+class Window:
+    """The request behind a window: ``end`` (the last bars up to it) or ``start`` (the first
+    bars from it), ISO times in UTC; neither for the newest bars."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def to_store(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_store(cls, data: Any) -> Window:
+        """A stored window; the newest for anything malformed (the store is client data)."""
+        if not isinstance(data, dict):
+            return cls()
+        start, end = data.get("start"), data.get("end")
+        if start is not None and not isinstance(start, str):
+            return cls()
+        if end is not None and not isinstance(end, str):
+            return cls()
+        return cls(start=start, end=end)
+
+    def bounds(self) -> dict[str, pd.Timestamp | None]:
+        """``start``/``end`` keyword arguments for the core's windowing."""
+        return {"start": _timestamp(self.start), "end": _timestamp(self.end)}
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the figure on the page holds: its first and last bar and whether there is more."""
+
+    first: str
+    last: str
+    more_before: bool
+    more_after: bool
+    seconds: int  # the timeframe's length, to place a new window's margin
+
+    @classmethod
+    def of(cls, view: OhlcvView) -> Held:
+        times = view.frame["time"]
+        return cls(
+            first=_iso(times.iloc[0]),
+            last=_iso(times.iloc[-1]),
+            more_before=view.first_index > 0,
+            more_after=view.first_index + len(view.frame) < view.total_bars,
+            seconds=view.timeframe.seconds,
+        )
+
+    def to_store(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_store(cls, data: Any) -> Held | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                first=str(data["first"]),
+                last=str(data["last"]),
+                more_before=bool(data["more_before"]),
+                more_after=bool(data["more_after"]),
+                seconds=int(data["seconds"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def visible_range(relayout: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The time range a pan or zoom left on screen, from ``relayoutData``; None when the event
+    did not set one (autosize, autorange, a y-only change) or is not a range we understand."""
+    if not isinstance(relayout, dict):
+        return None
+    low = relayout.get("xaxis.range[0]")
+    high = relayout.get("xaxis.range[1]")
+    pair = relayout.get("xaxis.range")
+    if (low is None or high is None) and isinstance(pair, list) and len(pair) == 2:
+        low, high = pair
+    a, b = _timestamp(low), _timestamp(high)
+    if a is None or b is None:
+        return None
+    return (a, b) if a <= b else (b, a)
+
+
+def next_window(relayout: Any, held: Held | None) -> Window | None:
+    """The window to load after a pan or zoom past one edge of the bars held: the bars in view
+    and ``MARGIN_BARS`` beyond them. None when the bars held cover the view, when nothing lies
+    beyond the edge crossed, or when the view is wider than the bars held on both sides (no
+    window of ``WINDOW_BARS`` would show more of it; the summary says how to see more)."""
+    shown = visible_range(relayout)
+    if shown is None or held is None:
+        return None
+    a, b = shown
+    first, last = _timestamp(held.first), _timestamp(held.last)
+    if first is None or last is None:
+        return None
+    margin = pd.Timedelta(seconds=held.seconds * MARGIN_BARS)
+    if a < first and b > last:
+        return None
+    if a < first and held.more_before:
+        return Window(end=_iso(b + margin))
+    if b > last and held.more_after:
+        return Window(start=_iso(a - margin))
+    return None
+
+
+def _timestamp(value: Any) -> pd.Timestamp | None:
+    """A Plotly date-axis value (UTC wall time, ``2024-01-03 12:00:00.5``) or our ISO text ->
+    a UTC Timestamp; None for anything else."""
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if stamp is pd.NaT:
+        return None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _iso(stamp: pd.Timestamp) -> str:
+    return stamp.tz_convert("UTC").tz_localize(None).isoformat()

@@ -1,0 +1,160 @@
+"""Paging a figure through a long history: what a pan or zoom past the bars held loads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.config import get_settings
+from app.dash_app.chart_callbacks import (
+    EMAS_ONLY,
+    NOTHING,
+    PAGE_ONLY,
+    render_chart,
+    update_chart,
+)
+from app.dash_app.chart_data import SOURCE_CONFIGURED
+from app.dash_app.uploads import UploadCache
+from app.dash_app.window import WINDOW_BARS, visible_range
+
+EMAS = [10, 21, 50, 150]
+
+
+def draw_long(uploads: UploadCache):
+    return render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
+                        settings=get_settings())  # fmt: skip
+
+
+def pan(uploads: UploadCache, drawn, relayout, *, timeframe="1h", emas=EMAS, trigger=PAGE_ONLY):
+    """The chart callback after the browser's filter set the page store for ``relayout``."""
+    page = {"key": (drawn or {}).get("key"), "relayout": relayout}
+    return update_chart(SOURCE_CONFIGURED, "long", timeframe, emas, None, drawn, trigger=trigger,
+                        page=page, uploads=uploads, settings=get_settings())  # fmt: skip
+
+
+def times(figure) -> np.ndarray:
+    return np.asarray(figure.data[0].x).astype("datetime64[s]")
+
+
+def plotly_time(stamp: np.datetime64) -> str:
+    """A date-axis value as Plotly reports it in relayoutData."""
+    return str(stamp).replace("T", " ")
+
+
+def test_a_pan_past_the_oldest_bar_held_loads_the_older_bars_at_the_same_timeframe(data_dir):
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+    held = times(newest.figure)
+    hour = np.timedelta64(3600, "s")
+    # The user drags right: the view starts 100 bars before the oldest bar held.
+    view = [plotly_time(held[0] - 100 * hour), plotly_time(held[0] + 200 * hour)]
+
+    older = pan(uploads, newest.drawn, {"xaxis.range[0]": view[0], "xaxis.range[1]": view[1]})
+
+    shown = times(older.figure)
+    assert len(shown) == WINDOW_BARS
+    assert set(np.diff(shown).astype(int)) == {3600}  # still hourly candles
+    assert shown[0] < held[0] - 100 * hour  # the bars in view are drawn
+    assert shown[-1] > held[0] + 200 * hour  # and a margin past the view's right edge
+    assert older.figure.layout.uirevision == newest.figure.layout.uirevision  # zoom kept
+    assert [t.name for t in older.figure.data][2:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    ema = np.asarray(older.figure.data[2].y, dtype=float)
+    assert not np.isnan(ema).any()  # computed over the whole history, warm in every window
+    assert "showing 1,702-3,701" in older.summary  # bar 3,201 in view + 500
+    assert older.summary.endswith(newest.summary.split(" · last ")[1])  # last: the newest bar
+    assert older.drawn["held"]["more_after"]
+
+    # Panning back to the newest bars loads them again.
+    back = pan(
+        uploads, older.drawn, {"xaxis.range": [plotly_time(held[-300]), plotly_time(held[-1])]}
+    )
+    assert times(back.figure)[-1] == held[-1]
+
+
+def test_a_pan_or_zoom_inside_the_bars_held_loads_nothing(data_dir):
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+    held = times(newest.figure)
+
+    inside = {"xaxis.range[0]": plotly_time(held[10]), "xaxis.range[1]": plotly_time(held[-10])}
+    assert pan(uploads, newest.drawn, inside) == NOTHING
+    assert pan(uploads, newest.drawn, {"xaxis.autorange": True}) == NOTHING
+    assert pan(uploads, newest.drawn, {"autosize": True}) == NOTHING
+    # Past the newest bar there is nothing newer to load.
+    later = {"xaxis.range": [plotly_time(held[-50]), plotly_time(held[-1] + 500 * 3600)]}
+    assert pan(uploads, newest.drawn, later) == NOTHING
+
+
+def test_a_pan_on_a_figure_of_other_controls_waits_for_their_redraw(data_dir):
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+    held = times(newest.figure)
+    older = {"xaxis.range": [plotly_time(held[0] - 3600 * 50), plotly_time(held[100])]}
+
+    # The timeframe select already says 4h; the page still shows the 1h figure.
+    assert pan(uploads, newest.drawn, older, timeframe="4h") == NOTHING
+
+
+@pytest.mark.parametrize(
+    "relayout",
+    [
+        None,
+        [],
+        "xaxis.range",
+        {"xaxis.range": "2024"},
+        {"xaxis.range": [1, 2]},
+        {"xaxis.range": ["not a time", "2024-01-01"]},
+        {"xaxis.range[0]": "2024-01-01", "xaxis.range[1]": {"a": 1}},
+        {"xaxis.range[0]": "9" * 500, "xaxis.range[1]": "2024-01-01"},
+    ],
+)
+def test_malformed_relayout_data_loads_nothing(data_dir, relayout):
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+
+    assert pan(uploads, newest.drawn, relayout) == NOTHING
+
+
+def test_visible_range_reads_both_relayout_shapes():
+    a, b = visible_range(
+        {"xaxis.range[0]": "2024-01-02 03:00:00.5", "xaxis.range[1]": "2024-01-01"}
+    )
+    assert (a, b) == (
+        pd.Timestamp("2024-01-01", tz="UTC"),
+        pd.Timestamp("2024-01-02 03:00:00.5", tz="UTC"),
+    )
+    assert visible_range({"xaxis.range": ["2024-01-01", "2024-01-03"]})[1].day == 3
+
+
+def test_an_ema_toggle_on_an_older_window_patches_lines_of_that_window(data_dir):
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+    held = times(newest.figure)
+    older = pan(uploads, newest.drawn, {"xaxis.range": [plotly_time(held[0] - 3600 * 50),
+                                                        plotly_time(held[100])]})  # fmt: skip
+    off = update_chart(SOURCE_CONFIGURED, "long", "1h", [10, 50, 150], None, older.drawn,
+                       trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
+    on = update_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, off.drawn,
+                      trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
+
+    [insert] = [
+        op for op in on.figure.to_plotly_json()["operations"] if op["operation"] == "Insert"
+    ]
+    line = insert["params"]["value"]
+    np.testing.assert_array_equal(np.asarray(line.x).astype("datetime64[s]"), times(older.figure))
+    assert on.drawn["window"] == older.drawn["window"]
+
+
+def test_an_ema_tick_that_overtook_a_page_load_draws_that_page(data_dir):
+    """Dash drops the page load's answer when the tick's request starts: the tick draws both."""
+    uploads = UploadCache()
+    newest = draw_long(uploads)
+    held = times(newest.figure)
+    older = {"xaxis.range": [plotly_time(held[0] - 3600 * 50), plotly_time(held[100])]}
+
+    ticked = pan(uploads, newest.drawn, older, emas=[10, 21], trigger=EMAS_ONLY)
+
+    assert not isinstance(ticked.figure, type(None)) and hasattr(ticked.figure, "data")
+    assert times(ticked.figure)[0] < held[0]
+    assert [t.name for t in ticked.figure.data][2:] == ["EMA 10", "EMA 21"]

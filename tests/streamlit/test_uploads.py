@@ -1,0 +1,59 @@
+"""Issue #11 §4: uploads that tell the truth, in the sidebar next to the uploader: what is read,
+what is drawn, and why a file cannot be."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.core import DataError, read_ohlcv_bytes
+from app.streamlit_app.dashboard import UPLOAD_PROBLEM
+from tests.streamlit.app_views import candles, figure, run_app
+from tests.streamlit.ohlcv_samples import ohlcv_csv
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+BROKEN_CSV = b"time,open,high,low,close\n2024-01-01 00:00,1,2,0.5,1.5\n2024-01-01 01:00,1,x,0,1\n"
+
+
+def sidebar_texts(at, kind: str) -> list[str]:
+    return [element.value for element in getattr(at.sidebar, kind)]
+
+
+def test_the_uploader_accepts_compressed_csv_zip_and_parquet():
+    at = run_app()
+    accepted = set(at.file_uploader(key="upload").proto.type)
+    assert {".csv", ".csv.gz", ".zip", ".parquet"} <= accepted
+
+
+def test_the_sidebar_names_the_upload_while_it_is_drawn():
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("mine.csv", ohlcv_csv(120, seed=3), "text/csv"))
+    at.run()
+    assert len(candles(figure(at))["x"]) == 120
+    [drawn] = [text for text in sidebar_texts(at, "caption") if "mine.csv" in text]
+    assert "120 bars at 1h" in drawn
+    at.checkbox(key="ema_21").uncheck().run()  # a rerun (cached read) still names it
+    assert any("mine.csv" in text for text in sidebar_texts(at, "caption"))
+
+
+def test_a_bad_upload_says_why_next_to_the_uploader():
+    with pytest.raises(DataError) as raised:
+        read_ohlcv_bytes(BROKEN_CSV, "broken.csv")
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("broken.csv", BROKEN_CSV, "text/csv")).run()
+    assert sidebar_texts(at, "error") == [str(raised.value)]
+    assert [info.value for info in at.main.info] == [UPLOAD_PROBLEM]
+    assert not at.get("plotly_chart")
+    at.checkbox(key="ema_21").uncheck().run()  # still said on the next rerun
+    assert sidebar_texts(at, "error") == [str(raised.value)]
+
+
+def test_an_oversize_upload_names_the_limit_next_to_the_uploader(monkeypatch):
+    monkeypatch.setenv("UPLOAD_MAX_MB", "0.001")
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("big.csv", ohlcv_csv(200), "text/csv")).run()
+    [message] = sidebar_texts(at, "error")
+    assert "big.csv" in message
+    assert re.search(r"limit is [\d.]+ MB \(UPLOAD_MAX_MB\)", message), message
