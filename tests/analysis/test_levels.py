@@ -60,3 +60,14 @@ def test_levels_cap() -> None:
     frame = synthetic_ohlcv(5000)
     assert len(find_levels(frame, levels=3)) == 3
     assert find_levels(frame, levels=0) == []
+
+
+def test_a_flat_market_is_neither_oversold_nor_levelled() -> None:
+    """Regression: TA-Lib's RSI is 0 when nothing moves, which read as "oversold"."""
+    from app.core.analysis import compute_signals
+    from tests.analysis.samples import frame_from_close
+
+    frame = frame_from_close(np.full(400, 5.0), np.full(400, 3.0), spread=0.0)
+    signals = {s.name: s for s in compute_signals(frame, find_levels(frame))}
+    assert signals["rsi"].state == "neutral"
+    assert signals["level"].state == "none"

@@ -81,6 +81,9 @@ def trend_signal(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> Signal
 def rsi_signal(close: np.ndarray) -> Signal:
     if len(close) <= RSI_PERIOD:
         return Signal("rsi", "unknown", f"needs {RSI_PERIOD + 1} bars, has {len(close)}")
+    recent = close[-RSI_PERIOD - 1 :]
+    if (recent == recent[0]).all():  # TA-Lib says 0 (oversold) when nothing moved
+        return Signal("rsi", "neutral", f"no price change in the last {RSI_PERIOD} bars")
     rsi = _last(talib.RSI(close, timeperiod=RSI_PERIOD))
     if rsi >= RSI_OVERBOUGHT:
         state = "overbought"
