@@ -12,22 +12,33 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from app.config import Settings
+from app.core import DataError, SuperChartError
+from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
 from app.dash_app.chart_callbacks import EMAS_ONLY, PAGE_ONLY, update_chart
-from app.dash_app.chart_data import NATIVE, SOURCE_UPLOAD
+from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
 from app.dash_app.uploads import UploadCache, decode_contents, too_large
 
-# Runs in the browser: a file over the limit is not sent to the server at all, only its size.
+# Runs in the browser once it has read the file: a file over the limit is not sent to the
+# server at all, only its size; otherwise the progress line says it is on its way. (The line
+# "Reading <file>" shown while the browser reads it comes from assets/upload_progress.js.)
 CHECK_UPLOAD_SIZE_JS = """
 function (contents, filename, limit) {
-    if (!contents) { return window.dash_clientside.no_update; }
+    const skip = window.dash_clientside.no_update;
+    const box = document.getElementById("upload");
+    if (box) { box.removeAttribute("data-reading"); }
+    if (!contents) { return [skip, skip]; }
     const encoded = contents.length - contents.indexOf(",") - 1;
     const padding = contents.endsWith("==") ? 2 : (contents.endsWith("=") ? 1 : 0);
     const size = Math.floor(encoded * 3 / 4) - padding;
-    if (size > limit) { return {filename: filename, size: size}; }
-    return {filename: filename, size: size, contents: contents};
+    if (size > limit) { return [{filename: filename, size: size}, null]; }
+    const mb = (size / 1048576).toFixed(1);
+    return [
+        {filename: filename, size: size, contents: contents},
+        `Uploading and reading ${filename} (${mb} MB)…`,
+    ];
 }
 """
 
@@ -39,6 +50,10 @@ def receive_upload(
     chart switches to the file (at its own timeframe: see :func:`sync_controls`)."""
     if not payload:
         return no_update, no_update, no_update
+    payload = inputs.upload_payload(payload)
+    if payload is None:
+        damaged = DataError("The upload arrived damaged; please try again.")
+        return no_update, error_alert(damaged), no_update
     filename = str(payload.get("filename") or "upload")
     try:
         if "contents" not in payload:
@@ -59,25 +74,34 @@ def sync_controls(
     symbol_timeframes: dict[str, str] | None,
     *,
     new_upload: bool,
-) -> tuple[list[dict], Any, bool]:
-    """-> (timeframe options, timeframe value, symbol disabled), for the data now chosen.
+) -> tuple[list[dict], Any, bool, dict, Any]:
+    """-> (timeframe options, timeframe value, symbol disabled, symbol style, upload name), for
+    the data now chosen.
 
     Only timeframes not finer than the data's own are offered. A new upload opens at its own
-    timeframe; otherwise the choice stays while the data allows it. The symbol select is
-    disabled while the chart shows an upload (it would change nothing)."""
+    timeframe; otherwise the choice stays while the data allows it. While the chart shows an
+    upload, the symbol select is disabled and hidden (it would change nothing, and its symbol
+    is not what is drawn): the file's name stands in its place."""
     uploaded = source == SOURCE_UPLOAD
     if uploaded:
         native = upload_ref.get("timeframe") if upload_ref else None
     else:
         native = (symbol_timeframes or {}).get(symbol or "")
-    options = timeframe_options(native)
+    try:
+        options = timeframe_options(native)
+    except SuperChartError:  # not a timeframe name (a crafted store): offer them all
+        options = timeframe_options(None)
     allowed = {option["value"] for option in options}
     value = NATIVE if new_upload or timeframe not in allowed else no_update
     if value == timeframe:
         value = no_update  # unchanged: the chart needs no second redraw
-    return options, value, uploaded
+    if uploaded and upload_ref:
+        name = html.Div(str(upload_ref.get("filename")), className="form-control sc-upload-name")
+        return options, value, True, {"display": "none"}, name
+    return options, value, uploaded, {}, None
 
 
+SOURCES = {SOURCE_CONFIGURED, SOURCE_UPLOAD}
 # The chart callback's shortcuts, by what alone set it off; anything else redraws the chart.
 TRIGGERS = {
     frozenset({"emas.value"}): EMAS_ONLY,
@@ -96,6 +120,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     app.clientside_callback(
         CHECK_UPLOAD_SIZE_JS,
         Output("upload-payload", "data"),
+        Output("upload-progress", "children"),
         Input("upload", "contents"),
         State("upload", "filename"),
         State("upload-limit", "data"),
@@ -106,11 +131,12 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Output("upload-ref", "data"),
         Output("upload-status", "children"),
         Output("source", "value"),
+        Output("upload-progress", "children", allow_duplicate=True),
         Input("upload-payload", "data"),
         prevent_initial_call=True,
     )
-    def on_upload(payload: dict | None):
-        return receive_upload(payload, uploads=uploads, settings=settings())
+    def on_upload(payload):
+        return (*receive_upload(payload, uploads=uploads, settings=settings()), None)
 
     # The layout starts with the default symbol's options; this follows later changes. The chart
     # callback waits for it when both fire (its timeframe input is this callback's output).
@@ -118,6 +144,8 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Output("timeframe", "options"),
         Output("timeframe", "value"),
         Output("symbol", "disabled"),
+        Output("symbol", "style"),
+        Output("upload-name", "children"),
         Input("source", "value"),
         Input("symbol", "value"),
         Input("upload-ref", "data"),
@@ -127,8 +155,14 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     )
     def on_data_change(source, symbol, upload_ref, timeframe, symbol_timeframes):
         new_upload = "upload-ref.data" in ctx.triggered_prop_ids
-        return sync_controls(source, symbol, upload_ref, timeframe, symbol_timeframes,
-                             new_upload=new_upload)  # fmt: skip
+        return sync_controls(
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.upload_ref(upload_ref),
+            inputs.text(timeframe),
+            inputs.symbol_timeframes(symbol_timeframes),
+            new_upload=new_upload,
+        )
 
     @app.callback(
         Output("chart", "figure"),
@@ -146,6 +180,15 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     )
     def on_controls(source, symbol, timeframe, visible_emas, upload_ref, page, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
-        return update_chart(source, symbol, timeframe, visible_emas, upload_ref, drawn,
-                            trigger=trigger, page=page, uploads=uploads,
-                            settings=settings())  # fmt: skip
+        return update_chart(
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.text(timeframe),
+            inputs.periods(visible_emas),
+            inputs.upload_ref(upload_ref),
+            inputs.mapping(drawn),
+            trigger=trigger,
+            page=inputs.mapping(page),
+            uploads=uploads,
+            settings=settings(),
+        )

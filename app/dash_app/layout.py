@@ -16,6 +16,11 @@ GRAPH_CONFIG = {
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
+# What the file chooser offers: CSV (plain, gzipped, or alone in a zip) and Parquet.
+UPLOAD_ACCEPT = (
+    ".csv,.txt,.tsv,.csv.gz,.gz,.zip,.parquet,.pq,"
+    "text/csv,text/plain,application/gzip,application/zip"
+)
 NATIVE_LABEL = "As recorded"
 AUTO_LABEL = "Auto (whole history)"
 
@@ -84,6 +89,7 @@ def build_layout(settings: Settings) -> dbc.Container:
                 value=default_symbol,
                 className="mb-3",
             ),
+            html.Div(id="upload-name", className="mb-3"),  # the file drawn, when it is one
             dbc.Label("Timeframe", html_for="timeframe"),
             dbc.Select(
                 id="timeframe",
@@ -103,12 +109,16 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Upload(
                 id="upload",
                 children=html.Div(
-                    [f"Drop a CSV or Parquet file here or click to choose (up to {limit_mb})"]
+                    [
+                        "Drop a CSV (.csv, .csv.gz, .zip) or Parquet file here or click to "
+                        f"choose (up to {limit_mb})"
+                    ]
                 ),
                 className="sc-upload mb-2",
-                accept=".csv,.txt,.tsv,.parquet,text/csv,text/plain",
+                accept=UPLOAD_ACCEPT,
                 multiple=False,
             ),
+            html.Div(id="upload-progress", className="sc-progress sc-summary", role="status"),
             html.Div(id="upload-status", className="sc-summary"),
         ],
         className="sc-sidebar",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from app.charts import theme
 from app.dash_app import create_app
-from tests.live_server import free_port, live_server
+from tests.live_server import free_port, live_server, wait_for_http
 
 
 @pytest.fixture
@@ -88,3 +89,44 @@ def test_page_colours_come_from_the_chart_theme_only(client):
     assert not re.findall(r"#[0-9a-f]{3,8}\b|rgba?\(", own, re.I), "colour typed in by hand"
     used = set(re.findall(r"var\((--sc-[\w-]+)\)", own))
     assert used and all(f"{name}:" in generated for name in used)
+
+
+def dockerfile_command() -> list[str]:
+    """The Dash image's CMD, as the container runs it."""
+    dockerfile = Path(__file__).resolve().parents[2] / "docker" / "Dockerfile.dash"
+    [line] = [ln for ln in dockerfile.read_text().splitlines() if ln.startswith("CMD ")]
+    return json.loads(line.removeprefix("CMD "))
+
+
+def test_the_container_command_serves_the_app_with_gunicorn(data_dir):
+    """Regression (#11 §5): the container ran Dash's development server."""
+    command = dockerfile_command()
+    assert "gunicorn" in " ".join(command)
+    port = free_port()
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin')}",
+        "DASH_HOST": "127.0.0.1",
+        "DASH_PORT": str(port),
+        "DASH_THREADS": "2",
+    }
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/health", 60, process)
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            assert response.headers["Server"].startswith("gunicorn")
+        with urllib.request.urlopen(base + "/_dash-layout", timeout=30) as response:
+            assert "sample_ohlcv" in response.read().decode()
+    finally:
+        process.terminate()
+        try:
+            output = process.communicate(timeout=20)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output = process.communicate()[0].decode(errors="replace")
+    assert "Booting worker" in output and "development server" not in output

@@ -102,6 +102,9 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         assert page.evaluate(SHOWN_TIMEFRAME) == "As recorded"  # not a blank select
         assert timeframe_values(page)[1:3] == ["1d", "1w"] and "1h" not in timeframe_values(page)
         assert page.locator("#symbol").is_disabled()
+        # The sidebar names the file drawn, not the symbol shown before it.
+        assert page.locator("#upload-name").inner_text() == "mine.csv"
+        assert page.locator("#symbol").is_hidden()
 
         # A file without a close column: the core's message in an alert; the chart stays.
         page.locator("#upload input[type=file]").set_input_files(broken)
@@ -130,7 +133,8 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         # Back to the data folder: the symbol select is usable again, hourly choices return.
         page.locator("#source").get_by_label("Data folder").check()
         wait_for_chart(page, f"c.bars === {SMALL_BARS}")
-        assert page.locator("#symbol").is_enabled()
+        assert page.locator("#symbol").is_enabled() and page.locator("#symbol").is_visible()
+        assert page.locator("#upload-name").inner_text() == ""
         assert "4h" in timeframe_values(page) and "5m" not in timeframe_values(page)
 
     assert page.watch.external_requests == []
@@ -261,3 +265,41 @@ def iso_wall_time(seconds: float) -> str:
 
     stamp = datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
     return stamp.isoformat(sep=" ")
+
+
+def test_an_upload_shows_progress_until_it_is_parsed(page, data_dir, tmp_path):
+    """Regression (#11 §4): Dash showed nothing for 13 s while a file uploaded and parsed."""
+    upload = tmp_path / "progress.csv"
+    upload.write_bytes(ohlcv_csv(500, seed=4))
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        held = []  # the upload's parse request, kept from the server while we look
+        page.route(
+            UPDATE_URL,
+            lambda route: (
+                held.append(route)
+                if "upload-ref.data" in str((route.request.post_data_json or {}).get("output"))
+                else route.continue_()
+            ),
+        )
+        page.locator("#upload input[type=file]").set_input_files(upload)
+        progress = page.locator("#upload-progress")
+        page.wait_for_function(
+            "() => document.querySelector('#upload-progress').innerText.includes('progress.csv')",
+            timeout=15_000,
+        )
+        assert "Uploading and reading progress.csv" in progress.inner_text()
+        assert progress.is_visible()
+        assert held, "the upload was parsed before its progress was shown"
+        held[0].continue_()
+        page.unroute(UPDATE_URL)
+        wait_for_chart(page, "c.bars === 500 && c.title.includes('progress.csv')")
+        page.wait_for_function(
+            "() => document.querySelector('#upload-progress').innerText === ''", timeout=15_000
+        )
+        assert "progress.csv: 500 bars at 1h" in page.locator("#upload-status").inner_text()
+
+    assert page.watch.console_errors == []

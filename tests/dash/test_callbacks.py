@@ -117,7 +117,7 @@ def test_good_upload_switches_the_chart_to_the_file(data_dir, uploads):
     ref, status, source = receive_upload(payload, uploads=uploads, settings=get_settings())
 
     assert source == SOURCE_UPLOAD
-    _, timeframe, _ = sync_controls(source, None, ref, "1h", {}, new_upload=True)
+    _, timeframe, _, _, _ = sync_controls(source, None, ref, "1h", {}, new_upload=True)
     assert timeframe == NATIVE
     assert "mine.csv: 120 bars at 1d" in str(status.children)
     figure, alert, _, summary, _ = draw(uploads, source=source, timeframe=timeframe, ref=ref)
@@ -219,29 +219,31 @@ def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
         uploads=uploads,
         settings=get_settings(),
     )
-    options, value, symbol_disabled = sync_controls(
+    options, value, symbol_disabled, symbol_style, name = sync_controls(
         source, "sample_ohlcv", ref, "1h", {"sample_ohlcv": "1h"}, new_upload=True
     )
     assert offered(options)[:3] == [NATIVE, "1d", "1w"] and offered(options)[-1] == AUTO
     assert "1h" not in offered(options)
     assert value == NATIVE
     assert symbol_disabled  # the symbol changes nothing while the upload is shown
+    assert symbol_style == {"display": "none"} and name.children == "daily.csv"  # its name shown
 
     # Back to the data folder: hourly choices again, the symbol select usable.
-    options, value, symbol_disabled = sync_controls(
+    options, value, symbol_disabled, symbol_style, name = sync_controls(
         SOURCE_CONFIGURED, "sample_ohlcv", ref, NATIVE, {"sample_ohlcv": "1h"}, new_upload=False
     )
     assert "1h" in offered(options) and "5m" not in offered(options)
     assert value is no_update and not symbol_disabled
+    assert symbol_style == {} and name is None
 
 
 def test_a_choice_the_new_data_cannot_make_falls_back_to_its_own_bars(data_dir):
     timeframes = {"hourly": "1h", "daily": "1d"}
-    _, value, _ = sync_controls(SOURCE_CONFIGURED, "daily", None, "4h", timeframes,
-                                new_upload=False)  # fmt: skip
+    _, value, *_ = sync_controls(SOURCE_CONFIGURED, "daily", None, "4h", timeframes,
+                                 new_upload=False)  # fmt: skip
     assert value == NATIVE
-    _, value, _ = sync_controls(SOURCE_CONFIGURED, "hourly", None, "4h", timeframes,
-                                new_upload=False)  # fmt: skip
+    _, value, *_ = sync_controls(SOURCE_CONFIGURED, "hourly", None, "4h", timeframes,
+                                 new_upload=False)  # fmt: skip
     assert value is no_update  # still possible: kept
 
 
