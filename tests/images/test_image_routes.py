@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 
 import httpx
 import numpy as np
@@ -128,25 +127,31 @@ def test_unknown_symbol_is_404_json_with_suggestions(image_api):
 
 @pytest.mark.slow
 def test_full_queue_answers_503_with_retry_after(image_data_dir):
-    """One render slot and no queue: while a big picture renders, the next is refused at once."""
+    """One render slot and no queue: of pictures asked for at the same time, one is drawn and
+    the others are refused at once with Retry-After; asked again, they are drawn."""
     require_chromium()
-    env = server_env(image_data_dir, IMAGE_WORKERS="1", IMAGE_QUEUE="0")
-    with uvicorn_server(env) as base, httpx.Client(base_url=base, timeout=60) as client:
+    env = server_env(image_data_dir, IMAGE_WORKERS="1", IMAGE_QUEUE="0", IMAGE_TIMEOUT="90")
+    with uvicorn_server(env) as base, httpx.Client(base_url=base, timeout=120) as client:
         assert client.get("/api/chart.png", params={"bars": 10}).status_code == 200  # warm
-        slow = {"bars": 5000, "width": 4000, "height": 4000}
-        results: list[httpx.Response] = []
-        worker = threading.Thread(
-            target=lambda: results.append(client.get("/api/chart.png", params=slow))
-        )
-        worker.start()
-        time.sleep(0.6)  # the big one has its slot by now (data and figure take ~0.1 s)
-        refused = client.get("/api/chart.png", params={"bars": 11})
-        worker.join()
-        assert results[0].status_code == 200
-        assert refused.status_code == 503
-        assert int(refused.headers["retry-after"]) >= 1
-        assert "busy" in refused.json()["detail"] and "IMAGE_QUEUE" in refused.json()["detail"]
-        assert client.get("/api/chart.png", params={"bars": 11}).status_code == 200  # free again
+        asks = [{"bars": 3000 + n, "width": 2000, "height": 2000} for n in range(4)]
+        answers: dict[int, httpx.Response] = {}
+
+        def ask(n: int) -> None:
+            answers[n] = client.get("/api/chart.png", params=asks[n])
+
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(len(asks))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(answer.status_code for answer in answers.values())
+        assert statuses[0] == 200 and statuses[-1] == 503, statuses
+        for n, answer in answers.items():
+            if answer.status_code == 503:
+                assert int(answer.headers["retry-after"]) >= 1
+                assert "busy" in answer.json()["detail"]
+                assert "IMAGE_QUEUE" in answer.json()["detail"]
+                assert client.get("/api/chart.png", params=asks[n]).status_code == 200
 
 
 def test_without_chromium_images_are_503_naming_it_and_data_still_works(image_data_dir):
