@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import asdict
 
 import httpx
 import numpy as np
@@ -11,6 +12,9 @@ import pytest
 from PIL import Image
 
 from app.charts import theme
+from app.charts.plotly_overlays import level_label
+from app.core import get_ohlcv
+from app.core.analysis import find_levels
 from tests.images.conftest import (
     SYMBOL,
     png_size,
@@ -181,3 +185,14 @@ def test_heikin_ashi_is_another_picture(image_api):
     heikin = image_api.get("/api/chart.png", params={"bars": 60, "chart": "heikin_ashi"})
     assert heikin.status_code == 200 and heikin.headers["etag"] != candles.headers["etag"]
     assert image_api.get("/api/chart.png", params={"chart": "renko"}).status_code == 422
+
+
+def test_levels_and_spikes_overlays_are_drawn(image_api):
+    plain = image_api.get("/api/chart.svg", params={"bars": 300})
+    marked = image_api.get("/api/chart.svg", params={"bars": 300, "levels": 1, "spikes": 1})
+    assert marked.status_code == 200, marked.text
+    assert marked.headers["etag"] != plain.headers["etag"]
+    levels = find_levels(get_ohlcv(SYMBOL, limit=300).frame)  # the same bars, in-process
+    assert levels and all(level_label(asdict(level)) in marked.text for level in levels)
+    assert len(marked.text) > len(plain.text)
+    assert image_api.get("/api/chart.png", params={"levels": "maybe"}).status_code == 422
