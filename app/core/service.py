@@ -297,6 +297,10 @@ def _build_source(settings: Settings) -> DataSource:
         from app.core.sources.api import ApiSource
 
         return ApiSource.from_settings(settings)
+    if settings.data_source == "exchange":
+        from app.core.sources.exchange import ExchangeSource
+
+        return ExchangeSource.from_settings(settings)
     from app.core.sources.files import FileSource
 
     return FileSource(
@@ -329,7 +333,8 @@ def get_ohlcv(
     window: tuple = ()
     start_ns = window_bound_ns(start, "start")
     end_ns = window_bound_ns(end, "end")
-    if getattr(source, "name", None) == "api" and (start_ns is not None or end_ns is not None):
+    remote = getattr(source, "name", None) in ("api", "exchange")
+    if remote and (start_ns is not None or end_ns is not None):
         # The API holds the history: ask it for the window, plus bars to warm the indicators
         # up. With an end, the last bars up to it (start is cut here, so the warm-up is not cut
         # off); with only a start, the first bars from a little before it.
