@@ -14,6 +14,8 @@ import { createIndicatorDialog } from "./dialog.js";
 import { createIndicatorActions } from "./indicator_actions.js";
 import { createAnalysis } from "./analysis.js";
 import { createScanner } from "./scanner.js";
+import { createLive } from "./live.js";
+import { createReplay } from "./replay.js";
 import { createSymbolSearch } from "./symbol_search.js";
 import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
 import { formatTime, isDaily, pricePrecision } from "./format.js";
@@ -72,6 +74,31 @@ function draw() {
   legend.render();
 }
 
+/** Live bars merged into those held: the few changed drawn one by one (the forming bar
+ * replaced, new ones appended), many at once redrawn whole. */
+function drawBars(indices) {
+  const columns = held.data.columns;
+  if (indices.length > 3) {
+    draw();
+    return;
+  }
+  for (const index of indices) {
+    pricePane.updateBar(columns, index);
+    emas.updateBar(columns, index);
+    studies.updateBar(columns, index);
+  }
+  legend.render();
+}
+
+/** Bars between the newest held and a live snapshot, from the API (after a reconnect). */
+async function fetchGap(newest, first) {
+  const gap = await loader.fetchColumns({ start: newest + 1, end: first - 1, limit: state.heldBars });
+  if (gap.columns.time.length) {
+    held.append(gap, 0);
+    draw();
+  }
+}
+
 /** A page of bars joined on: drawn, and the spike markers on the bars it brought. */
 function drawPage() {
   draw();
@@ -100,6 +127,7 @@ function setData(payload) {
   }
   indicators.sync();
   analysis.refresh(); // a new symbol or timeframe has its own analysis
+  if (live && !replay.active) live.resubscribe(); // updates for what is drawn now
 }
 
 const loader = createLoader({ chart, held, request, onReplace: setData, onPage: drawPage, showMessage });
@@ -138,6 +166,21 @@ const scanner = scannerElement ? createScanner({
     window.location.assign("/chart?" + query.toString());
   },
 }) : null;
+
+// -- live and replay ------------------------------------------------------------------------
+
+const live = state.standalone ? null : createLive({
+  held, dot: document.getElementById("live-dot"), request, onBars: drawBars, fetchGap, showMessage,
+});
+const replay = live ? createReplay({
+  live,
+  held,
+  request,
+  onStart: setData,
+  onExit: () => loader.switchTimeframe(state.timeframe, {}).then(updateUrl),
+  showMessage,
+}) : { active: false };
+wireButton("replay-button", () => replay.toggle && replay.toggle());
 
 // -- controls -------------------------------------------------------------------------------
 
@@ -247,6 +290,8 @@ window.superChart = {
   dialog: page.dialog,
   actions,
   analysis,
+  live,
+  replay,
 };
 
 // First draw, from the data embedded in the page.
@@ -260,4 +305,5 @@ if (state.error) {
   setData(state.initial);
   updateUrl();
 }
+if (live) live.connect();
 window.superChart.ready = true;
