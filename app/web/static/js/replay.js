@@ -34,7 +34,12 @@ export function createReplay({ live, held, request, onStart, onExit, showMessage
     }
     if (frame.type === "snapshot") {
       const names = Object.keys(held.data.columns || { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 });
-      onStart({ columns: recordsToColumns(frame.bars, names), first_index: 0, total_bars: frame.bars.length });
+      onStart({
+        columns: recordsToColumns(frame.bars, names),
+        first_index: 0,
+        total_bars: frame.bars.length,
+        price_precision: state.precision, // the symbol's, as the page has it
+      });
       return;
     }
     if (frame.type === "update") {
