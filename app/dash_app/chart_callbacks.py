@@ -21,6 +21,7 @@ from app.charts.plotly_charts import (
 )
 from app.config import Settings
 from app.dash_app.alerts import error_alert
+from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import ChartData, load_chart_data
 from app.dash_app.layout import empty_figure
 from app.dash_app.uploads import UploadCache, UploadRef
@@ -50,8 +51,14 @@ def chart_key(
     return f"{source}|{symbol}|{timeframe}|{(upload_ref or {}).get('digest')}"
 
 
+def figure_key(key: str, indicators: Sequence[str], overlays: Sequence[str] = ()) -> str:
+    """:func:`chart_key` plus the indicators and overlays drawn: what the drawn store's key
+    names. (Not the uirevision: adding a pane keeps the user's zoom.)"""
+    return f"{key}|{','.join(indicators)}|{','.join(overlays)}"
+
+
 def drawn_store(key: str, emas: list[int], window: Window, held: Held) -> dict:
-    """The drawn store: the figure's :func:`chart_key`, its EMA periods in trace order, the
+    """The drawn store: the figure's :func:`figure_key`, its EMA periods in trace order, the
     window request behind it and the bars it holds."""
     return {"key": key, "emas": emas, "window": window.to_store(), "held": held.to_store()}
 
@@ -66,6 +73,8 @@ def render_chart(
     uploads: UploadCache,
     settings: Settings,
     window: Window | None = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """The whole chart for one window (the newest by default). The view carries every offered
     EMA; the checklist only picks which lines are drawn, so a toggle is cheap (the core caches
@@ -74,15 +83,18 @@ def render_chart(
     window = window or Window()
     key = chart_key(source, symbol, timeframe, upload_ref)
     try:
-        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+        data = _chart_data(
+            source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
+        )
         visible = [int(p) for p in visible_emas or ()]
         figure = build_plotly_figure(
             data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
         )
+        add_overlays(figure, data.view, overlays)
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])
-    store = drawn_store(key, drawn, window, data.held)
+    store = drawn_store(figure_key(key, indicators, overlays), drawn, window, data.held)
     return ChartOutputs(figure, None, notices(data), data.summary, store)
 
 
@@ -98,6 +110,8 @@ def update_chart(
     uploads: UploadCache,
     settings: Settings,
     page: Any = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """What the page needs after ``trigger``: the neighbouring window after a pan or zoom past
     the bars held (``page``: the page store), a Patch of the EMA lines when only the checklist
@@ -109,20 +123,21 @@ def update_chart(
     old figure, and patching or paging it would mix two timeframes. For the same reason an EMA
     tick that overtook a page load draws that page whole."""
     args = (source, symbol, timeframe, visible_emas, upload_ref)
-    key = chart_key(source, symbol, timeframe, upload_ref)
+    common = {"uploads": uploads, "settings": settings, "indicators": indicators}
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     current = isinstance(drawn, dict) and drawn.get("key") == key
     wanted = _page_window(page, key, drawn) if current else None
     if trigger == PAGE_ONLY:
         if wanted is None:
             return NOTHING  # nothing beyond the edge, or a redraw for new controls is coming
-        return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+        return render_chart(*args, window=wanted, overlays=overlays, **common)
     if trigger == EMAS_ONLY and current:
         shown = Window.from_store(drawn.get("window"))
         if wanted is not None and wanted != shown:
-            return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+            return render_chart(*args, window=wanted, overlays=overlays, **common)
         emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
-        return toggle_ema_lines(*args, emas, uploads=uploads, settings=settings, window=shown)
-    return render_chart(*args, uploads=uploads, settings=settings)
+        return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
+    return render_chart(*args, overlays=overlays, **common)
 
 
 def _page_window(page: Any, key: str, drawn: dict) -> Window | None:
@@ -143,6 +158,8 @@ def toggle_ema_lines(
     uploads: UploadCache,
     settings: Settings,
     window: Window | None = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """Only the EMA lines that changed, as a Patch of the figure's traces: the layout (and so
     the user's zoom) is left alone, and removing a line sends no data at all."""
@@ -157,10 +174,13 @@ def toggle_ema_lines(
     kept = [p for p in drawn if p in wanted]
     missing = [p for p in offered if p in wanted and p not in kept]
     try:
-        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+        data = _chart_data(
+            source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
+        )
     except Exception:  # the full redraw shows the alert
         return render_chart(source, symbol, timeframe, visible_emas, upload_ref,
-                            uploads=uploads, settings=settings)  # fmt: skip
+                            uploads=uploads, settings=settings, indicators=indicators,
+                            overlays=overlays)  # fmt: skip
     if missing:
         added = set(drawable_emas(data.view, missing))
         kept = [p for p in offered if p in added or p in kept]
@@ -168,7 +188,7 @@ def toggle_ema_lines(
             if period in added:
                 line = ema_trace(data.view, period, offered_emas=offered)
                 patch["data"].insert(FIRST_EMA_TRACE + index, line)
-    key = chart_key(source, symbol, timeframe, upload_ref)
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     store = drawn_store(key, kept, window, data.held)
     return ChartOutputs(patch, no_update, no_update, no_update, store)
 
@@ -192,6 +212,7 @@ def _chart_data(
     uploads: UploadCache,
     settings: Settings,
     window: Window,
+    indicators: Sequence[str] = (),
 ) -> ChartData:
     return load_chart_data(
         source=source,
@@ -202,4 +223,5 @@ def _chart_data(
         uploads=uploads,
         settings=settings,
         window=window,
+        indicators=tuple(indicators),
     )

@@ -8,7 +8,9 @@ from dash import dcc, html
 from app.charts import theme
 from app.config import Settings
 from app.core import SuperChartError, list_symbols, timeframes_not_finer_than
+from app.dash_app.analysis_panel import OVERLAY_OPTIONS
 from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.indicator_picker import chart_style, picker_layout
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -105,6 +107,11 @@ def build_layout(settings: Settings) -> dbc.Container:
                 switch=True,
                 className="mb-3",
             ),
+            picker_layout(),
+            dbc.Label("Analysis"),
+            dbc.Checklist(
+                id="overlays", options=OVERLAY_OPTIONS, value=[], switch=True, className="mb-3"
+            ),
             dbc.Label("Upload"),
             dcc.Upload(
                 id="upload",
@@ -132,13 +139,14 @@ def build_layout(settings: Settings) -> dbc.Container:
                     id="chart",
                     figure=empty_figure(),
                     config=GRAPH_CONFIG,
-                    style={"height": "72vh"},
+                    style=chart_style(()),
                 ),
                 delay_show=300,
                 type="dot",
                 color=theme.EMA_PALETTE[0],
             ),
             html.Div(id="summary", className="sc-summary mt-2"),
+            html.Div(id="analysis"),  # signals and summary of the bars drawn
         ]
     )
     return dbc.Container(
