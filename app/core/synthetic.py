@@ -73,6 +73,10 @@ def synthetic_ohlcv(
 
     start_ns = pd.Timestamp(start, tz="UTC").as_unit("ns").value
     times_ns = start_ns + np.arange(bars, dtype=np.int64) * (step * 10**9)
+    if tf.name == "1M":  # calendar months, each bar on the 1st
+        first = np.datetime64(pd.Timestamp(start, tz="UTC").tz_localize(None), "M")
+        months = first + np.arange(bars)
+        times_ns = months.astype("datetime64[ns]").astype(np.int64)
     # Rounding is monotone, so high >= max(open, close) and low <= min(open, close) still hold.
     return canonical_frame_from_ns(
         times_ns,

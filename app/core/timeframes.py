@@ -14,8 +14,8 @@ from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 
 @dataclass(frozen=True)
 class Timeframe:
-    name: str  # canonical name: 1m 5m 15m 30m 1h 4h 1d 1w
-    seconds: int
+    name: str  # canonical name: 1m 5m 15m 30m 1h 4h 1d 1w 1M
+    seconds: int  # a month's is nominal (30 days): for ordering, steps and spacing, not bins
     pandas_rule: str  # rule for DataFrame.resample, UTC-aligned (weeks start Monday)
 
 
@@ -32,8 +32,12 @@ TIMEFRAMES: dict[str, Timeframe] = {  # canonical name -> Timeframe, finest firs
         Timeframe("4h", 4 * _HOUR, "4h"),
         Timeframe("1d", _DAY, "1D"),
         Timeframe("1w", 7 * _DAY, "W-MON"),  # with closed="left", label="left": Monday 00:00 UTC
+        Timeframe("1M", 30 * _DAY, "MS"),  # calendar months, labelled the 1st 00:00 UTC
     )
 }
+MONTH = TIMEFRAMES["1M"]
+# The shortest month: a median gap at least this long is monthly data (28-31 days apart).
+_MONTH_MIN_SECONDS = 28 * _DAY
 
 _ALIASES: dict[str, str] = {
     **{name: name for name in TIMEFRAMES},
@@ -58,9 +62,14 @@ _ALIASES: dict[str, str] = {
     "24h": "1d",
     "1week": "1w",
     "7d": "1w",
+    "1mo": "1M",
+    "1mon": "1M",
+    "1month": "1M",
+    "mn": "1M",
+    "mn1": "1M",  # MT4's monthly
 }
 
-_MONTHS = re.compile(r"\d+M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
+_MONTHS = re.compile(r"(\d+)M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
 
 # 1970-01-01 was a Thursday: shifting by 3 days puts week bins on Monday 00:00 UTC.
 _WEEK_SHIFT_NS = 3 * _DAY * 10**9
@@ -75,10 +84,13 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     if isinstance(value, Timeframe):
         return value
     text = str(value).strip()
-    if _MONTHS.fullmatch(text):  # TradingView's 1M is a month; lower-casing made it a minute
+    months = _MONTHS.fullmatch(text)  # TradingView's 1M is a month; lower-cased it is a minute
+    if months:
+        if months.group(1) == "1":
+            return MONTH
         raise TimeframeError(
-            f"Timeframe {text!r} means {text[:-1]} month(s) (capital M, as in TradingView); "
-            f"monthly bars are not supported. For minutes use a lower-case m ({text[:-1]}m). "
+            f"Timeframe {text!r} means {months.group(1)} months (capital M, as in TradingView); "
+            f"only 1M is offered. For minutes use a lower-case m ({months.group(1)}m). "
             f"Allowed: {allowed_timeframes()}."
         )
     key = text.lower()
@@ -86,7 +98,7 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     if name is None:
         raise TimeframeError(
             f"Unknown timeframe {shorten(value)!r}. Allowed: {allowed_timeframes()} "
-            "(aliases M1 M5 M15 M30 H1 H4 D D1 W W1, any case)."
+            "(1M is a month, 1m a minute; aliases M1 M5 M15 M30 H1 H4 D D1 W W1 1mo MN1)."
         )
     return TIMEFRAMES[name]
 
@@ -103,8 +115,9 @@ def detect_timeframe(frame: pd.DataFrame) -> Timeframe:
     """The native timeframe of a canonical frame (the typical spacing of its bars).
 
     The coarsest timeframe not longer than the median gap, so daily bars with weekend gaps are
-    ``1d`` and 2-hour bars are ``1h`` (each shown as they are). Data finer than a minute is
-    ``1m`` and gets aggregated to it. A single bar counts as ``1d``.
+    ``1d`` and 2-hour bars are ``1h`` (each shown as they are); bars 28 days or more apart are
+    months (``1M``). Data finer than a minute is ``1m`` and gets aggregated to it. A single bar
+    counts as ``1d``.
     """
     return timeframe_for_spacing(median_spacing_seconds(frame))
 
@@ -113,9 +126,11 @@ def timeframe_for_spacing(spacing: float) -> Timeframe:
     """See :func:`detect_timeframe`; ``spacing`` is the median gap in seconds."""
     if spacing <= 0:
         return TIMEFRAMES["1d"]
+    if spacing >= _MONTH_MIN_SECONDS * 0.999:
+        return MONTH
     native = TIMEFRAMES["1m"]
     for tf in TIMEFRAMES.values():
-        if tf.seconds <= spacing * 1.001:
+        if tf.seconds <= spacing * 1.001 and tf is not MONTH:
             native = tf
     return native
 
@@ -141,7 +156,11 @@ def check_not_finer(timeframe: Timeframe, native: Timeframe) -> None:
 
 
 def bin_starts_ns(nanoseconds: np.ndarray, timeframe: Timeframe) -> np.ndarray:
-    """The UTC-aligned start (ns) of the bin each time falls in (weeks start Monday 00:00)."""
+    """The UTC-aligned start (ns) of the bin each time falls in (weeks start Monday 00:00,
+    months on the 1st 00:00)."""
+    if timeframe is MONTH:
+        months = nanoseconds.astype("datetime64[ns]").astype("datetime64[M]")
+        return months.astype("datetime64[ns]").astype(np.int64)
     width = timeframe.seconds * 10**9
     if timeframe.name == "1w":
         return (nanoseconds + _WEEK_SHIFT_NS) // width * width - _WEEK_SHIFT_NS
@@ -179,10 +198,10 @@ def resample_ohlcv(
 
 def coarsest_needed(native: Timeframe, span_seconds: float, max_bars: int) -> Timeframe:
     """The finest timeframe, not finer than ``native``, that shows ``span_seconds`` in at most
-    ``max_bars`` bars (the coarsest, 1w, when nothing fits)."""
+    ``max_bars`` bars (the coarsest, 1M, when nothing fits)."""
     for tf in TIMEFRAMES.values():
         if tf.seconds < native.seconds:
             continue
         if span_seconds / tf.seconds <= max_bars:
             return tf
-    return TIMEFRAMES["1w"]
+    return MONTH

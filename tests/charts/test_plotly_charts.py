@@ -142,14 +142,14 @@ def test_fit_view_resamples_with_emas_at_the_new_timeframe():
 
 
 def test_past_the_coarsest_timeframe_the_most_recent_bars_are_shown():
-    weeks = build_view(synthetic_ohlcv(400, timeframe="1w"), symbol="long", emas=(10,))
+    months = build_view(synthetic_ohlcv(400, timeframe="1M"), symbol="long", emas=(10,))
 
-    fitted, notice = fit_view(weeks, max_bars=100)
+    fitted, notice = fit_view(months, max_bars=100)
 
     assert len(fitted.frame) == 100
-    assert fitted.frame["time"].iloc[-1] == weeks.frame["time"].iloc[-1]
+    assert fitted.frame["time"].iloc[-1] == months.frame["time"].iloc[-1]
     assert fitted.first_index == 300
-    assert "most recent 100 1w bars" in notice
+    assert "most recent 100 1M bars" in notice
 
 
 def test_a_fitted_view_keeps_what_the_loader_told_the_user():

@@ -40,15 +40,25 @@ def test_names_and_aliases(value, name):
     assert parse_timeframe(value).name == name
 
 
-@pytest.mark.parametrize("value", ["1M", " 1M ", "3M", "12M"])
-def test_capital_m_after_a_number_is_a_month_and_refused(value):
-    count = value.strip()[:-1]
+@pytest.mark.parametrize("value", ["1M", " 1M ", "1mo", "1MO", "1month", "MN1", "mn"])
+def test_a_month_is_1M_as_in_tradingview(value):
+    assert parse_timeframe(value).name == "1M"
+
+
+@pytest.mark.parametrize("value", ["1m", "1min", "M1"])
+def test_minutes_stay_minutes(value):
+    assert parse_timeframe(value).name == "1m"
+
+
+@pytest.mark.parametrize("value", ["3M", "12M"])
+def test_several_months_are_refused_naming_1M(value):
+    count = value[:-1]
     with pytest.raises(TimeframeError) as err:
         parse_timeframe(value)
     assert str(err.value) == (
-        f"Timeframe '{count}M' means {count} month(s) (capital M, as in TradingView); monthly "
-        f"bars are not supported. For minutes use a lower-case m ({count}m). Allowed: 1m, 5m, "
-        "15m, 30m, 1h, 4h, 1d, 1w."
+        f"Timeframe '{count}M' means {count} months (capital M, as in TradingView); only 1M is "
+        f"offered. For minutes use a lower-case m ({count}m). Allowed: 1m, 5m, 15m, 30m, 1h, "
+        "4h, 1d, 1w, 1M."
     )
 
 
@@ -67,7 +77,7 @@ def test_unknown_timeframe_lists_the_allowed_ones():
 
 
 def test_timeframes_finest_first():
-    assert list(TIMEFRAMES) == ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]
+    assert list(TIMEFRAMES) == ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]
     seconds = [tf.seconds for tf in TIMEFRAMES.values()]
     assert seconds == sorted(seconds)
 
@@ -75,12 +85,12 @@ def test_timeframes_finest_first():
 @pytest.mark.parametrize(
     ("native", "allowed"),
     [
-        ("1m", ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]),
-        ("1h", ["1h", "4h", "1d", "1w"]),
-        ("H4", ["4h", "1d", "1w"]),
-        (parse_timeframe("1d"), ["1d", "1w"]),
-        ("1w", ["1w"]),
-        (None, ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w"]),
+        ("1m", ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]),
+        ("1h", ["1h", "4h", "1d", "1w", "1M"]),
+        ("H4", ["4h", "1d", "1w", "1M"]),
+        (parse_timeframe("1d"), ["1d", "1w", "1M"]),
+        ("1w", ["1w", "1M"]),
+        (None, ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]),
     ],
 )
 def test_timeframes_not_finer_than_the_data(native, allowed):
@@ -96,7 +106,7 @@ def test_a_finer_timeframe_names_the_ones_the_data_allows():
     daily = bars(
         pd.date_range("2024-01-01", periods=10, freq="1D"), *([np.ones(10)] * 4), np.ones(10)
     )
-    with pytest.raises(TimeframeError, match=r"native 1d bars; choose one of: 1d, 1w\."):
+    with pytest.raises(TimeframeError, match=r"native 1d bars; choose one of: 1d, 1w, 1M\."):
         resample_ohlcv(daily, parse_timeframe("1h"))
 
 
@@ -188,7 +198,7 @@ def test_finer_than_native_is_an_error():
     with pytest.raises(
         TimeframeError,
         match=r"Timeframe 15m is finer than this data's native 1h bars; "
-        r"choose one of: 1h, 4h, 1d, 1w\.",
+        r"choose one of: 1h, 4h, 1d, 1w, 1M\.",
     ):
         resample_ohlcv(frame, parse_timeframe("15m"))
 
@@ -198,5 +208,6 @@ def test_coarsest_needed():
     assert coarsest_needed(hourly, 3600 * 100, 500).name == "1h"
     assert coarsest_needed(hourly, 3600 * 1000, 500).name == "4h"
     assert coarsest_needed(hourly, 86400 * 400, 500).name == "1d"
-    assert coarsest_needed(hourly, 86400 * 365 * 50, 500).name == "1w"
+    assert coarsest_needed(hourly, 86400 * 365 * 5, 500).name == "1w"
+    assert coarsest_needed(hourly, 86400 * 365 * 50, 500).name == "1M"
     assert coarsest_needed(parse_timeframe("1d"), 60, 500).name == "1d"
