@@ -16,7 +16,7 @@ from app.core import DataError, SuperChartError
 from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
 from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
-from app.dash_app.chart_callbacks import EMAS_ONLY, PAGE_ONLY, chart_key, update_chart
+from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
 from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
@@ -144,6 +144,7 @@ def analysis_of_drawn(
 TRIGGERS = {
     frozenset({"emas.value"}): EMAS_ONLY,
     frozenset({"page.data"}): PAGE_ONLY,
+    frozenset({"live.n_intervals"}): LIVE_ONLY,
 }
 
 
@@ -217,9 +218,10 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("page", "data"),
         Input("indicators", "value"),
         Input("overlays", "value"),
+        Input("live", "n_intervals"),
         State("drawn", "data"),
     )
-    def on_controls(source, symbol, timeframe, emas, upload_ref, page, chosen, overlays, drawn):
+    def on_controls(source, symbol, timeframe, emas, upload_ref, page, chosen, overlays, _, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
         return update_chart(
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),

@@ -8,9 +8,11 @@ broken callback.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Patch, no_update
 
 from app.charts.plotly_charts import (
@@ -24,12 +26,20 @@ from app.dash_app.alerts import error_alert
 from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import ChartData, load_chart_data
 from app.dash_app.layout import empty_figure
+from app.dash_app.live import (
+    assign_arrays,
+    bar_arrays,
+    changed_bars,
+    extend_arrays,
+    held_after,
+)
 from app.dash_app.uploads import UploadCache, UploadRef
-from app.dash_app.window import Held, Window, next_window
+from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_window
 
 # What set the chart callback off, besides the data controls (a whole redraw).
 EMAS_ONLY = "emas"
 PAGE_ONLY = "page"  # a pan or zoom past the bars held (app.dash_app.paging_js)
+LIVE_ONLY = "live"  # a dcc.Interval tick: new bars (app.dash_app.live)
 
 
 class ChartOutputs(NamedTuple):
@@ -137,7 +147,74 @@ def update_chart(
             return render_chart(*args, window=wanted, overlays=overlays, **common)
         emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
         return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
+    if trigger == LIVE_ONLY:
+        if not current:
+            return NOTHING  # a redraw for the new controls is on its way
+        shown = Window.from_store(drawn.get("window"))
+        if wanted is not None and wanted != shown:  # this tick overtook a page load
+            return render_chart(*args, window=wanted, overlays=overlays, **common)
+        emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
+        offered = [p for p in settings.ema_periods if p in set(visible_emas or ())]
+        if emas != offered:  # this tick overtook an EMA toggle: do it now
+            return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
+        return live_update(*args, drawn, overlays=overlays, **common)
     return render_chart(*args, overlays=overlays, **common)
+
+
+def live_update(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    drawn: dict,
+    *,
+    uploads: UploadCache,
+    settings: Settings,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
+) -> ChartOutputs:
+    """The bars that changed since the figure was drawn, as a Patch (see app.dash_app.live);
+    the whole chart when the data no longer continues it or the window would grow too long."""
+    args = (source, symbol, timeframe, visible_emas, upload_ref)
+    common = {"uploads": uploads, "settings": settings, "indicators": indicators}
+    held = Held.from_store(drawn.get("held"))
+    if held is None or held.more_after:
+        return NOTHING  # an older window is shown: nothing new to draw there
+    load = partial(_chart_data, source, symbol, timeframe, upload_ref, uploads, settings)
+    try:
+        recent = load(Window(start=held.last, bars=LIVE_MAX_BARS), indicators)
+        change = changed_bars(recent.view, held)
+        if change is None or held.count + change[0] > LIVE_MAX_BARS:
+            return render_chart(*args, overlays=overlays, **common)
+        added, moved = change
+        window = Window(start=held.first, bars=LIVE_MAX_BARS)
+        whole = load(window, indicators)
+    except Exception:  # the full redraw shows the alert
+        return render_chart(*args, overlays=overlays, **common)
+    now = f"{pd.Timestamp.now(tz='UTC'):%H:%M:%S} UTC"
+    if not added and not moved:
+        updated = drawn.get("updated") if isinstance(drawn.get("updated"), str) else now
+        return NOTHING._replace(summary=f"{whole.summary} · {live_note(updated, now)}")
+    emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
+    offered = tuple(settings.ema_periods)
+    patch = Patch()
+    if held.lists:
+        delta = build_plotly_figure(recent.view, offered_emas=offered, visible_emas=emas)
+        extend_arrays(patch, bar_arrays(delta, len(delta.data)), held.count - 1)
+    else:
+        full = build_plotly_figure(whole.view, offered_emas=offered, visible_emas=emas)
+        assign_arrays(patch, bar_arrays(full, len(full.data)))
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
+    store = drawn_store(key, emas, window, held_after(held, recent.view, added))
+    store["updated"] = now
+    summary = f"{whole.summary} · {live_note(now, now)}"
+    return ChartOutputs(patch, no_update, no_update, summary, store)
+
+
+def live_note(updated: str, checked: str) -> str:
+    """What the summary says about live updates: when new data last arrived, and the check."""
+    return f"live: updated {updated}, checked {checked}"
 
 
 def _page_window(page: Any, key: str, drawn: dict) -> Window | None:

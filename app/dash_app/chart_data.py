@@ -72,7 +72,8 @@ def load_chart_data(
         timeframe, notice = _auto_timeframe(load)
     elif timeframe in (None, "", NATIVE):
         timeframe = None
-    view = load(timeframe=timeframe, limit=WINDOW_BARS, **(window or Window()).bounds())
+    window = window or Window()
+    view = load(timeframe=timeframe, limit=window.bars, **window.bounds())
     if view.total_bars == 0:
         raise DataError(f"{view.symbol} has no bars at {view.timeframe.name}.")
     if view.frame.empty:  # a window past the data: show the newest bars instead

@@ -159,6 +159,11 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Store(id="upload-payload"),  # set by the browser after its size check
             dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
             dcc.Store(id="symbol-timeframes", data=symbol_timeframes),  # each symbol's own bars
+            dcc.Interval(
+                id="live",
+                interval=max(settings.dash_refresh_s, 0.5) * 1000,
+                disabled=settings.dash_refresh_s == 0,
+            ),
             dcc.Store(id="page"),  # {"key", "relayout"}: a pan or zoom past the bars held
             dcc.Store(id="drawn"),  # the figure shown: chart_callbacks.drawn_store; None: redraw
         ],
