@@ -8,6 +8,7 @@ request wait for its timeout.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
@@ -70,6 +71,11 @@ def _remember(key: tuple, text: str, source: str, reason: str | None, ttl: float
         _cache.move_to_end(key)
         while len(_cache) > CACHE_ENTRIES:
             _cache.popitem(last=False)
+
+
+def narrate_blocking(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:
+    """:func:`narrate` for code without an event loop (Streamlit scripts, Dash callbacks)."""
+    return asyncio.run(narrate(analysis, settings, lang))
 
 
 async def narrate(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:

@@ -10,13 +10,20 @@ from app.charts.plotly_charts import build_plotly_figure
 from app.streamlit_app.engines import ENGINE_LIGHTWEIGHT
 from app.streamlit_app.lightweight_chart import render_lightweight_chart
 from app.streamlit_app.loading import ChartData
+from app.streamlit_app.overlays import Overlays, add_overlays
 
 CHART_HEIGHT = 640
+PANE_HEIGHT = 150  # each indicator pane under the price adds this much to the Plotly figure
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "scrollZoom": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
+
+
+def figure_height(data: ChartData) -> int:
+    panes = sum(1 for spec in data.view.indicators if spec.pane == "own")
+    return CHART_HEIGHT + PANE_HEIGHT * panes
 
 
 def render_chart(
@@ -26,7 +33,9 @@ def render_chart(
     engine: str,
     offered_emas: Sequence[int],
     visible_emas: Sequence[int],
+    overlays: Overlays | None = None,
 ) -> None:
+    overlays = overlays or Overlays()
     if engine == ENGINE_LIGHTWEIGHT:
         st.subheader(title)
         render_lightweight_chart(
@@ -35,12 +44,15 @@ def render_chart(
             offered_emas=offered_emas,
             visible_emas=visible_emas,
             height=CHART_HEIGHT,
+            levels=data.analysis.levels if overlays.levels else (),
+            spikes=data.analysis.volume_spikes if overlays.spikes else (),
         )
         return
     figure = build_plotly_figure(
         data.view, offered_emas=offered_emas, visible_emas=visible_emas, title=title
     )
+    add_overlays(figure, data.analysis, overlays)
     # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
     st.plotly_chart(
-        figure, theme=None, config=PLOTLY_CONFIG, height=CHART_HEIGHT, key="plotly_chart"
+        figure, theme=None, config=PLOTLY_CONFIG, height=figure_height(data), key="plotly_chart"
     )

@@ -14,10 +14,13 @@ import streamlit as st
 
 from app.config import Settings, get_settings
 from app.core import SuperChartError, SymbolInfo
+from app.core.indicators import IndicatorSpec
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
+from app.streamlit_app.analysis_panel import render_analysis
 from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
+from app.streamlit_app.indicator_picker import choose_indicators
 from app.streamlit_app.loading import (
     ChartData,
     Upload,
@@ -27,7 +30,9 @@ from app.streamlit_app.loading import (
     symbol_csv,
     upload_csv,
 )
+from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.paging import current_anchor, go_newest, render_paging
+from app.streamlit_app.png_download import render_png_download
 from app.streamlit_app.summary import render_summary
 from app.streamlit_app.upload_status import read_with_status
 from app.streamlit_app.windowing import Anchor
@@ -48,6 +53,8 @@ class Request:
     timeframe: str
     offered_emas: tuple[int, ...]
     visible_emas: tuple[int, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    overlays: Overlays
     engine: str
 
 
@@ -97,6 +104,8 @@ def _render(settings: Settings) -> None:
             dataset.key, dataset.native, settings, upload=dataset.upload is not None
         )
         visible = sidebar.choose_emas(settings)
+        indicators = choose_indicators(settings.ema_periods)
+        overlays = sidebar.choose_overlays()
         engine = sidebar.choose_engine()
 
     if dataset.problem is not None:
@@ -114,6 +123,8 @@ def _render(settings: Settings) -> None:
         timeframe=timeframe,
         offered_emas=tuple(settings.ema_periods),
         visible_emas=tuple(visible),
+        indicators=indicators,
+        overlays=overlays,
         engine=engine,
     )
     anchor = current_anchor(f"{dataset.key}|{timeframe}")
@@ -172,18 +183,44 @@ def _load(
     if dataset.upload is not None:
         max_bytes = settings.upload_max_bytes
         data = load_upload_chart(
-            dataset.upload, max_bytes, request.timeframe, request.offered_emas, bars, anchor
+            dataset.upload,
+            max_bytes,
+            request.timeframe,
+            request.offered_emas,
+            bars,
+            anchor,
+            request.indicators,
         )
         drawn = data.view.timeframe.name
-        make_csv = partial(upload_csv, dataset.upload, max_bytes, drawn, request.visible_emas)
+        make_csv = partial(
+            upload_csv,
+            dataset.upload,
+            max_bytes,
+            drawn,
+            request.visible_emas,
+            request.indicators,
+        )
         return data, make_csv
     info = dataset.info
     data = load_symbol_chart(
-        settings, dataset.source, info, request.timeframe, request.offered_emas, bars, anchor
+        settings,
+        dataset.source,
+        info,
+        request.timeframe,
+        request.offered_emas,
+        bars,
+        anchor,
+        request.indicators,
     )
     drawn = data.view.timeframe.name
     make_csv = partial(
-        symbol_csv, settings, dataset.source, info.symbol, drawn, request.visible_emas
+        symbol_csv,
+        settings,
+        dataset.source,
+        info.symbol,
+        drawn,
+        request.visible_emas,
+        request.indicators,
     )
     return data, make_csv
 
@@ -193,21 +230,36 @@ def _render_result(request: Request, data: ChartData, make_csv: Callable[[], byt
         st.warning(fixed, icon=":material/warning:")
     if data.notice:
         st.info(data.notice, icon=":material/info:")
+    title = f"{request.label} · {data.view.timeframe.name}"
     render_chart(
         data,
-        title=f"{request.label} · {data.view.timeframe.name}",
+        title=title,
         engine=request.engine,
         offered_emas=request.offered_emas,
         visible_emas=request.visible_emas,
+        overlays=request.overlays,
     )
     render_paging(data.view, window_bars(request.engine))
     render_summary(data.summary)
-    stem = request.label.rsplit(".", 1)[0]
-    st.download_button(
-        "Download CSV with indicators",
-        data=make_csv,
-        file_name=f"{stem}_{data.view.timeframe.name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    stem = f"{request.label.rsplit('.', 1)[0]}_{data.view.timeframe.name}"
+    csv_column, png_column = st.columns(2)
+    with csv_column:
+        st.download_button(
+            "Download CSV with indicators",
+            data=make_csv,
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    with png_column:
+        render_png_download(
+            data.view,
+            stem=stem,
+            title=title,
+            offered_emas=request.offered_emas,
+            visible_emas=request.visible_emas,
+            analysis=data.analysis,
+            overlays=request.overlays,
+        )
+    render_analysis(data.analysis)

@@ -31,6 +31,8 @@ from app.core import (
     list_symbols,
     read_ohlcv_bytes,
 )
+from app.core.analysis import WARMUP_BARS, Analysis, analyse
+from app.core.indicators import IndicatorSpec
 from app.streamlit_app.summary import Summary, frame_to_csv, summarize
 from app.streamlit_app.windowing import (
     AUTO,
@@ -53,7 +55,8 @@ class ChartData:
     view: OhlcvView  # what the chart draws: a window of at most the engine's bars
     notice: str | None  # what Auto drew, when the timeframe is Auto
     data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
-    summary: Summary  # of the whole history at the chosen timeframe
+    summary: Summary  # the bars drawn among the whole history, and the newest close
+    analysis: Analysis  # of the bars drawn: levels, volume spikes, signals, summary
 
 
 @dataclass(frozen=True)
@@ -134,14 +137,15 @@ def _cached_symbol_chart(
     symbol: str,
     timeframe: str,
     emas: tuple[int, ...],
+    indicators: tuple[str, ...],
     bars: int,
     anchor: Anchor,
     fingerprint: str,
     version: str,
     _settings: Settings,
 ) -> ChartData:
-    fetch = partial(get_ohlcv, symbol, emas=emas, settings=_settings)
-    key = f"{source}|{symbol}|{emas}|{version}|{fingerprint}"
+    fetch = partial(get_ohlcv, symbol, emas=emas, indicators=indicators, settings=_settings)
+    key = f"{source}|{symbol}|{emas}|{indicators}|{version}|{fingerprint}"
     return _chart_data(fetch, timeframe, anchor, bars, key=key)
 
 
@@ -153,8 +157,10 @@ def load_symbol_chart(
     emas: Sequence[int],
     bars: int,
     anchor: Anchor = NEWEST,
+    indicators: Sequence[IndicatorSpec] = (),
 ) -> ChartData:
-    """``bars`` bars of ``timeframe`` (or :data:`AUTO`) at ``anchor``, cached."""
+    """``bars`` bars of ``timeframe`` (or :data:`AUTO`) at ``anchor`` with the EMAs and
+    indicators computed over the whole history, cached."""
     source_settings = settings_for_source(settings, source)
     version = symbol_version(info)
     if source == SOURCE_API:
@@ -164,6 +170,7 @@ def load_symbol_chart(
         info.symbol,
         timeframe,
         tuple(emas),
+        tuple(spec.token for spec in indicators),
         bars,
         anchor,
         settings_fingerprint(source_settings),
@@ -173,13 +180,23 @@ def load_symbol_chart(
 
 
 def symbol_csv(
-    settings: Settings, source: str, symbol: str, timeframe: str, emas: Sequence[int]
+    settings: Settings,
+    source: str,
+    symbol: str,
+    timeframe: str,
+    emas: Sequence[int],
+    indicators: Sequence[IndicatorSpec] = (),
 ) -> bytes:
-    """The whole history with its EMAs, built when the user clicks the download button."""
+    """The whole history with its EMAs and indicators, built when the user clicks the download
+    button."""
     full = get_ohlcv(
-        symbol, timeframe=timeframe, emas=emas, settings=settings_for_source(settings, source)
+        symbol,
+        timeframe=timeframe,
+        emas=emas,
+        indicators=tuple(indicators),
+        settings=settings_for_source(settings, source),
     )
-    return frame_to_csv(full.frame, emas)
+    return frame_to_csv(full.frame, emas, indicators)
 
 
 # --- uploaded files -------------------------------------------------------------------------
@@ -225,14 +242,15 @@ def _cached_upload_chart(
     max_bytes: int,
     timeframe: str,
     emas: tuple[int, ...],
+    indicators: tuple[str, ...],
     bars: int,
     anchor: Anchor,
     _data: bytes,
 ) -> ChartData:
     upload = Upload(_data, filename, digest)
     frame = read_upload(upload, max_bytes)
-    fetch = partial(build_view, frame, symbol=upload.symbol, emas=emas)
-    key = f"upload|{digest}|{max_bytes}|{emas}"
+    fetch = partial(build_view, frame, symbol=upload.symbol, emas=emas, indicators=indicators)
+    key = f"upload|{digest}|{max_bytes}|{emas}|{indicators}"
     return _chart_data(fetch, timeframe, anchor, bars, key=key)
 
 
@@ -243,6 +261,7 @@ def load_upload_chart(
     emas: Sequence[int],
     bars: int,
     anchor: Anchor = NEWEST,
+    indicators: Sequence[IndicatorSpec] = (),
 ) -> ChartData:
     return _cached_upload_chart(
         upload.digest,
@@ -250,16 +269,25 @@ def load_upload_chart(
         max_bytes,
         timeframe,
         tuple(emas),
+        tuple(spec.token for spec in indicators),
         bars,
         anchor,
         upload.data,
     )
 
 
-def upload_csv(upload: Upload, max_bytes: int, timeframe: str, emas: Sequence[int]) -> bytes:
+def upload_csv(
+    upload: Upload,
+    max_bytes: int,
+    timeframe: str,
+    emas: Sequence[int],
+    indicators: Sequence[IndicatorSpec] = (),
+) -> bytes:
     frame = read_upload(upload, max_bytes)
-    full = build_view(frame, symbol=upload.symbol, timeframe=timeframe, emas=emas)
-    return frame_to_csv(full.frame, emas)
+    full = build_view(
+        frame, symbol=upload.symbol, timeframe=timeframe, emas=emas, indicators=tuple(indicators)
+    )
+    return frame_to_csv(full.frame, emas, indicators)
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -279,4 +307,16 @@ def _chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key:
         notice=notice,
         data_notices=view.notices,
         summary=summarize(view, latest.tail(2)),
+        analysis=analyse_window(fetch, view),
+    )
+
+
+def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
+    """The core's analysis of the bars drawn (levels, spikes, signals, summary), with the bars
+    before them as warm-up, so that the lines drawn and the panel agree with the chart."""
+    # The newest window needs no end (for the REST API source: no second request).
+    end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
+    warm = fetch(timeframe=view.timeframe.name, end=end, limit=len(view.frame) + WARMUP_BARS)
+    return analyse(
+        warm.frame, symbol=view.symbol, timeframe=view.timeframe.name, lookback=len(view.frame)
     )

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.core import SymbolInfo, timeframes_not_finer_than
 from app.streamlit_app.engines import ENGINE_LABELS
 from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
+from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.windowing import AUTO, AUTO_LABEL
 
 SOURCE_UPLOAD = "upload"
@@ -153,4 +154,24 @@ def choose_engine() -> str:
         format_func=ENGINE_LABELS.__getitem__,
         key=ENGINE_KEY,
         horizontal=True,
+    )
+
+
+LEVELS_KEY = "levels"
+SPIKES_KEY = "spikes"
+
+
+def choose_overlays() -> Overlays:
+    """The analysis toggles (issue #13): support/resistance lines and volume-spike markers."""
+    st.caption("Analysis")
+    levels, spikes = st.columns(2)
+    return Overlays(
+        levels=levels.toggle(
+            "Levels", key=LEVELS_KEY, help="Support and resistance lines with their touch count."
+        ),
+        spikes=spikes.toggle(
+            "Volume spikes",
+            key=SPIKES_KEY,
+            help="Bars whose volume is over the mean + 4 standard deviations of the 25 before.",
+        ),
     )

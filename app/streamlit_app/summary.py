@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.charts.price_change import last_change
 from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
+from app.core.indicators import IndicatorSpec
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,14 @@ def _decimals_of(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def frame_to_csv(frame: pd.DataFrame, emas: Sequence[int]) -> bytes:
-    """The bars with the chosen EMAs, as the CSV a user downloads (ISO-8601 UTC times)."""
-    columns = [*OHLCV_COLUMNS, *(ema_column(p) for p in emas if ema_column(p) in frame)]
+def frame_to_csv(
+    frame: pd.DataFrame, emas: Sequence[int], indicators: Sequence[IndicatorSpec] = ()
+) -> bytes:
+    """The bars with the chosen EMAs and indicators, as the CSV a user downloads (ISO-8601 UTC
+    times; the API's column names)."""
+    wanted = [ema_column(p) for p in emas]
+    wanted += [column for spec in indicators for column in spec.columns]
+    columns = [*OHLCV_COLUMNS, *dict.fromkeys(c for c in wanted if c in frame)]
     out = frame[columns].copy()
     out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     return out.to_csv(index=False).encode()

@@ -137,3 +137,20 @@ def test_an_unreachable_llm_falls_back(stand_in: StandIn) -> None:
     told = asyncio.run(narrate(analysis, _settings(stand_in, llm_api_base=dead), None))
     assert told.narrative_source == "rules"
     assert "could not be reached" in told.narrative_reason
+
+
+def test_front_ends_without_an_event_loop_get_the_same_narrative(
+    stand_in: StandIn, analysis_data_dir: Path
+) -> None:
+    """What Streamlit and Dash call: analyse_symbol from the configured files, narrate_blocking."""
+    from app.core.analysis import analyse_symbol
+    from app.llm import narrate_blocking
+
+    clear_narrative_cache()
+    settings = _settings(
+        stand_in, data_dir=analysis_data_dir, csv_path=analysis_data_dir / "sample_ohlcv.csv"
+    )
+    view, analysis = analyse_symbol("llm_ok", lookback=300, settings=settings)
+    assert analysis.bars == 300 and len(view.frame) == 700  # all 700: 300 + up to 400 warm-up
+    told = narrate_blocking(analysis, settings, "de")
+    assert told.narrative == "LLM narrative for llm_ok in de."

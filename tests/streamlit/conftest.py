@@ -22,4 +22,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DEFAULT_TIMEFRAME", "1h")
     monkeypatch.setenv("EMA_PERIODS", "10,21,50,150")
     monkeypatch.delenv("DATA_API_BASE", raising=False)
+    # No Chromium for the PNG export unless a test asks for it (tests/streamlit/test_png.py):
+    # AppTest runs in the test process, which should not start a browser for every module.
+    monkeypatch.setenv("CHROMIUM_PATH", str(folder / "no-chromium"))
     return folder

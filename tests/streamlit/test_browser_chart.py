@@ -160,3 +160,37 @@ def test_uploads_say_what_is_drawn_or_why_not_next_to_the_uploader(page, server,
     wait_for_figure(page, "c.times.length === 120 && c.title.includes('mine.csv')")
     assert sidebar.get_by_text("120 bars at 1h", exact=False).is_visible()
     assert sidebar.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+LEVEL_SHAPES = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    return gd && gd.layout && (gd.layout.shapes || []).filter(s => s.name === 'level').length;
+}"""
+# Charts in the Lightweight Charts iframe: the price chart and one synced subchart per pane.
+LIGHTWEIGHT_CHARTS = """() => Object.values(window)
+    .filter(v => v && v.series && v.chart && v.volumeSeries).length"""
+
+
+def test_levels_png_download_and_an_indicator_pane(page, server):
+    page.goto(server)
+    wait_for_figure(page, "c.boxes > 0")
+    sidebar = page.locator("section[data-testid='stSidebar']")
+
+    sidebar.get_by_text("Levels", exact=True).click()
+    page.wait_for_function(f"() => ({LEVEL_SHAPES})() > 0", timeout=30_000)
+
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download PNG").click()
+    assert download.value.suggested_filename == "hourly_1h.png"
+    data = Path(download.value.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+    sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Indicators").click()
+    page.get_by_role("option", name="RSI · Relative Strength Index (own pane)").click()
+    page.keyboard.press("Escape")
+    sidebar.get_by_text("RSI (Length)", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("Lightweight Charts", exact=True).click()
+    page.frame_locator("iframe[title='st.iframe']").first.locator("canvas").first.wait_for()
+    inner = next(f for f in page.frames if f != page.main_frame and f.url in ("about:srcdoc", ""))
+    inner.wait_for_function(f"() => ({LIGHTWEIGHT_CHARTS})() === 2", timeout=30_000)
+    assert page.watch.console_errors == []

@@ -6,6 +6,8 @@ rule-written summary. Pure functions, no I/O: the web routes and front ends call
     compute_signals(frame, levels=()) -> list[Signal]    (signals.py)
     write_summary(...) -> str                            (summary.py)
     analyse(view_or_frame, ...) -> Analysis; Analysis.as_json() is GET /api/analysis's body
+    analyse_symbol(symbol, timeframe=, end=, lookback=, ...) -> (OhlcvView, Analysis)  (load.py:
+        from the configured source, with the warm-up bars; what the API, report and UIs call)
 """
 
 from app.core.analysis.analyse import (
@@ -17,6 +19,7 @@ from app.core.analysis.analyse import (
     scan_symbol,
 )
 from app.core.analysis.levels import DEFAULT_LEVELS, Level, find_levels
+from app.core.analysis.load import analyse_symbol
 from app.core.analysis.signals import SIGNAL_NAMES, Signal, compute_signals
 from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
 from app.core.analysis.summary import write_summary
@@ -33,6 +36,7 @@ __all__ = [
     "Signal",
     "Spike",
     "analyse",
+    "analyse_symbol",
     "compute_signals",
     "find_levels",
     "find_volume_spikes",

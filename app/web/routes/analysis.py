@@ -7,9 +7,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from app.config import get_settings
-from app.core import OhlcvView, get_ohlcv
-from app.core.analysis import WARMUP_BARS, Analysis, analyse
-from app.core.time_bounds import parse_time_bound
+from app.core.analysis import analyse_symbol
 from app.llm import narrate
 from app.web.analysis_params import (
     DEFAULTS,
@@ -22,41 +20,16 @@ from app.web.analysis_params import (
     Symbol,
     TimeframeParam,
 )
+from app.web.analysis_schemas import AnalysisOut
 from app.web.docs import error_responses
 
 router = APIRouter(tags=["analysis"])
 
 
-def analyse_symbol(
-    symbol: str | None,
-    timeframe: str | None,
-    end: str | None,
-    lookback: int,
-    levels: int,
-    spike_window: int,
-    spike_sigma: float,
-) -> tuple[OhlcvView, Analysis]:
-    """Load the window plus the bars indicators warm up on, and analyse it (blocking)."""
-    settings = get_settings()
-    view = get_ohlcv(
-        (symbol or "").strip() or settings.default_symbol,
-        timeframe=timeframe or None,
-        end=parse_time_bound(end, "end"),
-        limit=lookback + max(WARMUP_BARS, spike_window),
-    )
-    result = analyse(
-        view,
-        lookback=lookback,
-        levels=levels,
-        spike_window=spike_window,
-        spike_sigma=spike_sigma,
-    )
-    return view, result
-
-
 @router.get(
     "/api/analysis",
     summary="Support/resistance, volume spikes, signals and a summary",
+    response_model=AnalysisOut,
     responses=error_responses(404, 422, 502, 503, 504),
 )
 async def read_analysis(
@@ -74,7 +47,15 @@ async def read_analysis(
     strength; spikes oldest first. `narrative` is the LLM's when `LLM_*` is set and it answers
     (`narrative_source: "llm"`), else the rule summary with the reason."""
     _, result = await run_in_threadpool(
-        analyse_symbol, symbol, timeframe, end, lookback, levels, spike_window, spike_sigma
+        lambda: analyse_symbol(
+            symbol,
+            timeframe=timeframe,
+            end=end,
+            lookback=lookback,
+            levels=levels,
+            spike_window=spike_window,
+            spike_sigma=spike_sigma,
+        )
     )
     result = await narrate(result, get_settings(), lang)
     return result.as_json()

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.config import get_settings
+from app.core.analysis import analyse_symbol
 from app.llm import narrate
 from app.reports import render_html_report, render_markdown_report
 from app.web.analysis_params import (
@@ -25,7 +26,6 @@ from app.web.analysis_params import (
     TimeframeParam,
 )
 from app.web.docs import error_responses
-from app.web.routes.analysis import analyse_symbol
 
 router = APIRouter(tags=["analysis"])
 
@@ -63,7 +63,15 @@ async def read_report(
     """The chart (levels and spikes drawn), levels, spikes, signals, summary and narrative.
     HTML is one self-contained file (plotly.js inside, about 5 MB) that opens offline."""
     view, result = await run_in_threadpool(
-        analyse_symbol, symbol, timeframe, end, lookback, levels, spike_window, spike_sigma
+        lambda: analyse_symbol(
+            symbol,
+            timeframe=timeframe,
+            end=end,
+            lookback=lookback,
+            levels=levels,
+            spike_window=spike_window,
+            spike_sigma=spike_sigma,
+        )
     )
     result = await narrate(result, get_settings(), lang)
     if format == "md":

@@ -18,6 +18,7 @@ from app.config import get_settings
 from app.core import get_data_source, get_ohlcv, parse_timeframe
 from app.core.analysis import WARMUP_BARS
 from app.core.analysis.scanner import scan_symbols
+from app.web.analysis_schemas import ScanOut
 from app.web.docs import error_responses
 
 router = APIRouter(tags=["analysis"])
@@ -78,6 +79,7 @@ def run_scan(timeframe: str | None, within: int) -> dict:
 @router.get(
     "/api/scan",
     summary="Volume spikes and signals of every symbol",
+    response_model=ScanOut,
     responses=error_responses(422, 502, 503, 504),
 )
 async def read_scan(

@@ -1,0 +1,45 @@
+"""Analyse a symbol from the configured source: the window plus the bars indicators need."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.core.analysis.analyse import DEFAULT_LOOKBACK, WARMUP_BARS, Analysis, analyse
+from app.core.analysis.levels import DEFAULT_LEVELS
+from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW
+from app.core.service import OhlcvView, get_ohlcv
+from app.core.time_bounds import parse_time_bound
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+
+def analyse_symbol(
+    symbol: str | None,
+    *,
+    timeframe: str | None = None,
+    end: object = None,
+    lookback: int = DEFAULT_LOOKBACK,
+    levels: int = DEFAULT_LEVELS,
+    spike_window: int = DEFAULT_WINDOW,
+    spike_sigma: float = DEFAULT_SIGMA,
+    settings: Settings | None = None,
+) -> tuple[OhlcvView, Analysis]:
+    """The view loaded (``lookback`` bars up to ``end`` or the newest, plus warm-up) and its
+    analysis. Blocking; the same call for the API, the report, Streamlit and Dash. ``symbol``
+    blank or None is DEFAULT_SYMBOL; errors are the core's (SymbolNotFoundError, ...)."""
+    if settings is None:
+        from app.config import get_settings
+
+        settings = get_settings()
+    view = get_ohlcv(
+        (symbol or "").strip() or settings.default_symbol,
+        timeframe=timeframe or None,
+        end=parse_time_bound(end, "end"),
+        limit=lookback + max(WARMUP_BARS, spike_window),
+        settings=settings,
+    )
+    result = analyse(
+        view, lookback=lookback, levels=levels, spike_window=spike_window, spike_sigma=spike_sigma
+    )
+    return view, result

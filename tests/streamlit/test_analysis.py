@@ -1,0 +1,98 @@
+"""Issue #13 in the dashboard: the Levels and Volume spikes toggles draw the core's analysis of
+the bars shown, and the panel under the chart shows its signals and summary."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.charts.plotly_overlays import SPIKES_TRACE, level_label
+from app.core.analysis import analyse
+from tests.streamlit.app_views import figure, run_app
+from tests.streamlit.ohlcv_samples import ohlcv_frame
+
+SPIKE_BARS = (120, 250)
+
+
+@pytest.fixture
+def spiky(data_dir):
+    """The default symbol with two huge volume bars, so there are spikes to mark."""
+    frame = ohlcv_frame(300)
+    volume = frame["volume"].to_numpy().copy()
+    volume[list(SPIKE_BARS)] = 500_000.0
+    frame["volume"] = volume
+    frame["time"] = frame["time"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    (data_dir / "sample_ohlcv.csv").write_bytes(frame.to_csv(index=False).encode())
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame
+
+
+def expected(frame: pd.DataFrame):
+    return analyse(frame, symbol="sample_ohlcv", timeframe="1h", lookback=len(frame))
+
+
+def label_of(level) -> str:
+    return level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
+
+
+def level_shapes(fig: dict) -> list[dict]:
+    return [s for s in fig["layout"].get("shapes", []) if s.get("name") == "level"]
+
+
+def test_levels_are_drawn_only_when_toggled_with_their_touch_counts(spiky):
+    want = expected(spiky).levels
+    assert want, "the sample must have levels for this test to mean anything"
+    at = run_app()
+    assert not level_shapes(figure(at))
+    at.toggle(key="levels").set_value(True).run()
+    fig = figure(at)
+    prices = sorted(s["y0"] for s in level_shapes(fig))
+    assert prices == pytest.approx(sorted(level.price for level in want))
+    labels = " ".join(a.get("text", "") for a in fig["layout"]["annotations"])
+    for level in want:
+        assert (
+            level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
+            in labels
+        )
+
+
+def test_volume_spikes_are_marked_on_their_bars_when_toggled(spiky):
+    at = run_app()
+    assert SPIKES_TRACE not in [t.get("name") for t in figure(at)["data"]]
+    at.toggle(key="spikes").set_value(True).run()
+    [trace] = [t for t in figure(at)["data"] if t.get("name") == SPIKES_TRACE]
+    marked = pd.to_datetime(pd.Series(trace["x"])).dt.tz_localize("UTC")
+    assert list(marked) == [spiky["time"].iloc[i] for i in SPIKE_BARS]
+
+
+def test_the_panel_shows_the_signals_and_summary_of_the_bars_drawn(spiky):
+    want = expected(spiky)
+    at = run_app()
+    [panel] = [e for e in at.expander if e.label.startswith("Analysis")]
+    assert want.summary in [m.value for m in panel.markdown]
+    [table] = panel.dataframe
+    assert list(table.value["Signal"]) == [s.name for s in want.signals]
+    assert list(table.value["Detail"]) == [s.detail for s in want.signals]
+
+
+def test_lightweight_draws_levels_as_price_lines_and_spikes_as_markers(spiky):
+    want = expected(spiky)
+    at = run_app()
+    at.radio(key="engine").set_value("lightweight").run()
+    at.toggle(key="levels").set_value(True).run()
+    at.toggle(key="spikes").set_value(True).run()
+    [frame] = at.get("iframe")
+    page = frame.proto.srcdoc
+    for level in want.levels:
+        assert (
+            level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
+            in page
+        )
+    markers = re.findall(r'"text": "Vol z[\d.]+"', page)
+    assert len(markers) == len(SPIKE_BARS)
+    times = [int(t) for t in re.findall(r'"time": (\d+)(?:\.0)?,\s*"position": "belowBar"', page)]
+    assert times == [int(spiky["time"].iloc[i].timestamp()) for i in SPIKE_BARS]
+    assert np.all(np.diff(times) > 0)

@@ -1,0 +1,112 @@
+"""Issue #12 in the dashboard: the indicator picker over the core catalog, panes in both engines,
+the EMA toggles beside it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from app.core import build_view
+from app.core.indicators import MAX_LINES, IndicatorSpec
+from tests.streamlit.app_views import figure, run_app, shown_ema_names
+from tests.streamlit.ohlcv_samples import ohlcv_frame
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def lightweight_page(at) -> str:
+    [frame] = at.get("iframe")
+    return frame.proto.srcdoc
+
+
+def series_values(page: str, name: str) -> list[dict]:
+    """The records a line or histogram called ``name`` is given (``setData`` after its creation)."""
+    created = re.search(rf'\.create(?:Line|Histogram)Series\(\s*"{re.escape(name)}"', page)
+    assert created, f"no series {name!r} in the page"
+    start = page.index(".series.setData(", created.end()) + len(".series.setData(")
+    import json
+
+    records, _ = json.JSONDecoder().raw_decode(page, start)
+    return records
+
+
+def pick(at, *names: str):
+    at.multiselect(key="indicators").set_value(list(names)).run()
+    return at
+
+
+def test_the_picker_offers_the_whole_catalog():
+    at = run_app()
+    options = at.multiselect(key="indicators").options
+    assert len(options) >= 15
+    assert any(option.startswith("RSI · Relative Strength Index") for option in options)
+    assert any(option.startswith("MACD") for option in options)
+
+
+def test_picked_indicators_reach_the_chart_with_the_cores_values():
+    at = pick(run_app(), "rsi")
+    at.radio(key="engine").set_value("lightweight").run()
+    page = lightweight_page(at)
+    records = series_values(page, "RSI 14")
+    expected = build_view(ohlcv_frame(300), symbol="x", indicators=[IndicatorSpec("rsi")]).frame
+    shown = {r["time"]: r["value"] for r in records if "value" in r}
+    want = {
+        int(t.timestamp()): v
+        for t, v in zip(expected["time"], expected["rsi_14"], strict=True)
+        if pd.notna(v)
+    }
+    assert shown.keys() == want.keys()
+    assert all(shown[t] == pytest.approx(want[t]) for t in want)
+
+
+def test_lightweight_draws_a_synced_pane_per_oscillator_and_keeps_emas():
+    at = pick(run_app(), "rsi", "macd", "sma")
+    at.radio(key="engine").set_value("lightweight").run()
+    page = lightweight_page(at)
+    assert page.count("Lib.Handler.syncCharts(") == 2  # RSI and MACD panes, synced
+    assert re.search(r'createHistogramSeries\(\s*"MACD 12 26 9 Histogram"', page)
+    assert re.search(r'createLineSeries\(\s*"SMA 20"', page)  # over the price: no pane
+    assert re.search(r'createLineSeries\(\s*"EMA 21"', page)
+    at.multiselect(key="indicators").set_value(["rsi"]).run()
+    assert lightweight_page(at).count("Lib.Handler.syncCharts(") == 1
+
+
+def test_parameters_make_instances_and_a_bad_one_is_said_under_its_box():
+    at = pick(run_app(), "sma")
+    assert at.text_input(key="indicator_params_sma").value == "20"
+    at.text_input(key="indicator_params_sma").set_value("20, 50, 5000").run()
+    [error] = at.sidebar.error
+    assert "sma period must be a whole number from 2 to 1000" in error.value
+    at.radio(key="engine").set_value("lightweight").run()
+    page = lightweight_page(at)
+    assert re.search(r'createLineSeries\(\s*"SMA 20"', page)
+    assert re.search(r'createLineSeries\(\s*"SMA 50"', page)
+
+
+def test_more_lines_than_the_cap_are_left_out_and_said():
+    at = pick(run_app(), "sma")
+    periods = ", ".join(str(p) for p in range(2, 2 + MAX_LINES))
+    at.text_input(key="indicator_params_sma").set_value(periods).run()
+    [warning] = at.sidebar.warning
+    assert f"At most {MAX_LINES} lines" in warning.value
+    assert not at.exception
+
+
+def test_the_ema_toggles_stay_beside_the_picker():
+    at = pick(run_app(), "rsi")
+    at.checkbox(key="ema_21").uncheck().run()
+    assert "EMA 21" not in shown_ema_names(figure(at))
+    assert "EMA 10" in shown_ema_names(figure(at))
+
+
+def test_the_csv_download_holds_the_indicator_columns():
+    from app.config import get_settings
+    from app.streamlit_app.loading import settings_for_source, symbol_csv  # noqa: F401
+
+    specs = (IndicatorSpec("rsi"), IndicatorSpec("macd"))
+    data = symbol_csv(get_settings(), "csv", "sample_ohlcv", "1h", (10,), specs)
+    table = pd.read_csv(io.BytesIO(data))
+    assert {"rsi_14", "macd_12_26_9", "macd_signal_12_26_9", "macd_hist_12_26_9"} <= set(table)
