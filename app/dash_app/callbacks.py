@@ -18,6 +18,7 @@ from app.dash_app.alerts import error_alert
 from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
 from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
+from app.dash_app.download import png_download
 from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
@@ -253,6 +254,34 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
             inputs.text(symbol),
             inputs.text(timeframe),
             inputs.upload_ref(upload_ref),
+            uploads=uploads,
+            settings=settings(),
+        )
+
+    @app.callback(
+        Output("download", "data"),
+        Output("download-error", "children"),
+        Input("download-png", "n_clicks"),
+        State("drawn", "data"),
+        State("source", "value"),
+        State("symbol", "value"),
+        State("timeframe", "value"),
+        State("emas", "value"),
+        State("upload-ref", "data"),
+        State("indicators", "value"),
+        State("overlays", "value"),
+        prevent_initial_call=True,
+    )
+    def on_download(_, drawn, source, symbol, timeframe, emas, upload_ref, chosen, overlays):
+        return png_download(
+            inputs.mapping(drawn),
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.text(timeframe),
+            inputs.periods(emas),
+            inputs.upload_ref(upload_ref),
+            inputs.tokens(chosen),
+            inputs.choices(overlays, OVERLAYS),
             uploads=uploads,
             settings=settings(),
         )

@@ -145,7 +145,21 @@ def build_layout(settings: Settings) -> dbc.Container:
                 type="dot",
                 color=theme.EMA_PALETTE[0],
             ),
-            html.Div(id="summary", className="sc-summary mt-2"),
+            html.Div(
+                [
+                    html.Div(id="summary", className="sc-summary flex-grow-1"),
+                    dbc.Button(
+                        "Download PNG",
+                        id="download-png",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                ],
+                className="d-flex gap-2 align-items-start mt-2",
+            ),
+            dcc.Loading(html.Div(id="download-error"), type="dot", delay_show=300),
+            dcc.Download(id="download"),
             html.Div(id="analysis"),  # signals and summary of the bars drawn
         ]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import struct
 
 import pandas as pd
 import pytest
@@ -418,5 +419,27 @@ def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_di
         assert page.evaluate("window.__same_page === true")
         assert page.evaluate(X_RANGE) == zoomed  # a Patch: the layout was left alone
         assert "live: updated" in page.locator("#summary").inner_text()
+
+    assert page.watch.console_errors == []
+
+
+def test_download_png_saves_the_chart_as_shown(page, data_dir, tmp_path):
+    """#15: dcc.Download of a PNG drawn by Kaleido from the chart's own figure."""
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        with page.expect_download(timeout=60_000) as started:
+            page.get_by_role("button", name="Download PNG").click()
+        download = started.value
+        assert download.suggested_filename == "sample_ohlcv_1h.png"
+        saved = tmp_path / "chart.png"
+        download.save_as(saved)
+        data = saved.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])
+        assert (width, height) == (2800, 1600)
+        assert page.locator("#download-error").inner_text() == ""
 
     assert page.watch.console_errors == []
