@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import analysis_cases, browser_cases, core_cases, http_cases, toggle_cases
+from bench import analysis_cases, browser_cases, core_cases, http_cases, live_cases, toggle_cases
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -91,6 +91,24 @@ CASES: tuple[Case, ...] = (
         "peak RSS of FastAPI server after {big}-bar symbol",
         None,
         http_cases.peak_rss_after_big_symbol,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 1,000 WS clients, 1 symbol, 10 bars/s (file write -> client)",
+        1.5,
+        live_cases.fanout_1000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 10,000 WS clients, 1 symbol, 10 bars/s",
+        None,
+        live_cases.fanout_10000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 100 symbols x 100 WS clients, 100 bars/s",
+        None,
+        live_cases.fanout_100x100,
         FASTAPI,
     ),
 )
