@@ -49,7 +49,10 @@ class Settings(BaseSettings):
     data_api_key: SecretStr | None = None
     request_timeout: float = Field(default=10.0, gt=0, le=300)
     cache_ttl: float = Field(default=60.0, ge=0)
-    upload_max_mb: float = Field(default=50.0, gt=0)
+    # Limits are in bars: a file or upload of more rows is refused before its rows are decoded.
+    max_bars: int = Field(default=5_000_000, ge=1, le=200_000_000)
+    # An upload's size, and the size of the CSV a .gz/.zip upload unpacks to.
+    upload_max_mb: float = Field(default=200.0, gt=0)
     # Dash: seconds between checks for new bars (dcc.Interval); 0 turns live updates off.
     dash_refresh_s: float = Field(default=5.0, ge=0, le=3600)
     # The broker's answers: at most this many MB each, at most this many fetches at once (the

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import analysis_cases, browser_cases, core_cases, http_cases, live_cases, toggle_cases
+from bench import (
+    analysis_cases,
+    browser_cases,
+    core_cases,
+    http_cases,
+    indicator_cases,
+    live_cases,
+    toggle_cases,
+)
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -42,6 +50,24 @@ CASES: tuple[Case, ...] = (
     Case("load {big}-row Parquet -> canonical frame", 1.3, core_cases.load_parquet),
     Case("4 EMAs on {big} closes", 1.5, core_cases.four_emas),
     Case("resample {big} 1m bars -> 1h", 1.5, core_cases.resample_to_1h),
+    Case(
+        "all 15 catalog indicators on {big} bars vs TA-Lib direct",
+        1.5,
+        indicator_cases.catalog_vs_talib,
+        ("app.core.indicators.catalog",),
+    ),
+    Case(
+        "/api/ohlcv 5k bars + 5 indicators vs none, warm",
+        1.5,
+        indicator_cases.api_with_indicators_warm,
+        FASTAPI,
+    ),
+    Case(
+        "/api/ohlcv 5k bars + 5 indicators vs none, uncached answer",
+        1.5,
+        indicator_cases.api_with_indicators_uncached,
+        FASTAPI,
+    ),
     Case(
         "analysis (levels, spikes, signals) on {big} bars vs 1 ATR",
         300.0,
