@@ -50,7 +50,9 @@ def picker_layout() -> html.Div:
         html.Div(
             [
                 dbc.Label(id=f"indicator-param-{i}-label", className="small mb-0"),
-                dbc.Input(id=f"indicator-param-{i}", type="number", size="sm", debounce=True),
+                dbc.Input(
+                    id=f"indicator-param-{i}", type="number", step="any", size="sm", debounce=True
+                ),
             ],
             id=f"indicator-param-{i}-box",
             className="sc-param",
@@ -84,18 +86,18 @@ def picker_layout() -> html.Div:
     )
 
 
-def param_fields(kind: str | None) -> list[tuple[str, Any, Any, Any, Any, dict]]:
-    """Per slot: (label, default value, min, max, step, style); unused slots hidden."""
+def param_fields(kind: str | None) -> list[tuple[str, Any, dict]]:
+    """Per slot: (label, default value, style); unused slots hidden. The inputs take any number
+    (a browser's min/max would turn an out-of-range entry into no value): the core's message
+    says what is allowed."""
     definition = CATALOG.get(kind or "")
     params = definition.params if definition else ()
     fields = []
     for i in range(PARAM_SLOTS):
         if i < len(params):
-            p = params[i]
-            step = p.as_json()["step"]
-            fields.append((p.label, p.default, p.min, p.max, step, {}))
+            fields.append((params[i].label, params[i].default, {}))
         else:
-            fields.append(("", None, None, None, None, {"display": "none"}))
+            fields.append(("", None, {"display": "none"}))
     return fields
 
 
@@ -140,9 +142,6 @@ def register_picker_callbacks(app: Dash) -> None:
         slot_outputs += [
             Output(f"indicator-param-{i}-label", "children"),
             Output(f"indicator-param-{i}", "value"),
-            Output(f"indicator-param-{i}", "min"),
-            Output(f"indicator-param-{i}", "max"),
-            Output(f"indicator-param-{i}", "step"),
             Output(f"indicator-param-{i}-box", "style"),
         ]
 

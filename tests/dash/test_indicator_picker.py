@@ -17,9 +17,9 @@ def test_the_parameter_fields_follow_the_indicator_chosen():
     assert [f[0] for f in macd] == ["Fast length", "Slow length", "Signal smoothing"]
     assert [f[1] for f in macd] == [12, 26, 9]
     rsi = param_fields("rsi")
-    assert rsi[0][1] == 14 and rsi[1][5] == {"display": "none"} and rsi[2][5] == {"display": "none"}
-    assert all(f[5] == {"display": "none"} for f in param_fields("obv"))
-    assert all(f[5] == {"display": "none"} for f in param_fields("nope"))
+    assert rsi[0][1] == 14 and rsi[1][2] == {"display": "none"} and rsi[2][2] == {"display": "none"}
+    assert all(f[2] == {"display": "none"} for f in param_fields("obv"))
+    assert all(f[2] == {"display": "none"} for f in param_fields("nope"))
 
 
 def test_adding_indicators_with_parameters_allows_two_of_one_kind():
