@@ -400,7 +400,7 @@ def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_di
     port = free_port()
     path = data_dir / "sample_ohlcv.csv"
     with live_server(["app/main_dash.py"], port=port, health_path="/health",
-                     env={"DASH_PORT": str(port), "DASH_REFRESH_S": "1"}) as base:  # fmt: skip
+                     env={"DASH_PORT": str(port), "DASH_REFRESH_S": "2"}) as base:  # fmt: skip
         page.goto(base)
         wait_for_chart(page, f"c.bars === {SMALL_BARS}")
         page.evaluate("window.__same_page = true")
@@ -411,7 +411,7 @@ def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_di
         with path.open("a") as file:
             file.write(",".join(row[: len(last)]) + "\n")
 
-        chart = wait_for_chart(page, f"c.bars === {SMALL_BARS + 1}", timeout=20_000)
+        chart = wait_for_chart(page, f"c.bars === {SMALL_BARS + 1}", timeout=45_000)
         closes = page.evaluate(
             "() => Array.from(document.querySelector('#chart .js-plotly-plot').data[0].close)"
         )
