@@ -137,9 +137,13 @@ def update_chart(
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     current = isinstance(drawn, dict) and drawn.get("key") == key
     wanted = _page_window(page, key, drawn) if current else None
+    if trigger in (PAGE_ONLY, LIVE_ONLY) and not current:
+        # The figure shown is not the controls' one: its redraw was on its way, and this request
+        # has just made Dash drop it (one callback's newer request wins). Draw it here.
+        return render_chart(*args, overlays=overlays, **common)
     if trigger == PAGE_ONLY:
         if wanted is None:
-            return NOTHING  # nothing beyond the edge, or a redraw for new controls is coming
+            return NOTHING  # nothing beyond the edge of the bars held
         return render_chart(*args, window=wanted, overlays=overlays, **common)
     if trigger == EMAS_ONLY and current:
         shown = Window.from_store(drawn.get("window"))
@@ -148,8 +152,6 @@ def update_chart(
         emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
         return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
     if trigger == LIVE_ONLY:
-        if not current:
-            return NOTHING  # a redraw for the new controls is on its way
         shown = Window.from_store(drawn.get("window"))
         if wanted is not None and wanted != shown:  # this tick overtook a page load
             return render_chart(*args, window=wanted, overlays=overlays, **common)
