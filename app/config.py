@@ -49,11 +49,30 @@ class Settings(BaseSettings):
     data_api_key: SecretStr | None = None
     request_timeout: float = Field(default=10.0, gt=0, le=300)
     cache_ttl: float = Field(default=60.0, ge=0)
-    upload_max_mb: float = Field(default=50.0, gt=0)
+    # Limits are in bars: a file or upload of more rows is refused before its rows are decoded.
+    max_bars: int = Field(default=5_000_000, ge=1, le=200_000_000)
+    # An upload's size, and the size of the CSV a .gz/.zip upload unpacks to.
+    upload_max_mb: float = Field(default=200.0, gt=0)
     # The broker's answers: at most this many MB each, at most this many fetches at once (the
     # web server has 40 worker threads: upstream fetches must never take them all).
     upstream_max_mb: float = Field(default=50.0, gt=0, le=4096)
     upstream_max_concurrent: int = Field(default=8, ge=1, le=32)
+
+    # Live bars over WS /ws (app.live)
+    live_backend: Literal["memory"] = "memory"
+    live_max_clients: int = Field(default=2000, ge=1, le=100_000)
+    live_max_subscriptions: int = Field(default=20, ge=1, le=1000)
+    live_max_limit: int = Field(default=10_000, ge=1, le=100_000)
+    live_max_message_bytes: int = Field(default=4096, ge=256, le=1_048_576)
+    live_client_buffer_bytes: int = Field(default=1_048_576, ge=16_384, le=67_108_864)
+    live_socket_send_buffer_bytes: int = Field(default=262_144, ge=0, le=67_108_864)
+    live_send_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    live_poll_s: float = Field(default=5.0, ge=0.1, le=3600)
+    live_ws_url: str | None = None
+    live_watch_debounce_ms: int = Field(default=200, ge=10, le=10_000)
+    live_watch_step_ms: int = Field(default=20, ge=1, le=1000)
+    live_max_replay_speed: float = Field(default=100.0, gt=0, le=10_000)
+    live_replay_max_bars: int = Field(default=100_000, ge=1, le=1_000_000)
 
     # Chart images (GET /api/chart.png|.svg): a warm Chromium driven by Kaleido.
     chromium_path: Path | None = None  # None: the first chromium / google-chrome on PATH
@@ -130,6 +149,23 @@ class Settings(BaseSettings):
         bad = [p for p in value if not 2 <= p <= 1000]
         if bad:
             raise ValueError(f"EMA periods must be whole numbers from 2 to 1000, got {bad}")
+        return value
+
+    @field_validator("live_backend", mode="before")
+    @classmethod
+    def _normalise_backend(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("live_ws_url", mode="before")
+    @classmethod
+    def _blank_ws_url(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("live_ws_url")
+    @classmethod
+    def _check_ws_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("ws://", "wss://")):
+            raise ValueError("must be a ws:// or wss:// URL")
         return value
 
     @field_validator("data_api_base", "chromium_path", mode="before")

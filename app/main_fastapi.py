@@ -23,6 +23,7 @@ from app.web.routes import (
     health,
     images,
     indicators,
+    live,
     ohlcv,
     report,
     scan,
@@ -59,7 +60,7 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
-    for module in (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images):
+    for module in (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images, live):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

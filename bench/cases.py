@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bench import analysis_cases, browser_cases, core_cases, http_cases, toggle_cases
+from bench import (
+    analysis_cases,
+    browser_cases,
+    core_cases,
+    http_cases,
+    indicator_cases,
+    live_cases,
+    toggle_cases,
+)
 from bench.context import BenchContext, Sizes
 from bench.table import Row
 
@@ -42,6 +50,24 @@ CASES: tuple[Case, ...] = (
     Case("load {big}-row Parquet -> canonical frame", 1.3, core_cases.load_parquet),
     Case("4 EMAs on {big} closes", 1.5, core_cases.four_emas),
     Case("resample {big} 1m bars -> 1h", 1.5, core_cases.resample_to_1h),
+    Case(
+        "all 15 catalog indicators on {big} bars vs TA-Lib direct",
+        1.5,
+        indicator_cases.catalog_vs_talib,
+        ("app.core.indicators.catalog",),
+    ),
+    Case(
+        "/api/ohlcv 5k bars + 5 indicators vs none, warm",
+        1.5,
+        indicator_cases.api_with_indicators_warm,
+        FASTAPI,
+    ),
+    Case(
+        "/api/ohlcv 5k bars + 5 indicators vs none, uncached answer",
+        1.5,
+        indicator_cases.api_with_indicators_uncached,
+        FASTAPI,
+    ),
     Case(
         "analysis (levels, spikes, signals) on {big} bars vs 1 ATR",
         300.0,
@@ -91,6 +117,24 @@ CASES: tuple[Case, ...] = (
         "peak RSS of FastAPI server after {big}-bar symbol",
         None,
         http_cases.peak_rss_after_big_symbol,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 1,000 WS clients, 1 symbol, 10 bars/s (file write -> client)",
+        1.5,
+        live_cases.fanout_1000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 10,000 WS clients, 1 symbol, 10 bars/s",
+        None,
+        live_cases.fanout_10000,
+        FASTAPI,
+    ),
+    Case(
+        "live p99: 100 symbols x 100 WS clients, 100 bars/s",
+        None,
+        live_cases.fanout_100x100,
         FASTAPI,
     ),
 )

@@ -32,7 +32,7 @@ def test_defaults(clean_env):
     assert settings.csv_path == Path("data/sample_ohlcv.csv")
     assert settings.ema_periods == DEFAULT_EMA_PERIODS == (10, 21, 50, 150)
     assert settings.default_timeframe == "1h"
-    assert settings.upload_max_bytes == 50 * 1024 * 1024
+    assert settings.upload_max_bytes == 200 * 1024 * 1024
 
 
 def test_environment_over_env_local_over_env(clean_env, monkeypatch):

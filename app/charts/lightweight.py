@@ -17,6 +17,7 @@ import numpy as np
 import orjson
 
 from app.charts import theme
+from app.charts.precision import view_price_precision
 from app.core import OhlcvView, epoch_seconds
 
 PRICE_FIELDS = ("open", "high", "low", "close", "volume")
@@ -27,21 +28,13 @@ LIGHTWEIGHT_CHARTS_JS = (
     VENDOR_DIR / "lightweight-charts" / "lightweight-charts.standalone.production.js"
 )
 
-# Colours of indicator instances, taken in turn (an instance keeps its colour while others come
-# and go); they differ from the EMA palette so an SMA never looks like an EMA.
-INDICATOR_PALETTE: tuple[str, ...] = (
-    "#e91e63",
-    "#ff7043",
-    "#ab47bc",
-    "#66bb6a",
-    "#ffb74d",
-    "#5c6bc0",
-    "#fdd835",
-    "#8d6e63",
-    "#bdbdbd",
-    "#f06292",
-)
-LIGHT = {"background": "#ffffff", "text": "#131722", "grid": "#f0f3fa", "border": "#e0e3eb"}
+INDICATOR_PALETTE = theme.INDICATOR_PALETTE  # defined once, in theme
+LIGHT = {
+    "background": theme.LIGHT_BACKGROUND,
+    "text": theme.LIGHT_TEXT,
+    "grid": theme.LIGHT_GRID,
+    "border": theme.LIGHT_BORDER,
+}
 
 
 def lightweight_charts_js_path() -> Path:
@@ -96,9 +89,7 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
             for s in _indicator_specs(view)
         ],
     }
-    precision = getattr(view, "price_precision", None)
-    if precision is not None:
-        meta["price_precision"] = int(precision)
+    meta["price_precision"] = view_price_precision(view)  # decimals the data is quoted in
     return meta
 
 

@@ -1,9 +1,13 @@
-"""The Plotly engine: an OhlcvView -> a dark candlestick figure with volume and EMA overlays.
+"""The Plotly engine: an OhlcvView -> a dark candlestick figure with volume at the foot of the
+price pane, EMA and indicator overlays, and one pane per oscillator (RSI, MACD...) under it,
+all on one time axis with unified hover.
 
-Used by the Streamlit dashboard and the Dash app. Plotly candlesticks get sluggish long before
-50k bars, so a figure never carries more than ``MAX_FIGURE_BARS``: :func:`fit_view` shows a
-larger request at a coarser timeframe (or, past the coarsest one, its most recent bars) and says
-so in a notice both front ends show.
+Used by the Streamlit dashboard, the Dash app, the images and the report. Layout lives in
+``plotly_layout``, indicator traces in ``plotly_indicators``, colours in ``theme``.
+
+Plotly candlesticks get sluggish long before 50k bars, so a figure never carries more than
+``MAX_FIGURE_BARS``: :func:`fit_view` shows a larger request at a coarser timeframe (or, past
+the coarsest one, its most recent bars) and says so in a notice both front ends show.
 """
 
 from __future__ import annotations
@@ -15,21 +19,36 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts import theme
+from app.charts.plotly_indicators import indicator_traces, value_format
+from app.charts.plotly_layout import VOLUME_TRACE, figure_layout
+from app.charts.precision import price_format, view_price_precision
 from app.core import (
+    IndicatorSpec,
     OhlcvView,
     Timeframe,
-    add_emas,
     coarsest_needed,
     ema_column,
+    parse_indicators,
     resample_ohlcv,
 )
+from app.core.service import add_lines
 
 MAX_FIGURE_BARS = 3000
 PRICE_TRACE = "Price"
-VOLUME_TRACE = "Volume"
 FIRST_EMA_TRACE = 2  # traces before the EMA lines: candles, then volume
-PRICE_DOMAIN = (0.24, 1.0)  # the price pane; volume gets the strip below it
-VOLUME_DOMAIN = (0.0, 0.2)
+
+__all__ = [
+    "FIRST_EMA_TRACE",
+    "MAX_FIGURE_BARS",
+    "PRICE_TRACE",
+    "VOLUME_TRACE",
+    "build_plotly_figure",
+    "drawable_emas",
+    "drawable_indicators",
+    "ema_trace",
+    "fit_view",
+    "pane_count",
+]
 
 
 def ema_trace_name(period: int) -> str:
@@ -66,11 +85,11 @@ def fit_view(view: OhlcvView, *, max_bars: int = MAX_FIGURE_BARS) -> tuple[Ohlcv
 
 
 def _resampled(view: OhlcvView, target: Timeframe) -> OhlcvView:
-    """The view's bars at ``target`` with its EMAs recomputed there. (Not ``build_view``: its
-    cache would keep each large window alive, and a window is a new frame on every request.)"""
+    """The view's bars at ``target`` with its EMAs and indicators recomputed there. (Not
+    ``build_view``: its cache would keep each large window alive, and a window is a new frame
+    on every request.)"""
     frame = resample_ohlcv(view.frame, target, native=view.timeframe)
-    if view.ema_periods:
-        frame = add_emas(frame, view.ema_periods)
+    frame = add_lines(frame, view.ema_periods, view.indicators)
     return OhlcvView(
         symbol=view.symbol,
         timeframe=target,
@@ -80,6 +99,9 @@ def _resampled(view: OhlcvView, target: Timeframe) -> OhlcvView:
         total_bars=len(frame),
         first_index=0,
         notices=view.notices,
+        source_frame=view.source_frame,
+        indicators=view.indicators,
+        chart=view.chart,
     )
 
 
@@ -92,15 +114,22 @@ def build_plotly_figure(
     notice: str | None = None,
     max_bars: int = MAX_FIGURE_BARS,
     ui_revision: str | None = None,
+    indicators: Sequence[IndicatorSpec | str] | str | None = None,
 ) -> go.Figure:
-    """Candles (trace "Price"), volume in its own pane below on the same time axis ("Volume"),
-    and one line per visible EMA ("EMA 10"...) coloured by its place among ``offered_emas``.
+    """Candles (trace "Price"), volume at the foot of the price pane ("Volume"), one line per
+    visible EMA ("EMA 10"...) coloured by its place among ``offered_emas``, then the catalog
+    indicators: over the price (SMA, Bollinger...) or each in a pane of its own under it (RSI,
+    MACD...), every pane on the one time axis, with its own legend.
 
-    ``visible_emas`` None shows every offered EMA the view has. A view over ``max_bars`` is fitted
-    with :func:`fit_view` first, and its notice joins ``notice`` (shown under the title).
-    ``ui_revision``: while it stays the same, a redrawn figure keeps the user's zoom (Dash)."""
+    ``visible_emas`` None shows every offered EMA the view has; ``indicators`` None draws every
+    indicator the view carries (``view.indicators``), else those of them named here. A view over
+    ``max_bars`` is fitted with :func:`fit_view` first, and its notice joins ``notice`` (shown
+    under the title). ``ui_revision``: while it stays the same, a redrawn figure keeps the
+    user's zoom (Dash). Prices are written with the data's own decimals."""
     view, fitted_notice = fit_view(view, max_bars=max_bars)
     notices = [text for text in (notice, fitted_notice) if text]
+    specs = drawable_indicators(view, indicators)
+    decimals = view_price_precision(view)
     frame = view.frame
     x = frame["time"].dt.tz_convert(None).to_numpy()  # UTC wall times; Plotly has no zones
     open_, high, low, close, volume = (
@@ -135,18 +164,48 @@ def build_plotly_figure(
                 "line": {"width": 0},
             },
             yaxis="y2",
-            hovertemplate="%{y:,.4~f}",
+            hovertemplate="%{y:.4~s}",
             showlegend=False,  # a colourscale's legend swatch is grey; the pane is labelled
         ),
     ]
     offered = list(dict.fromkeys(offered_emas))
     shown = offered if visible_emas is None else [p for p in offered if p in set(visible_emas)]
-    traces.extend(_ema_trace(view, x, period, offered) for period in drawable_emas(view, shown))
+    traces.extend(
+        _ema_trace(view, x, period, offered, decimals) for period in drawable_emas(view, shown)
+    )
+    lines, shapes = indicator_traces(view, x, specs, decimals=decimals)
+    traces.extend(lines)
     intraday = view.timeframe.seconds < 86400
-    layout = _layout(title, notices, "%Y-%m-%d %H:%M UTC" if intraday else "%Y-%m-%d")
+    layout = figure_layout(
+        title=title,
+        notices=notices,
+        time_format="%Y-%m-%d %H:%M UTC" if intraday else "%Y-%m-%d",
+        decimals=decimals,
+        max_volume=float(np.nanmax(volume)) if len(volume) else 0.0,
+        pane_formats=[value_format(s, decimals) for s in specs if s.pane == "own"],
+    )
+    if shapes:
+        layout["shapes"] = shapes
     if ui_revision is not None:
         layout["uirevision"] = ui_revision
     return go.Figure(data=traces, layout=layout)
+
+
+def drawable_indicators(
+    view: OhlcvView, wanted: Sequence[IndicatorSpec | str] | str | None = None
+) -> list[IndicatorSpec]:
+    """The view's indicators to draw: all of them (``wanted`` None), or those named in
+    ``wanted`` that the view carries (others draw nothing)."""
+    carried = [s for s in view.indicators if all(c in view.frame.columns for c in s.columns)]
+    if wanted is None:
+        return carried
+    chosen = set(parse_indicators(wanted))
+    return [spec for spec in carried if spec in chosen]
+
+
+def pane_count(view: OhlcvView, indicators: Sequence[IndicatorSpec | str] | None = None) -> int:
+    """Panes under the price a figure of ``view`` has: callers size the figure by it."""
+    return sum(1 for spec in drawable_indicators(view, indicators) if spec.pane == "own")
 
 
 def drawable_emas(view: OhlcvView, periods: Sequence[int]) -> list[int]:
@@ -158,82 +217,20 @@ def ema_trace(view: OhlcvView, period: int, *, offered_emas: Sequence[int]) -> g
     """One EMA line exactly as :func:`build_plotly_figure` draws it for the same (fitted) view,
     so a front end can add a line to a figure it already shows (Dash patches)."""
     x = view.frame["time"].dt.tz_convert(None).to_numpy()
-    return _ema_trace(view, x, period, list(dict.fromkeys(offered_emas)))
+    offered = list(dict.fromkeys(offered_emas))
+    return _ema_trace(view, x, period, offered, view_price_precision(view))
 
 
-def _ema_trace(view: OhlcvView, x: np.ndarray, period: int, offered: list[int]) -> go.Scatter:
+def _ema_trace(
+    view: OhlcvView, x: np.ndarray, period: int, offered: list[int], decimals: int
+) -> go.Scatter:
     return go.Scatter(
         x=x,
         y=np.ascontiguousarray(view.frame[ema_column(period)].to_numpy(dtype=np.float64)),
         name=ema_trace_name(period),
         mode="lines",
         line={"color": theme.ema_color(period, offered), "width": 1.5},
-        hovertemplate="%{y:,.4~f}",
+        hovertemplate=f"%{{y:{price_format(decimals)}}}",
         connectgaps=False,
         yaxis="y",
     )
-
-
-def _layout(title: str | None, notices: list[str], time_format: str) -> dict:
-    axis = {
-        "gridcolor": theme.GRID,
-        "linecolor": theme.BORDER,
-        "zeroline": False,
-        "automargin": True,  # room for the price labels on the right
-        "showspikes": True,
-        "spikecolor": theme.BORDER,
-        "spikethickness": 1,
-        "spikedash": "dot",
-        "spikemode": "across",
-    }
-    layout: dict = {
-        "template": "none",  # our colours only; no template work per figure
-        "paper_bgcolor": theme.BACKGROUND,
-        "plot_bgcolor": theme.BACKGROUND,
-        "font": {"family": theme.FONT_FAMILY, "color": theme.TEXT, "size": 12},
-        "hovermode": "x unified",
-        "hoverlabel": {"bgcolor": theme.PANEL, "bordercolor": theme.BORDER},
-        "dragmode": "pan",
-        "showlegend": True,
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-        "margin": {"l": 10, "r": 10, "t": 80 if title or notices else 40, "b": 30},
-        "xaxis": {
-            **axis,
-            "type": "date",
-            "anchor": "y2",
-            "hoverformat": time_format,
-            "rangeslider": {"visible": False},
-        },
-        "yaxis": {**axis, "domain": PRICE_DOMAIN, "side": "right", "fixedrange": False},
-        "yaxis2": {**axis, "domain": VOLUME_DOMAIN, "side": "right", "showspikes": False},
-        "bargap": 0.1,
-        "annotations": [
-            {
-                "text": VOLUME_TRACE,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": VOLUME_DOMAIN[1],
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"color": theme.MUTED_TEXT, "size": 11},
-            }
-        ],
-    }
-    if title or notices:
-        layout["title"] = {
-            "text": title or "",
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 16},
-            "subtitle": {"text": " · ".join(notices), "font": {"size": 12}},
-        }
-    return layout

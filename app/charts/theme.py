@@ -1,4 +1,6 @@
-"""The one look both engines share: TradingView's dark theme and the EMA palette."""
+"""The one look both engines share: TradingView's dark (and light) theme, the EMA palette and the
+indicator palette. The page's JavaScript gets these through ``chart_options``; the Plotly engine
+reads them here."""
 
 from __future__ import annotations
 
@@ -33,3 +35,59 @@ def ema_color(period: int, offered: Sequence[int]) -> str:
     shown), so that hiding one line never recolours the others."""
     ordered = sorted(set(offered) | {period})
     return EMA_PALETTE[ordered.index(period) % len(EMA_PALETTE)]
+
+
+# Light theme: the colours that differ from the dark one.
+LIGHT_BACKGROUND = "#ffffff"
+LIGHT_TEXT = "#131722"
+LIGHT_MUTED_TEXT = "#787b86"
+LIGHT_GRID = "#f0f3fa"
+LIGHT_BORDER = "#e0e3eb"
+
+# Colours of indicator instances (not EMA-like, so an SMA never looks like an EMA). An instance
+# starts at the palette place its token hashes to and takes the next free one, so it keeps its
+# colour while others come and go; the page's indicators.js does the very same.
+INDICATOR_PALETTE: tuple[str, ...] = (
+    "#e91e63",
+    "#ff7043",
+    "#ab47bc",
+    "#66bb6a",
+    "#ffb74d",
+    "#5c6bc0",
+    "#fdd835",
+    "#8d6e63",
+    "#bdbdbd",
+    "#f06292",
+)
+# The second and later outputs of an indicator (MACD's signal, Stochastic's %D) take this colour,
+# or SECOND_OUTPUT_ALT when the instance's own colour is it (Bollinger's bands share one colour).
+SECOND_OUTPUT = "#ff9800"
+SECOND_OUTPUT_ALT = "#2962ff"
+GUIDE = MUTED_TEXT  # an oscillator's level lines (RSI 30/70), dashed
+
+
+def _token_hash(token: str) -> int:
+    """The page's ``hashOf``: ``hash * 31 + code`` over the characters, as an unsigned 32-bit."""
+    value = 0
+    for char in token:
+        value = (value * 31 + ord(char)) & 0xFFFFFFFF
+    return value
+
+
+def indicator_colors(tokens: Sequence[str]) -> list[str]:
+    """One colour per indicator token, in the order added (``"rsi:14"``, ``"macd:12:26:9"``):
+    the palette place of its hash, or the next one not taken yet."""
+    used: list[str] = []
+    for token in tokens:
+        start = _token_hash(token) % len(INDICATOR_PALETTE)
+        candidates = (INDICATOR_PALETTE[(start + i) % len(INDICATOR_PALETTE)] for i in range(10))
+        color = next((c for c in candidates if c not in used), INDICATOR_PALETTE[start])
+        used.append(color)
+    return used
+
+
+def output_color(instance_color: str, name: str, index: int) -> str:
+    """The colour of an indicator's ``index``-th output (0: the instance's own)."""
+    if index == 0 or name == "bb":
+        return instance_color
+    return SECOND_OUTPUT_ALT if instance_color == SECOND_OUTPUT else SECOND_OUTPUT

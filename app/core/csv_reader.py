@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from app.core.bar_limits import check_csv_rows
 from app.core.column_values import numbers_from_text, times_from_text
 from app.core.columns import resolve_columns
 from app.core.errors import DataError
@@ -23,6 +24,7 @@ from app.core.split_times import times_from_date_and_time
 from app.core.validation import build_canonical, canonical_from_table
 
 DELIMITERS = (",", ";", "\t")
+WIDE_HEADER = 256
 _HEAD_BYTES = 64 * 1024
 Source = Path | bytes
 
@@ -70,7 +72,8 @@ def _looks_like_data(names: list[str]) -> bool:
     return numeric >= 4
 
 
-def read_csv(source: Source, label: str) -> pd.DataFrame:
+def read_csv(source: Source, label: str, *, max_bars: int | None = None) -> pd.DataFrame:
+    """TooManyBarsError past ``max_bars`` data rows, counted before parsing."""
     delimiter, header = sniff_header(source, label)
     if _looks_like_data(header):
         raise DataError(
@@ -78,6 +81,8 @@ def read_csv(source: Source, label: str) -> pd.DataFrame:
             "time,open,high,low,close,volume."
         )
     mapping = resolve_columns(header, label)
+    if max_bars is not None:
+        check_csv_rows(source, max_bars, label)
     arrow_errors = (pa.ArrowInvalid, pa.ArrowKeyError, KeyError)
     try:
         return _read_with_arrow(source, label, delimiter, mapping)
@@ -92,7 +97,7 @@ def read_csv(source: Source, label: str) -> pd.DataFrame:
         return _read_with_arrow(source, label, delimiter, mapping, as_text=True)
     except arrow_errors:
         pass
-    return _read_with_pandas(source, label, delimiter, mapping)
+    return _read_with_pandas(source, label, delimiter, mapping, header)
 
 
 def _arrow_input(source: Source):
@@ -128,11 +133,18 @@ def _read_with_arrow(
 
 
 def _read_with_pandas(
-    source: Source, label: str, delimiter: str, mapping: dict[str, str]
+    source: Source, label: str, delimiter: str, mapping: dict[str, str], header: list[str]
 ) -> pd.DataFrame:
     """Slower, more forgiving path: everything read as text, then converted column by column so
-    that a bad value is reported with its row."""
+    that a bad value is reported with its row.
+
+    Columns get positional names (the header line skipped): pandas de-duplicates repeated
+    header names pairwise, which took 14 s for a 160 KB header of repeated names."""
     handle = io.BytesIO(source) if isinstance(source, bytes) else source
+    position = {}
+    for index, name in enumerate(header):
+        position.setdefault(name, index)
+    wanted = {canonical: position[name] for canonical, name in mapping.items()}
     try:
         with warnings.catch_warnings():
             # More fields than header names: pandas would silently drop or shift data.
@@ -146,6 +158,12 @@ def _read_with_pandas(
                 encoding="utf-8-sig",
                 engine="c",
                 index_col=False,
+                header=None,
+                skiprows=1,
+                names=range(len(header)),
+                # A wide header (thousands of names): only our columns, not an object column
+                # per other name (seconds); narrow ones read whole so ragged rows are caught.
+                usecols=sorted(set(wanted.values())) if len(header) > WIDE_HEADER else None,
             )
     except pd.errors.ParserWarning:
         raise DataError(
@@ -162,22 +180,25 @@ def _read_with_pandas(
         raise DataError(
             f"{label}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV."
         ) from None
-    # Header names as pandas saw them (skipinitialspace strips leading spaces).
-    columns = list(raw.columns)
-    mapping = resolve_columns(columns, label)
+    if raw.empty:
+        raise DataError(f"{label}: no data rows; a chart needs at least one bar.")
     decimal_comma = delimiter != ","
+
+    def column(canonical: str) -> pd.Series:
+        return raw[wanted[canonical]]
 
     def numbers(canonical: str) -> np.ndarray:
         name = mapping[canonical]
-        return numbers_from_text(raw[name].to_numpy(), name, label, decimal_comma=decimal_comma)
+        values = column(canonical).to_numpy()
+        return numbers_from_text(values, name, label, decimal_comma=decimal_comma)
 
     times = None
     if "date" in mapping:
         times = times_from_date_and_time(
-            raw[mapping["date"]], raw[mapping["time"]], mapping["date"], mapping["time"], label
+            column("date"), column("time"), mapping["date"], mapping["time"], label
         )
     if times is None:
-        times = times_from_text(raw[mapping["time"]].to_numpy(), mapping["time"], label)
+        times = times_from_text(column("time").to_numpy(), mapping["time"], label)
     return build_canonical(
         times,
         numbers("open"),

@@ -6,7 +6,8 @@ parameter) and what would be accepted, and it never holds a secret or a tracebac
     SuperChartError
     ├── ConfigError                 bad settings at start-up
     ├── DataError                   input that cannot become a canonical OHLCV frame
-    │   └── UploadTooLargeError
+    │   ├── UploadTooLargeError     an upload (or what it unpacks to) past UPLOAD_MAX_MB
+    │   └── TooManyBarsError        a file or upload of more than MAX_BARS rows
     ├── SymbolNotFoundError         no such symbol (carries close matches)
     ├── ParameterError              a request parameter outside what is allowed
     │   └── TimeframeError          unknown timeframe, or finer than the data
@@ -57,6 +58,10 @@ class DataError(SuperChartError):
 
 class UploadTooLargeError(DataError):
     """An uploaded file is larger than UPLOAD_MAX_MB."""
+
+
+class TooManyBarsError(DataError):
+    """A file or upload holds more rows than MAX_BARS (found before decoding them)."""
 
 
 class SymbolNotFoundError(SuperChartError):

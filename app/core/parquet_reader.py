@@ -6,17 +6,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from app.core.bar_limits import check_bar_count
 from app.core.columns import resolve_columns
 from app.core.errors import DataError
 from app.core.validation import canonical_from_table
 
 
-def read_parquet(source: str | pa.NativeFile, label: str) -> pd.DataFrame:
+def read_parquet(
+    source: str | pa.NativeFile, label: str, *, max_bars: int | None = None
+) -> pd.DataFrame:
+    """TooManyBarsError past ``max_bars`` rows, from the footer's row count, before decoding (a
+    1.4 MB file can hold 50M rows of repeated values)."""
     try:
         parquet = pq.ParquetFile(source)
         schema = parquet.schema_arrow
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"{label}: not a readable Parquet file ({exc}).") from None
+    if max_bars is not None:
+        check_bar_count(parquet.metadata.num_rows, max_bars, label)
     mapping = resolve_columns(schema.names, label, index_columns=_pandas_index_columns(schema))
     columns = _largest_first(parquet, list(dict.fromkeys(mapping.values())))
     try:

@@ -281,7 +281,9 @@ def _build_source(settings: Settings) -> DataSource:
         return ApiSource.from_settings(settings)
     from app.core.sources.files import FileSource
 
-    return FileSource(settings.data_dir, extra_files=(settings.csv_path,))
+    return FileSource(
+        settings.data_dir, extra_files=(settings.csv_path,), max_bars=settings.max_bars
+    )
 
 
 def list_symbols(settings: Settings | None = None) -> list[SymbolInfo]:

@@ -24,6 +24,7 @@ from app.llm.client import LlmError, chat_completion
 logger = logging.getLogger(__name__)
 
 CACHE_ENTRIES = 256
+MAX_CALLS_IN_FLIGHT = 4  # more LLM calls at once fall back to the rules at once, not queue
 FAILURE_TTL = 30.0  # seconds a failed call is remembered
 NOT_CONFIGURED = "no LLM is configured: set LLM_API_BASE, LLM_API_KEY and LLM_MODEL"
 SYSTEM_PROMPT = (
@@ -35,6 +36,9 @@ SYSTEM_PROMPT = (
 
 _cache: OrderedDict[tuple, tuple[str, str, str | None, float]] = OrderedDict()
 _lock = threading.Lock()
+# A threading semaphore taken without waiting: it works across event loops (narrate_blocking
+# runs one per call) and never queues a request behind a slow LLM.
+_in_flight = threading.BoundedSemaphore(MAX_CALLS_IN_FLIGHT)
 
 
 def llm_configured(settings: Settings) -> bool:
@@ -95,6 +99,9 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
         {"role": "user", "content": orjson.dumps(analysis.structured()).decode()},
     ]
     assert settings.llm_api_base and settings.llm_api_key and settings.llm_model
+    if not _in_flight.acquire(blocking=False):
+        busy = f"the LLM is busy ({MAX_CALLS_IN_FLIGHT} narratives being written)"
+        return analysis.with_narrative(analysis.summary, "rules", busy)
     try:
         text = await chat_completion(
             base=settings.llm_api_base,
@@ -112,5 +119,7 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
         )
         _remember(key, analysis.summary, "rules", exc.reason, FAILURE_TTL)
         return analysis.with_narrative(analysis.summary, "rules", exc.reason)
+    finally:
+        _in_flight.release()
     _remember(key, text, "llm", None, 0.0)
     return analysis.with_narrative(text, "llm", None)

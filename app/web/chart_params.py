@@ -47,3 +47,11 @@ def page_choice(query: Mapping[str, str], name: str, allowed: Sequence[str]) -> 
         choices = ", ".join(allowed)
         raise ParameterError(name, f"{name}={value[:40]!r} is not valid; use one of {choices}.")
     return value
+
+
+def page_flag(query: Mapping[str, str], name: str) -> bool:
+    """An on/off switch of the page (``levels=1``), false when absent."""
+    word = query.get(name, "").strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ParameterError(name, f"{name}={word[:40]!r} is not valid; use true or false.")
+    return word in TRUE_WORDS

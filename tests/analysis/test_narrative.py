@@ -154,3 +154,24 @@ def test_front_ends_without_an_event_loop_get_the_same_narrative(
     assert analysis.bars == 300 and len(view.frame) == 700  # all 700: 300 + up to 400 warm-up
     told = narrate_blocking(analysis, settings, "de")
     assert told.narrative == "LLM narrative for llm_ok in de."
+
+
+def test_calls_over_the_in_flight_cap_fall_back_at_once(stand_in: StandIn) -> None:
+    """Five narratives at once against a slow LLM: four wait for it (and time out), the fifth
+    is told the LLM is busy instead of queueing."""
+    from app.llm.narrative import MAX_CALLS_IN_FLIGHT
+
+    clear_narrative_cache()
+    analysis = analyse(synthetic_ohlcv(300), symbol="llm_slow", timeframe="1h")
+    settings = _settings(stand_in, llm_timeout=0.5)
+    langs = ["en", "fa", "de", "fr", "es"][: MAX_CALLS_IN_FLIGHT + 1]
+
+    async def all_at_once():
+        return await asyncio.gather(*(narrate(analysis, settings, lang) for lang in langs))
+
+    told = asyncio.run(all_at_once())
+    reasons = [t.narrative_reason for t in told]
+    assert sum("busy" in r for r in reasons) == 1, reasons
+    assert sum("did not answer within 0.5 s" in r for r in reasons) == MAX_CALLS_IN_FLIGHT
+    again = asyncio.run(narrate(analysis, settings, "it"))  # the slots were given back
+    assert "did not answer" in again.narrative_reason

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CORE_CASES = ("row CSV", "row Parquet", "EMAs on", "resample")
+CORE_CASES = ("row CSV", "row Parquet", "EMAs on", "resample", "catalog indicators")
 FIGURE = re.compile(r"^\d[\d,.]* ms$")
 
 

@@ -69,7 +69,7 @@ def test_ema_line_follows_the_core_values_with_gaps_while_warming_up(hourly_view
     assert np.isnan(values[:20]).all()
 
 
-def test_dark_theme_unified_hover_no_rangeslider_volume_below_price(hourly_view):
+def test_dark_theme_unified_hover_no_rangeslider_volume_at_the_foot_of_the_price(hourly_view):
     figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
     layout = figure.layout
 
@@ -79,7 +79,10 @@ def test_dark_theme_unified_hover_no_rangeslider_volume_below_price(hourly_view)
     assert layout.xaxis.rangeslider.visible is False
     assert trace(figure, VOLUME_TRACE).yaxis == "y2"
     assert trace(figure, PRICE_TRACE).yaxis == "y"
-    assert max(layout.yaxis2.domain) < min(layout.yaxis.domain)
+    # Volume overlays the price pane, its tallest bar reaching a fifth of the pane's height.
+    assert layout.yaxis2.overlaying == "y" and layout.yaxis2.visible is False
+    assert layout.yaxis2.range[1] == pytest.approx(hourly_view.frame["volume"].max() * 5)
+    assert tuple(layout.yaxis.domain) == (0.0, 1.0)
     up, down = theme.UP, theme.DOWN
     assert trace(figure, PRICE_TRACE).increasing.fillcolor == up
     assert trace(figure, PRICE_TRACE).decreasing.fillcolor == down
@@ -181,4 +184,4 @@ def test_volume_is_labelled_in_its_pane_not_by_a_grey_legend_swatch(hourly_view)
     assert trace(figure, VOLUME_TRACE).showlegend is False  # its swatch could only be grey
     [label] = [a for a in figure.layout.annotations if a.text == VOLUME_TRACE]
     assert (label.xref, label.yref) == ("paper", "paper")
-    assert min(figure.layout.yaxis2.domain) < label.y <= max(figure.layout.yaxis2.domain)
+    assert label.y == pytest.approx(0.2)  # the top of the volume strip in the price pane

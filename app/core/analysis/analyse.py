@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -34,7 +34,6 @@ class Analysis:
     narrative: str = ""
     narrative_source: str = "rules"  # "llm" or "rules"
     narrative_reason: str | None = None  # why the rules wrote it, when an LLM was not used
-    extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def with_narrative(self, text: str, source: str, reason: str | None) -> Analysis:
         return dataclasses.replace(

@@ -56,8 +56,11 @@ class FileSource:
 
     name = "csv"
 
-    def __init__(self, data_dir: Path, extra_files: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, data_dir: Path, extra_files: tuple[Path, ...] = (), *, max_bars: int | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
+        self.max_bars = max_bars  # None: MAX_BARS from the settings
         self.extra_files = tuple(Path(p) for p in extra_files)
         self._cache: dict[Path, _Cached] = {}
         self._failures: dict[Path, _Failure] = {}
@@ -138,7 +141,7 @@ class FileSource:
             if failure is not None and failure.version == version:
                 raise failure.error_type(failure.message)
             try:
-                frame = read_ohlcv_file(path)
+                frame = read_ohlcv_file(path, max_bars=self.max_bars)
             except DataError as exc:
                 self._failures[path] = _Failure(version, type(exc), str(exc))
                 logger.warning(

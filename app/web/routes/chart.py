@@ -35,6 +35,7 @@ from app.web.chart_params import (
     TRUE_WORDS,
     ema_flags,
     page_choice,
+    page_flag,
 )
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
@@ -68,6 +69,12 @@ ChartTypeParam = Annotated[
 ]
 ScaleParam = Annotated[str | None, Query(description="Price scale: normal, log or percent.")]
 ThemeParam = Annotated[str | None, Query(description="dark or light.")]
+LevelsParam = Annotated[
+    str | None, Query(description="Support/resistance lines from /api/analysis (true/false).")
+]
+SpikesParam = Annotated[
+    str | None, Query(description="Volume spike markers from /api/analysis (true/false).")
+]
 
 
 def _flag(period: int) -> Any:
@@ -122,6 +129,8 @@ def _chart_state(
         "chart": "candles",
         "scale": "normal",
         "theme": "dark",
+        "levels": False,
+        "spikes": False,
     }
     status = 200
     try:
@@ -129,6 +138,7 @@ def _chart_state(
             download_wanted(query.get("download"))  # a bad value gets this HTML error page
         for name, allowed in (("chart", CHART_TYPES), ("scale", SCALE_MODES), ("theme", THEMES)):
             state[name] = page_choice(query, name, allowed)
+        state["levels"], state["spikes"] = page_flag(query, "levels"), page_flag(query, "spikes")
         offered, shown = ema_flags(query, settings.ema_periods)
         state["offered"], state["shown"] = list(offered), list(shown)
         specs = parse_indicators(query.get("indicators"))
@@ -219,6 +229,8 @@ def show_chart(
     chart: ChartTypeParam = None,
     scale: ScaleParam = None,
     theme: ThemeParam = None,
+    levels: LevelsParam = None,
+    spikes: SpikesParam = None,
 ) -> HTMLResponse:
     return _render_chart(request, standalone=False, bars=PAGE_BARS)[0]
 
@@ -243,6 +255,8 @@ def download_chart(
     chart: ChartTypeParam = None,
     scale: ScaleParam = None,
     theme: ThemeParam = None,
+    levels: LevelsParam = None,
+    spikes: SpikesParam = None,
     download: Annotated[
         str | None, Query(description="Send as an attachment (true/false).")
     ] = None,

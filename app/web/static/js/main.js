@@ -8,9 +8,12 @@ import { createLoader } from "./paging.js";
 import { createPricePane } from "./price_series.js";
 import { createEmaLines } from "./emas.js";
 import { createInstances } from "./indicators.js";
-import { columnsOf, createStudies } from "./studies.js";
+import { createStudies } from "./studies.js";
 import { createLegend } from "./legend.js";
 import { createIndicatorDialog } from "./dialog.js";
+import { createIndicatorActions } from "./indicator_actions.js";
+import { createAnalysis } from "./analysis.js";
+import { createScanner } from "./scanner.js";
 import { createSymbolSearch } from "./symbol_search.js";
 import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
 import { formatTime, isDaily, pricePrecision } from "./format.js";
@@ -44,8 +47,11 @@ const shown = new Set(state.shown); // EMAs the user has ticked (drawn once ther
 const instances = createInstances(state.indicators);
 const studies = createStudies(chart, options.studyColors);
 
-const actions = state.standalone ? null : { add: addIndicator, edit: editIndicator, remove: removeIndicator };
+const page = { held, instances, studies, updateUrl };
+const indicators = createIndicatorActions(page);
+const actions = state.standalone ? null : indicators;
 const legend = createLegend({ container, chart, held, emas, studies, actions });
+page.legend = legend;
 
 function request() {
   return {
@@ -66,30 +72,18 @@ function draw() {
   legend.render();
 }
 
+/** A page of bars joined on: drawn, and the spike markers on the bars it brought. */
+function drawPage() {
+  draw();
+  analysis.draw();
+}
+
 function setPrecision(precision) {
   if (precision === state.precision) return;
   state.precision = precision;
   pricePane.setPrecision(precision);
   emas.setPrecision(precision);
   studies.setPrecision(precision);
-}
-
-/** Series for the instances whose columns are held; none for those removed. Returns the
- * instances that could not be drawn (their columns are not held). */
-function syncStudies() {
-  const columns = held.data.columns;
-  const missing = [];
-  for (const instance of instances.list) {
-    const wanted = columnsOf(instance, held.data.indicators);
-    if (!wanted.every((name) => name in columns)) missing.push(instance);
-    else if (!studies.drawn.has(instance.id)) {
-      studies.add(instance, columns, held.data.indicators, state.precision);
-    }
-  }
-  const alive = new Set(instances.list.map((instance) => instance.id));
-  for (const id of [...studies.drawn.keys()]) if (!alive.has(id)) studies.remove(id);
-  legend.reset();
-  return missing;
 }
 
 function setData(payload) {
@@ -104,10 +98,11 @@ function setData(payload) {
     if (shown.has(period) && !(period in emas.lines)) emas.add(period, held.data.columns, state.precision);
     if (!shown.has(period) && period in emas.lines) emas.remove(period);
   }
-  syncStudies();
+  indicators.sync();
+  analysis.refresh(); // a new symbol or timeframe has its own analysis
 }
 
-const loader = createLoader({ chart, held, request, onReplace: setData, onPage: draw, showMessage });
+const loader = createLoader({ chart, held, request, onReplace: setData, onPage: drawPage, showMessage });
 
 // -- the address ---------------------------------------------------------------------------
 
@@ -124,69 +119,25 @@ function updateUrl() {
   setDownloadLink(query);
 }
 
-// -- indicators -----------------------------------------------------------------------------
+// -- indicators and analysis ---------------------------------------------------------------
 
 const dialogElement = document.getElementById("indicators-dialog");
-const dialog = dialogElement ? createIndicatorDialog({ dialog: dialogElement, instances, actions }) : null;
-
-function afterIndicatorChange() {
-  updateUrl();
-  if (dialog) dialog.refresh();
-}
-
-/** Fetches the held bars again with the instances' columns, unless they are all held already. */
-function refetchIndicators(onFail) {
-  const columns = held.data.columns;
-  const missing = instances.list.some((instance) =>
-    !columnsOf(instance, held.data.indicators).every((name) => columns && name in columns));
-  if (!missing) {
-    syncStudies();
-    afterIndicatorChange();
-    return;
-  }
-  loader.refetchHeld({ indicators: instances.tokens().join(",") }, {
-    done() {
-      // Drawn by setData; one the server sent no columns for is taken off and said so.
-      for (const instance of syncStudies()) {
-        instances.remove(instance.id);
-        if (dialog) dialog.showError("The server sent no values for " + instance.token + ".");
-      }
-      afterIndicatorChange();
-    },
-    onFail(error) {
-      onFail();
-      syncStudies(); // an edit that failed draws the parameters still held
-      if (dialog) dialog.showError(error.message);
-      afterIndicatorChange();
-    },
-  });
-}
-
-function addIndicator(token) {
-  const instance = instances.add(token);
-  refetchIndicators(() => instances.remove(instance.id));
-}
-
-function editIndicator(id, params) {
-  const instance = instances.list.find((item) => item.id === id);
-  if (!instance) return;
-  const before = [...instance.params];
-  studies.remove(id); // drawn again once the new columns are held
-  instances.edit(id, params);
-  refetchIndicators(() => instances.edit(id, before));
-}
-
-function removeIndicator(id) {
-  const instance = instances.remove(id);
-  if (!instance) return;
-  studies.remove(id);
-  if (!instances.tokens().includes(instance.token)) {
-    held.dropColumns(columnsOf(instance, held.data.indicators));
-    delete held.data.indicators[instance.token];
-  }
-  legend.reset();
-  afterIndicatorChange();
-}
+page.dialog = dialogElement ? createIndicatorDialog({ dialog: dialogElement, instances, actions }) : null;
+page.loader = loader;
+const analysis = createAnalysis({
+  chart, pricePane, held, panel: document.getElementById("analysis-panel"), showMessage,
+});
+const scannerElement = document.getElementById("scanner-dialog");
+const scanner = scannerElement ? createScanner({
+  dialog: scannerElement,
+  onOpen(symbol, timeframe) {
+    const query = pageQuery(shown, instances.allTokens());
+    query.set("symbol", symbol);
+    if (timeframe) query.set("timeframe", timeframe);
+    else query.delete("timeframe");
+    window.location.assign("/chart?" + query.toString());
+  },
+}) : null;
 
 // -- controls -------------------------------------------------------------------------------
 
@@ -215,6 +166,7 @@ function setChartType(type, select) {
   if (heikin(type) === heikin(state.chart) || !held.data.columns) {
     state.chart = type;
     pricePane.setType(type, held.data.columns);
+    analysis.draw(); // the levels belong to the new price series
     legend.render();
     updateUrl();
     return;
@@ -246,7 +198,24 @@ wireButton("theme-toggle", () => {
 });
 wireButton("fullscreen", () => toggleFullscreen(document.documentElement));
 wireButton("screenshot", () => saveScreenshot(chart, themeColors(state.theme).text));
-wireButton("indicators-button", () => dialog && dialog.open());
+wireButton("indicators-button", () => page.dialog && page.dialog.open());
+wireButton("scanner-button", () => scanner && scanner.open());
+const analysisButton = wireButton("analysis-button", () => showPanel(!analysis.shown.panel));
+wireButton("analysis-close", () => showPanel(false));
+for (const what of ["levels", "spikes"]) {
+  const box = document.getElementById(what + "-toggle");
+  if (!box) continue;
+  box.addEventListener("change", () => {
+    state[what] = box.checked;
+    analysis.set(what, box.checked);
+    updateUrl();
+  });
+}
+
+function showPanel(on) {
+  analysisButton.setAttribute("aria-pressed", String(on));
+  analysis.set("panel", on);
+}
 const searchInput = document.getElementById("symbol-search");
 if (searchInput) {
   createSymbolSearch({
@@ -275,8 +244,9 @@ window.superChart = {
   instances,
   studies,
   legend,
-  dialog,
+  dialog: page.dialog,
   actions,
+  analysis,
 };
 
 // First draw, from the data embedded in the page.

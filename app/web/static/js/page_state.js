@@ -17,7 +17,8 @@ export function timeframeSeconds(timeframe) {
   return state.timeframeSeconds[timeframe || state.timeframe] || 60;
 }
 
-/** The page's query: symbol, timeframe, EMA flags, indicators, chart type, scale and theme. */
+/** The page's query: symbol, timeframe, EMA flags, indicators, chart type, scale, theme and
+ * the analysis overlays. */
 export function pageQuery(shownEmas, indicatorTokens) {
   const query = new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
   for (const period of state.offered) {
@@ -27,5 +28,7 @@ export function pageQuery(shownEmas, indicatorTokens) {
   if (state.chart !== "candles") query.set("chart", state.chart);
   if (state.scale !== "normal") query.set("scale", state.scale);
   if (state.theme !== "dark") query.set("theme", state.theme);
+  if (state.levels) query.set("levels", "true");
+  if (state.spikes) query.set("spikes", "true");
   return query;
 }

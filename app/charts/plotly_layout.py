@@ -1,0 +1,156 @@
+"""The Plotly figure's layout: the price pane (volume at its foot), one pane per own-pane
+indicator under it, one shared time axis, the dark theme and per-pane legends.
+
+Axes: ``y`` is the price, ``y2`` the volume (overlaying the price pane, its bars kept to the
+lowest ``VOLUME_SHARE`` of it, as on TradingView), ``y3``, ``y4``... one per indicator pane, top
+to bottom. One ``x`` axis, anchored to the lowest pane, serves every pane: zoom and crosshair are
+shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.charts import theme
+from app.charts.precision import price_format
+
+VOLUME_TRACE = "Volume"
+VOLUME_SHARE = 0.2  # of the price pane's height, at its foot
+PANE_GAP = 0.03
+FIRST_PANE_AXIS = 3  # y3 is the first indicator pane
+
+
+def pane_domains(panes: int) -> tuple[tuple[float, float], list[tuple[float, float]]]:
+    """(price domain, [domain of each indicator pane, top to bottom]) as fractions of the plot
+    height. The price keeps at least half; each pane gets up to a fifth."""
+    if panes == 0:
+        return (0.0, 1.0), []
+    height = min(0.2, 0.5 / panes)
+    price_bottom = panes * (height + PANE_GAP)  # each pane: its height and a gap above it
+    domains = []
+    for index in range(panes):
+        top = price_bottom - PANE_GAP - index * (height + PANE_GAP)
+        domains.append((round(max(top - height, 0.0), 6), round(top, 6)))
+    return (round(price_bottom, 6), 1.0), domains
+
+
+def pane_axis(index: int) -> str:
+    """The y axis name of indicator pane ``index`` (0: the top one): ``y3``, ``y4``..."""
+    return f"y{FIRST_PANE_AXIS + index}"
+
+
+def pane_legend(index: int) -> str:
+    """The legend of indicator pane ``index``: ``legend2``, ``legend3``..."""
+    return f"legend{index + 2}"
+
+
+def _axis_style() -> dict:
+    return {
+        "gridcolor": theme.GRID,
+        "linecolor": theme.BORDER,
+        "zeroline": False,
+        "automargin": True,  # room for the price labels on the right
+        "showspikes": True,
+        "spikecolor": theme.BORDER,
+        "spikethickness": 1,
+        "spikedash": "dot",
+        "spikemode": "across",
+    }
+
+
+def _legend(y: float) -> dict:
+    return {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": y,
+        "yanchor": "top",
+        "bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": 11},
+    }
+
+
+def figure_layout(
+    *,
+    title: str | None,
+    notices: Sequence[str],
+    time_format: str,
+    decimals: int,
+    max_volume: float,
+    pane_formats: Sequence[str] = (),
+) -> dict:
+    """The layout for a price pane and ``len(pane_formats)`` indicator panes (each with its
+    value format). ``decimals``: the price's; ``max_volume`` sizes the volume axis so its bars
+    stay in the foot of the price pane."""
+    axis = _axis_style()
+    price_domain, domains = pane_domains(len(pane_formats))
+    bottom_axis = pane_axis(len(domains) - 1) if domains else "y"
+    volume_top = max_volume / VOLUME_SHARE if max_volume > 0 else 1.0
+    layout: dict = {
+        "template": "none",  # our colours only; no template work per figure
+        "paper_bgcolor": theme.BACKGROUND,
+        "plot_bgcolor": theme.BACKGROUND,
+        "font": {"family": theme.FONT_FAMILY, "color": theme.TEXT, "size": 12},
+        "hovermode": "x unified",
+        "hoverlabel": {"bgcolor": theme.PANEL, "bordercolor": theme.BORDER},
+        "dragmode": "pan",
+        "showlegend": True,
+        "legend": {**_legend(1.0), "yanchor": "bottom"},
+        "margin": {"l": 10, "r": 10, "t": 80 if title or notices else 40, "b": 30},
+        "xaxis": {
+            **axis,
+            "type": "date",
+            "anchor": bottom_axis,
+            "hoverformat": time_format,
+            "rangeslider": {"visible": False},
+        },
+        "yaxis": {
+            **axis,
+            "domain": price_domain,
+            "side": "right",
+            "fixedrange": False,
+            "tickformat": price_format(decimals),
+            "hoverformat": price_format(decimals),
+        },
+        "yaxis2": {
+            "overlaying": "y",
+            "range": [0, volume_top],
+            "visible": False,
+            "fixedrange": True,
+            "showspikes": False,
+        },
+        "bargap": 0.1,
+        "barmode": "overlay",
+        "annotations": [
+            {
+                "text": VOLUME_TRACE,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": price_domain[0] + (price_domain[1] - price_domain[0]) * VOLUME_SHARE,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"color": theme.MUTED_TEXT, "size": 11},
+            }
+        ],
+    }
+    for index, (domain, value_format) in enumerate(zip(domains, pane_formats, strict=True)):
+        name = pane_axis(index)
+        layout[f"yaxis{name[1:]}"] = {
+            **axis,
+            "domain": domain,
+            "side": "right",
+            "tickformat": value_format,
+            "hoverformat": value_format,
+        }
+        layout[pane_legend(index)] = _legend(domain[1])
+    if title or notices:
+        layout["title"] = {
+            "text": title or "",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 16},
+            "subtitle": {"text": " · ".join(notices), "font": {"size": 12}},
+        }
+    return layout

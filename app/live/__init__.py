@@ -1,0 +1,18 @@
+"""Live bars over ``WS /ws``: a hub, one producer per (symbol, timeframe), file tailing, broker
+polling, an exchange upstream, and Bar Replay. The web route only hands connections to
+``LiveClient`` and reads ``LiveService.stats``.
+
+Module map: ``hub`` (Hub interface, MemoryHub, coalescing Subscription) -> ``streams`` (feeds,
+producers, channels, snapshots) over ``bars`` (tail-mutable bar columns, aggregation) and
+``indicators`` (incremental values); ``sources`` + ``tail`` (files, broker) and ``exchange``
+(Binance kline upstream) keep feeds current; ``protocol`` (frames), ``connection`` (one client),
+``replay`` (Bar Replay), ``service`` (the process's live state).
+"""
+
+from __future__ import annotations
+
+from app.live.connection import LiveClient
+from app.live.hub import Hub, LiveMessage, MemoryHub, Subscription
+from app.live.service import LiveService
+
+__all__ = ["Hub", "LiveClient", "LiveMessage", "LiveService", "MemoryHub", "Subscription"]

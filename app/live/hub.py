@@ -1,0 +1,185 @@
+"""The fan-out: producers publish bar changes on a stream key, subscribers get them coalesced.
+
+``Hub`` is the small interface a backend implements; ``MemoryHub`` is the in-process one. A Redis
+backend (redis-py's asyncio ``PubSub``) would implement the same four methods: ``publish``
+PUBLISHes ``message.to_bytes()`` on the key, and one listener task per process SUBSCRIBEs to a
+key while a local subscription holds it and hands each message to a ``MemoryHub`` for the local
+fan-out (``LiveMessage.from_bytes``). Choosing one is the ``LIVE_BACKEND`` setting.
+
+A ``Subscription`` is one client's place on one stream. It keeps the newest state of each bar
+not yet sent (keyed by bar time), never a backlog of messages: a reader slower than the forming
+bar's changes gets the latest bar once. What it holds is bounded in bytes; past the bound it
+marks itself overflowed and the connection closes the client (4008) instead of buffering more.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol
+
+import orjson
+
+
+@dataclass(frozen=True)
+class LiveMessage:
+    """What a producer publishes: changed bars (each a JSON record, newest state), oldest first,
+    or ``reset`` when the history itself changed (subscribers then get a new snapshot)."""
+
+    times: tuple[int, ...] = ()  # bar times, UNIX seconds
+    bars: tuple[bytes, ...] = ()  # the JSON record of each bar, as /api/ohlcv writes it
+    reset: bool = False
+
+    @property
+    def size(self) -> int:
+        return sum(len(bar) for bar in self.bars)
+
+    @cached_property
+    def joined(self) -> bytes:
+        """The bars as a JSON array, built once however many subscribers send them."""
+        return b"[" + b",".join(self.bars) + b"]"
+
+    def to_bytes(self) -> bytes:
+        """For a backend that crosses processes (Redis)."""
+        return orjson.dumps(
+            {"times": self.times, "bars": [b.decode() for b in self.bars], "reset": self.reset}
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LiveMessage:
+        body = orjson.loads(data)
+        bars = tuple(b.encode() for b in body["bars"])
+        return cls(tuple(body["times"]), bars, bool(body["reset"]))
+
+
+class Subscription:
+    """Pending bars of one stream for one client: the newest state per bar time, bounded."""
+
+    __slots__ = (
+        "_message",
+        "_pending",
+        "key",
+        "label",
+        "max_bytes",
+        "notify",
+        "overflowed",
+        "pending_bytes",
+        "reset",
+    )
+
+    def __init__(self, key: str, label: str, notify: Callable[[], None], max_bytes: int) -> None:
+        self.key = key
+        self.label = label  # what stats count it under (the symbol as shown)
+        self.notify = notify  # wakes the client's writer; called on the publishing side
+        self.max_bytes = max_bytes
+        self._message: LiveMessage | None = None  # the one message held, while unmerged
+        self._pending: dict[int, bytes] | None = None  # merged bars, once two messages met
+        self.pending_bytes = 0
+        self.reset = False
+        self.overflowed = False
+
+    def offer(self, message: LiveMessage) -> None:
+        """Take a published message (never blocks, never grows past ``max_bytes``)."""
+        if self.overflowed:
+            return
+        if message.reset:
+            self.reset = True
+            self._message, self._pending, self.pending_bytes = None, None, 0
+        elif self._message is None and self._pending is None:
+            self._message = message  # the common case: the reader keeps up; nothing copied
+            self.pending_bytes = message.size
+        else:
+            pending = self._pending
+            if pending is None:
+                held = self._message
+                assert held is not None
+                pending = self._pending = dict(zip(held.times, held.bars, strict=True))
+                self._message = None
+            for time, bar in zip(message.times, message.bars, strict=True):
+                old = pending.get(time)
+                self.pending_bytes += len(bar) - (len(old) if old is not None else 0)
+                pending[time] = bar
+            if self.pending_bytes > self.max_bytes:
+                self.overflowed = True
+                self._pending, self.pending_bytes = None, 0
+        self.notify()
+
+    def take(self) -> tuple[bool, LiveMessage | None]:
+        """(reset asked, the bars to send) and forget them."""
+        reset, self.reset = self.reset, False
+        message = self._message
+        if self._pending is not None:
+            times = sorted(self._pending)
+            message = LiveMessage(tuple(times), tuple(self._pending[t] for t in times))
+        self._message, self._pending, self.pending_bytes = None, None, 0
+        return reset, message
+
+    @property
+    def has_pending(self) -> bool:
+        return self.reset or self._message is not None or self._pending is not None
+
+
+class Hub(Protocol):
+    """Publish/subscribe by stream key; implementations: ``MemoryHub`` (LIVE_BACKEND=memory)."""
+
+    def publish(self, stream_key: str, message: LiveMessage) -> None: ...
+
+    def subscribe(
+        self, stream_key: str, *, label: str, notify: Callable[[], None], max_bytes: int
+    ) -> Subscription: ...
+
+    def unsubscribe(self, subscription: Subscription) -> None: ...
+
+    def stats(self) -> dict[str, object]: ...
+
+
+class MemoryHub:
+    """In-process fan-out: publish hands the message to every subscription of the key, in the
+    publisher's task (each ``offer`` is a few dict operations; sending is the writers' job)."""
+
+    def __init__(self) -> None:
+        # Tuples, replaced on (un)subscribe: a subscriber dropped while a message is being
+        # handed out (a slow client closed) must not make the loop skip the next one.
+        self._streams: dict[str, tuple[Subscription, ...]] = {}
+
+    def publish(self, stream_key: str, message: LiveMessage) -> None:
+        for subscription in self._streams.get(stream_key, ()):
+            subscription.offer(message)
+
+    def subscribe(
+        self, stream_key: str, *, label: str, notify: Callable[[], None], max_bytes: int
+    ) -> Subscription:
+        subscription = Subscription(stream_key, label, notify, max_bytes)
+        self._streams[stream_key] = (*self._streams.get(stream_key, ()), subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscribers = self._streams.get(subscription.key, ())
+        if subscription not in subscribers:
+            return
+        left = tuple(s for s in subscribers if s is not subscription)
+        if left:
+            self._streams[subscription.key] = left
+        else:
+            del self._streams[subscription.key]
+
+    def subscribers(self, stream_key: str) -> int:
+        return len(self._streams.get(stream_key, ()))
+
+    def stats(self) -> dict[str, object]:
+        per_label: Counter[str] = Counter()
+        total = 0
+        for subscribers in self._streams.values():
+            for subscription in subscribers:
+                per_label[subscription.label] += 1
+                total += 1
+        return {"total_subscriptions": total, "symbol_subscribers": dict(per_label)}
+
+
+def make_hub(backend: str) -> Hub:
+    """The hub LIVE_BACKEND names (only ``memory`` today)."""
+    if backend == "memory":
+        return MemoryHub()
+    raise ValueError(f"unknown LIVE_BACKEND {backend!r}; use memory")

@@ -1,0 +1,195 @@
+"""The live service of one process: the hub, the feeds and producers in use, the client count.
+
+Channels are reference-counted: the first subscription to a (symbol, timeframe) starts its
+producer (and the symbol's feed, if it is the symbol's first), the last one to leave stops
+them. Opening a feed loads the history through the configured data source, so an unknown
+symbol or a bad timeframe fails with the same error (and words) as ``/api/ohlcv``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from app.core import get_data_source
+from app.core.errors import UpstreamError
+from app.core.timeframes import Timeframe
+from app.live.bars import BarBook
+from app.live.hub import Hub, make_hub
+from app.live.sources import DirectoryWatch, FileFollower, poll_broker
+from app.live.streams import Channel, Producer, SymbolFeed, channel_key
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class LiveService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.hub: Hub = make_hub(settings.live_backend)
+        self.source = get_data_source(settings)
+        self.clients = 0
+        self.connections: set = set()  # LiveClient, for the send-timeout sweep
+        self._sweeper: asyncio.Task | None = None
+        self.feeds: dict[str, SymbolFeed] = {}
+        self._opening: dict[str, asyncio.Future] = {}
+        self.channels: dict[str, Channel] = {}
+        self.watch = DirectoryWatch(
+            settings.data_dir, settings.live_watch_debounce_ms, settings.live_watch_step_ms
+        )
+        self._followers: dict[str, FileFollower] = {}
+
+    def ensure_sweeper(self) -> None:
+        """Once a second, close clients whose socket has accepted nothing for
+        LIVE_SEND_TIMEOUT_S (a reader stuck on a forming bar never fills its buffer)."""
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        limit = self.settings.live_send_timeout_s
+        while self.connections:
+            await asyncio.sleep(1.0)
+            now = loop.time()
+            for client in list(self.connections):
+                since = client.sending_since
+                if since is not None and now - since > limit:
+                    client.kill(4008, "client too slow: nothing read for too long")
+
+    # -- stats ------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, object]:
+        hub = self.hub.stats()
+        return {
+            "total_clients": self.clients,
+            "total_subscriptions": hub["total_subscriptions"],
+            "symbol_subscribers": hub["symbol_subscribers"],
+        }
+
+    # -- channels ---------------------------------------------------------------------------
+
+    async def acquire(
+        self, symbol: str, timeframe: Timeframe | None, periods: tuple[int, ...], specs: tuple
+    ) -> Channel:
+        """The channel for these parameters, started if new; SuperChartError as the HTTP API."""
+        feed = await self._feed(symbol)
+        try:
+            tf = timeframe or feed.native
+            producer = feed.producers.get(tf.name)
+            if producer is None:
+                producer = Producer(feed, tf, self.hub)  # TimeframeError if finer than data
+                feed.producers[tf.name] = producer
+            key = channel_key(feed.key, tf, periods, specs)
+            channel = producer.channels.get(key)
+            if channel is None:
+                channel = Channel(key, producer, periods, specs)
+                producer.channels[key] = channel
+                self.channels[key] = channel
+            channel.refs += 1
+            return channel
+        except BaseException:
+            self._drop_idle(feed)
+            raise
+
+    def release(self, channel: Channel) -> None:
+        channel.refs -= 1
+        if channel.refs > 0:
+            return
+        producer = channel.producer
+        producer.channels.pop(channel.key, None)
+        self.channels.pop(channel.key, None)
+        if not producer.channels:
+            producer.feed.producers.pop(producer.timeframe.name, None)
+        self._drop_idle(producer.feed)
+
+    def _drop_idle(self, feed: SymbolFeed) -> None:
+        if feed.producers or self.feeds.get(feed.key) is not feed:
+            return
+        del self.feeds[feed.key]
+        follower = self._followers.pop(feed.key, None)
+        if follower is not None:
+            self.watch.remove(follower)
+        if feed.task is not None:
+            feed.task.cancel()
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    async def _feed(self, symbol: str) -> SymbolFeed:
+        key = str(symbol).strip().lower()
+        feed = self.feeds.get(key)
+        if feed is not None:
+            return feed
+        opening = self._opening.get(key)
+        if opening is None:
+            opening = asyncio.ensure_future(self._open_feed(key, symbol))
+            self._opening[key] = opening
+            opening.add_done_callback(lambda _f: self._opening.pop(key, None))
+        return await asyncio.shield(opening)
+
+    async def _open_feed(self, key: str, symbol: str) -> SymbolFeed:
+        frame, size, path = await self._load(symbol)
+        shown = getattr(self.source, "display_name", None)
+        name = await asyncio.to_thread(shown, symbol) if callable(shown) else str(symbol)
+        feed = SymbolFeed(key, name, BarBook.from_frame(frame))
+        self.feeds[key] = feed
+        if self.settings.live_ws_url:
+            from app.live.exchange import follow_exchange
+
+            feed.task = asyncio.create_task(
+                follow_exchange(feed, self.settings.live_ws_url, self.settings)
+            )
+        elif self.source.name == "api":
+            feed.task = asyncio.create_task(
+                poll_broker(feed, self._broker_fetch(symbol), self.settings.live_poll_s)
+            )
+        elif path is not None:
+            follower = FileFollower(feed, path, size, lambda: self._reload(symbol))
+            self._followers[key] = follower
+            await self.watch.add(follower)
+        return feed
+
+    async def _load(self, symbol: str) -> tuple[pd.DataFrame, int, object]:
+        path = None
+        size = 0
+        if self.source.name == "csv":
+            path = self.source.symbol_paths().get(str(symbol).strip().lower())
+            if path is not None:
+                try:
+                    size = os.stat(path).st_size  # before the load: the tail starts at or before
+                except OSError:
+                    size = 0
+        frame = await asyncio.to_thread(self.source.load, symbol)
+        return frame, size, path
+
+    async def _reload(self, symbol: str) -> tuple[pd.DataFrame, int]:
+        frame, size, _path = await self._load(symbol)
+        return frame, size
+
+    def _broker_fetch(self, symbol: str):
+        """A fetch of the newest bars that bypasses the source's answer cache (a poll must see
+        the forming bar change within the TTL)."""
+        from app.core.sources.api import ApiSource
+
+        settings = self.settings
+        live_source = ApiSource(
+            settings.data_api_base or "",
+            settings.data_api_key,
+            timeout=settings.request_timeout,
+            cache_ttl=0,
+            default_symbol=settings.default_symbol,
+            default_timeframe=settings.default_timeframe,
+        )
+
+        def fetch(start: pd.Timestamp | None) -> pd.DataFrame:
+            try:
+                return live_source.load(symbol, None, limit=1000, start=start)
+            except UpstreamError:
+                raise
+
+        return fetch

@@ -1,0 +1,151 @@
+"""What keeps a ``SymbolFeed`` current: a watched file, a polled broker, or an exchange stream.
+
+- Files: one ``watchfiles.awatch`` over DATA_DIR for every followed file; a change to a CSV
+  reads only its tail (``CsvTail``); anything the tail cannot follow (a rewrite, a truncation,
+  a Parquet file) reloads the file through the data source and resets the subscribers.
+- Broker: ``poll_broker`` asks the REST API for the bars from the last one held, once per
+  symbol every LIVE_POLL_S, whatever the number of subscribers.
+- Exchange: ``follow_exchange`` (``app.live.exchange``) holds one upstream WebSocket per symbol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pandas as pd
+from watchfiles import awatch
+
+from app.core.errors import SuperChartError
+from app.live.bars import OlderBarError
+from app.live.streams import SymbolFeed
+from app.live.tail import CsvTail, ReloadNeeded
+
+logger = logging.getLogger(__name__)
+INLINE_TAIL_BYTES = 256 * 1024  # smaller tails are parsed on the event loop (sub-millisecond)
+
+Reload = Callable[[], Awaitable[tuple[pd.DataFrame, int]]]  # -> (frame, file size before load)
+
+
+class FileFollower:
+    """Follows one file for one feed: the tail when it can, a reload when it must."""
+
+    def __init__(self, feed: SymbolFeed, path: Path, size: int, reload: Reload) -> None:
+        self.feed = feed
+        self.path = path
+        self.reload_frame = reload
+        self.tail = self._open_tail(size)
+
+    def _open_tail(self, size: int) -> CsvTail | None:
+        try:
+            return CsvTail.open(self.path, size)
+        except (ReloadNeeded, OSError):
+            return None
+
+    async def changed(self) -> None:
+        try:
+            if self.tail is None:
+                raise ReloadNeeded("not tailable")
+            pending = os.stat(self.path).st_size - self.tail.offset
+            if pending > INLINE_TAIL_BYTES:
+                frame = await asyncio.to_thread(self.tail.read_new)
+            else:
+                frame = self.tail.read_new()
+            if frame is not None:
+                self.feed.apply(frame)
+        except (ReloadNeeded, OlderBarError, OSError) as exc:
+            logger.info("%s: reloading (%s)", self.path.name, exc)
+            await self.reload()
+
+    async def reload(self) -> None:
+        try:
+            frame, size = await self.reload_frame()
+        except SuperChartError as exc:  # a half-written file: keep the bars we have
+            logger.warning("%s: live reload failed, keeping the last bars: %s", self.path, exc)
+            return
+        self.tail = self._open_tail(size)
+        self.feed.replace(frame)
+
+
+class DirectoryWatch:
+    """One watcher over DATA_DIR for every followed file; runs while anything is followed."""
+
+    def __init__(self, directory: Path, debounce_ms: int, step_ms: int) -> None:
+        self.directory = directory
+        self.debounce_ms = debounce_ms
+        self.step_ms = step_ms
+        self.followers: dict[Path, list[FileFollower]] = {}
+        self._task: asyncio.Task | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready: asyncio.Event | None = None
+
+    async def add(self, follower: FileFollower) -> None:
+        self.followers.setdefault(follower.path.resolve(), []).append(follower)
+        if self._task is None or self._task.done():
+            self._stop = asyncio.Event()
+            self._ready = asyncio.Event()
+            self._task = asyncio.create_task(self._run(self._stop, self._ready))
+        assert self._ready is not None
+        ready = asyncio.ensure_future(self._ready.wait())
+        await asyncio.wait({ready, self._task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        # A change between the load and the watcher starting would be missed: look once.
+        await follower.changed()
+
+    def remove(self, follower: FileFollower) -> None:
+        key = follower.path.resolve()
+        followers = self.followers.get(key, [])
+        if follower in followers:
+            followers.remove(follower)
+        if not followers:
+            self.followers.pop(key, None)
+        if not self.followers and self._stop is not None:
+            self._stop.set()
+            self._task = None
+
+    async def _run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:
+        watcher = awatch(
+            self.directory,
+            debounce=self.debounce_ms,
+            step=self.step_ms,
+            stop_event=stop,
+            recursive=False,
+            yield_on_timeout=True,
+            rust_timeout=200,
+        )
+        try:
+            async for changes in watcher:
+                ready.set()
+                touched = {Path(path).resolve() for _change, path in changes}
+                for path in touched:
+                    for follower in list(self.followers.get(path, ())):
+                        try:
+                            await follower.changed()
+                        except Exception:  # one bad file must not stop the watch
+                            logger.exception("live: following %s failed", path)
+        except Exception:
+            logger.exception("live: watching %s stopped", self.directory)
+        finally:
+            ready.set()
+
+
+async def poll_broker(
+    feed: SymbolFeed, fetch: Callable[[pd.Timestamp | None], pd.DataFrame], interval: float
+) -> None:
+    """Every ``interval`` seconds, the bars from the last one held (one request per symbol)."""
+    while True:
+        await asyncio.sleep(interval)
+        last = feed.book.last_time
+        start = pd.Timestamp(last, tz="UTC") if last is not None else None
+        try:
+            frame = await asyncio.to_thread(fetch, start)
+        except SuperChartError as exc:
+            logger.warning("live poll of %s failed: %s", feed.name, exc)
+            continue
+        try:
+            feed.apply(frame)
+        except OlderBarError:
+            logger.info("live poll of %s: history changed, ignoring older bars", feed.name)

@@ -1,0 +1,201 @@
+"""One producer per (symbol, timeframe), shared by every subscriber, fed by one feed per symbol.
+
+``SymbolFeed`` holds a symbol's native bars (``BarBook``) and is kept current by its source task
+(a watched file, a polled broker, an upstream exchange stream: ``app.live.sources``). Each change
+goes to the symbol's ``Producer`` of every subscribed timeframe, which re-aggregates the bins it
+touched and hands the changed rows to its ``Channel`` of each indicator set. A channel computes
+the indicator values of those rows once and publishes them on the hub under its stream key; the
+hub fans them out. Snapshots are built from the same bars through the core's ``build_view``, so
+they are records exactly as ``/api/ohlcv`` returns them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.charts.lightweight import ohlcv_columns
+from app.core import OhlcvView, build_view
+from app.core.indicators import ema_column
+from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
+from app.live.bars import FIELDS, BarBook, TimeframeBook
+from app.live.hub import Hub, LiveMessage
+from app.live.indicators import LiveIndicators
+from app.web.ohlcv_json import records_json
+
+logger = logging.getLogger(__name__)
+SNAPSHOT_CACHE = 16
+
+
+def view_columns(view: OhlcvView) -> dict[str, Any]:
+    """``/api/ohlcv``'s columns of a view, with every indicator column of the view (EMAs, then
+    each catalog indicator's, in request order) even where the engine does not list them."""
+    columns = ohlcv_columns(view)
+    frame = view.frame
+    for name in view.indicator_columns:
+        if name not in columns:
+            columns[name] = np.ascontiguousarray(frame[name].to_numpy(dtype=np.float64))
+    return columns
+
+
+def bar_records(columns: dict[str, np.ndarray]) -> list[bytes]:
+    """One JSON record per row, byte for byte as ``records_json`` writes them in a list."""
+    body = records_json(columns)
+    if body == b"[]":
+        return []
+    return [b"{" + part for part in body[2:-1].split(b",{")]
+
+
+class SymbolFeed:
+    """A symbol's native bars and the producers built on them."""
+
+    def __init__(self, key: str, name: str, book: BarBook) -> None:
+        self.key = key  # lower-cased symbol
+        self.name = name  # as shown
+        self.book = book
+        self.version = 0
+        self.spacing = _median_spacing(book)
+        self.producers: dict[str, Producer] = {}
+        self.task: asyncio.Task | None = None  # the source keeping the book current
+        self._frame: tuple[int, pd.DataFrame] | None = None
+
+    @property
+    def native(self) -> Timeframe:
+        return timeframe_for_spacing(self.spacing)
+
+    def frame(self) -> pd.DataFrame:
+        """The bars as a canonical frame, copied once per version."""
+        if self._frame is None or self._frame[0] != self.version:
+            self._frame = (self.version, self.book.frame())
+        return self._frame[1]
+
+    def apply(self, frame: pd.DataFrame) -> None:
+        """New or rewritten bars at the tail (OlderBarError when history changed)."""
+        row = self.book.apply(frame)
+        if row is None:
+            return
+        self.version += 1
+        for producer in list(self.producers.values()):
+            producer.native_changed(row)
+
+    def replace(self, frame: pd.DataFrame) -> None:
+        """The whole history changed (a file rewritten): every subscriber gets a new snapshot."""
+        self.book = BarBook.from_frame(frame)
+        self.spacing = _median_spacing(self.book)
+        self.version += 1
+        for producer in list(self.producers.values()):
+            producer.reset()
+
+
+def _median_spacing(book: BarBook) -> float:
+    if book.n < 2:
+        return 0.0
+    return float(np.median(np.diff(book.times[: book.n]))) / 1e9
+
+
+class Producer:
+    """One timeframe of one symbol: its bars (aggregated when coarser than the native ones)."""
+
+    def __init__(self, feed: SymbolFeed, timeframe: Timeframe, hub: Hub) -> None:
+        check_not_finer(timeframe, feed.native)
+        self.feed = feed
+        self.timeframe = timeframe
+        self.hub = hub
+        self.channels: dict[str, Channel] = {}
+        self.book = self._make_book()
+
+    def _make_book(self) -> BarBook:
+        feed, timeframe = self.feed, self.timeframe
+        # As the batch path: resample when coarser, or when bars are finer than the timeframe.
+        native = feed.native
+        if timeframe.seconds > native.seconds or feed.spacing < timeframe.seconds * 0.999:
+            return TimeframeBook(feed.book, timeframe)
+        return feed.book
+
+    def native_changed(self, native_row: int) -> None:
+        book = self.book
+        if isinstance(book, TimeframeBook):
+            row = book.rebuild_from(self.feed.book, native_row)
+        else:
+            row = native_row
+        if row is None:
+            return
+        for channel in list(self.channels.values()):  # a slow client may leave meanwhile
+            channel.publish(row)
+
+    def reset(self) -> None:
+        self.book = self._make_book()
+        for channel in list(self.channels.values()):
+            channel.indicators.rebuild(self.book)
+            self.hub.publish(channel.key, LiveMessage(reset=True))
+
+
+class Channel:
+    """One stream key: a producer's bars with one set of EMAs and indicators."""
+
+    def __init__(
+        self, key: str, producer: Producer, periods: tuple[int, ...], specs: tuple
+    ) -> None:
+        self.key = key
+        self.producer = producer
+        self.periods = periods
+        self.specs = specs
+        self.refs = 0
+        self.indicators = LiveIndicators(periods, specs)
+        self.indicators.rebuild(producer.book)
+        self.names: list[str] | None = None  # record fields in /api/ohlcv's order
+        self._snapshots: OrderedDict[tuple[int, int], asyncio.Future] = OrderedDict()
+
+    def publish(self, row: int) -> None:
+        book = self.producer.book
+        values = self.indicators.update(book, row)
+        columns: dict[str, Any] = {"time": book.times[row : book.n] // 1_000_000_000}
+        for name in FIELDS:
+            columns[name] = book.columns[name][row : book.n]
+        for name in self.names or [ema_column(p) for p in self.periods] + list(values):
+            if name in values:
+                columns[name] = values[name]
+        bars = bar_records(columns)
+        message = LiveMessage(tuple(columns["time"].tolist()), tuple(bars))
+        self.producer.hub.publish(self.key, message)
+
+    async def snapshot(self, limit: int) -> tuple[bytes, int | None]:
+        """(records of the last ``limit`` bars, the last bar's time): built once per data
+        version and limit, however many subscribers ask at once."""
+        feed = self.producer.feed
+        cache_key = (feed.version, limit)
+        future = self._snapshots.get(cache_key)
+        if future is None:
+            frame = feed.frame()
+            future = asyncio.ensure_future(asyncio.to_thread(self._build, frame, limit))
+            self._snapshots[cache_key] = future
+            while len(self._snapshots) > SNAPSHOT_CACHE:
+                self._snapshots.popitem(last=False)
+        return await asyncio.shield(future)
+
+    def _build(self, frame: pd.DataFrame, limit: int) -> tuple[bytes, int | None]:
+        kwargs: dict[str, Any] = {}
+        if self.specs:
+            kwargs["indicators"] = self.specs
+        view = build_view(
+            frame,
+            symbol=self.producer.feed.name,
+            timeframe=self.producer.timeframe,
+            emas=self.periods,
+            limit=limit,
+            **kwargs,
+        )
+        columns = view_columns(view)
+        self.names = [name for name in columns if name != "time" and name not in FIELDS]
+        last = int(columns["time"][-1]) if len(columns["time"]) else None
+        return records_json(columns), last
+
+
+def channel_key(symbol_key: str, timeframe: Timeframe, periods: tuple, specs: tuple) -> str:
+    tokens = ",".join(getattr(spec, "token", str(spec)) for spec in specs)
+    return f"{symbol_key}|{timeframe.name}|{','.join(map(str, periods))}|{tokens}"

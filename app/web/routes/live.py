@@ -1,0 +1,32 @@
+"""``WS /ws`` (live bars and Bar Replay, protocol in ``app.live.protocol``) and ``GET /api/stats``.
+
+The routes only hand the connection to the live service; everything else is ``app.live``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, WebSocket
+
+from app.config import get_settings
+from app.live import LiveClient, LiveService
+
+router = APIRouter(tags=["live"])
+
+
+def live_service(app: object) -> LiveService:
+    """The process's live service, made on first use (after settings were checked at start)."""
+    state = app.state  # type: ignore[attr-defined]
+    service = getattr(state, "live", None)
+    if service is None:
+        service = state.live = LiveService(get_settings())
+    return service
+
+
+@router.websocket("/ws")
+async def live_socket(websocket: WebSocket) -> None:
+    await LiveClient(live_service(websocket.app), websocket).serve()
+
+
+@router.get("/api/stats", summary="Live clients and subscriptions")
+async def read_stats(request: Request) -> dict[str, object]:
+    """`{"total_clients", "total_subscriptions", "symbol_subscribers": {symbol: count}}`."""
+    return live_service(request.app).stats()

@@ -1,0 +1,169 @@
+// The analysis overlays and panel (GET /api/analysis): support and resistance as price lines
+// with their touch counts, volume spikes as markers on the volume bars, and the signals and
+// summary in a panel that links to the report. Text from the server goes in with textContent.
+
+import { state } from "./page_state.js";
+import { formatVolume } from "./format.js";
+
+const SPIKE_COLOR = "#f9a825";
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function analysisQuery() {
+  return new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
+}
+
+export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
+  const shown = { levels: Boolean(state.levels), spikes: Boolean(state.spikes), panel: false };
+  let result = null; // the last answer, for state.symbol + state.timeframe
+  let resultKey = "";
+  let lines = []; // [series, priceLine]
+  let markers = null;
+  let asked = null;
+
+  async function load() {
+    const key = analysisQuery().toString();
+    if (result && resultKey === key) return result;
+    if (asked && asked.key === key) return asked.promise;
+    const promise = fetch("/api/analysis?" + key).then(async (response) => {
+      const body = await response.json().catch(() => null);
+      if (!response.ok) {
+        const detail = body && body.detail ? body.detail : "The server answered " + response.status + ".";
+        throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+      }
+      return body;
+    });
+    asked = { key, promise };
+    try {
+      const body = await promise;
+      if (asked && asked.key === key) {
+        result = body;
+        resultKey = key;
+      }
+      return body;
+    } finally {
+      if (asked && asked.key === key) asked = null;
+    }
+  }
+
+  function clearLevels() {
+    for (const [series, line] of lines) {
+      try {
+        series.removePriceLine(line);
+      } catch (error) {
+        // the series was replaced (another chart type): its lines went with it
+      }
+    }
+    lines = [];
+  }
+
+  function drawLevels() {
+    clearLevels();
+    if (!shown.levels || !result || !pricePane.series) return;
+    const colors = state.options.candles;
+    for (const level of result.levels) {
+      const support = level.kind === "support";
+      const line = pricePane.series.createPriceLine({
+        price: level.price,
+        color: support ? colors.upColor : colors.downColor,
+        lineWidth: 1,
+        lineStyle: 2,
+        axisLabelVisible: true,
+        title: (support ? "S" : "R") + " ×" + level.touches,
+      });
+      lines.push([pricePane.series, line]);
+    }
+  }
+
+  /** Markers on the volume bars held (a spike outside them has no bar to sit on). */
+  function drawSpikes() {
+    const wanted = [];
+    if (shown.spikes && result && held.data.columns) {
+      const times = new Set(held.data.columns.time);
+      for (const spike of result.volume_spikes) {
+        if (!times.has(spike.time)) continue;
+        wanted.push({
+          time: spike.time,
+          position: "aboveBar",
+          color: SPIKE_COLOR,
+          shape: "arrowDown",
+          text: "z " + spike.zscore.toFixed(1),
+        });
+      }
+    }
+    if (!markers) markers = window.LightweightCharts.createSeriesMarkers(pricePane.volume, []);
+    markers.setMarkers(wanted);
+  }
+
+  function renderPanel() {
+    if (!panel || !shown.panel) return;
+    const body = panel.querySelector(".analysis-body");
+    if (!result) {
+      body.replaceChildren(element("p", "muted", "Loading…"));
+      return;
+    }
+    const signals = element("dl", "signals");
+    for (const signal of result.signals) {
+      const term = element("dt", "", signal.name);
+      const state_ = element("dd", "", signal.state.replaceAll("_", " "));
+      state_.appendChild(element("span", "signal-detail", signal.detail));
+      signals.append(term, state_);
+    }
+    const levels = element("ul", "levels");
+    for (const level of result.levels) {
+      levels.appendChild(element("li", level.kind,
+        level.kind + " " + level.price.toFixed(state.precision) + " · " + level.touches + " touches"));
+    }
+    const spikes = result.volume_spikes.slice(-5).reverse().map((spike) =>
+      element("li", "", new Date(spike.time * 1000).toISOString().slice(0, 16).replace("T", " ") +
+        " UTC · " + formatVolume(spike.volume) + " · z " + spike.zscore.toFixed(1)));
+    const report = element("a", "report-link", "Open the report");
+    report.href = "/report?" + analysisQuery().toString();
+    report.target = "_blank";
+    body.replaceChildren(
+      element("p", "summary", result.narrative || result.summary),
+      element("h3", "", "Signals"), signals,
+      element("h3", "", "Levels"), levels,
+      element("h3", "", "Latest volume spikes"), element("ul", "spikes"),
+      report,
+    );
+    body.querySelector(".spikes").replaceChildren(...spikes);
+  }
+
+  function draw() {
+    drawLevels();
+    drawSpikes();
+    renderPanel();
+  }
+
+  /** Fetches (when something is on and the answer is not held) and draws. */
+  async function refresh() {
+    if (state.standalone || !(shown.levels || shown.spikes || shown.panel)) return draw();
+    renderPanel();
+    try {
+      await load();
+    } catch (error) {
+      showMessage(error.message);
+      return;
+    }
+    draw();
+  }
+
+  function set(what, on) {
+    shown[what] = on;
+    if (what === "panel" && panel) panel.hidden = !on;
+    return refresh();
+  }
+
+  /** What is drawn now, for tests: the level lines and the spike markers. */
+  function drawn() {
+    return { lines: lines.map(([, line]) => line.options()), markers: markers ? markers.markers() : [] };
+  }
+
+  return { shown, set, refresh, draw, drawn };
+}

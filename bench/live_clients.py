@@ -1,0 +1,84 @@
+"""A load-generator process for the live bench: N WebSocket clients, each recording when every
+bar arrived. ``python -m bench.live_clients URL MODE N SYMBOLS SECONDS OUT``.
+
+MODE ``ours`` subscribes through our protocol; ``floor`` joins the bare broadcast server's group.
+Prints ``ready`` once every client holds its snapshot (or joined), then records for SECONDS and
+writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import sys
+import time
+
+import numpy as np
+import orjson
+import websockets
+
+
+def raise_file_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+async def client(url: str, mode: str, index: int, symbols: list[str], out: list, ready) -> None:
+    symbol_index = index % len(symbols)
+    symbol = symbols[symbol_index]
+    async with websockets.connect(
+        url, compression=None, max_size=2**24, open_timeout=120, ping_interval=None
+    ) as ws:
+        if mode == "ours":
+            request = {
+                "type": "subscribe",
+                "id": "s",
+                "symbol": symbol,
+                "timeframe": "1m",
+                "emas": "10,21",
+                "limit": 10,
+            }
+            await ws.send(orjson.dumps(request).decode())
+            first = orjson.loads(await ws.recv())
+            assert first["type"] == "snapshot", first
+        else:
+            await ws.send(orjson.dumps({"type": "join", "symbol": symbol}).decode())
+        ready()
+        async for message in ws:
+            now = time.time()
+            frame = orjson.loads(message)
+            if frame.get("type") == "update":
+                for bar in frame["bars"]:  # a slow reader gets several bars in one frame
+                    out.append((symbol_index, bar["time"], now))
+
+
+async def main(url: str, mode: str, count: int, symbols: list[str], seconds: float, path: str):
+    out: list = []
+    joined = 0
+    all_in = asyncio.Event()
+
+    def ready() -> None:
+        nonlocal joined
+        joined += 1
+        if joined == count:
+            all_in.set()
+
+    tasks = []
+    for index in range(count):
+        tasks.append(asyncio.create_task(client(url, mode, index, symbols, out, ready)))
+        if index % 50 == 49:
+            await asyncio.sleep(0.05)  # do not storm the accept queue
+    await asyncio.wait_for(all_in.wait(), 300)
+    print("ready", flush=True)
+    await asyncio.sleep(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    np.save(path, np.array(out, dtype=np.float64).reshape(-1, 3))
+
+
+if __name__ == "__main__":
+    raise_file_limit()
+    url, mode, count, symbols, seconds, path = sys.argv[1:7]
+    asyncio.run(main(url, mode, int(count), symbols.split(","), float(seconds), path))
