@@ -6,6 +6,7 @@ Values come from, in order of precedence: the process environment, a git-ignored
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
-    data_source: Literal["csv", "api"] = "csv"
+    data_source: Literal["csv", "api", "exchange"] = "csv"
     data_dir: Path = Path("data")
     csv_path: Path = Path("data/sample_ohlcv.csv")
     default_symbol: str = "sample_ohlcv"
@@ -83,6 +84,13 @@ class Settings(BaseSettings):
 
     # The Streamlit dashboard redraws its chart this often, picking up new bars (0: never).
     streamlit_refresh_s: float = Field(default=5.0, ge=0, le=3600)
+
+    # DATA_SOURCE=exchange: CCXT exchanges tried in order, the pairs listed, one fetch's deadline.
+    exchanges: Annotated[tuple[str, ...], NoDecode] = ("binance", "bybit", "okx")
+    exchange_symbols: Annotated[tuple[str, ...], NoDecode] = ("BTC/USDT", "ETH/USDT")
+    exchange_deadline: float = Field(default=20.0, gt=0, le=300)
+    # name=URL pairs replacing an exchange's API host (a proxy, a testnet, a local stand-in).
+    exchange_api_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
     # Optional LLM narrative for /api/analysis and /report (OpenAI-compatible /chat/completions).
     llm_api_base: str | None = None
@@ -129,6 +137,39 @@ class Settings(BaseSettings):
                 "your .csv / .parquet files"
             )
         return value
+
+    @field_validator("exchanges", "exchange_symbols", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("exchanges")
+    @classmethod
+    def _check_exchanges(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = tuple(name.lower() for name in value)
+        if not names:
+            raise ValueError("list at least one CCXT exchange id, e.g. binance,bybit,okx")
+        bad = [name for name in names if not re.fullmatch(r"[a-z0-9]{2,30}", name)]
+        if bad:
+            raise ValueError(f"not CCXT exchange ids: {bad} (e.g. binance,bybit,okx)")
+        return names
+
+    @field_validator("exchange_api_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        urls = {}
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            name, _, url = part.partition("=")
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(
+                    "use name=http(s)://host pairs, e.g. binance=http://127.0.0.1:9000"
+                )
+            urls[name.strip().lower()] = url.strip()
+        return urls
 
     @field_validator("ema_periods", mode="before")
     @classmethod

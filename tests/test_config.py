@@ -58,7 +58,11 @@ def test_values_are_normalised(clean_env, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("DATA_SOURCE", "excel", r"DATA_SOURCE: Input should be 'csv' or 'api' \(got 'excel'\)"),
+        (
+            "DATA_SOURCE",
+            "excel",
+            r"DATA_SOURCE: Input should be 'csv', 'api' or 'exchange' \(got 'excel'\)",
+        ),
         ("DEFAULT_TIMEFRAME", "2h", r"DEFAULT_TIMEFRAME: Unknown timeframe '2h'\. Allowed: 1m, 5m"),
         ("EMA_PERIODS", "10,1", r"EMA_PERIODS: EMA periods must be whole numbers from 2 to 1000"),
         (

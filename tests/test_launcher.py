@@ -212,7 +212,11 @@ def test_missing_front_ends_are_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("DATA_SOURCE", "sql", "DATA_SOURCE: Input should be 'csv' or 'api' (got 'sql')"),
+        (
+            "DATA_SOURCE",
+            "sql",
+            "DATA_SOURCE: Input should be 'csv', 'api' or 'exchange' (got 'sql')",
+        ),
         ("DATA_DIR", "no_such_folder", f"DATA_DIR: the folder does not exist (resolved to {ROOT}/"),
     ],
 )

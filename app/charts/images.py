@@ -18,7 +18,7 @@ import orjson
 from plotly.io.json import to_json_plotly
 
 from app.charts import theme
-from app.charts.plotly_charts import VOLUME_TRACE, build_plotly_figure
+from app.charts.plotly_charts import build_plotly_figure
 from app.core import OhlcvView
 
 ImageFormat = Literal["png", "svg"]
@@ -28,12 +28,12 @@ MAX_IMAGE_BARS = 5000  # a chart image draws every bar asked for, up to this man
 
 # The dark theme's layout colours -> the light theme's (candles and lines keep theirs).
 LIGHT_COLOURS: dict[str, str] = {
-    theme.BACKGROUND: "#ffffff",
-    theme.PANEL: "#ffffff",
-    theme.TEXT: "#131722",
-    theme.MUTED_TEXT: "#787b86",
-    theme.GRID: "#f0f3fa",
-    theme.BORDER: "#d1d4dc",
+    theme.BACKGROUND: theme.LIGHT_BACKGROUND,
+    theme.PANEL: theme.LIGHT_BACKGROUND,
+    theme.TEXT: theme.LIGHT_TEXT,
+    theme.MUTED_TEXT: theme.LIGHT_MUTED_TEXT,
+    theme.GRID: theme.LIGHT_GRID,
+    theme.BORDER: theme.LIGHT_BORDER,
 }
 
 
@@ -75,17 +75,21 @@ def image_figure(
 
 
 def _static_traces(trace: Any, trace_json: dict) -> list[dict]:
-    """The volume bar coloured through a 0/1 colour scale -> one rising and one falling trace
-    (``trace`` is the plotly object, ``trace_json`` its JSON with arrays already encoded)."""
+    """A bar trace coloured through a two-colour scale by 0/1 values (volume, a MACD histogram)
+    -> one trace per colour. (``trace`` is the plotly object, ``trace_json`` its JSON with arrays
+    already encoded.)"""
     marker = trace_json.get("marker") or {}
-    if trace.type != "bar" or trace.name != VOLUME_TRACE or "colorscale" not in marker:
+    scale = marker.get("colorscale")
+    if trace.type != "bar" or not isinstance(scale, list | tuple) or len(scale) != 2:
         return [trace_json]
-    rising = np.asarray(trace.marker.color).astype(bool)
+    high = np.asarray(trace.marker.color, dtype=np.float64) >= 0.5
     x, y = np.asarray(trace.x), np.asarray(trace.y)
     parts = []
-    for mask, colour in ((rising, theme.UP_VOLUME), (~rising, theme.DOWN_VOLUME)):
+    for mask, (_, colour) in ((~high, scale[0]), (high, scale[1])):
         part = {key: value for key, value in trace_json.items() if key not in ("x", "y", "marker")}
         part.update(x=x[mask], y=y[mask], marker={"color": colour, "line": {"width": 0}})
+        if parts:
+            part["showlegend"] = False
         parts.append(part)
     return parts
 

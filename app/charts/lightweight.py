@@ -44,10 +44,6 @@ def lightweight_charts_js_path() -> Path:
     return LIGHTWEIGHT_CHARTS_JS
 
 
-def _indicator_specs(view: OhlcvView) -> tuple[Any, ...]:
-    return tuple(getattr(view, "indicators", ()) or ())
-
-
 def ohlcv_columns(view: OhlcvView) -> dict[str, Any]:
     """The view as one array per field, ready for ``orjson.dumps(..., OPT_SERIALIZE_NUMPY)``.
 
@@ -86,7 +82,7 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
         "notices": list(view.notices),
         "indicators": [
             {"token": s.token, "label": s.label, "pane": s.pane, "columns": list(s.columns)}
-            for s in _indicator_specs(view)
+            for s in view.indicators
         ],
     }
     meta["price_precision"] = view_price_precision(view)  # decimals the data is quoted in

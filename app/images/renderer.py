@@ -274,9 +274,36 @@ class ChartRenderer:
             ) from None
         finally:
             self._starting = None
+        await self._warm_tabs(browser)
         logger.info("Chart renderer warm in %.2f s", time.perf_counter() - started)
         self._kaleido = browser
         return browser
+
+    async def _warm_tabs(self, browser: Any) -> None:
+        """One small candlestick picture per tab: a tab's first plotly.js drawing costs several
+        times a later one (code compiled on first use), so the first user image does not pay."""
+        figure = {
+            "data": [
+                {
+                    "type": "candlestick",
+                    "open": [1, 2],
+                    "high": [3, 3],
+                    "low": [0, 1],
+                    "close": [2, 1],
+                    "x": ["2024-01-01", "2024-01-02"],
+                },
+                {"type": "bar", "x": ["2024-01-01", "2024-01-02"], "y": [1, 2]},
+            ],
+            "layout": {"template": "none"},
+        }
+        opts = {"format": "png", "width": 300, "height": 200, "scale": 1}
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(browser.calc_fig(figure, opts) for _ in range(self.workers))),
+                self.start_timeout,
+            )
+        except Exception as exc:  # a cold first image then, not a failed start
+            logger.info("Warm-up render failed: %s", type(exc).__name__)
 
     async def _restart(self, browser: Any) -> None:
         """Drop ``browser`` (killed if it does not close) and start a new one in the background."""

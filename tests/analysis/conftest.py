@@ -16,7 +16,15 @@ from tests.analysis.samples import range_bound, spiky_volume, with_volume
 from tests.live_server import ROOT, free_port, live_server
 
 LLM_KEY = "sk-test-5ecret-do-not-show-9f3a"
-LLM_SYMBOLS = ("llm_ok", "llm_slow", "llm_500", "llm_refuse", "llm_echo", "llm_garbage")
+LLM_SYMBOLS = (
+    "llm_ok",
+    "llm_slow",
+    "llm_500",
+    "llm_refuse",
+    "llm_echo",
+    "llm_garbage",
+    "llm_html",
+)
 LLM_TIMEOUT = 1.5
 
 

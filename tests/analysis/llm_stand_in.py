@@ -2,9 +2,9 @@
 
 What it does is picked by the symbol in the analysis it is sent (so one server serves every
 case, and cases can run in any order): ``llm_slow`` answers after ``SLOW_SECONDS``, ``llm_500``
-fails, ``llm_refuse`` refuses, ``llm_echo`` echoes the Authorization header back in its text and
-in a 400 page, ``llm_garbage`` answers HTML; anything else gets a narrative naming the symbol
-and the language asked for. Every request is recorded for the tests to inspect.
+fails with a page holding the Authorization header, ``llm_refuse`` refuses, ``llm_echo`` echoes
+that header in its text, ``llm_garbage`` answers HTML, ``llm_html`` writes a script tag; anything
+else gets a narrative naming the symbol and the language asked for. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def _handler(record: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, _answer(None, refusal="I can't help with that."))
             if symbol == "llm_echo":
                 return self._send(200, _answer(f"Your header was {auth}."))
+            if symbol == "llm_html":
+                return self._send(200, _answer("<script>document.title='owned'</script>Up."))
             if symbol == "llm_garbage":
                 return self._send(200, b"<html>not json</html>")
             text = f"LLM narrative for {symbol} in {lang.group(1) if lang else '?'}."

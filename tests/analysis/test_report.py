@@ -75,6 +75,12 @@ def test_the_llm_narrative_is_in_the_report(analysis_api: httpx.Client) -> None:
     assert "Written by the configured LLM" in text
 
 
+def test_an_llm_narrative_is_text_never_markup(analysis_api: httpx.Client) -> None:
+    text = analysis_api.get("/report", params={"symbol": "llm_html"}).text
+    assert "&lt;script&gt;document.title=&#x27;owned&#x27;&lt;/script&gt;Up." in text
+    assert "<script>document.title" not in text
+
+
 @pytest.mark.browser
 def test_the_saved_report_draws_its_chart_offline(
     report_html: httpx.Response, page, tmp_path: Path

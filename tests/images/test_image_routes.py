@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
-import time
+from dataclasses import asdict
 
 import httpx
 import numpy as np
@@ -12,6 +12,9 @@ import pytest
 from PIL import Image
 
 from app.charts import theme
+from app.charts.plotly_overlays import level_label
+from app.core import get_ohlcv
+from app.core.analysis import find_levels
 from tests.images.conftest import (
     SYMBOL,
     png_size,
@@ -128,25 +131,31 @@ def test_unknown_symbol_is_404_json_with_suggestions(image_api):
 
 @pytest.mark.slow
 def test_full_queue_answers_503_with_retry_after(image_data_dir):
-    """One render slot and no queue: while a big picture renders, the next is refused at once."""
+    """One render slot and no queue: of pictures asked for at the same time, one is drawn and
+    the others are refused at once with Retry-After; asked again, they are drawn."""
     require_chromium()
-    env = server_env(image_data_dir, IMAGE_WORKERS="1", IMAGE_QUEUE="0")
-    with uvicorn_server(env) as base, httpx.Client(base_url=base, timeout=60) as client:
+    env = server_env(image_data_dir, IMAGE_WORKERS="1", IMAGE_QUEUE="0", IMAGE_TIMEOUT="90")
+    with uvicorn_server(env) as base, httpx.Client(base_url=base, timeout=120) as client:
         assert client.get("/api/chart.png", params={"bars": 10}).status_code == 200  # warm
-        slow = {"bars": 5000, "width": 4000, "height": 4000}
-        results: list[httpx.Response] = []
-        worker = threading.Thread(
-            target=lambda: results.append(client.get("/api/chart.png", params=slow))
-        )
-        worker.start()
-        time.sleep(0.6)  # the big one has its slot by now (data and figure take ~0.1 s)
-        refused = client.get("/api/chart.png", params={"bars": 11})
-        worker.join()
-        assert results[0].status_code == 200
-        assert refused.status_code == 503
-        assert int(refused.headers["retry-after"]) >= 1
-        assert "busy" in refused.json()["detail"] and "IMAGE_QUEUE" in refused.json()["detail"]
-        assert client.get("/api/chart.png", params={"bars": 11}).status_code == 200  # free again
+        asks = [{"bars": 3000 + n, "width": 2000, "height": 2000} for n in range(4)]
+        answers: dict[int, httpx.Response] = {}
+
+        def ask(n: int) -> None:
+            answers[n] = client.get("/api/chart.png", params=asks[n])
+
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(len(asks))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(answer.status_code for answer in answers.values())
+        assert statuses[0] == 200 and statuses[-1] == 503, statuses
+        for n, answer in answers.items():
+            if answer.status_code == 503:
+                assert int(answer.headers["retry-after"]) >= 1
+                assert "busy" in answer.json()["detail"]
+                assert "IMAGE_QUEUE" in answer.json()["detail"]
+                assert client.get("/api/chart.png", params=asks[n]).status_code == 200
 
 
 def test_without_chromium_images_are_503_naming_it_and_data_still_works(image_data_dir):
@@ -158,3 +167,32 @@ def test_without_chromium_images_are_503_naming_it_and_data_still_works(image_da
         assert "CHROMIUM_PATH" in response.json()["detail"]
         assert response.headers["retry-after"]
         assert client.get("/api/ohlcv", params={"limit": 5}).status_code == 200
+
+
+def test_seed_indicator_words_and_ours_are_read(image_api):
+    seed = image_api.get("/api/chart", params={"indicators": "vol,macd,rsi,ma:20,ma:50"})
+    assert seed.status_code == 200, seed.text
+    ours = image_api.get("/api/chart.png", params={"indicators": "macd,rsi:14,sma:20,sma:50"})
+    assert ours.headers["etag"] == seed.headers["etag"]  # the same chart, drawn once
+    plain = image_api.get("/api/chart.png", params={"indicators": "vol"})
+    assert plain.headers["etag"] != seed.headers["etag"]
+    bad = image_api.get("/api/chart", params={"indicators": "vol,foo:3"})
+    assert bad.status_code == 422 and bad.json()["parameter"] == "indicators"
+
+
+def test_heikin_ashi_is_another_picture(image_api):
+    candles = image_api.get("/api/chart.png", params={"bars": 60})
+    heikin = image_api.get("/api/chart.png", params={"bars": 60, "chart": "heikin_ashi"})
+    assert heikin.status_code == 200 and heikin.headers["etag"] != candles.headers["etag"]
+    assert image_api.get("/api/chart.png", params={"chart": "renko"}).status_code == 422
+
+
+def test_levels_and_spikes_overlays_are_drawn(image_api):
+    plain = image_api.get("/api/chart.svg", params={"bars": 300})
+    marked = image_api.get("/api/chart.svg", params={"bars": 300, "levels": 1, "spikes": 1})
+    assert marked.status_code == 200, marked.text
+    assert marked.headers["etag"] != plain.headers["etag"]
+    levels = find_levels(get_ohlcv(SYMBOL, limit=300).frame)  # the same bars, in-process
+    assert levels and all(level_label(asdict(level)) in marked.text for level in levels)
+    assert len(marked.text) > len(plain.text)
+    assert image_api.get("/api/chart.png", params={"levels": "maybe"}).status_code == 422

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 BARS = 300
 UNSORTED = "unsorted"
 CHANGING = "changing"
+DEAR = "dear"  # prices over 10,000 with two decimals
 GAPPY = "gappy"  # 1m bars, two years without any, then 1m bars again
 BEFORE_GAP = "2021-01-04"
 AFTER_GAP = "2023-01-02"
@@ -34,6 +35,10 @@ def files_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         frame.to_csv(folder / f"{name}.csv", index=False)
     shuffled = frame.iloc[[*range(10), 11, 10, *range(12, BARS)]]  # rows 10 and 11 swapped
     shuffled.to_csv(folder / f"{UNSORTED}.csv", index=False)
+    dear = frame.copy()  # quoted like BTC: 64,123.57
+    for column in ("open", "high", "low", "close"):
+        dear[column] = (dear[column] * 640 + 0.07).round(2)
+    dear.to_csv(folder / f"{DEAR}.csv", index=False)
     halves = [synthetic_ohlcv(3_000, "1m", start=day) for day in (BEFORE_GAP, AFTER_GAP)]
     pd.concat(halves).to_csv(folder / f"{GAPPY}.csv", index=False)
     return folder
@@ -153,3 +158,12 @@ def test_scrolling_forward_across_a_long_gap_brings_the_bars_after_it(page, file
     assert times[len(before)] == after_gap  # and the first one after it, right behind
     assert times == sorted(set(times))
     assert page_errors(page) == []
+
+
+def test_prices_over_a_thousand_keep_their_decimals(page, files_server):
+    open_chart(page, files_server, symbol=DEAR)
+    last = page.evaluate("() => window.superChart.candles.data().at(-1)")
+    assert last["close"] > 10_000
+    legend = page.locator(".pane-legend[data-pane='0'] .legend-item .legend-value")
+    assert legend.nth(3).text_content() == f"{last['close']:.2f}"  # not 64124, not 64123.570
+    assert page.evaluate("() => window.superChart.candles.options().priceFormat.precision") == 2

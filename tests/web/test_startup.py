@@ -14,7 +14,7 @@ from tests.live_server import ROOT, free_port
 @pytest.mark.parametrize(
     ("env", "words"),
     [
-        ({"DATA_SOURCE": "sql"}, ["DATA_SOURCE", "'csv' or 'api'", "'sql'"]),
+        ({"DATA_SOURCE": "sql"}, ["DATA_SOURCE", "'csv', 'api' or 'exchange'", "'sql'"]),
         ({"EMA_PERIODS": "10,x"}, ["EMA_PERIODS", "2 to 1000"]),
         ({"DATA_SOURCE": "api", "DATA_API_BASE": ""}, ["DATA_API_BASE"]),
     ],

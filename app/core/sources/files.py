@@ -1,5 +1,8 @@
 """Symbols from files: every ``*.csv`` / ``*.parquet`` in DATA_DIR (plus CSV_PATH), named by stem.
 
+A read is a consistent snapshot: the file's version is the same before and after it (else it is
+read again, and while it keeps changing the last good frame is served).
+
 A path is only ever taken from the directory listing, never built from what a user typed. Parsed
 frames, and the error of a file that would not parse, are kept in memory per file version (inode,
 size, modification and change times) and re-read when the file changes.
@@ -11,6 +14,7 @@ import difflib
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +27,14 @@ from app.core.timeframes import Timeframe, detect_timeframe
 
 logger = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".parquet")
+# A file rewritten in place must never be served torn: its (inode, size, mtime, ctime) must be
+# the same before and after the read, else it is read again, then the last good frame is kept.
+# Writers should replace a file by renaming a finished one into place; one that rewrites it in
+# place is read only once it has been quiet for QUIET_SECONDS.
+READ_ATTEMPTS = 5
+RETRY_PAUSE_SECONDS = 0.05
+QUIET_SECONDS = 0.25
+SETTLE_SECONDS = 2.0  # an unreadable file younger than this is taken as half-written
 
 
 FileVersion = tuple[int, int, int, int]
@@ -130,24 +142,45 @@ class FileSource:
         with self._lock:
             path_lock = self._path_locks.setdefault(path, threading.Lock())
         with path_lock:  # one parse per file at a time; other files load in parallel
-            try:
-                version = _version(path)
-            except FileNotFoundError:
-                raise DataError(f"{path.name}: the file disappeared while being read.") from None
             cached = self._cache.get(path)
-            if cached is not None and cached.version == version:
-                return cached
-            failure = self._failures.get(path)
-            if failure is not None and failure.version == version:
-                raise failure.error_type(failure.message)
-            try:
-                frame = read_ohlcv_file(path, max_bars=self.max_bars)
-            except DataError as exc:
-                self._failures[path] = _Failure(version, type(exc), str(exc))
+            for attempt in range(READ_ATTEMPTS):
+                version = self._stat(path)
+                if cached is not None and cached.version == version:
+                    return cached
+                failure = self._failures.get(path)
+                if failure is not None and failure.version == version:
+                    raise failure.error_type(failure.message)
+                if 0 <= time.time() - version[2] / 1e9 < QUIET_SECONDS:
+                    # Written a moment ago: the writer may be between two pieces of a rewrite
+                    # (the file torn on disk, and still between our two stats). Let it settle.
+                    time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
+                    continue
+                frame, error = None, None
+                try:
+                    frame = read_ohlcv_file(path, max_bars=self.max_bars)
+                except DataError as exc:
+                    error = exc
+                try:
+                    stable = _version(path) == version
+                except FileNotFoundError:
+                    stable = False
+                if stable:
+                    break
+                time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))  # being rewritten: read again
+            else:
+                return self._last_good(path, cached, "kept changing while being read")
+            if error is not None:
+                if cached is not None and time.time() - version[2] / 1e9 < SETTLE_SECONDS:
+                    # Just written, and unreadable: most likely caught half-way through.
+                    return self._last_good(
+                        path, cached, f"was just rewritten and reads as: {error}"
+                    )
+                self._failures[path] = _Failure(version, type(error), str(error))
                 logger.warning(
-                    "%s cannot be read (left out of the symbol list): %s", path.name, exc
+                    "%s cannot be read (left out of the symbol list): %s", path.name, error
                 )
-                raise
+                raise error
+            assert frame is not None
             self._failures.pop(path, None)
             times = frame["time"]
             info = SymbolInfo(
@@ -160,6 +193,23 @@ class FileSource:
             cached = _Cached(version, frame, info)
             self._cache[path] = cached
             return cached
+
+    @staticmethod
+    def _stat(path: Path) -> FileVersion:
+        try:
+            return _version(path)
+        except FileNotFoundError:
+            raise DataError(f"{path.name}: the file disappeared while being read.") from None
+
+    @staticmethod
+    def _last_good(path: Path, cached: _Cached | None, why: str) -> _Cached:
+        """The last frame read whole, while the file is being rewritten (never a torn read)."""
+        if cached is None:
+            raise DataError(
+                f"{path.name}: the file {why.split(' and ')[0]}; try again in a moment."
+            )
+        logger.warning("%s %s; serving its last good version.", path.name, why)
+        return cached
 
     def list_symbols(self) -> list[SymbolInfo]:
         """Every readable symbol; unreadable files are left out of the list, logged once per

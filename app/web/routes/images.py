@@ -10,26 +10,26 @@ Chromium or a render hangs, the answer is a 503 with ``Retry-After``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Annotated, Literal
 
+import plotly.graph_objects as go
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.charts.images import MAX_IMAGE_BARS, MEDIA_TYPES, image_figure, view_digest
+from app.charts.plotly_overlays import add_levels, add_volume_spikes
 from app.config import get_settings
 from app.core import OhlcvView, ParameterError, get_ohlcv, parse_ema_periods
+from app.core.analysis import find_levels, find_volume_spikes
+from app.core.indicators import parse_indicators
 from app.core.time_bounds import parse_time_bound
 from app.images import ImageUnavailableError, get_renderer
 from app.images.cache import ImageCache
 from app.web.docs import NOT_MODIFIED, error_responses
 from app.web.http_cache import etag_matches
-
-try:  # the indicator catalog (helper `catalog`); until it lands, images draw EMAs only
-    from app.core.indicators import parse_indicators
-except ImportError:  # pragma: no cover
-    parse_indicators = None
 
 router = APIRouter(tags=["images"])
 
@@ -61,6 +61,7 @@ class ImageParams(BaseModel):
     emas: str | None = Field(
         default=None, description="EMA periods, comma list; missing: EMA_PERIODS; empty: none."
     )
+    chart: str | None = Field(default=None, description="candles (default) or heikin_ashi.")
     end: str | None = Field(
         default=None, description="Last bar time (ISO 8601 or UNIX seconds); missing: newest."
     )
@@ -76,6 +77,10 @@ class ImageParams(BaseModel):
         default=1.0, ge=0.5, le=4.0, description="Pixels per CSS pixel of a PNG (2 for HiDPI)."
     )
     theme: Literal["dark", "light"] = "dark"
+    levels: bool = Field(
+        default=False, description="Draw the support/resistance levels of the bars shown."
+    )
+    spikes: bool = Field(default=False, description="Mark the volume spikes among the bars shown.")
 
 
 IMAGE_RESPONSES = {
@@ -127,7 +132,9 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
         image = cache.get(etag)
         if image is None:
             renderer.check_capacity()
-            figure = await run_in_threadpool(image_figure, view, theme_name=params.theme)
+            figure = await run_in_threadpool(
+                image_figure, view, theme_name=params.theme, decorate=_overlays(view, params)
+            )
             image = await renderer.render_async(
                 figure, fmt=fmt, width=params.width, height=params.height, scale=params.scale
             )
@@ -143,20 +150,29 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
 
 def _view_of(params: ImageParams) -> OhlcvView:
     settings = get_settings()
-    indicators = seed_indicators(params.indicators)
-    kwargs = {}
-    if indicators:
-        if parse_indicators is None:
-            raise ParameterError("indicators", "Indicators are not available on this server.")
-        kwargs["indicators"] = parse_indicators(indicators)
     return get_ohlcv(
         (params.symbol or "").strip() or settings.default_symbol,
         timeframe=params.timeframe or None,
         emas=parse_ema_periods(params.emas, settings.ema_periods),
+        indicators=parse_indicators(seed_indicators(params.indicators)),
+        chart=params.chart or None,
         end=parse_time_bound(params.end, "end"),
         limit=params.bars,
-        **kwargs,
     )
+
+
+def _overlays(view: OhlcvView, params: ImageParams) -> Callable[[go.Figure], None] | None:
+    """The analysis overlays asked for, found on the bars drawn (as /api/analysis finds them)."""
+    if not (params.levels or params.spikes):
+        return None
+
+    def decorate(figure: go.Figure) -> None:
+        if params.levels:
+            add_levels(figure, find_levels(view.frame))
+        if params.spikes:
+            add_volume_spikes(figure, find_volume_spikes(view.frame))
+
+    return decorate
 
 
 def seed_indicators(text: str | None) -> str:
@@ -170,7 +186,8 @@ def seed_indicators(text: str | None) -> str:
 
 
 def _etag(view: OhlcvView, params: ImageParams, fmt: str) -> str:
-    options = f"{fmt}|{params.width}|{params.height}|{params.scale:g}|{params.theme}"
+    drawn = (fmt, params.width, params.height, f"{params.scale:g}", params.theme, params.chart)
+    options = "|".join(str(part) for part in (*drawn, params.levels, params.spikes))
     digest = hashlib.blake2b(options.encode(), digest_size=12)
     digest.update(view_digest(view).encode())
     return f'"{fmt}-{digest.hexdigest()}"'

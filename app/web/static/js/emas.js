@@ -41,9 +41,16 @@ export function createEmaLines(chart, colors) {
     for (const period of Object.keys(lines)) lines[period].setData(points(columns, period));
   }
 
+  function updateBar(columns, index) {
+    for (const period of Object.keys(lines)) {
+      const value = (columns[emaColumn(period)] || [])[index];
+      if (value !== null && value !== undefined) lines[period].update({ time: columns.time[index], value });
+    }
+  }
+
   function setPrecision(precision) {
     for (const series of Object.values(lines)) series.applyOptions({ priceFormat: priceFormat(precision) });
   }
 
-  return { lines, add, remove, draw, setPrecision };
+  return { lines, add, remove, draw, updateBar, setPrecision };
 }

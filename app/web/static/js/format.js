@@ -6,8 +6,8 @@ const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MAX_DECIMALS = 8;
 
-/** Decimals the prices are quoted in: the most any of (a sample of) the closes needs, at most 8.
- * The server's ``price_precision`` wins when it sends one. */
+/** Decimals the prices are quoted in: the server's ``price_precision`` (app/charts/precision.py)
+ * or, for bars without one, the most any of (a sample of) the closes needs, at most 8. */
 export function pricePrecision(meta, columns) {
   if (meta && Number.isInteger(meta.price_precision)) return meta.price_precision;
   const closes = (columns && columns.close) || [];
@@ -17,8 +17,10 @@ export function pricePrecision(meta, columns) {
     const value = closes[i];
     if (value === null || value === undefined) continue;
     while (decimals < MAX_DECIMALS) {
+      // An absolute tolerance (float rounding's at most): relative to the price, 64,123.57
+      // would pass at one decimal.
       const scaled = value * 10 ** decimals;
-      if (Math.abs(scaled - Math.round(scaled)) <= 1e-6 * Math.max(1, Math.abs(scaled))) break;
+      if (Math.abs(scaled - Math.round(scaled)) <= Math.max(1e-6, Math.abs(scaled) * 1e-12)) break;
       decimals += 1;
     }
   }

@@ -12,8 +12,10 @@ import { createStudies } from "./studies.js";
 import { createLegend } from "./legend.js";
 import { createIndicatorDialog } from "./dialog.js";
 import { createIndicatorActions } from "./indicator_actions.js";
-import { createAnalysis } from "./analysis.js";
+import { createAnalysis, wireAnalysisControls } from "./analysis.js";
 import { createScanner } from "./scanner.js";
+import { createLive } from "./live.js";
+import { createReplay } from "./replay.js";
 import { createSymbolSearch } from "./symbol_search.js";
 import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
 import { formatTime, isDaily, pricePrecision } from "./format.js";
@@ -72,6 +74,31 @@ function draw() {
   legend.render();
 }
 
+/** Live bars merged into those held: the few changed drawn one by one (the forming bar
+ * replaced, new ones appended), many at once redrawn whole. */
+function drawBars(indices) {
+  const columns = held.data.columns;
+  if (indices.length > 3) {
+    draw();
+    return;
+  }
+  for (const index of indices) {
+    pricePane.updateBar(columns, index);
+    emas.updateBar(columns, index);
+    studies.updateBar(columns, index);
+  }
+  legend.render();
+}
+
+/** Bars between the newest held and a live snapshot, from the API (after a reconnect). */
+async function fetchGap(newest, first) {
+  const gap = await loader.fetchColumns({ start: newest + 1, end: first - 1, limit: state.heldBars });
+  if (gap.columns.time.length) {
+    held.append(gap, 0);
+    draw();
+  }
+}
+
 /** A page of bars joined on: drawn, and the spike markers on the bars it brought. */
 function drawPage() {
   draw();
@@ -100,6 +127,7 @@ function setData(payload) {
   }
   indicators.sync();
   analysis.refresh(); // a new symbol or timeframe has its own analysis
+  if (live && !replay.active) live.resubscribe(); // updates for what is drawn now
 }
 
 const loader = createLoader({ chart, held, request, onReplace: setData, onPage: drawPage, showMessage });
@@ -128,16 +156,32 @@ const analysis = createAnalysis({
   chart, pricePane, held, panel: document.getElementById("analysis-panel"), showMessage,
 });
 const scannerElement = document.getElementById("scanner-dialog");
-const scanner = scannerElement ? createScanner({
-  dialog: scannerElement,
-  onOpen(symbol, timeframe) {
-    const query = pageQuery(shown, instances.allTokens());
-    query.set("symbol", symbol);
-    if (timeframe) query.set("timeframe", timeframe);
-    else query.delete("timeframe");
-    window.location.assign("/chart?" + query.toString());
-  },
-}) : null;
+const scanner = scannerElement ? createScanner({ dialog: scannerElement, onOpen: openSymbol }) : null;
+
+/** Another symbol's chart, with the same EMAs and indicators; at its own timeframe unless one
+ * is given. */
+function openSymbol(symbol, timeframe) {
+  const query = pageQuery(shown, instances.allTokens());
+  query.set("symbol", symbol);
+  if (timeframe) query.set("timeframe", timeframe);
+  else query.delete("timeframe");
+  window.location.assign("/chart?" + query.toString());
+}
+
+// -- live and replay ------------------------------------------------------------------------
+
+const live = state.standalone ? null : createLive({
+  held, dot: document.getElementById("live-dot"), request, onBars: drawBars, fetchGap, showMessage,
+});
+const replay = live ? createReplay({
+  live,
+  held,
+  request,
+  onStart: setData,
+  onExit: () => loader.switchTimeframe(state.timeframe, {}).then(updateUrl),
+  showMessage,
+}) : { active: false };
+wireButton("replay-button", () => replay.toggle && replay.toggle());
 
 // -- controls -------------------------------------------------------------------------------
 
@@ -200,35 +244,10 @@ wireButton("fullscreen", () => toggleFullscreen(document.documentElement));
 wireButton("screenshot", () => saveScreenshot(chart, themeColors(state.theme).text));
 wireButton("indicators-button", () => page.dialog && page.dialog.open());
 wireButton("scanner-button", () => scanner && scanner.open());
-const analysisButton = wireButton("analysis-button", () => showPanel(!analysis.shown.panel));
-wireButton("analysis-close", () => showPanel(false));
-for (const what of ["levels", "spikes"]) {
-  const box = document.getElementById(what + "-toggle");
-  if (!box) continue;
-  box.addEventListener("change", () => {
-    state[what] = box.checked;
-    analysis.set(what, box.checked);
-    updateUrl();
-  });
-}
-
-function showPanel(on) {
-  analysisButton.setAttribute("aria-pressed", String(on));
-  analysis.set("panel", on);
-}
+wireAnalysisControls(analysis, updateUrl);
 const searchInput = document.getElementById("symbol-search");
 if (searchInput) {
-  createSymbolSearch({
-    input: searchInput,
-    list: document.getElementById("symbol-options"),
-    onPick(symbol) {
-      // The EMAs and indicators carry over; the new symbol opens at its own timeframe.
-      const query = pageQuery(shown, instances.allTokens());
-      query.set("symbol", symbol);
-      query.delete("timeframe");
-      window.location.assign("/chart?" + query.toString());
-    },
-  });
+  createSymbolSearch({ input: searchInput, list: document.getElementById("symbol-options"), onPick: openSymbol });
 }
 
 window.superChart = {
@@ -247,6 +266,8 @@ window.superChart = {
   dialog: page.dialog,
   actions,
   analysis,
+  live,
+  replay,
 };
 
 // First draw, from the data embedded in the page.
@@ -260,4 +281,5 @@ if (state.error) {
   setData(state.initial);
   updateUrl();
 }
+if (live) live.connect();
 window.superChart.ready = true;

@@ -93,6 +93,14 @@ export function createPricePane(chart) {
     pane.volume.setData(volumeData(columns));
   };
 
+  /** One bar (the forming one replaced, or a new one appended) without redrawing the rest. */
+  pane.updateBar = function (columns, index) {
+    const one = {};
+    for (const name of Object.keys(columns)) one[name] = [columns[name][index]];
+    pane.series.update(priceData(pane.type, one)[0]);
+    pane.volume.update(volumeData(one)[0]);
+  };
+
   pane.setScaleMode = function (mode) {
     const modes = { normal: 0, log: 1, percent: 2 };
     chart.priceScale("right", 0).applyOptions({ mode: modes[mode] || 0 });

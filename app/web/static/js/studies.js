@@ -136,6 +136,18 @@ export function createStudies(chart, colors) {
     for (const entry of drawn.values()) drawEntry(entry, columns, known);
   }
 
+  function updateBar(columns, index) {
+    for (const entry of drawn.values()) {
+      for (const output of entry.outputs) {
+        const value = (columns[output.column] || [])[index];
+        if (value === null || value === undefined) continue;
+        const point = { time: columns.time[index], value };
+        if (output.hist) point.color = value >= 0 ? colors.up : colors.down;
+        output.series.update(point);
+      }
+    }
+  }
+
   function setPrecision(precision) {
     for (const entry of drawn.values()) {
       for (const output of entry.outputs) {
@@ -152,5 +164,5 @@ export function createStudies(chart, colors) {
     }));
   }
 
-  return { add, remove, draw, setPrecision, entries, drawn };
+  return { add, remove, draw, updateBar, setPrecision, entries, drawn };
 }

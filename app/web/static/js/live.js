@@ -1,0 +1,184 @@
+// The page goes live over WS /ws: one subscription for what is drawn, its bars merged into the
+// bars held (a bar of the same time replaces the forming one, a newer one is appended), a dot
+// that says whether the connection is up, and reconnection with backoff that resumes from the
+// newest bar held: the snapshot's bars from that one on, and any hole before them fetched from
+// /api/ohlcv, so nothing is missed or drawn twice.
+
+import { state } from "./page_state.js";
+
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 15000;
+const SNAPSHOT_BARS = 500;
+
+export function socketUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return scheme + "//" + location.host + "/ws";
+}
+
+/** ``records`` (as /api/ohlcv gives them) as columns named like ``columns``. */
+export function recordsToColumns(records, names) {
+  const out = {};
+  for (const name of names) out[name] = records.map((bar) => (bar[name] === undefined ? null : bar[name]));
+  return out;
+}
+
+export function createLive({ held, dot, request, onBars, fetchGap, showMessage }) {
+  let socket = null;
+  let current = null; // id of the subscription for what is drawn
+  let serial = 0;
+  let delay = FIRST_DELAY_MS;
+  let timer = null;
+  let stopped = false;
+  const status = { state: "connecting", updates: 0, reconnects: 0, replay: null };
+  const handlers = {}; // replay frames go to the replay control
+
+  function setState(name, title) {
+    status.state = name;
+    if (dot) {
+      dot.dataset.state = name;
+      dot.title = title;
+      dot.setAttribute("aria-label", title);
+    }
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function subscribe() {
+    if (!held.data.columns || state.chart === "heikin_ashi") {
+      setState("paused", state.chart === "heikin_ashi"
+        ? "Live updates are off for Heikin Ashi" : "Nothing drawn to update");
+      return;
+    }
+    if (current) send({ type: "unsubscribe", id: current });
+    serial += 1;
+    current = "page-" + serial;
+    const base = request();
+    send({
+      type: "subscribe",
+      id: current,
+      symbol: base.symbol,
+      timeframe: base.timeframe,
+      emas: base.emas,
+      indicators: base.indicators,
+      limit: SNAPSHOT_BARS,
+    });
+  }
+
+  /** Bars from the server merged into those held, oldest first; returns the indices changed.
+   * While the newest bars are not held (the user scrolled far back) only the count of bars
+   * grows, so paging forward brings them. */
+  function merge(bars, snapshot) {
+    const columns = held.data.columns;
+    const names = Object.keys(columns);
+    const changed = [];
+    for (const bar of bars) {
+      const count = held.count();
+      const last = count ? columns.time[count - 1] : -Infinity;
+      if (held.hasMoreAfter()) {
+        if (!snapshot && held.data.newestSeen !== undefined && bar.time > held.data.newestSeen) {
+          held.data.meta.total_bars += 1;
+        }
+        held.data.newestSeen = Math.max(held.data.newestSeen ?? bar.time, bar.time);
+        continue;
+      }
+      if (bar.time < last) continue; // already held
+      const index = bar.time === last ? count - 1 : count;
+      for (const name of names) {
+        const value = bar[name] === undefined ? null : bar[name];
+        if (index === count) columns[name].push(value);
+        else columns[name][index] = value;
+      }
+      if (index === count) held.data.meta.total_bars += 1;
+      changed.push(index);
+    }
+    return changed;
+  }
+
+  async function onSnapshot(frame) {
+    const bars = frame.bars;
+    const columns = held.data.columns;
+    const newest = held.count() ? columns.time[held.count() - 1] : null;
+    if (newest !== null && bars.length && bars[0].time > newest && !held.hasMoreAfter()) {
+      // A hole between the newest bar held and the snapshot: fill it from the API first.
+      await fetchGap(newest, bars[0].time);
+    }
+    apply(bars, true);
+    delay = FIRST_DELAY_MS;
+    setState("live", "Live: connected");
+  }
+
+  function apply(bars, snapshot) {
+    const changed = merge(bars, snapshot);
+    if (changed.length) {
+      status.updates += 1;
+      onBars(changed);
+    }
+  }
+
+  function onMessage(event) {
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch (error) {
+      return;
+    }
+    if (frame.id && handlers[frame.id]) return handlers[frame.id](frame);
+    if (frame.id !== current) return; // an old subscription's last frames
+    if (frame.type === "snapshot") onSnapshot(frame);
+    else if (frame.type === "update") apply(frame.bars);
+    else if (frame.type === "error") {
+      setState("paused", "Live updates are off: " + frame.detail);
+    }
+  }
+
+  function connect() {
+    if (stopped) return;
+    setState("connecting", "Connecting…");
+    socket = new WebSocket(socketUrl());
+    socket.addEventListener("open", () => {
+      current = null;
+      subscribe();
+    });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", (event) => {
+      socket = null;
+      current = null;
+      if (stopped) return;
+      const why = event.code === 1013 ? "the server is full" : "the connection was lost";
+      setState("offline", "Offline: " + why + "; reconnecting in " + Math.round(delay / 1000) + " s");
+      status.reconnects += 1;
+      clearTimeout(timer);
+      timer = setTimeout(connect, delay * (0.8 + 0.4 * Math.random()));
+      delay = Math.min(MAX_DELAY_MS, delay * 2);
+    });
+  }
+
+  function close() {
+    stopped = true;
+    clearTimeout(timer);
+    if (socket) socket.close();
+  }
+
+  return {
+    status,
+    connect,
+    close,
+    resubscribe: subscribe,
+    apply,
+    send,
+    handle(id, handler) {
+      if (handler) handlers[id] = handler;
+      else delete handlers[id];
+    },
+    unsubscribeCurrent() {
+      if (current) send({ type: "unsubscribe", id: current });
+      current = null;
+      setState("paused", "Live updates are off during the replay");
+    },
+    get socket() {
+      return socket;
+    },
+  };
+}

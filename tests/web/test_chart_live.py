@@ -1,0 +1,115 @@
+"""The chart page live (WS /ws) in a real Chromium over a real uvicorn whose CSV grows: a bar
+appended after the page opened is drawn, a dropped connection comes back and resumes from the
+newest bar held with no gap and no duplicate, and Bar Replay plays, pauses and steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.live.conftest import BARS, START, SYMBOL, append, row, run_server, write_minutes
+from tests.web.test_chart_page import READY, assert_clean
+
+pytestmark = pytest.mark.browser
+
+LIVE = "() => window.superChart.live.status.state === 'live'"
+TIMES = "() => window.superChart.candles.data().map((bar) => bar.time)"
+MINUTE = 60
+
+
+def minute(n: int) -> int:
+    return int((START + pd.Timedelta(minutes=n)).timestamp())
+
+
+@pytest.fixture
+def live_dir(tmp_path: Path) -> Path:
+    write_minutes(tmp_path / f"{SYMBOL}.csv")
+    return tmp_path
+
+
+@pytest.fixture
+def live_page_server(live_dir: Path) -> Iterator[str]:
+    with run_server(live_dir) as base:
+        yield base
+
+
+def open_live(page, base: str, **query: str) -> None:
+    query = {"symbol": SYMBOL, "timeframe": "1m", **query}
+    page.goto(base + "/chart?" + "&".join(f"{k}={v}" for k, v in query.items()))
+    page.wait_for_function(READY)
+    page.wait_for_function(LIVE)
+
+
+def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, live_dir):
+    open_live(page, live_page_server, indicators="rsi")
+    assert page.locator("#live-dot").get_attribute("data-state") == "live"
+    assert page.evaluate(TIMES)[-1] == minute(BARS - 1)
+    append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
+    page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
+    last = page.evaluate("() => window.superChart.candles.data().at(-1)")
+    assert last["close"] == 123.25
+    rsi = page.evaluate("() => window.superChart.data.columns.rsi_14.at(-1)")
+    assert rsi is not None and 0 <= rsi <= 100  # the indicator came with the bar
+    times = page.evaluate(TIMES)
+    assert times == list(range(times[0], minute(BARS) + MINUTE, MINUTE))
+    assert_clean(page)
+
+
+def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
+    page, live_page_server, live_dir
+):
+    routes: list = []
+
+    def on_socket(ws) -> None:
+        routes.append(ws)
+        if len(routes) == 2:  # the first retry is refused: the page backs off and tries again
+            ws.close()
+        else:
+            ws.connect_to_server()
+
+    page.route_web_socket("**/ws", on_socket)
+    open_live(page, live_page_server)
+    routes[0].close()  # the connection drops
+    page.wait_for_function("() => window.superChart.live.status.state === 'offline'")
+    assert page.locator("#live-dot").get_attribute("data-state") == "offline"
+    append(live_dir / f"{SYMBOL}.csv", row(BARS, 101.0) + row(BARS + 1, 102.0))
+    page.wait_for_function(
+        f"() => window.superChart.candles.data().at(-1).time === {minute(BARS + 1)}", timeout=20_000
+    )
+    assert len(routes) >= 3
+    times = page.evaluate(TIMES)
+    assert times == list(range(times[0], minute(BARS + 1) + MINUTE, MINUTE))  # no gap, no twice
+    assert page.evaluate("() => window.superChart.candles.data().at(-1).close") == 102.0
+    page.wait_for_function(LIVE)
+
+
+def test_replay_plays_pauses_and_steps(page, live_page_server):
+    open_live(page, live_page_server)
+    page.get_by_role("button", name="Replay").click()
+    page.locator("#replay-start").fill("2024-01-01T05:00")
+    page.locator("#replay-speed").select_option("50")
+    page.locator("#replay-play").click()
+    start = minute(300)
+    page.wait_for_function(
+        f"() => window.superChart.candles.data().at(-1).time >= {start + 5 * MINUTE}"
+    )
+    assert page.locator("#live-dot").get_attribute("data-state") == "paused"
+    page.locator("#replay-play").click()  # pause
+    page.wait_for_timeout(300)
+    held = page.evaluate(TIMES)
+    page.wait_for_timeout(600)
+    assert page.evaluate(TIMES) == held  # paused: nothing more
+    assert held[0] < start <= held[-1] and held == list(range(held[0], held[-1] + MINUTE, MINUTE))
+    page.locator("#replay-step").click()
+    page.wait_for_function(
+        f"() => window.superChart.candles.data().at(-1).time === {held[-1] + MINUTE}"
+    )
+    page.locator("#replay-exit").click()
+    page.wait_for_function(
+        f"() => window.superChart.candles.data().at(-1).time === {minute(BARS - 1)}"
+    )
+    page.wait_for_function(LIVE)
+    assert_clean(page)
