@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     image_timeout: float = Field(default=10.0, gt=0, le=120)  # one render, then restart
     image_cache_mb: float = Field(default=32.0, ge=0, le=1024)  # rendered images kept
 
+    # The Streamlit dashboard redraws its chart this often, picking up new bars (0: never).
+    streamlit_refresh_s: float = Field(default=5.0, ge=0, le=3600)
+
     # DATA_SOURCE=exchange: CCXT exchanges tried in order, the pairs listed, one fetch's deadline.
     exchanges: Annotated[tuple[str, ...], NoDecode] = ("binance", "bybit", "okx")
     exchange_symbols: Annotated[tuple[str, ...], NoDecode] = ("BTC/USDT", "ETH/USDT")
