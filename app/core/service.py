@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # app.config imports app.core.errors, so import it lazily her
     from app.config import Settings
 
 VIEW_CACHE_SIZE = 8  # prepared histories (a 1M-bar one with 4 EMAs is ~80 MB)
+BARS_CACHE_SIZE = 4  # resampled / Heikin Ashi bars, shared by the histories above
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,25 @@ def _prepare(
     specs: tuple[IndicatorSpec, ...] = (),
     chart: ChartType = "candles",
 ) -> _Prepared:
+    """The history at ``timeframe`` with its lines. The bars alone (resampled, Heikin Ashi) are
+    cached apart, so another set of EMAs or indicators on the same bars skips the resampling."""
+    requested = None if timeframe is None else parse_timeframe(timeframe)
+    key = (id(frame), requested.name if requested else None, chart)
+    base = _bars_cache.get(key, frame)
+    if base is None:
+        base = _prepare_bars(frame, requested, chart)
+        _bars_cache.put(key, frame, base)
+    if not emas and not specs:
+        return base
+    lines = add_lines(base.frame, emas, specs)
+    return _Prepared(base.timeframe, base.native, lines, base.times_ns, base.notices)
+
+
+def _prepare_bars(frame: pd.DataFrame, timeframe: Timeframe | None, chart: ChartType) -> _Prepared:
     source = frame
     spacing = median_spacing_seconds(frame)
     native = timeframe_for_spacing(spacing)
-    target = native if timeframe is None else parse_timeframe(timeframe)
+    target = native if timeframe is None else timeframe
     check_not_finer(target, native)
     # Resample when coarser than native, or when the bars are finer than their timeframe
     # (sub-minute data is shown as 1m).
@@ -115,7 +131,6 @@ def _prepare(
         frame = resample_ohlcv(frame, target, native=native)
     if chart == "heikin_ashi":
         frame = heikin_ashi(frame)
-    frame = add_lines(frame, emas, specs)
     notices = frame_notices(source)
     return _Prepared(target, native, frame, epoch_nanoseconds(frame["time"]), notices)
 
@@ -162,6 +177,9 @@ class _ViewCache:
 
 
 _view_cache = _ViewCache(VIEW_CACHE_SIZE)
+# The bars alone, before any line: their columns are shared (not copied) by the prepared
+# histories built on them, so this costs little beyond what _view_cache holds.
+_bars_cache = _ViewCache(BARS_CACHE_SIZE)
 
 
 def _cut(

@@ -75,3 +75,17 @@ def test_an_ema_indicator_repeating_an_ema_period_is_one_line(settings):
     emas = list(range(2, 2 + MAX_LINES))
     view = get_ohlcv("eurusd_m1", emas=emas, indicators="ema:2", limit=5, settings=settings)
     assert view.indicator_columns == tuple(f"ema_{p}" for p in emas)
+
+
+def test_another_indicator_set_on_the_same_bars_does_not_resample_again(settings, monkeypatch):
+    calls = []
+    real = service.resample_ohlcv
+    monkeypatch.setattr(service, "resample_ohlcv", lambda *a, **k: calls.append(1) or real(*a, **k))
+    service._view_cache.clear()
+    service._bars_cache.clear()
+    rsi = get_ohlcv("eurusd_m1", timeframe="15m", indicators="rsi", settings=settings)
+    macd = get_ohlcv("eurusd_m1", timeframe="15m", indicators="macd", settings=settings)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(rsi.frame["close"], macd.frame["close"])
+    get_ohlcv("eurusd_m1", timeframe="15m", chart="heikin_ashi", settings=settings)
+    assert len(calls) == 2  # Heikin Ashi bars are other bars

@@ -39,7 +39,7 @@ from app.web.chart_params import (
 )
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
-from app.web.page_script import page_script
+from app.web.page_script import page_modules, page_script
 
 router = APIRouter(tags=["chart"])
 
@@ -175,6 +175,7 @@ def _render_chart(
         "standalone": standalone,
         "lightweight_js": lightweight_charts_js_path().read_text() if standalone else "",
         "page_js": page_script() if standalone else "",
+        "page_modules": () if standalone else page_modules(),
         "page_css": (WEB_DIR / "static" / "chart.css").read_text() if standalone else "",
     }
     response = templates.TemplateResponse(request, "chart.html", context, status_code=status)

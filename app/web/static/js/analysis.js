@@ -167,3 +167,23 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
 
   return { shown, set, refresh, draw, drawn };
 }
+
+/** The Levels and Volume spikes boxes and the panel's open/close buttons. */
+export function wireAnalysisControls(analysis, onChange) {
+  const button = document.getElementById("analysis-button");
+  if (!button) return;
+  const showPanel = (on) => {
+    button.setAttribute("aria-pressed", String(on));
+    analysis.set("panel", on);
+  };
+  button.addEventListener("click", () => showPanel(!analysis.shown.panel));
+  document.getElementById("analysis-close").addEventListener("click", () => showPanel(false));
+  for (const what of ["levels", "spikes"]) {
+    const box = document.getElementById(what + "-toggle");
+    box.addEventListener("change", () => {
+      state[what] = box.checked;
+      analysis.set(what, box.checked);
+      onChange();
+    });
+  }
+}

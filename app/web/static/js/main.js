@@ -12,7 +12,7 @@ import { createStudies } from "./studies.js";
 import { createLegend } from "./legend.js";
 import { createIndicatorDialog } from "./dialog.js";
 import { createIndicatorActions } from "./indicator_actions.js";
-import { createAnalysis } from "./analysis.js";
+import { createAnalysis, wireAnalysisControls } from "./analysis.js";
 import { createScanner } from "./scanner.js";
 import { createLive } from "./live.js";
 import { createReplay } from "./replay.js";
@@ -156,16 +156,17 @@ const analysis = createAnalysis({
   chart, pricePane, held, panel: document.getElementById("analysis-panel"), showMessage,
 });
 const scannerElement = document.getElementById("scanner-dialog");
-const scanner = scannerElement ? createScanner({
-  dialog: scannerElement,
-  onOpen(symbol, timeframe) {
-    const query = pageQuery(shown, instances.allTokens());
-    query.set("symbol", symbol);
-    if (timeframe) query.set("timeframe", timeframe);
-    else query.delete("timeframe");
-    window.location.assign("/chart?" + query.toString());
-  },
-}) : null;
+const scanner = scannerElement ? createScanner({ dialog: scannerElement, onOpen: openSymbol }) : null;
+
+/** Another symbol's chart, with the same EMAs and indicators; at its own timeframe unless one
+ * is given. */
+function openSymbol(symbol, timeframe) {
+  const query = pageQuery(shown, instances.allTokens());
+  query.set("symbol", symbol);
+  if (timeframe) query.set("timeframe", timeframe);
+  else query.delete("timeframe");
+  window.location.assign("/chart?" + query.toString());
+}
 
 // -- live and replay ------------------------------------------------------------------------
 
@@ -243,35 +244,10 @@ wireButton("fullscreen", () => toggleFullscreen(document.documentElement));
 wireButton("screenshot", () => saveScreenshot(chart, themeColors(state.theme).text));
 wireButton("indicators-button", () => page.dialog && page.dialog.open());
 wireButton("scanner-button", () => scanner && scanner.open());
-const analysisButton = wireButton("analysis-button", () => showPanel(!analysis.shown.panel));
-wireButton("analysis-close", () => showPanel(false));
-for (const what of ["levels", "spikes"]) {
-  const box = document.getElementById(what + "-toggle");
-  if (!box) continue;
-  box.addEventListener("change", () => {
-    state[what] = box.checked;
-    analysis.set(what, box.checked);
-    updateUrl();
-  });
-}
-
-function showPanel(on) {
-  analysisButton.setAttribute("aria-pressed", String(on));
-  analysis.set("panel", on);
-}
+wireAnalysisControls(analysis, updateUrl);
 const searchInput = document.getElementById("symbol-search");
 if (searchInput) {
-  createSymbolSearch({
-    input: searchInput,
-    list: document.getElementById("symbol-options"),
-    onPick(symbol) {
-      // The EMAs and indicators carry over; the new symbol opens at its own timeframe.
-      const query = pageQuery(shown, instances.allTokens());
-      query.set("symbol", symbol);
-      query.delete("timeframe");
-      window.location.assign("/chart?" + query.toString());
-    },
-  });
+  createSymbolSearch({ input: searchInput, list: document.getElementById("symbol-options"), onPick: openSymbol });
 }
 
 window.superChart = {
