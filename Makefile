@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check
+.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ containers:
 	@test -x ../shared/tools/container-smoke || { echo "no ../shared/tools/container-smoke here: run docker compose up --build"; exit 1; }
 	@test "$$(id -u)" = 0 || { echo "container-smoke runs podman as root (and installs it when missing): sudo make containers"; exit 1; }
 	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
+
+## Pictures of the page, Streamlit, Dash and an API image into docs/ (shown in the README).
+screenshots: setup browser
+	$(PY) -m scripts.screenshots
 
 sample-data: setup
 	$(PY) -m scripts.make_sample_data
