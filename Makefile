@@ -2,17 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+# pip prints a line per package it collects and installs (and a progress bar on a terminal): a
+# newcomer sees it working rather than a minute of silence.
+PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 
-.PHONY: setup run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check screenshots
+.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check screenshots
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+## Runtime dependencies only (requirements.txt): what `make run` needs.
+$(STAMP): requirements.txt
+	@test -x $(PY) || { echo "setup: creating the virtualenv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "setup: installing the runtime dependencies (requirements.txt)"
+	$(PIP) -r requirements.txt
+	@touch $(STAMP)
+	@echo "setup: runtime dependencies installed"
+
+## Plus the test, lint and benchmark tools (requirements-dev.txt): what `make test` needs.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@echo "setup: adding the test and lint tools (requirements-dev.txt)"
+	$(PIP) -r requirements-dev.txt
+	@touch $(DEV_STAMP)
 
 setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 ## Start FastAPI (:8000), Streamlit (:8501) and Dash (:8050) on the bundled sample data.
 run: setup
@@ -24,14 +38,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "browser tests need Chromium: sudo apt-get install chromium"; fi; }
 
-test: setup browser
+test: setup-dev browser
 	$(PY) -m pytest
 
-lint: setup
+lint: setup-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-format: setup
+format: setup-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
@@ -42,7 +56,7 @@ bench-tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
 	  else echo "req/s case falls back to httpx: sudo apt-get install wrk"; fi; }
 
-bench: setup browser bench-tools
+bench: setup-dev browser bench-tools
 	$(PY) -m bench
 
 ## Build and start the three containers with podman, check each health route, tear down (minutes;
@@ -53,7 +67,7 @@ containers:
 	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
 
 ## Pictures of the page, Streamlit, Dash and an API image into docs/ (shown in the README).
-screenshots: setup browser
+screenshots: setup-dev browser
 	$(PY) -m scripts.screenshots
 
 sample-data: setup
