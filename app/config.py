@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     max_bars: int = Field(default=5_000_000, ge=1, le=200_000_000)
     # An upload's size, and the size of the CSV a .gz/.zip upload unpacks to.
     upload_max_mb: float = Field(default=200.0, gt=0)
+    # Dash: seconds between checks for new bars (dcc.Interval); 0 turns live updates off.
+    dash_refresh_s: float = Field(default=5.0, ge=0, le=3600)
     # The broker's answers: at most this many MB each, at most this many fetches at once (the
     # web server has 40 worker threads: upstream fetches must never take them all).
     upstream_max_mb: float = Field(default=50.0, gt=0, le=4096)
@@ -81,6 +83,9 @@ class Settings(BaseSettings):
     image_queue: int = Field(default=4, ge=0, le=64)  # waiting renders before a 503
     image_timeout: float = Field(default=10.0, gt=0, le=120)  # one render, then restart
     image_cache_mb: float = Field(default=32.0, ge=0, le=1024)  # rendered images kept
+
+    # The Streamlit dashboard redraws its chart this often, picking up new bars (0: never).
+    streamlit_refresh_s: float = Field(default=5.0, ge=0, le=3600)
 
     # DATA_SOURCE=exchange: CCXT exchanges tried in order, the pairs listed, one fetch's deadline.
     exchanges: Annotated[tuple[str, ...], NoDecode] = ("binance", "bybit", "okx")

@@ -22,16 +22,19 @@ def check_bar_count(rows: int, max_bars: int, label: str, *, at_least: bool = Fa
         )
 
 
-def check_csv_rows(source: Path | bytes, max_bars: int, label: str) -> None:
+def check_csv_rows(source: Path | bytes, max_bars: int, label: str, fields: int = 1) -> None:
     """TooManyBarsError when a CSV has more data rows than ``max_bars``: its line breaks are
-    counted (stopping as soon as there are too many), before anything is parsed."""
+    counted (stopping as soon as there are too many), before anything is parsed. A row of
+    ``fields`` fields takes at least that many bytes (delimiters and line break), so a file too
+    small to hold more rows is not read at all."""
+    fields = max(fields, 1)
     if isinstance(source, bytes):
-        if len(source) <= max_bars:  # every row takes at least a byte
+        if len(source) <= max_bars * fields:
             return
         rows = source.count(b"\n") - 1 + (not source.endswith(b"\n"))
         check_bar_count(rows, max_bars, label)
         return
-    if Path(source).stat().st_size <= max_bars:
+    if Path(source).stat().st_size <= max_bars * fields:
         return
     breaks = 0
     last = b"\n"

@@ -82,7 +82,7 @@ def read_csv(source: Source, label: str, *, max_bars: int | None = None) -> pd.D
         )
     mapping = resolve_columns(header, label)
     if max_bars is not None:
-        check_csv_rows(source, max_bars, label)
+        check_csv_rows(source, max_bars, label, fields=len(header))
     arrow_errors = (pa.ArrowInvalid, pa.ArrowKeyError, KeyError)
     try:
         return _read_with_arrow(source, label, delimiter, mapping)

@@ -34,7 +34,10 @@ def render_chart(
     offered_emas: Sequence[int],
     visible_emas: Sequence[int],
     overlays: Overlays | None = None,
+    ui_revision: str | None = None,
 ) -> None:
+    """``ui_revision`` names what is drawn (data, timeframe, page): while it stays, a redraw
+    keeps the user's zoom."""
     overlays = overlays or Overlays()
     if engine == ENGINE_LIGHTWEIGHT:
         st.subheader(title)
@@ -49,7 +52,11 @@ def render_chart(
         )
         return
     figure = build_plotly_figure(
-        data.view, offered_emas=offered_emas, visible_emas=visible_emas, title=title
+        data.view,
+        offered_emas=offered_emas,
+        visible_emas=visible_emas,
+        title=title,
+        ui_revision=ui_revision,
     )
     add_overlays(figure, data.analysis, overlays)
     # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.

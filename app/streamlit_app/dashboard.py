@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
@@ -127,15 +128,32 @@ def _render(settings: Settings) -> None:
         overlays=overlays,
         engine=engine,
     )
-    anchor = current_anchor(f"{dataset.key}|{timeframe}")
+    # Files and the REST API get new bars: the chart redraws on its own every
+    # STREAMLIT_REFRESH_S (a fragment: only the chart reruns, not the sidebar).
+    every = settings.streamlit_refresh_s if dataset.upload is None else 0
+    live_chart = st.fragment(_render_chart_part, run_every=every or None)
+    live_chart(settings, dataset, request, every)
+
+
+def _render_chart_part(
+    settings: Settings, dataset: Dataset, request: Request, every: float
+) -> None:
+    """Everything under the sidebar; reruns alone on the refresh interval and on paging."""
     try:
-        data, make_csv = _load(settings, dataset, request, anchor)
-    except SuperChartError as exc:
+        anchor = current_anchor(f"{dataset.key}|{request.timeframe}")
+        try:
+            data, make_csv = _load(settings, dataset, request, anchor)
+        except SuperChartError as exc:
+            show_error(exc)
+            if not anchor.newest:
+                st.button("Back to the newest bars", on_click=go_newest)
+            return
+        _render_result(request, data, make_csv, f"{dataset.key}|{request.timeframe}|{anchor}")
+        updated = datetime.now(UTC).strftime("%H:%M:%S")
+        refresh = f" · refreshes every {every:g} s" if every else ""
+        st.caption(f":material/update: Last updated {updated} UTC{refresh}")
+    except Exception as exc:  # a bug: logged, a plain message shown (fragment reruns too)
         show_error(exc)
-        if not anchor.newest:
-            st.button("Back to the newest bars", on_click=go_newest)
-        return
-    _render_result(request, data, make_csv)
 
 
 def _choose_dataset(settings: Settings) -> Dataset:
@@ -225,7 +243,9 @@ def _load(
     return data, make_csv
 
 
-def _render_result(request: Request, data: ChartData, make_csv: Callable[[], bytes]) -> None:
+def _render_result(
+    request: Request, data: ChartData, make_csv: Callable[[], bytes], ui_revision: str
+) -> None:
     for fixed in data.data_notices:
         st.warning(fixed, icon=":material/warning:")
     if data.notice:
@@ -238,6 +258,7 @@ def _render_result(request: Request, data: ChartData, make_csv: Callable[[], byt
         offered_emas=request.offered_emas,
         visible_emas=request.visible_emas,
         overlays=request.overlays,
+        ui_revision=ui_revision,
     )
     render_paging(data.view, window_bars(request.engine))
     render_summary(data.summary)

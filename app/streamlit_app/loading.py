@@ -27,6 +27,7 @@ from app.core import (
     SymbolInfo,
     build_view,
     detect_timeframe,
+    get_data_source,
     get_ohlcv,
     list_symbols,
     read_ohlcv_bytes,
@@ -116,6 +117,14 @@ def symbol_version(info: SymbolInfo) -> str:
     return f"{info.bars}|{info.start}|{info.end}"
 
 
+def file_version(settings: Settings, symbol: str) -> str:
+    """Which data a file holds now: the file source re-reads a file that changed (one stat when
+    it did not), so a live redraw picks up appended bars without waiting for the listing."""
+    frame = get_data_source(settings).load(symbol)
+    newest = frame["time"].iloc[-1].value if len(frame) else None
+    return f"{id(frame)}|{len(frame)}|{newest}"
+
+
 # --- symbols from DATA_DIR or the REST API -------------------------------------------------
 
 
@@ -162,9 +171,10 @@ def load_symbol_chart(
     """``bars`` bars of ``timeframe`` (or :data:`AUTO`) at ``anchor`` with the EMAs and
     indicators computed over the whole history, cached."""
     source_settings = settings_for_source(settings, source)
-    version = symbol_version(info)
     if source == SOURCE_API:
-        version += f"|{freshness_bucket(settings)}"
+        version = f"{symbol_version(info)}|{freshness_bucket(settings)}"
+    else:
+        version = file_version(source_settings, info.symbol)
     return _cached_symbol_chart(
         source,
         info.symbol,

@@ -49,7 +49,8 @@ def wait_for_plotly(page, predicate: str, timeout: float = 30_000) -> dict:
     return page.evaluate(PLOTLY_CANDLES)
 
 
-def test_dashboard_in_a_real_browser(page, data_dir, tmp_path):
+def test_dashboard_in_a_real_browser(page, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("STREAMLIT_REFRESH_S", "0")  # no redraws under the clicks
     upload = tmp_path / "mine.csv"
     upload.write_bytes(ohlcv_csv(120, seed=3))
     port = free_port()
@@ -62,7 +63,7 @@ def test_dashboard_in_a_real_browser(page, data_dir, tmp_path):
         page.goto(base)
 
         # The default symbol from DATA_DIR is drawn with Plotly: 300 candles, painted.
-        chart = wait_for_plotly(page, "c.bars === 300 && c.boxes > 0")
+        chart = wait_for_plotly(page, "c.bars === 300 && c.boxes > 0", timeout=90_000)
         assert "sample_ohlcv" in chart["title"]
 
         # Uploading a file in the sidebar draws it at once, with no other click.
@@ -74,7 +75,7 @@ def test_dashboard_in_a_real_browser(page, data_dir, tmp_path):
         # The download holds the uploaded bars with the EMAs that are ticked.
         sidebar.get_by_text("EMA 150", exact=True).click()
         wait_for_plotly(page, "c.bars === 120 && !c.lines.includes('EMA 150')")
-        with page.expect_download(timeout=30_000) as download:
+        with page.expect_download(timeout=90_000) as download:
             page.get_by_role("button", name="Download CSV with indicators").click()
         table = pd.read_csv(download.value.path())
         assert download.value.suggested_filename == "mine_1h.csv"

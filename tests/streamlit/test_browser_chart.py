@@ -60,6 +60,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         "DEFAULT_TIMEFRAME": "1h",
         "EMA_PERIODS": "10,21,50,150",
         "DATA_API_BASE": "",
+        "STREAMLIT_REFRESH_S": "0",  # no redraws under the clicks (tests/streamlit/test_live.py)
     }
     args = [
         "-m", "streamlit", "run", "app/main_streamlit.py",
@@ -70,7 +71,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         yield base
 
 
-def wait_for_figure(page, predicate: str, timeout: float = 30_000) -> dict:
+def wait_for_figure(page, predicate: str, timeout: float = 90_000) -> dict:
+    """Generous: on a loaded 2-core CI machine the first figure can take 20 s to appear."""
     page.wait_for_function(
         f"() => {{ const c = ({FIGURE})(); return c && ({predicate}); }}", timeout=timeout
     )

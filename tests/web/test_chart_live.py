@@ -113,3 +113,19 @@ def test_replay_plays_pauses_and_steps(page, live_page_server):
     )
     page.wait_for_function(LIVE)
     assert_clean(page)
+
+
+def test_live_bars_keep_what_is_held_bounded(page, live_page_server, live_dir):
+    open_live(page, live_page_server)
+    first_index = page.evaluate("() => window.superChart.data.meta.first_index")
+    # A small page (300 held + 50 a page) so that one more bar goes over the bound.
+    page.evaluate(
+        "() => { window.superChart.state.heldBars = 300; window.superChart.state.pageBars = 50; }"
+    )
+    append(live_dir / f"{SYMBOL}.csv", row(BARS, 99.5))
+    page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
+    times = page.evaluate(TIMES)
+    assert len(times) == BARS + 1 - 50  # the oldest 50 let go
+    assert times == list(range(times[0], minute(BARS) + MINUTE, MINUTE))
+    assert page.evaluate("() => window.superChart.data.meta.first_index") == first_index + 50
+    assert_clean(page)

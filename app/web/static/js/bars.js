@@ -63,6 +63,13 @@ export function createHeld(heldBars) {
     return dropped;
   }
 
+  /** Lets go of the ``n`` oldest bars (live bars keep arriving; what is held stays bounded). */
+  function dropOldest(n) {
+    if (!data.columns || n <= 0) return;
+    data.columns = slice(data.columns, n, count());
+    data.meta.first_index += n;
+  }
+
   /** Lets go of columns no longer drawn, so later pages (which lack them) still join. */
   function dropColumns(names) {
     if (!data.columns) return;
@@ -74,6 +81,6 @@ export function createHeld(heldBars) {
   }
 
   return {
-    data, count, hasMoreBefore, hasMoreAfter, replace, prepend, append, dropColumns, edgeTime,
+    data, count, hasMoreBefore, hasMoreAfter, replace, prepend, append, dropColumns, dropOldest, edgeTime,
   };
 }

@@ -78,6 +78,15 @@ function draw() {
  * replaced, new ones appended), many at once redrawn whole. */
 function drawBars(indices) {
   const columns = held.data.columns;
+  const over = held.count() - (state.heldBars + state.pageBars);
+  if (over > 0) {
+    // Bounded: the oldest page goes, and the view stays on the same bars.
+    const range = chart.timeScale().getVisibleLogicalRange();
+    held.dropOldest(state.pageBars);
+    draw();
+    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from - state.pageBars, to: range.to - state.pageBars });
+    return;
+  }
   if (indices.length > 3) {
     draw();
     return;

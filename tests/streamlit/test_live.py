@@ -1,0 +1,100 @@
+"""Issue #14 in the dashboard: the chart redraws on an interval (st.fragment(run_every=...)),
+picking up bars appended to the file, and says when it last updated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.live_server import free_port, live_server
+from tests.streamlit.app_views import candles, figure, run_app
+from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+
+
+def appended_row(frame: pd.DataFrame) -> tuple[pd.Timestamp, bytes]:
+    """One more hourly bar after ``frame``'s last one, as a CSV line."""
+    time = frame["time"].iloc[-1] + pd.Timedelta(hours=1)
+    line = f"{time:%Y-%m-%d %H:%M:%S},100.0,123.45,99.5,123.0,777\n"
+    return time, line.encode()
+
+
+def test_a_rerun_draws_bars_appended_to_the_file_and_says_when(data_dir):
+    at = run_app()
+    assert len(candles(figure(at))["x"]) == 300
+    [updated] = [c.value for c in at.caption if "Last updated" in c.value]
+    assert re.search(r"Last updated \d\d:\d\d:\d\d UTC · refreshes every 5 s", updated)
+    time, line = appended_row(ohlcv_frame(300))
+    with open(data_dir / "sample_ohlcv.csv", "ab") as file:
+        file.write(line)
+    at.run()
+    trace = candles(figure(at))
+    assert len(trace["x"]) == 301
+    assert pd.Timestamp(trace["x"][-1]) == time.tz_convert(None)
+
+
+def test_uploads_do_not_refresh(data_dir):
+    at = run_app()
+    at.file_uploader(key="upload").set_value(("m.csv", ohlcv_csv(50), "text/csv")).run()
+    [updated] = [c.value for c in at.caption if "Last updated" in c.value]
+    assert "refreshes" not in updated
+
+
+@pytest.fixture
+def live_folder(tmp_path: Path) -> Path:
+    (tmp_path / "live.csv").write_bytes(ohlcv_csv(300))
+    return tmp_path
+
+
+@pytest.fixture
+def live_base(live_folder: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        "DATA_DIR": str(live_folder),
+        "CSV_PATH": str(live_folder / "live.csv"),
+        "DATA_SOURCE": "csv",
+        "DEFAULT_SYMBOL": "live",
+        "DEFAULT_TIMEFRAME": "1h",
+        "DATA_API_BASE": "",
+        "STREAMLIT_REFRESH_S": "1",
+    }
+    args = [
+        "-m", "streamlit", "run", "app/main_streamlit.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+        yield base
+
+
+LAST_CANDLE = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
+    if (!trace) return null;
+    const n = trace.x.length;
+    return {bars: n, time: String(trace.x[n - 1]), close: trace.close[n - 1]};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_folder):
+    page.goto(live_base)
+    page.wait_for_function(
+        f"() => {{ const c = ({LAST_CANDLE})(); return c && c.bars === 300; }}", timeout=90_000
+    )
+    first = page.get_by_text(re.compile("Last updated")).text_content()
+    time, line = appended_row(ohlcv_frame(300))
+    with open(live_folder / "live.csv", "ab") as file:
+        file.write(line)
+    page.wait_for_function(
+        f"() => {{ const c = ({LAST_CANDLE})(); return c && c.bars === 301; }}", timeout=30_000
+    )
+    last = page.evaluate(LAST_CANDLE)
+    assert pd.Timestamp(last["time"]) == time.tz_convert(None)
+    assert last["close"] == pytest.approx(123.0)
+    assert page.get_by_text(re.compile("Last updated")).text_content() != first
+    assert page.watch.console_errors == []
