@@ -15,11 +15,15 @@ from app.config import Settings
 from app.core import DataError, SuperChartError
 from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
-from app.dash_app.chart_callbacks import EMAS_ONLY, PAGE_ONLY, update_chart
-from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
+from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
+from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
+from app.dash_app.download import png_download
+from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
-from app.dash_app.uploads import UploadCache, decode_contents, too_large
+from app.dash_app.uploads import UploadCache, UploadRef, decode_contents, too_large
+from app.dash_app.window import Window
 
 # Runs in the browser once it has read the file: a file over the limit is not sent to the
 # server at all, only its size; otherwise the progress line says it is on its way. (The line
@@ -102,14 +106,51 @@ def sync_controls(
 
 
 SOURCES = {SOURCE_CONFIGURED, SOURCE_UPLOAD}
+OVERLAYS = [LEVELS, SPIKES]
+
+
+def analysis_of_drawn(
+    drawn: dict | None,
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    upload_ref: dict | None,
+    *,
+    uploads: UploadCache,
+    settings: Settings,
+) -> Any:
+    """The analysis panel for the bars the chart has just drawn (its window), or nothing when
+    no chart is drawn (an error is already shown above it)."""
+    if not drawn or not str(drawn.get("key", "")).startswith(
+        chart_key(source, symbol, timeframe, upload_ref) + "|"
+    ):
+        return None if not drawn else no_update  # the controls moved on: their redraw follows
+    try:
+        data = load_chart_data(
+            source=source,
+            symbol=symbol,
+            timeframe=timeframe,
+            emas=(),
+            upload=UploadRef.from_store(upload_ref) if upload_ref else None,
+            uploads=uploads,
+            settings=settings,
+            window=Window.from_store(drawn.get("window")),
+        )
+        return panel(data.view)
+    except Exception as exc:  # every failure becomes an alert
+        return error_alert(exc)
+
+
 # The chart callback's shortcuts, by what alone set it off; anything else redraws the chart.
 TRIGGERS = {
     frozenset({"emas.value"}): EMAS_ONLY,
     frozenset({"page.data"}): PAGE_ONLY,
+    frozenset({"live.n_intervals"}): LIVE_ONLY,
 }
 
 
 def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], Settings]) -> None:
+    register_picker_callbacks(app)
     app.clientside_callback(
         PAGE_REQUEST_JS,
         Output("page", "data"),
@@ -176,19 +217,71 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("emas", "value"),
         Input("upload-ref", "data"),
         Input("page", "data"),
+        Input("indicators", "value"),
+        Input("overlays", "value"),
+        Input("live", "n_intervals"),
         State("drawn", "data"),
     )
-    def on_controls(source, symbol, timeframe, visible_emas, upload_ref, page, drawn):
+    def on_controls(source, symbol, timeframe, emas, upload_ref, page, chosen, overlays, _, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
         return update_chart(
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
             inputs.text(symbol),
             inputs.text(timeframe),
-            inputs.periods(visible_emas),
+            inputs.periods(emas),
             inputs.upload_ref(upload_ref),
             inputs.mapping(drawn),
             trigger=trigger,
             page=inputs.mapping(page),
+            indicators=inputs.tokens(chosen),
+            overlays=inputs.choices(overlays, OVERLAYS),
+            uploads=uploads,
+            settings=settings(),
+        )
+
+    @app.callback(
+        Output("analysis", "children"),
+        Input("drawn", "data"),
+        State("source", "value"),
+        State("symbol", "value"),
+        State("timeframe", "value"),
+        State("upload-ref", "data"),
+    )
+    def on_drawn(drawn, source, symbol, timeframe, upload_ref):
+        return analysis_of_drawn(
+            inputs.mapping(drawn),
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.text(timeframe),
+            inputs.upload_ref(upload_ref),
+            uploads=uploads,
+            settings=settings(),
+        )
+
+    @app.callback(
+        Output("download", "data"),
+        Output("download-error", "children"),
+        Input("download-png", "n_clicks"),
+        State("drawn", "data"),
+        State("source", "value"),
+        State("symbol", "value"),
+        State("timeframe", "value"),
+        State("emas", "value"),
+        State("upload-ref", "data"),
+        State("indicators", "value"),
+        State("overlays", "value"),
+        prevent_initial_call=True,
+    )
+    def on_download(_, drawn, source, symbol, timeframe, emas, upload_ref, chosen, overlays):
+        return png_download(
+            inputs.mapping(drawn),
+            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
+            inputs.text(symbol),
+            inputs.text(timeframe),
+            inputs.periods(emas),
+            inputs.upload_ref(upload_ref),
+            inputs.tokens(chosen),
+            inputs.choices(overlays, OVERLAYS),
             uploads=uploads,
             settings=settings(),
         )

@@ -8,9 +8,11 @@ broken callback.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Patch, no_update
 
 from app.charts.plotly_charts import (
@@ -21,14 +23,23 @@ from app.charts.plotly_charts import (
 )
 from app.config import Settings
 from app.dash_app.alerts import error_alert
+from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import ChartData, load_chart_data
 from app.dash_app.layout import empty_figure
+from app.dash_app.live import (
+    assign_arrays,
+    bar_arrays,
+    changed_bars,
+    extend_arrays,
+    held_after,
+)
 from app.dash_app.uploads import UploadCache, UploadRef
-from app.dash_app.window import Held, Window, next_window
+from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_window
 
 # What set the chart callback off, besides the data controls (a whole redraw).
 EMAS_ONLY = "emas"
 PAGE_ONLY = "page"  # a pan or zoom past the bars held (app.dash_app.paging_js)
+LIVE_ONLY = "live"  # a dcc.Interval tick: new bars (app.dash_app.live)
 
 
 class ChartOutputs(NamedTuple):
@@ -50,8 +61,14 @@ def chart_key(
     return f"{source}|{symbol}|{timeframe}|{(upload_ref or {}).get('digest')}"
 
 
+def figure_key(key: str, indicators: Sequence[str], overlays: Sequence[str] = ()) -> str:
+    """:func:`chart_key` plus the indicators and overlays drawn: what the drawn store's key
+    names. (Not the uirevision: adding a pane keeps the user's zoom.)"""
+    return f"{key}|{','.join(indicators)}|{','.join(overlays)}"
+
+
 def drawn_store(key: str, emas: list[int], window: Window, held: Held) -> dict:
-    """The drawn store: the figure's :func:`chart_key`, its EMA periods in trace order, the
+    """The drawn store: the figure's :func:`figure_key`, its EMA periods in trace order, the
     window request behind it and the bars it holds."""
     return {"key": key, "emas": emas, "window": window.to_store(), "held": held.to_store()}
 
@@ -66,6 +83,8 @@ def render_chart(
     uploads: UploadCache,
     settings: Settings,
     window: Window | None = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """The whole chart for one window (the newest by default). The view carries every offered
     EMA; the checklist only picks which lines are drawn, so a toggle is cheap (the core caches
@@ -74,15 +93,18 @@ def render_chart(
     window = window or Window()
     key = chart_key(source, symbol, timeframe, upload_ref)
     try:
-        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+        data = _chart_data(
+            source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
+        )
         visible = [int(p) for p in visible_emas or ()]
         figure = build_plotly_figure(
             data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
         )
+        add_overlays(figure, data.view, overlays)
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])
-    store = drawn_store(key, drawn, window, data.held)
+    store = drawn_store(figure_key(key, indicators, overlays), drawn, window, data.held)
     return ChartOutputs(figure, None, notices(data), data.summary, store)
 
 
@@ -98,6 +120,8 @@ def update_chart(
     uploads: UploadCache,
     settings: Settings,
     page: Any = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """What the page needs after ``trigger``: the neighbouring window after a pan or zoom past
     the bars held (``page``: the page store), a Patch of the EMA lines when only the checklist
@@ -109,20 +133,90 @@ def update_chart(
     old figure, and patching or paging it would mix two timeframes. For the same reason an EMA
     tick that overtook a page load draws that page whole."""
     args = (source, symbol, timeframe, visible_emas, upload_ref)
-    key = chart_key(source, symbol, timeframe, upload_ref)
+    common = {"uploads": uploads, "settings": settings, "indicators": indicators}
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     current = isinstance(drawn, dict) and drawn.get("key") == key
     wanted = _page_window(page, key, drawn) if current else None
+    if trigger in (PAGE_ONLY, LIVE_ONLY) and not current:
+        # The figure shown is not the controls' one: its redraw was on its way, and this request
+        # has just made Dash drop it (one callback's newer request wins). Draw it here.
+        return render_chart(*args, overlays=overlays, **common)
     if trigger == PAGE_ONLY:
         if wanted is None:
-            return NOTHING  # nothing beyond the edge, or a redraw for new controls is coming
-        return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+            return NOTHING  # nothing beyond the edge of the bars held
+        return render_chart(*args, window=wanted, overlays=overlays, **common)
     if trigger == EMAS_ONLY and current:
         shown = Window.from_store(drawn.get("window"))
         if wanted is not None and wanted != shown:
-            return render_chart(*args, uploads=uploads, settings=settings, window=wanted)
+            return render_chart(*args, window=wanted, overlays=overlays, **common)
         emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
-        return toggle_ema_lines(*args, emas, uploads=uploads, settings=settings, window=shown)
-    return render_chart(*args, uploads=uploads, settings=settings)
+        return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
+    if trigger == LIVE_ONLY:
+        shown = Window.from_store(drawn.get("window"))
+        if wanted is not None and wanted != shown:  # this tick overtook a page load
+            return render_chart(*args, window=wanted, overlays=overlays, **common)
+        emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
+        offered = [p for p in settings.ema_periods if p in set(visible_emas or ())]
+        if emas != offered:  # this tick overtook an EMA toggle: do it now
+            return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
+        return live_update(*args, drawn, overlays=overlays, **common)
+    return render_chart(*args, overlays=overlays, **common)
+
+
+def live_update(
+    source: str,
+    symbol: str | None,
+    timeframe: str | None,
+    visible_emas: Sequence[int] | None,
+    upload_ref: dict | None,
+    drawn: dict,
+    *,
+    uploads: UploadCache,
+    settings: Settings,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
+) -> ChartOutputs:
+    """The bars that changed since the figure was drawn, as a Patch (see app.dash_app.live);
+    the whole chart when the data no longer continues it or the window would grow too long."""
+    args = (source, symbol, timeframe, visible_emas, upload_ref)
+    common = {"uploads": uploads, "settings": settings, "indicators": indicators}
+    held = Held.from_store(drawn.get("held"))
+    if held is None or held.more_after:
+        return NOTHING  # an older window is shown: nothing new to draw there
+    load = partial(_chart_data, source, symbol, timeframe, upload_ref, uploads, settings)
+    try:
+        recent = load(Window(start=held.last, bars=LIVE_MAX_BARS), indicators)
+        change = changed_bars(recent.view, held)
+        if change is None or held.count + change[0] > LIVE_MAX_BARS:
+            return render_chart(*args, overlays=overlays, **common)
+        added, moved = change
+        window = Window(start=held.first, bars=LIVE_MAX_BARS)
+        whole = load(window, indicators)
+    except Exception:  # the full redraw shows the alert
+        return render_chart(*args, overlays=overlays, **common)
+    now = f"{pd.Timestamp.now(tz='UTC'):%H:%M:%S} UTC"
+    if not added and not moved:
+        updated = drawn.get("updated") if isinstance(drawn.get("updated"), str) else now
+        return NOTHING._replace(summary=f"{whole.summary} · {live_note(updated, now)}")
+    emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
+    offered = tuple(settings.ema_periods)
+    patch = Patch()
+    if held.lists:
+        delta = build_plotly_figure(recent.view, offered_emas=offered, visible_emas=emas)
+        extend_arrays(patch, bar_arrays(delta, len(delta.data)), held.count - 1)
+    else:
+        full = build_plotly_figure(whole.view, offered_emas=offered, visible_emas=emas)
+        assign_arrays(patch, bar_arrays(full, len(full.data)))
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
+    store = drawn_store(key, emas, window, held_after(held, recent.view, added))
+    store["updated"] = now
+    summary = f"{whole.summary} · {live_note(now, now)}"
+    return ChartOutputs(patch, no_update, no_update, summary, store)
+
+
+def live_note(updated: str, checked: str) -> str:
+    """What the summary says about live updates: when new data last arrived, and the check."""
+    return f"live: updated {updated}, checked {checked}"
 
 
 def _page_window(page: Any, key: str, drawn: dict) -> Window | None:
@@ -143,6 +237,8 @@ def toggle_ema_lines(
     uploads: UploadCache,
     settings: Settings,
     window: Window | None = None,
+    indicators: Sequence[str] = (),
+    overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """Only the EMA lines that changed, as a Patch of the figure's traces: the layout (and so
     the user's zoom) is left alone, and removing a line sends no data at all."""
@@ -157,10 +253,13 @@ def toggle_ema_lines(
     kept = [p for p in drawn if p in wanted]
     missing = [p for p in offered if p in wanted and p not in kept]
     try:
-        data = _chart_data(source, symbol, timeframe, upload_ref, uploads, settings, window)
+        data = _chart_data(
+            source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
+        )
     except Exception:  # the full redraw shows the alert
         return render_chart(source, symbol, timeframe, visible_emas, upload_ref,
-                            uploads=uploads, settings=settings)  # fmt: skip
+                            uploads=uploads, settings=settings, indicators=indicators,
+                            overlays=overlays)  # fmt: skip
     if missing:
         added = set(drawable_emas(data.view, missing))
         kept = [p for p in offered if p in added or p in kept]
@@ -168,7 +267,7 @@ def toggle_ema_lines(
             if period in added:
                 line = ema_trace(data.view, period, offered_emas=offered)
                 patch["data"].insert(FIRST_EMA_TRACE + index, line)
-    key = chart_key(source, symbol, timeframe, upload_ref)
+    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     store = drawn_store(key, kept, window, data.held)
     return ChartOutputs(patch, no_update, no_update, no_update, store)
 
@@ -192,6 +291,7 @@ def _chart_data(
     uploads: UploadCache,
     settings: Settings,
     window: Window,
+    indicators: Sequence[str] = (),
 ) -> ChartData:
     return load_chart_data(
         source=source,
@@ -202,4 +302,5 @@ def _chart_data(
         uploads=uploads,
         settings=settings,
         window=window,
+        indicators=tuple(indicators),
     )

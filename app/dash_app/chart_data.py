@@ -51,6 +51,7 @@ def load_chart_data(
     uploads: UploadCache,
     settings: Settings,
     window: Window | None = None,
+    indicators: tuple[str, ...] = (),
 ) -> ChartData:
     """A window of bars (the newest unless ``window`` says otherwise), with every offered EMA
     computed over the whole history (toggles only choose which to draw).
@@ -58,19 +59,21 @@ def load_chart_data(
     if source == SOURCE_UPLOAD:
         if upload is None:
             raise DataError("No file uploaded yet: drop a CSV or Parquet file on the upload box.")
-        load = partial(build_view, uploads.frame(upload), symbol=upload.symbol, emas=emas)
+        frame = uploads.frame(upload)
+        load = partial(build_view, frame, symbol=upload.symbol, emas=emas, indicators=indicators)
         name = upload.filename  # as Streamlit titles it
     else:
         if not symbol:
             raise DataError("No symbol chosen (the data folder may be empty).")
-        load = partial(get_ohlcv, symbol, emas=emas, settings=settings)
+        load = partial(get_ohlcv, symbol, emas=emas, indicators=indicators, settings=settings)
         name = None
     notice = None
     if timeframe == AUTO:
         timeframe, notice = _auto_timeframe(load)
     elif timeframe in (None, "", NATIVE):
         timeframe = None
-    view = load(timeframe=timeframe, limit=WINDOW_BARS, **(window or Window()).bounds())
+    window = window or Window()
+    view = load(timeframe=timeframe, limit=window.bars, **window.bounds())
     if view.total_bars == 0:
         raise DataError(f"{view.symbol} has no bars at {view.timeframe.name}.")
     if view.frame.empty:  # a window past the data: show the newest bars instead

@@ -24,6 +24,13 @@ def choice(value: Any, allowed: set[str], default: str) -> str:
     return value if isinstance(value, str) and value in allowed else default
 
 
+def choices(value: Any, allowed: list[str]) -> list[str]:
+    """A checklist's values among ``allowed``, in ``allowed``'s order."""
+    if not isinstance(value, list):
+        return []
+    return [option for option in allowed if option in value]
+
+
 def periods(value: Any) -> list[int]:
     """EMA periods ticked: whole numbers only (the checklist's values)."""
     if not isinstance(value, list):
@@ -76,3 +83,17 @@ def upload_payload(value: Any) -> dict | None:
     if contents is not None:
         payload["contents"] = contents
     return payload
+
+
+def number(value: Any) -> int | float | None:
+    """A parameter field's number (the core checks its range), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def tokens(value: Any) -> list[str]:
+    """The indicator multi-select's values: short strings only (the core parses them)."""
+    if not isinstance(value, list):
+        return []
+    return [t for t in value[:MAX_ITEMS] if isinstance(t, str) and 0 < len(t) <= MAX_TEXT]

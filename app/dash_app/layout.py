@@ -8,7 +8,9 @@ from dash import dcc, html
 from app.charts import theme
 from app.config import Settings
 from app.core import SuperChartError, list_symbols, timeframes_not_finer_than
+from app.dash_app.analysis_panel import OVERLAY_OPTIONS
 from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.indicator_picker import chart_style, picker_layout
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -105,6 +107,11 @@ def build_layout(settings: Settings) -> dbc.Container:
                 switch=True,
                 className="mb-3",
             ),
+            picker_layout(),
+            dbc.Label("Analysis"),
+            dbc.Checklist(
+                id="overlays", options=OVERLAY_OPTIONS, value=[], switch=True, className="mb-3"
+            ),
             dbc.Label("Upload"),
             dcc.Upload(
                 id="upload",
@@ -132,13 +139,28 @@ def build_layout(settings: Settings) -> dbc.Container:
                     id="chart",
                     figure=empty_figure(),
                     config=GRAPH_CONFIG,
-                    style={"height": "72vh"},
+                    style=chart_style(()),
                 ),
                 delay_show=300,
                 type="dot",
                 color=theme.EMA_PALETTE[0],
             ),
-            html.Div(id="summary", className="sc-summary mt-2"),
+            html.Div(
+                [
+                    html.Div(id="summary", className="sc-summary flex-grow-1"),
+                    dbc.Button(
+                        "Download PNG",
+                        id="download-png",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                ],
+                className="d-flex gap-2 align-items-start mt-2",
+            ),
+            dcc.Loading(html.Div(id="download-error"), type="dot", delay_show=300),
+            dcc.Download(id="download"),
+            html.Div(id="analysis"),  # signals and summary of the bars drawn
         ]
     )
     return dbc.Container(
@@ -151,6 +173,11 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Store(id="upload-payload"),  # set by the browser after its size check
             dcc.Store(id="upload-ref"),  # the parsed upload's digest and name (server holds it)
             dcc.Store(id="symbol-timeframes", data=symbol_timeframes),  # each symbol's own bars
+            dcc.Interval(
+                id="live",
+                interval=max(settings.dash_refresh_s, 0.5) * 1000,
+                disabled=settings.dash_refresh_s == 0,
+            ),
             dcc.Store(id="page"),  # {"key", "relayout"}: a pan or zoom past the bars held
             dcc.Store(id="drawn"),  # the figure shown: chart_callbacks.drawn_store; None: redraw
         ],

@@ -19,6 +19,8 @@ WINDOW_BARS = 2000
 # A new window reaches this many bars past the visible edge the user crossed, so a further
 # small pan does not load again at once.
 MARGIN_BARS = WINDOW_BARS // 4
+# Live updates append to the newest window up to this many bars, then it is drawn anew.
+LIVE_MAX_BARS = WINDOW_BARS + WINDOW_BARS // 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Window:
 
     start: str | None = None
     end: str | None = None
+    bars: int = WINDOW_BARS  # at most; live updates grow a window up to LIVE_MAX_BARS
 
     def to_store(self) -> dict:
         return asdict(self)
@@ -37,12 +40,14 @@ class Window:
         """A stored window; the newest for anything malformed (the store is client data)."""
         if not isinstance(data, dict):
             return cls()
-        start, end = data.get("start"), data.get("end")
+        start, end, bars = data.get("start"), data.get("end"), data.get("bars", WINDOW_BARS)
         if start is not None and not isinstance(start, str):
             return cls()
         if end is not None and not isinstance(end, str):
             return cls()
-        return cls(start=start, end=end)
+        if not isinstance(bars, int) or not 1 <= bars <= LIVE_MAX_BARS:
+            return cls()
+        return cls(start=start, end=end, bars=bars)
 
     def bounds(self) -> dict[str, pd.Timestamp | None]:
         """``start``/``end`` keyword arguments for the core's windowing."""
@@ -58,9 +63,12 @@ class Held:
     more_before: bool
     more_after: bool
     seconds: int  # the timeframe's length, to place a new window's margin
+    count: int = 0  # bars held
+    tail: tuple[float | None, ...] = ()  # the last bar's open, high, low, close, volume
+    lists: bool = False  # the figure's arrays are plain lists (live updates can extend them)
 
     @classmethod
-    def of(cls, view: OhlcvView) -> Held:
+    def of(cls, view: OhlcvView, *, lists: bool = False) -> Held:
         times = view.frame["time"]
         return cls(
             first=_iso(times.iloc[0]),
@@ -68,6 +76,9 @@ class Held:
             more_before=view.first_index > 0,
             more_after=view.first_index + len(view.frame) < view.total_bars,
             seconds=view.timeframe.seconds,
+            count=len(view.frame),
+            tail=bar_values(view, -1),
+            lists=lists,
         )
 
     def to_store(self) -> dict:
@@ -84,9 +95,20 @@ class Held:
                 more_before=bool(data["more_before"]),
                 more_after=bool(data["more_after"]),
                 seconds=int(data["seconds"]),
+                count=int(data.get("count", 0)),
+                tail=tuple(None if v is None else float(v) for v in data.get("tail", ())),
+                lists=bool(data.get("lists", False)),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def bar_values(view: OhlcvView, row: int) -> tuple[float | None, ...]:
+    """One bar's open, high, low, close and volume (to tell whether the forming bar changed);
+    None for a missing value (JSON has no NaN)."""
+    bar = view.frame.iloc[row]
+    values = (float(bar[c]) for c in ("open", "high", "low", "close", "volume"))
+    return tuple(v if v == v else None for v in values)
 
 
 def visible_range(relayout: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import struct
 
+import pandas as pd
 import pytest
 
 from tests.dash.conftest import SMALL_BARS
@@ -301,5 +303,143 @@ def test_an_upload_shows_progress_until_it_is_parsed(page, data_dir, tmp_path):
             "() => document.querySelector('#upload-progress').innerText === ''", timeout=15_000
         )
         assert "progress.csv: 500 bars at 1h" in page.locator("#upload-status").inner_text()
+
+    assert page.watch.console_errors == []
+
+
+# Trace names with their y axes, the panes (y axes) in the layout, and the level lines drawn.
+FIGURE = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    return {
+        traces: gd.data.map(t => [t.name, t.yaxis || 'y']),
+        axes: Object.keys(gd._fullLayout).filter(k => /^yaxis\\d*$/.test(k)).sort(),
+        levels: (gd.layout.shapes || []).filter(s => s.name === 'level').length,
+    };
+}"""
+
+
+def pick(page, dropdown: str, option: str) -> None:
+    """Choose ``option`` in one of Dash's dropdowns, as a user clicks it."""
+    page.locator(dropdown).click()
+    page.get_by_role("option", name=option).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_the_indicator_picker_adds_a_pane_and_removing_it_removes_the_pane(page, data_dir):
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        before = page.evaluate(FIGURE)
+        height = page.locator("#chart").bounding_box()["height"]
+
+        pick(page, "#indicator-kind", "MACD · Moving Average Convergence Divergence (pane)")
+        assert page.locator("#indicator-param-1").input_value() == "26"
+        page.locator("#indicator-param-0").fill("8")
+        page.locator("#indicator-param-0").press("Enter")
+        page.get_by_role("button", name="Add indicator").click()
+        wait_for_chart(page, "c.names.includes('MACD 8 26 9')")
+        after = page.evaluate(FIGURE)
+        [macd_axis] = {axis for name, axis in after["traces"] if name.startswith("MACD 8 26 9")}
+        assert macd_axis not in ("y", "y2")  # a pane of its own under the price
+        assert len(after["axes"]) == len(before["axes"]) + 1
+        assert page.locator("#chart").bounding_box()["height"] > height  # room for the pane
+
+        # An SMA draws over the price, in no new pane.
+        pick(page, "#indicator-kind", "SMA · Simple Moving Average")
+        page.get_by_role("button", name="Add indicator").click()
+        wait_for_chart(page, "c.names.includes('SMA 20')")
+        assert ["SMA 20", "y"] in page.evaluate(FIGURE)["traces"]
+        assert len(page.evaluate(FIGURE)["axes"]) == len(after["axes"])
+
+        # A bad parameter is said under the button; the chart keeps what it had.
+        page.locator("#indicator-param-0").fill("1")
+        page.locator("#indicator-param-0").press("Enter")
+        page.get_by_role("button", name="Add indicator").click()
+        error = page.locator("#indicator-error")
+        page.wait_for_function("() => document.querySelector('#indicator-error').innerText")
+        assert "from 2 to 1000" in error.inner_text()
+
+        # Removing MACD in the multi-select removes its pane.
+        pick(page, "#indicators", "MACD 8 26 9")
+        wait_for_chart(page, "!c.names.includes('MACD 8 26 9') && c.names.includes('SMA 20')")
+        assert page.evaluate(FIGURE)["axes"] == before["axes"]
+
+    assert page.watch.console_errors == []
+
+
+def test_levels_and_spikes_toggles_draw_on_the_chart_and_the_panel_shows_signals(page, data_dir):
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        panel = page.locator("#analysis .sc-analysis")
+        panel.wait_for(timeout=15_000)
+        assert "closed at" in panel.locator(".sc-analysis-summary").inner_text()
+        assert panel.locator(".sc-signal").count() >= 4  # trend, RSI, MACD, Bollinger...
+        assert page.evaluate(FIGURE)["levels"] == 0
+
+        page.get_by_label("Levels").check()
+        page.wait_for_function(f"() => ({FIGURE})().levels > 0", timeout=30_000)
+        page.get_by_label("Volume spikes").check()
+        wait_for_chart(page, "c.names.includes('Volume spikes')")
+        figure = page.evaluate(FIGURE)
+        assert ["Volume spikes", "y2"] in figure["traces"]  # on the volume bars
+        assert figure["levels"] > 0
+
+        page.get_by_label("Levels").uncheck()
+        page.wait_for_function(f"() => ({FIGURE})().levels === 0", timeout=30_000)
+
+    assert page.watch.console_errors == []
+
+
+def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_dir):
+    """#14: dcc.Interval + Patch: the new bar arrives without a reload, the zoom is kept."""
+    port = free_port()
+    path = data_dir / "sample_ohlcv.csv"
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port), "DASH_REFRESH_S": "2"}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        page.evaluate("window.__same_page = true")
+        zoomed = page.evaluate(ZOOM_TO_MIDDLE)
+        last = path.read_text().rstrip("\n").splitlines()[-1].split(",")
+        stamp = pd.Timestamp(last[0]) + pd.Timedelta(hours=1)
+        row = [str(stamp).replace("+00:00", ""), "130", "131", "129", "130.5", "999"]
+        with path.open("a") as file:
+            file.write(",".join(row[: len(last)]) + "\n")
+
+        chart = wait_for_chart(page, f"c.bars === {SMALL_BARS + 1}", timeout=45_000)
+        closes = page.evaluate(
+            "() => Array.from(document.querySelector('#chart .js-plotly-plot').data[0].close)"
+        )
+        assert closes[-1] == 130.5 and chart["boxes"] > 0
+        assert page.evaluate("window.__same_page === true")
+        assert page.evaluate(X_RANGE) == zoomed  # a Patch: the layout was left alone
+        assert "live: updated" in page.locator("#summary").inner_text()
+
+    assert page.watch.console_errors == []
+
+
+def test_download_png_saves_the_chart_as_shown(page, data_dir, tmp_path):
+    """#15: dcc.Download of a PNG drawn by Kaleido from the chart's own figure."""
+    port = free_port()
+    with live_server(["app/main_dash.py"], port=port, health_path="/health",
+                     env={"DASH_PORT": str(port)}) as base:  # fmt: skip
+        page.goto(base)
+        wait_for_chart(page, f"c.bars === {SMALL_BARS}")
+        with page.expect_download(timeout=60_000) as started:
+            page.get_by_role("button", name="Download PNG").click()
+        download = started.value
+        assert download.suggested_filename == "sample_ohlcv_1h.png"
+        saved = tmp_path / "chart.png"
+        download.save_as(saved)
+        data = saved.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])
+        assert (width, height) == (2800, 1600)
+        assert page.locator("#download-error").inner_text() == ""
 
     assert page.watch.console_errors == []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import io
+import zipfile
+
 import numpy as np
 import pytest
 from dash import Patch, no_update
@@ -376,3 +380,23 @@ def test_change_keeps_the_sign_of_the_move_when_prices_are_negative(data_dir, up
     )
     *_, summary, _ = draw(uploads, source=source, timeframe=NATIVE, ref=ref)
     assert summary.endswith("(+50.00%)"), summary
+
+
+@pytest.mark.parametrize("packing", ["gz", "zip"])
+def test_gzipped_and_zipped_csv_uploads_are_drawn(data_dir, uploads, packing):
+    """#11 §4: .csv.gz and .zip (one CSV inside) are accepted like a plain CSV."""
+    csv = ohlcv_csv(90)
+    if packing == "gz":
+        data, name = gzip.compress(csv), "bars.csv.gz"
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("bars.csv", csv)
+        data, name = buffer.getvalue(), "bars.zip"
+
+    ref, status, source = receive_upload(upload_payload(data, name), uploads=uploads,
+                                         settings=get_settings())  # fmt: skip
+
+    assert f"{name}: 90 bars at 1h" in str(status.children)
+    figure, alert, *_ = draw(uploads, source=source, timeframe=NATIVE, ref=ref)
+    assert alert is None and len(candles(figure).x) == 90

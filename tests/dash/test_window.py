@@ -86,14 +86,16 @@ def test_a_pan_or_zoom_inside_the_bars_held_loads_nothing(data_dir):
     assert pan(uploads, newest.drawn, later) == NOTHING
 
 
-def test_a_pan_on_a_figure_of_other_controls_waits_for_their_redraw(data_dir):
+def test_a_pan_on_a_figure_of_other_controls_draws_their_chart(data_dir):
     uploads = UploadCache()
     newest = draw_long(uploads)
     held = times(newest.figure)
     older = {"xaxis.range": [plotly_time(held[0] - 3600 * 50), plotly_time(held[100])]}
 
-    # The timeframe select already says 4h; the page still shows the 1h figure.
-    assert pan(uploads, newest.drawn, older, timeframe="4h") == NOTHING
+    # The timeframe select already says 4h; the page still shows the 1h figure, whose 4h
+    # redraw this request made Dash drop: it draws the 4h chart.
+    redrawn = pan(uploads, newest.drawn, older, timeframe="4h")
+    assert len(redrawn.figure.data[0].x) == 1250 and "long · 4h" in redrawn.figure.layout.title.text
 
 
 @pytest.mark.parametrize(

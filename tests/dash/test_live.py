@@ -1,0 +1,125 @@
+"""Live updates: a dcc.Interval tick sends only the bars that changed, as a Patch."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from dash import no_update
+
+from app.config import get_settings
+from app.core.synthetic import synthetic_ohlcv
+from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, NOTHING, render_chart, update_chart
+from app.dash_app.chart_data import SOURCE_CONFIGURED
+from app.dash_app.live import bar_arrays
+from app.dash_app.uploads import UploadCache
+from app.dash_app.window import WINDOW_BARS, Window
+
+SERIES = synthetic_ohlcv(5010, timeframe="1h", seed=11)
+EMAS = [10, 21, 50, 150]
+
+
+def write_bars(data_dir, rows: int, *, last_close: float | None = None) -> None:
+    frame = SERIES.iloc[:rows].copy()
+    if last_close is not None:
+        frame.loc[frame.index[-1], "close"] = last_close
+        frame.loc[frame.index[-1], "high"] = max(frame["high"].iloc[-1], last_close)
+    path = data_dir / "long.csv"
+    path.write_text(frame.to_csv(index=False))
+    stamp = time.time() + rows  # a new mtime for every version
+    os.utime(path, (stamp, stamp))
+
+
+def tick(uploads, drawn, emas=EMAS):
+    return update_chart(SOURCE_CONFIGURED, "long", "1h", emas, None, drawn, trigger=LIVE_ONLY,
+                        uploads=uploads, settings=get_settings())  # fmt: skip
+
+
+def apply(state: list[dict], patch) -> list[dict]:
+    """What Dash's renderer does with our Patch operations on the figure's per-bar arrays."""
+    for op in patch.to_plotly_json()["operations"]:
+        location, value = op["location"], op["params"].get("value")
+        assert location[0] == "data"
+        trace, path = state[location[1]], tuple(location[2:])
+        if op["operation"] == "Assign" and isinstance(path[-1], int):
+            trace[path[:-1]][path[-1]] = value
+        elif op["operation"] == "Assign":
+            trace[path] = list(value)
+        elif op["operation"] == "Extend":
+            trace[path].extend(value)
+        else:
+            raise AssertionError(f"unexpected operation {op}")
+    return state
+
+
+def drawn_now(uploads, drawn) -> list[dict]:
+    """The arrays a fresh draw of the same bars would have."""
+    window = Window.from_store(drawn["window"])
+    outputs = render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
+                           settings=get_settings(), window=window)  # fmt: skip
+    return bar_arrays(outputs.figure, len(outputs.figure.data))
+
+
+def test_new_and_changed_bars_reach_the_figure_as_a_patch_of_those_bars(data_dir):
+    uploads = UploadCache()
+    write_bars(data_dir, 5000)
+    full = render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
+                        settings=get_settings())  # fmt: skip
+    state = bar_arrays(full.figure, len(full.figure.data))
+
+    assert tick(uploads, full.drawn) == NOTHING._replace(summary=tick(uploads, full.drawn).summary)
+    assert "live: updated" in tick(uploads, full.drawn).summary
+
+    # Two bars appended: the first change sends the arrays once as lists.
+    write_bars(data_dir, 5002)
+    first = tick(uploads, full.drawn)
+    assert first.figure is not no_update and first.drawn["held"]["count"] == WINDOW_BARS + 2
+    state = apply(state, first.figure)
+    assert state == drawn_now(uploads, first.drawn)
+    assert len(state[0][("x",)]) == WINDOW_BARS + 2
+    assert "live: updated" in first.summary
+
+    # The forming bar changes and one more arrives: only those two bars are sent.
+    write_bars(data_dir, 5003, last_close=float(SERIES["close"].iloc[5002]) + 5)
+    second = tick(uploads, first.drawn)
+    ops = second.figure.to_plotly_json()["operations"]
+    assert {op["operation"] for op in ops} == {"Assign", "Extend"}
+    assert all(len(op["params"]["value"]) == 1 for op in ops if op["operation"] == "Extend")
+    assert all(op["location"][-1] == WINDOW_BARS + 1 for op in ops if op["operation"] == "Assign")
+    state = apply(state, second.figure)
+    assert state == drawn_now(uploads, second.drawn)
+
+    # An EMA toggle after live updates patches a line of the same bars.
+    off = update_chart(SOURCE_CONFIGURED, "long", "1h", [10, 50, 150], None, second.drawn,
+                       trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
+    on = update_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, off.drawn,
+                      trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
+    [insert] = [
+        op for op in on.figure.to_plotly_json()["operations"] if op["operation"] == "Insert"
+    ]
+    assert len(insert["params"]["value"].x) == WINDOW_BARS + 3
+
+
+def test_rewritten_data_is_drawn_anew(data_dir):
+    uploads = UploadCache()
+    write_bars(data_dir, 5000)
+    full = render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
+                        settings=get_settings())  # fmt: skip
+    write_bars(data_dir, 4000)  # the file now ends earlier: not a continuation
+
+    redrawn = tick(uploads, full.drawn)
+
+    assert hasattr(redrawn.figure, "data") and len(redrawn.figure.data[0].x) == WINDOW_BARS
+    assert redrawn.summary.startswith("4,000 bars at 1h")
+
+
+@pytest.mark.parametrize("emas", [[10], []])
+def test_a_tick_that_overtook_an_ema_toggle_does_the_toggle(data_dir, emas):
+    uploads = UploadCache()
+    full = render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
+                        settings=get_settings())  # fmt: skip
+
+    ticked = tick(uploads, full.drawn, emas=emas)
+
+    assert ticked.drawn["emas"] == emas
