@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # newcomer sees it working rather than a minute of silence.
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 
-.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check
+.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check screenshots
 
 ## Runtime dependencies only (requirements.txt): what `make run` needs.
 $(STAMP): requirements.txt
@@ -65,6 +65,10 @@ containers:
 	@test -x ../shared/tools/container-smoke || { echo "no ../shared/tools/container-smoke here: run docker compose up --build"; exit 1; }
 	@test "$$(id -u)" = 0 || { echo "container-smoke runs podman as root (and installs it when missing): sudo make containers"; exit 1; }
 	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
+
+## Pictures of the page, Streamlit, Dash and an API image into docs/ (shown in the README).
+screenshots: setup-dev browser
+	$(PY) -m scripts.screenshots
 
 sample-data: setup
 	$(PY) -m scripts.make_sample_data

@@ -10,6 +10,7 @@ from bench import (
     browser_cases,
     core_cases,
     http_cases,
+    image_cases,
     indicator_cases,
     live_cases,
     toggle_cases,
@@ -136,5 +137,16 @@ CASES: tuple[Case, ...] = (
         None,
         live_cases.fanout_100x100,
         FASTAPI,
+    ),
+    *(
+        Case(
+            f"chart PNG {bars:,} candles{' + RSI, MACD panes' if panes else ''}, warm, vs "
+            "mplfinance",
+            1.0,
+            image_cases.image_case(bars, panes),
+            ("app.images", "mplfinance"),
+        )
+        for bars in (300, 500, 5000)
+        for panes in (False, True)
     ),
 )

@@ -68,6 +68,8 @@ def image_figure(
     ]
     layout = spec["layout"]
     layout["hovermode"] = False  # nothing to hover in a picture
+    if isinstance(layout.get("title"), dict):
+        layout["title"]["pad"] = {"l": 10}  # not flush with the picture's edge
     layout["barmode"] = "overlay"  # the two volume traces share each time slot, side by none
     if theme_name == "light":
         spec["layout"] = _recoloured(layout, LIGHT_COLOURS)

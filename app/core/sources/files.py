@@ -5,7 +5,10 @@ read again, and while it keeps changing the last good frame is served).
 
 A path is only ever taken from the directory listing, never built from what a user typed. Parsed
 frames, and the error of a file that would not parse, are kept in memory per file version (inode,
-size, modification and change times) and re-read when the file changes.
+size, modification and change times) and re-read when the file changes. Frames are kept up to
+CACHED_BARS bars in all, least recently used out first (a folder of many 1M-bar files must not
+stay in memory whole); each file's SymbolInfo is kept apart, so listing symbols re-reads no file
+whose frame was let go.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +39,7 @@ READ_ATTEMPTS = 5
 RETRY_PAUSE_SECONDS = 0.05
 QUIET_SECONDS = 0.25
 SETTLE_SECONDS = 2.0  # an unreadable file younger than this is taken as half-written
+CACHED_BARS = 10_000_000  # parsed bars kept in memory over all files (~0.5 GB); the newest stays
 
 
 FileVersion = tuple[int, int, int, int]
@@ -74,7 +79,9 @@ class FileSource:
         self.data_dir = Path(data_dir)
         self.max_bars = max_bars  # None: MAX_BARS from the settings
         self.extra_files = tuple(Path(p) for p in extra_files)
-        self._cache: dict[Path, _Cached] = {}
+        self.cached_bars = CACHED_BARS
+        self._cache: OrderedDict[Path, _Cached] = OrderedDict()  # least recently used first
+        self._infos: dict[Path, tuple[FileVersion, SymbolInfo]] = {}
         self._failures: dict[Path, _Failure] = {}
         self._lock = threading.Lock()
         self._path_locks: dict[Path, threading.Lock] = {}
@@ -143,6 +150,10 @@ class FileSource:
             path_lock = self._path_locks.setdefault(path, threading.Lock())
         with path_lock:  # one parse per file at a time; other files load in parallel
             cached = self._cache.get(path)
+            if cached is not None:
+                with self._lock:
+                    if path in self._cache:
+                        self._cache.move_to_end(path)
             for attempt in range(READ_ATTEMPTS):
                 version = self._stat(path)
                 if cached is not None and cached.version == version:
@@ -191,8 +202,26 @@ class FileSource:
                 bars=len(frame),
             )
             cached = _Cached(version, frame, info)
-            self._cache[path] = cached
+            self._keep(path, cached)
             return cached
+
+    def _keep(self, path: Path, cached: _Cached) -> None:
+        """Remember a parsed file; let the least recently used frames go past ``cached_bars``."""
+        with self._lock:
+            self._infos[path] = (cached.version, cached.info)
+            self._cache[path] = cached
+            self._cache.move_to_end(path)
+            total = sum(len(entry.frame) for entry in self._cache.values())
+            while total > self.cached_bars and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                total -= len(dropped.frame)
+
+    def _info(self, path: Path) -> SymbolInfo:
+        """A file's SymbolInfo: from memory while the file is unchanged, else parsed."""
+        known = self._infos.get(path)
+        if known is not None and known[0] == self._stat(path):
+            return known[1]
+        return self._load_path(path).info
 
     @staticmethod
     def _stat(path: Path) -> FileVersion:
@@ -217,7 +246,7 @@ class FileSource:
         infos = []
         for path in self.symbol_paths().values():
             try:
-                infos.append(self._load_path(path).info)
+                infos.append(self._info(path))
             except DataError:
                 continue
         return sorted(infos, key=lambda info: info.symbol.lower())
