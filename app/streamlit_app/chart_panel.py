@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from app.charts.plotly_charts import build_plotly_figure
+from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.engines import ENGINE_LIGHTWEIGHT
 from app.streamlit_app.lightweight_chart import render_lightweight_chart
-from app.streamlit_app.loading import ChartData
 from app.streamlit_app.overlays import Overlays, add_overlays
 
 CHART_HEIGHT = 640

@@ -19,23 +19,17 @@ from app.core.indicators import IndicatorSpec
 from app.streamlit_app import sidebar
 from app.streamlit_app.alerts import show_error
 from app.streamlit_app.analysis_panel import render_analysis
+from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
 from app.streamlit_app.indicator_picker import choose_indicators
-from app.streamlit_app.loading import (
-    ChartData,
-    Upload,
-    load_symbol_chart,
-    load_symbols,
-    load_upload_chart,
-    symbol_csv,
-    upload_csv,
-)
+from app.streamlit_app.loading import load_symbol_chart, load_symbols, symbol_csv
 from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.paging import current_anchor, go_newest, render_paging
 from app.streamlit_app.png_download import render_png_download
 from app.streamlit_app.summary import render_summary
 from app.streamlit_app.upload_status import read_with_status
+from app.streamlit_app.uploads import Upload, load_upload_chart, upload_csv
 from app.streamlit_app.windowing import Anchor
 
 PAGE_TITLE = "Super Chart"

@@ -1,88 +1,38 @@
-"""Cached loads: the dashboard reruns on every click, so each expensive step is cached.
+"""Cached loads of symbols (files in DATA_DIR, the REST API): the dashboard reruns on every
+click, so each expensive step is cached (uploads: ``uploads``).
 
-Keys are small and explicit: the source, symbol, timeframe and EMA periods, a fingerprint of the
-settings (tests change them in one process) and a data version; uploads are keyed on the SHA-256
-of their bytes, which are passed unhashed (``_data``). Cached values are small: the bars the
-chart draws (at most the engine's ``max_bars``) and a summary. Whole histories are only rebuilt
-for a download, when the user clicks it.
+Keys are small and explicit: the source, symbol, timeframe, EMA periods and indicators, the
+window, a fingerprint of the settings (tests change them in one process) and a data version (a
+file's current data, so a refresh picks up appended bars). Cached values are small: the bars the
+chart draws (one window), a summary and the analysis. Whole histories are only rebuilt for a
+download, when the user clicks it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
-from pathlib import PurePath
 
-import pandas as pd
 import streamlit as st
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app.config import Settings
 from app.core import (
-    DataError,
-    OhlcvView,
     SymbolInfo,
-    build_view,
-    detect_timeframe,
     get_data_source,
     get_ohlcv,
     list_symbols,
-    read_ohlcv_bytes,
 )
-from app.core.analysis import WARMUP_BARS, Analysis, analyse
 from app.core.indicators import IndicatorSpec
-from app.streamlit_app.summary import Summary, frame_to_csv, summarize
+from app.streamlit_app.chart_data import ChartData, chart_data
+from app.streamlit_app.summary import frame_to_csv
 from app.streamlit_app.windowing import (
-    AUTO,
     NEWEST,
     Anchor,
-    Fetch,
-    load_window,
-    reaches_newest,
-    resolve_auto,
 )
 
 SOURCE_FILES = "csv"
 SOURCE_API = "api"
-_DIGESTS_KEY = "_upload_digests"
-
-
-@dataclass(frozen=True)
-class ChartData:
-    key: str  # names this data among all loads (for caches of what is drawn from it)
-    view: OhlcvView  # what the chart draws: a window of at most the engine's bars
-    notice: str | None  # what Auto drew, when the timeframe is Auto
-    data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
-    summary: Summary  # the bars drawn among the whole history, and the newest close
-    analysis: Analysis  # of the bars drawn: levels, volume spikes, signals, summary
-
-
-@dataclass(frozen=True)
-class Upload:
-    data: bytes
-    filename: str
-    digest: str
-
-    @classmethod
-    def of(cls, data: bytes, filename: str) -> Upload:
-        return cls(data=data, filename=filename, digest=hashlib.sha256(data).hexdigest())
-
-    @classmethod
-    def of_uploaded(cls, uploaded: UploadedFile) -> Upload:
-        """Hashes each uploaded file once per session (a 50 MB file takes ~0.1 s to hash)."""
-        digests = st.session_state.setdefault(_DIGESTS_KEY, {})
-        data = uploaded.getvalue()
-        if uploaded.file_id not in digests:
-            digests.clear()
-            digests[uploaded.file_id] = hashlib.sha256(data).hexdigest()
-        return cls(data=data, filename=uploaded.name, digest=digests[uploaded.file_id])
-
-    @property
-    def symbol(self) -> str:
-        return PurePath(self.filename).stem or "upload"
 
 
 # (id of the base settings, source) -> (base, derived); holding the base keeps its id unique.
@@ -155,7 +105,7 @@ def _cached_symbol_chart(
 ) -> ChartData:
     fetch = partial(get_ohlcv, symbol, emas=emas, indicators=indicators, settings=_settings)
     key = f"{source}|{symbol}|{emas}|{indicators}|{version}|{fingerprint}"
-    return _chart_data(fetch, timeframe, anchor, bars, key=key)
+    return chart_data(fetch, timeframe, anchor, bars, key=key)
 
 
 def load_symbol_chart(
@@ -207,126 +157,3 @@ def symbol_csv(
         settings=settings_for_source(settings, source),
     )
     return frame_to_csv(full.frame, emas, indicators)
-
-
-# --- uploaded files -------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner="Reading the file…", max_entries=2)
-def _cached_upload_frame(
-    digest: str, filename: str, max_bytes: int, _data: bytes
-) -> pd.DataFrame | str:
-    """The canonical frame, or the core's message for a bad file (cached too, so a rerun does
-    not parse a large bad file again). A resource, not data: the same frame object on every
-    rerun (canonical frames are read-only), so the core's cache of its resampled history and
-    indicators holds while the user pages through it."""
-    try:
-        return read_ohlcv_bytes(_data, filename, max_bytes=max_bytes)
-    except DataError as exc:
-        return str(exc)
-
-
-def read_upload(upload: Upload, max_bytes: int) -> pd.DataFrame:
-    """The upload as a canonical frame; DataError with the core's message if it is not one."""
-    outcome = _cached_upload_frame(upload.digest, upload.filename, max_bytes, upload.data)
-    if isinstance(outcome, str):
-        raise DataError(outcome)
-    return outcome
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _cached_upload_timeframe(digest: str, filename: str, max_bytes: int, _data: bytes) -> str:
-    frame = read_upload(Upload(_data, filename, digest), max_bytes)
-    return detect_timeframe(frame).name
-
-
-def upload_native_timeframe(upload: Upload, max_bytes: int) -> str:
-    """The upload's native timeframe; DataError if the file is not valid OHLCV."""
-    return _cached_upload_timeframe(upload.digest, upload.filename, max_bytes, upload.data)
-
-
-@st.cache_data(show_spinner="Loading…", max_entries=32)
-def _cached_upload_chart(
-    digest: str,
-    filename: str,
-    max_bytes: int,
-    timeframe: str,
-    emas: tuple[int, ...],
-    indicators: tuple[str, ...],
-    bars: int,
-    anchor: Anchor,
-    _data: bytes,
-) -> ChartData:
-    upload = Upload(_data, filename, digest)
-    frame = read_upload(upload, max_bytes)
-    fetch = partial(build_view, frame, symbol=upload.symbol, emas=emas, indicators=indicators)
-    key = f"upload|{digest}|{max_bytes}|{emas}|{indicators}"
-    return _chart_data(fetch, timeframe, anchor, bars, key=key)
-
-
-def load_upload_chart(
-    upload: Upload,
-    max_bytes: int,
-    timeframe: str,
-    emas: Sequence[int],
-    bars: int,
-    anchor: Anchor = NEWEST,
-    indicators: Sequence[IndicatorSpec] = (),
-) -> ChartData:
-    return _cached_upload_chart(
-        upload.digest,
-        upload.filename,
-        max_bytes,
-        timeframe,
-        tuple(emas),
-        tuple(spec.token for spec in indicators),
-        bars,
-        anchor,
-        upload.data,
-    )
-
-
-def upload_csv(
-    upload: Upload,
-    max_bytes: int,
-    timeframe: str,
-    emas: Sequence[int],
-    indicators: Sequence[IndicatorSpec] = (),
-) -> bytes:
-    frame = read_upload(upload, max_bytes)
-    full = build_view(
-        frame, symbol=upload.symbol, timeframe=timeframe, emas=emas, indicators=tuple(indicators)
-    )
-    return frame_to_csv(full.frame, emas, indicators)
-
-
-# --- shared ---------------------------------------------------------------------------------
-
-
-def _chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: str) -> ChartData:
-    """The window to draw at the chosen timeframe (Auto resolved and said), and the summary."""
-    notice = None
-    if timeframe == AUTO:
-        timeframe, notice = resolve_auto(fetch, bars)
-    view = load_window(fetch, timeframe, anchor, bars)
-    latest = view.frame if reaches_newest(view) else fetch(timeframe=timeframe, limit=2).frame
-    window = f"{view.timeframe.name}|{view.first_index}|{len(view.frame)}|{view.total_bars}"
-    return ChartData(
-        key=f"{key}|{window}",
-        view=view,
-        notice=notice,
-        data_notices=view.notices,
-        summary=summarize(view, latest.tail(2)),
-        analysis=analyse_window(fetch, view),
-    )
-
-
-def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
-    """The core's analysis of the bars drawn (levels, spikes, signals, summary), with the bars
-    before them as warm-up, so that the lines drawn and the panel agree with the chart."""
-    # The newest window needs no end (for the REST API source: no second request).
-    end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
-    warm = fetch(timeframe=view.timeframe.name, end=end, limit=len(view.frame) + WARMUP_BARS)
-    return analyse(
-        warm.frame, symbol=view.symbol, timeframe=view.timeframe.name, lookback=len(view.frame)
-    )

@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from app.core import SuperChartError
-from app.streamlit_app.loading import Upload, read_upload, upload_native_timeframe
+from app.streamlit_app.uploads import Upload, read_upload, upload_native_timeframe
 
 _READ_KEY = "_uploads_read"  # digests this session has already seen read (or refused)
 

@@ -110,3 +110,17 @@ def test_the_csv_download_holds_the_indicator_columns():
     data = symbol_csv(get_settings(), "csv", "sample_ohlcv", "1h", (10,), specs)
     table = pd.read_csv(io.BytesIO(data))
     assert {"rsi_14", "macd_12_26_9", "macd_signal_12_26_9", "macd_hist_12_26_9"} <= set(table)
+
+
+def test_plotly_draws_a_pane_per_oscillator():
+    at = run_app()
+    before = {t.get("yaxis", "y") for t in figure(at)["data"]}
+    at = pick(at, "rsi", "macd", "sma")
+    fig = figure(at)
+    axes = {t.get("yaxis", "y") for t in fig["data"]}
+    assert len(axes) == len(before) + 2  # RSI and MACD panes; SMA over the price
+    names = [t.get("name", "") for t in fig["data"]]
+    assert any(name.startswith("RSI") for name in names)
+    assert any(name.startswith("SMA") for name in names)
+    at.multiselect(key="indicators").set_value(["rsi"]).run()
+    assert len({t.get("yaxis", "y") for t in figure(at)["data"]}) == len(before) + 1

@@ -57,3 +57,24 @@ def test_an_oversize_upload_names_the_limit_next_to_the_uploader(monkeypatch):
     [message] = sidebar_texts(at, "error")
     assert "big.csv" in message
     assert re.search(r"limit is [\d.]+ MB \(UPLOAD_MAX_MB\)", message), message
+
+
+def test_gzipped_and_zipped_csv_uploads_are_drawn():
+    import gzip
+    import io
+    import zipfile
+
+    csv = ohlcv_csv(80, seed=4)
+    at = run_app()
+    at.file_uploader(key="upload").set_value(
+        ("bars.csv.gz", gzip.compress(csv), "application/gzip")
+    )
+    at.run()
+    assert len(candles(figure(at))["x"]) == 80
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("inside.csv", ohlcv_csv(70, seed=5))
+    at.file_uploader(key="upload").set_value(("bars.zip", buffer.getvalue(), "application/zip"))
+    at.run()
+    assert len(candles(figure(at))["x"]) == 70
+    assert any("bars.zip" in text for text in sidebar_texts(at, "caption"))

@@ -1,0 +1,59 @@
+"""What one chart draws: the window of bars at the chosen timeframe (Auto resolved), its
+summary and the core's analysis of it; shared by the symbol and upload loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core import (
+    OhlcvView,
+)
+from app.core.analysis import WARMUP_BARS, Analysis, analyse
+from app.streamlit_app.summary import Summary, summarize
+from app.streamlit_app.windowing import (
+    AUTO,
+    Anchor,
+    Fetch,
+    load_window,
+    reaches_newest,
+    resolve_auto,
+)
+
+
+@dataclass(frozen=True)
+class ChartData:
+    key: str  # names this data among all loads (for caches of what is drawn from it)
+    view: OhlcvView  # what the chart draws: a window of at most the engine's bars
+    notice: str | None  # what Auto drew, when the timeframe is Auto
+    data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
+    summary: Summary  # the bars drawn among the whole history, and the newest close
+    analysis: Analysis  # of the bars drawn: levels, volume spikes, signals, summary
+
+
+def chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: str) -> ChartData:
+    """The window to draw at the chosen timeframe (Auto resolved and said), and the summary."""
+    notice = None
+    if timeframe == AUTO:
+        timeframe, notice = resolve_auto(fetch, bars)
+    view = load_window(fetch, timeframe, anchor, bars)
+    latest = view.frame if reaches_newest(view) else fetch(timeframe=timeframe, limit=2).frame
+    window = f"{view.timeframe.name}|{view.first_index}|{len(view.frame)}|{view.total_bars}"
+    return ChartData(
+        key=f"{key}|{window}",
+        view=view,
+        notice=notice,
+        data_notices=view.notices,
+        summary=summarize(view, latest.tail(2)),
+        analysis=analyse_window(fetch, view),
+    )
+
+
+def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
+    """The core's analysis of the bars drawn (levels, spikes, signals, summary), with the bars
+    before them as warm-up, so that the lines drawn and the panel agree with the chart."""
+    # The newest window needs no end (for the REST API source: no second request).
+    end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
+    warm = fetch(timeframe=view.timeframe.name, end=end, limit=len(view.frame) + WARMUP_BARS)
+    return analyse(
+        warm.frame, symbol=view.symbol, timeframe=view.timeframe.name, lookback=len(view.frame)
+    )
