@@ -1,4 +1,4 @@
-"""The one way the Dash app shows an error: an alert with our message, or a generic one."""
+"""How the Dash app shows errors (an alert with our message, or a generic one) and notices."""
 
 from __future__ import annotations
 
@@ -22,3 +22,14 @@ def error_alert(exc: Exception) -> dbc.Alert:
         logger.exception("unexpected error in a Dash callback")
         message = GENERIC_ERROR
     return dbc.Alert(message, color="danger", className="sc-error mb-2")
+
+
+def notices(data_notices: tuple[str, ...], notice: str | None) -> list[dbc.Alert] | None:
+    """What the loader fixed (warnings the user can dismiss), then what "Auto" drew."""
+    shown = [
+        dbc.Alert(text, color="warning", dismissable=True, className="sc-data-notice mb-2")
+        for text in data_notices
+    ]
+    if notice:
+        shown.append(dbc.Alert(notice, color="info", className="sc-notice mb-2"))
+    return shown or None

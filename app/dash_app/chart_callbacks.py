@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Patch, no_update
 
@@ -22,7 +21,7 @@ from app.charts.plotly_charts import (
     ema_trace,
 )
 from app.config import Settings
-from app.dash_app.alerts import error_alert
+from app.dash_app.alerts import error_alert, notices
 from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import ChartData, load_chart_data
 from app.dash_app.layout import empty_figure
@@ -105,7 +104,7 @@ def render_chart(
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])
     store = drawn_store(figure_key(key, indicators, overlays), drawn, window, data.held)
-    return ChartOutputs(figure, None, notices(data), data.summary, store)
+    return ChartOutputs(figure, None, notices(data.data_notices, data.notice), data.summary, store)
 
 
 def update_chart(
@@ -270,17 +269,6 @@ def toggle_ema_lines(
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     store = drawn_store(key, kept, window, data.held)
     return ChartOutputs(patch, no_update, no_update, no_update, store)
-
-
-def notices(data: ChartData) -> list[dbc.Alert] | None:
-    """What the loader fixed (warnings the user can dismiss), then what "Auto" drew."""
-    shown = [
-        dbc.Alert(text, color="warning", dismissable=True, className="sc-data-notice mb-2")
-        for text in data.data_notices
-    ]
-    if data.notice:
-        shown.append(dbc.Alert(data.notice, color="info", className="sc-notice mb-2"))
-    return shown or None
 
 
 def _chart_data(

@@ -14,12 +14,17 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import orjson
 
 from app.config import Settings
 from app.core.analysis import Analysis
 from app.llm.client import LlmError, chat_completion
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +83,20 @@ def _remember(key: tuple, text: str, source: str, reason: str | None, ttl: float
 
 
 def narrate_blocking(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:
-    """:func:`narrate` for code without an event loop (Streamlit scripts, Dash callbacks)."""
-    return asyncio.run(narrate(analysis, settings, lang))
+    """:func:`narrate` for synchronous code (Streamlit scripts, Dash callbacks)."""
+    return run_blocking(narrate(analysis, settings, lang))
+
+
+def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to its end from synchronous code. ``asyncio.run`` refuses to start where
+    an event loop already runs in this thread (Playwright's sync API, a notebook): there it runs
+    on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def narrate(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:

@@ -16,6 +16,7 @@ from app.config import load_settings
 from app.core.analysis import analyse
 from app.core.synthetic import synthetic_ohlcv
 from app.llm import clear_narrative_cache, narrate
+from app.llm.narrative import run_blocking
 from tests.analysis.conftest import LLM_KEY, LLM_TIMEOUT
 from tests.analysis.llm_stand_in import StandIn
 
@@ -109,7 +110,7 @@ def test_a_missing_setting_means_rules_and_no_call(
     clear_narrative_cache()
     before = len(stand_in.requests)
     analysis = analyse(synthetic_ohlcv(300), symbol="llm_ok", timeframe="1h")
-    told = asyncio.run(narrate(analysis, _settings(stand_in, **missing), "fa"))
+    told = run_blocking(narrate(analysis, _settings(stand_in, **missing), "fa"))
     assert told.narrative_source == "rules" and told.narrative == analysis.summary
     assert "LLM_API_BASE, LLM_API_KEY and LLM_MODEL" in told.narrative_reason
     assert len(stand_in.requests) == before
@@ -121,7 +122,7 @@ def test_in_process_failures_are_logged_without_the_key(
     clear_narrative_cache()
     caplog.set_level(logging.DEBUG)
     analysis = analyse(synthetic_ohlcv(300), symbol="llm_500", timeframe="1h")
-    told = asyncio.run(narrate(analysis, _settings(stand_in), None))
+    told = run_blocking(narrate(analysis, _settings(stand_in), None))
     assert told.narrative_source == "rules" and "HTTP 500" in told.narrative_reason
     assert "HTTP 500" in caplog.text
     assert LLM_KEY not in caplog.text
@@ -134,7 +135,7 @@ def test_an_unreachable_llm_falls_back(stand_in: StandIn) -> None:
 
     analysis = analyse(synthetic_ohlcv(300), symbol="llm_ok", timeframe="1h")
     dead = f"http://127.0.0.1:{free_port()}/v1"
-    told = asyncio.run(narrate(analysis, _settings(stand_in, llm_api_base=dead), None))
+    told = run_blocking(narrate(analysis, _settings(stand_in, llm_api_base=dead), None))
     assert told.narrative_source == "rules"
     assert "could not be reached" in told.narrative_reason
 
@@ -169,9 +170,9 @@ def test_calls_over_the_in_flight_cap_fall_back_at_once(stand_in: StandIn) -> No
     async def all_at_once():
         return await asyncio.gather(*(narrate(analysis, settings, lang) for lang in langs))
 
-    told = asyncio.run(all_at_once())
+    told = run_blocking(all_at_once())
     reasons = [t.narrative_reason for t in told]
     assert sum("busy" in r for r in reasons) == 1, reasons
     assert sum("did not answer within 0.5 s" in r for r in reasons) == MAX_CALLS_IN_FLIGHT
-    again = asyncio.run(narrate(analysis, settings, "it"))  # the slots were given back
+    again = run_blocking(narrate(analysis, settings, "it"))  # the slots were given back
     assert "did not answer" in again.narrative_reason

@@ -159,7 +159,8 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
     const place = currentPlace();
     const restore = () => {
       if (place) chart.timeScale().setVisibleRange(place);
-      else chart.timeScale().scrollToRealTime();
+      else chart.timeScale().scrollToPosition(0, false); // at once: an animated scroll would
+      // pass the left edge on its way and page in bars nobody asked for
     };
     return replaceWith(windowParams(timeframe, place), { timeframe }, restore, hooks);
   }
@@ -168,7 +169,7 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
    * bars, so the user's view stays where it is. */
   function refetchHeld(changes, hooks) {
     if (!held.data.columns || !held.count()) {
-      return replaceWith({}, changes, () => chart.timeScale().scrollToRealTime(), hooks);
+      return replaceWith({}, changes, () => chart.timeScale().scrollToPosition(0, false), hooks);
     }
     const range = chart.timeScale().getVisibleLogicalRange();
     const params = {
