@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket
 
 from app.core.errors import SuperChartError
 from app.live.delivery import ClientSub, abort, bound_send_buffer
+from app.live.prepared import RawSocket, prepared_frame
 from app.live.protocol import (
     ProtocolError,
     StreamRequest,
@@ -55,6 +56,8 @@ class LiveClient:
         self.wake = asyncio.Event()
         self.closed = asyncio.Event()
         self.sending_since: float | None = None
+        self.raw: RawSocket | None = None  # direct frame writes (app.live.prepared), if possible
+        self.writing = False  # the writer task is awake: no direct write may overtake it
         self.close_code: int | None = None
         self._writer: asyncio.Task | None = None
         self._closer: asyncio.Task | None = None
@@ -77,6 +80,7 @@ class LiveClient:
         try:
             await self.ws.accept()
             bound_send_buffer(self.ws, self.settings.live_socket_send_buffer_bytes)
+            self.raw = RawSocket.of(self.ws)
             self._writer = asyncio.create_task(self._write())
             await self._read()
         except Exception:  # a client vanishing mid-request is not our error
@@ -285,15 +289,44 @@ class LiveClient:
         subscription = sub.subscription
         if subscription is not None and subscription.overflowed:
             self.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
-        else:
+        elif not self._write_direct(sub):
             self.wake.set()
+
+    def _write_direct(self, sub: ClientSub) -> bool:
+        """Write the just-published update straight to the socket, when this connection is
+        idle: nothing queued, writer asleep, the one message held as published, nothing of it
+        already sent (snapshot), socket open and below its buffer's high-water mark. False
+        leaves it to the writer task (the coalescing path)."""
+        raw, subscription = self.raw, sub.subscription
+        if (
+            raw is None
+            or subscription is None
+            or self.writing
+            or self.wake.is_set()
+            or self.frames
+            or not sub.ready
+            or self.close_code is not None
+        ):
+            return False
+        message = subscription.single()
+        if message is None or not message.times:
+            return False
+        last = sub.last_time
+        if (last is not None and message.times[0] < last) or not raw.ready():
+            return False
+        subscription.take()
+        sub.last_time = message.times[-1]
+        raw.write(prepared_frame(message, sub.prefix))
+        return True
 
     async def _write(self) -> None:
         loop = asyncio.get_running_loop()
         send = self.ws.send_text
         while True:
+            self.writing = False
             await self.wake.wait()
             self.wake.clear()
+            self.writing = True
             while self.frames:
                 data = self.frames.popleft()
                 self.frame_bytes -= len(data)

@@ -14,6 +14,7 @@ import socket
 from starlette.websockets import WebSocket
 
 from app.live.hub import LiveMessage, Subscription
+from app.live.prepared import protocol_of
 from app.live.protocol import frame_prefix
 from app.live.streams import Channel
 
@@ -72,21 +73,7 @@ def abort(websocket: WebSocket) -> None:
 
 
 def transport_of(websocket: WebSocket) -> asyncio.Transport | None:
-    """The server's transport behind a Starlette WebSocket, or None.
-
-    ASGI gives no access to it, but uvicorn's ``send`` is a method of its protocol object, which
-    holds the transport; Starlette wraps that ``send`` in closures. We follow them (a few levels)
-    to bound the socket's send buffer and to abort a peer that accepts not even a close frame."""
-    todo: list[object] = [websocket._send]
-    for _ in range(8):
-        if not todo:
-            break
-        current = todo.pop()
-        transport = getattr(getattr(current, "__self__", None), "transport", None)
-        if isinstance(transport, asyncio.Transport):
-            return transport
-        for cell in getattr(current, "__closure__", None) or ():
-            with contextlib.suppress(ValueError):
-                if callable(cell.cell_contents):
-                    todo.append(cell.cell_contents)
-    return None
+    """The server's transport behind a Starlette WebSocket, or None (see ``protocol_of``): to
+    bound the socket's send buffer and to abort a peer that accepts not even a close frame."""
+    transport = getattr(protocol_of(websocket), "transport", None)
+    return transport if isinstance(transport, asyncio.Transport) else None

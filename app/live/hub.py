@@ -41,6 +41,11 @@ class LiveMessage:
         """The bars as a JSON array, built once however many subscribers send them."""
         return b"[" + b",".join(self.bars) + b"]"
 
+    @cached_property
+    def prepared(self) -> dict[bytes, bytes]:
+        """Wire frames of this message by frame prefix (``app.live.prepared``), filled lazily."""
+        return {}
+
     def to_bytes(self) -> bytes:
         """For a backend that crosses processes (Redis)."""
         return orjson.dumps(
@@ -115,6 +120,10 @@ class Subscription:
             message = LiveMessage(tuple(times), tuple(self._pending[t] for t in times))
         self._message, self._pending, self.pending_bytes = None, None, 0
         return reset, message
+
+    def single(self) -> LiveMessage | None:
+        """The one message held as published (no reset, nothing merged), else None."""
+        return None if self.reset or self._pending is not None else self._message
 
     @property
     def has_pending(self) -> bool:
