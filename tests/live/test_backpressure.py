@@ -13,6 +13,7 @@ import httpx
 import pytest
 import websockets
 
+from tests.async_run import run_async
 from tests.live.conftest import (
     BARS,
     SYMBOL,
@@ -73,7 +74,7 @@ def test_connection_cap_closes_with_1013(small_server: tuple[str, Path]) -> None
             for client in clients:
                 await client.close()
 
-    assert asyncio.run(scenario()) == 1013
+    assert run_async(scenario()) == 1013
 
 
 @pytest.mark.slow
@@ -128,7 +129,7 @@ def test_client_that_never_reads_is_closed_and_memory_stays_flat(
         await reader.close()
         return closed.value.rcvd.code, grown, received, last_time - expected
 
-    code, grown, received, behind = asyncio.run(scenario())
+    code, grown, received, behind = run_async(scenario())
     assert code == 4008
     assert behind == 0  # the reading client got every bar
     assert received > 20 * BUFFER  # what the stuck client was offered, many times its buffer

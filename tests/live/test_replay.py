@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx
 import websockets
 
+from tests.async_run import run_async
 from tests.live.conftest import START, next_frame, ws_url
 
 
@@ -37,7 +37,7 @@ def test_replay_plays_in_order_pauses_and_steps(server: str) -> None:
             resumed = await next_frame(ws, 3.0)
             return snapshot, played, after_pause, stepped, refused, resumed
 
-    snapshot, played, after_pause, stepped, refused, resumed = asyncio.run(scenario())
+    snapshot, played, after_pause, stepped, refused, resumed = run_async(scenario())
     expected = httpx.get(
         server + "/api/ohlcv",
         params={"symbol": "EURUSD", "timeframe": "1m", "emas": "10", "start": start - 300,
@@ -58,5 +58,5 @@ def test_replay_of_an_unknown_symbol_is_an_error_frame(server: str) -> None:
             await ws.send(json.dumps({"type": "replay", "symbol": "NOPE", "start": 0}))
             return await next_frame(ws)
 
-    frame = asyncio.run(scenario())
+    frame = run_async(scenario())
     assert frame["type"] == "error" and frame["detail"].startswith("Unknown symbol 'NOPE'")

@@ -14,6 +14,7 @@ import pytest
 import websockets
 from websockets.sync.server import serve
 
+from tests.async_run import run_async
 from tests.core.fake_broker import Answer, FakeBroker
 from tests.live.conftest import BARS, START, SYMBOL, next_frame, run_server, write_minutes, ws_url
 
@@ -98,7 +99,7 @@ def test_exchange_stream_feeds_clients_with_one_upstream_and_reconnects(
                 got.append(await next_frame(a, 5.0, "update"))
                 return got
 
-        first, coarse, after_reconnect = asyncio.run(scenario())
+        first, coarse, after_reconnect = run_async(scenario())
     assert exchange.paths == [f"/ws/{SYMBOL.lower()}@kline_1m"] * 2  # one upstream, reconnected
     bar_time = int(START.timestamp()) + 60 * BARS
     assert [(b["time"], b["close"], b["volume"]) for b in first["bars"]] == [(bar_time, 120, 5)]
@@ -159,7 +160,7 @@ def test_broker_is_polled_once_per_symbol_whatever_the_subscribers(tmp_path: Pat
                     await ws.close()
                 return updates[0], updates[1], polled
 
-            first, second, polls_in_2s = asyncio.run(scenario())
+            first, second, polls_in_2s = run_async(scenario())
     assert first["bars"] == second["bars"]
     assert first["bars"][-1]["close"] == 100.75
     assert 2 <= polls_in_2s <= 6  # every 0.5 s for the symbol, not once per subscriber

@@ -15,6 +15,7 @@ import websockets
 from app.core import build_view, read_ohlcv_file
 from app.live.streams import view_columns
 from app.web.ohlcv_json import records_json
+from tests.async_run import run_async
 from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
 
 
@@ -47,7 +48,7 @@ def test_appended_row_reaches_client_with_indicators(server: str, data_dir: Path
             update = await next_frame(ws, 2.0, "update")
             return snapshot, update, time.monotonic() - began
 
-    snapshot, update, took = asyncio.run(scenario())
+    snapshot, update, took = run_async(scenario())
     assert snapshot["type"] == "snapshot" and snapshot["id"] == "APPEND1:1m"
     assert snapshot["bars"] == api_bars(server, symbol="APPEND1", timeframe="1m", emas="10,21",
                                         limit=51)[:-1]  # fmt: skip
@@ -75,7 +76,7 @@ def test_forming_bar_of_coarser_timeframe_changes_in_place(server: str, data_dir
             bars += (await next_frame(ws, 3.0, "update"))["bars"]
             return bars
 
-    first, second = asyncio.run(scenario())
+    first, second = run_async(scenario())
     assert first["time"] == second["time"]  # replaced in place, not appended
     assert (first["close"], first["volume"]) == (150.0, 5.0)
     assert (second["open"], second["high"], second["close"], second["volume"]) == (
@@ -102,7 +103,7 @@ def test_last_row_rewritten_replaces_the_bar(server: str, data_dir: Path) -> Non
                 handle.truncate()
             return await next_frame(ws, 3.0, "update")
 
-    update = asyncio.run(scenario())
+    update = run_async(scenario())
     assert update["id"] == "REWRITE1:1m"
     assert [(b["time"], b["close"]) for b in update["bars"]] == [
         (api_bars(server, symbol="REWRITE1", limit=1, emas="")[0]["time"], 102.5)
@@ -123,7 +124,7 @@ def test_bad_subscriptions_get_error_frames_and_the_connection_stays(server: str
                 frames.append(await next_frame(ws))
             return frames
 
-    unknown, timeframe, limit, ok = asyncio.run(scenario())
+    unknown, timeframe, limit, ok = run_async(scenario())
     http = httpx.get(server + "/api/ohlcv", params={"symbol": "EURUSDX"})
     assert http.status_code == 404
     assert unknown == {"type": "error", "id": "EURUSDX:1m", **http.json()}
@@ -143,7 +144,7 @@ def test_malformed_frames_close_with_1008(server: str, text: str) -> None:
                 await asyncio.wait_for(ws.recv(), 5)
             return closed.value.rcvd.code
 
-    assert asyncio.run(scenario()) == 1008
+    assert run_async(scenario()) == 1008
 
 
 def test_stats_count_clients_and_subscriptions(server: str) -> None:
@@ -158,7 +159,7 @@ def test_stats_count_clients_and_subscriptions(server: str) -> None:
                 await next_frame(ws, kind="snapshot")
             return httpx.get(server + "/api/stats").json()
 
-    stats = asyncio.run(scenario())
+    stats = run_async(scenario())
     assert stats == {"total_clients": 2, "total_subscriptions": 3,
                      "symbol_subscribers": {"GBPUSD": 3}}  # fmt: skip
     deadline = time.monotonic() + 5
@@ -186,7 +187,7 @@ def test_reconnect_resumes_without_a_gap(server: str, data_dir: Path) -> None:
             update = await next_frame(ws, 3.0, "update")
         return held, again, update
 
-    held, again, update = asyncio.run(scenario())
+    held, again, update = run_async(scenario())
     merged = {bar["time"]: bar for bar in held} | {bar["time"]: bar for bar in again}
     times = sorted(merged)
     assert all(b - a == 60 for a, b in itertools.pairwise(times))  # no gap
@@ -211,7 +212,7 @@ def test_catalog_indicators_update_equal_to_the_batch_values(server: str, data_d
                     merged[bar["time"]] = bar
             return snapshot, merged[max(merged)]
 
-    snapshot, bar = asyncio.run(scenario())
+    snapshot, bar = run_async(scenario())
     expected = build_view(read_ohlcv_file(path), symbol="INDIC1", timeframe="5m", emas=(10,),
                           indicators=indicators, limit=1)  # fmt: skip
     want = json.loads(records_json(view_columns(expected)))[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import SMALL_BARS, SMALL_SYMBOL
 from tests.web.test_chart_page import READY, assert_clean, open_chart
@@ -113,11 +114,8 @@ def test_dialog_adds_edits_and_removes_instances(page, server):
     assert dialog.is_visible()
     # Search narrows the catalog (from GET /api/indicators).
     page.locator("#indicator-search").fill("strength")
-    assert (
-        page.locator("#indicator-catalog button")
-        .all_inner_texts()[0]
-        .startswith("Relative Strength Index")
-    )
+    first_found = page.locator("#indicator-catalog button").first
+    expect(first_found).to_have_text(re.compile(r"^Relative Strength Index"))
     add_from_dialog(page, "rsi", "rsi")
     page.wait_for_function("() => window.superChart.chart.panes().length === 2")
     add_from_dialog(page, "bollinger", "bb")  # over the prices: no new pane
