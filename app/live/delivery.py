@@ -14,7 +14,7 @@ import socket
 from starlette.websockets import WebSocket
 
 from app.live.hub import LiveMessage, Subscription
-from app.live.prepared import protocol_of
+from app.live.prepared import is_transport, protocol_of
 from app.live.protocol import frame_prefix
 from app.live.streams import Channel
 
@@ -76,4 +76,4 @@ def transport_of(websocket: WebSocket) -> asyncio.Transport | None:
     """The server's transport behind a Starlette WebSocket, or None (see ``protocol_of``): to
     bound the socket's send buffer and to abort a peer that accepts not even a close frame."""
     transport = getattr(protocol_of(websocket), "transport", None)
-    return transport if isinstance(transport, asyncio.Transport) else None
+    return transport if is_transport(transport) else None

@@ -60,7 +60,7 @@ class RawSocket:
         transport = getattr(protocol, "transport", None)
         if (
             conn is None
-            or not isinstance(transport, asyncio.Transport)
+            or not is_transport(transport)
             or getattr(conn, "extensions", None) != []
             or not hasattr(protocol, "close_sent")
         ):
@@ -93,10 +93,19 @@ def protocol_of(websocket: WebSocket) -> Any:
             break
         current = todo.pop()
         owner = getattr(current, "__self__", None)
-        if isinstance(getattr(owner, "transport", None), asyncio.Transport):
+        if is_transport(getattr(owner, "transport", None)):
             return owner
         for cell in getattr(current, "__closure__", None) or ():
             with contextlib.suppress(ValueError):
                 if callable(cell.cell_contents):
                     todo.append(cell.cell_contents)
     return None
+
+
+def is_transport(obj: object) -> bool:
+    """An asyncio write transport, by its methods: uvloop's ``TCPTransport`` (uvicorn's default
+    loop when uvloop is installed) does not subclass ``asyncio.Transport``."""
+    return all(
+        callable(getattr(obj, name, None))
+        for name in ("write", "abort", "get_write_buffer_size", "get_extra_info")
+    )
