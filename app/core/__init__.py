@@ -20,7 +20,8 @@ Module map: ``ingest`` (files, bytes) -> ``csv_reader`` / ``parquet_reader`` -> 
 column is which) and ``column_values`` (text/Arrow -> numbers and UTC times) -> ``validation``
 (the one check) -> ``frame`` (the canonical frame); ``timeframes`` (names, detection,
 resampling); ``indicators`` (the catalog, TA-Lib); ``heikin_ashi``; ``sources`` (files, REST
-API); ``service`` (views, caches); ``synthetic`` (deterministic sample bars).
+API, exchanges; ``sources.configured``: the one DATA_SOURCE names); ``service`` (views, caches);
+``analysis`` (levels, spikes, signals); ``synthetic`` (deterministic sample bars).
 """
 
 from app.core.errors import (
@@ -66,14 +67,9 @@ from app.core.indicators import (
     parse_indicators,
 )
 from app.core.ingest import read_ohlcv_bytes, read_ohlcv_file
-from app.core.service import (
-    OhlcvView,
-    build_view,
-    get_data_source,
-    get_ohlcv,
-    list_symbols,
-)
+from app.core.service import OhlcvView, build_view, get_ohlcv
 from app.core.sources import DataSource, SymbolInfo
+from app.core.sources.configured import get_data_source, list_symbols
 from app.core.timeframes import (
     TIMEFRAMES,
     Timeframe,

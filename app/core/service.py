@@ -23,7 +23,7 @@ from app.core.indicators import (
     parse_indicators,
 )
 from app.core.indicators.compute import ema_line, with_columns
-from app.core.sources import DataSource, SymbolInfo
+from app.core.sources.configured import get_data_source
 from app.core.time_bounds import EARLIEST_NS, window_bound_ns
 from app.core.timeframes import (
     Timeframe,
@@ -267,49 +267,6 @@ def build_view(
         limit=limit,
         source_frame=frame,
     )
-
-
-# -- sources ------------------------------------------------------------------------------------
-
-_sources: dict[int, tuple[Settings, DataSource]] = {}
-_sources_lock = threading.Lock()
-
-
-def get_data_source(settings: Settings | None = None) -> DataSource:
-    """The configured source (DATA_SOURCE), built once per settings object."""
-    if settings is None:
-        from app.config import get_settings
-
-        settings = get_settings()
-    with _sources_lock:
-        entry = _sources.get(id(settings))
-        if entry is not None and entry[0] is settings:
-            return entry[1]
-        source = _build_source(settings)
-        if len(_sources) >= 8:
-            _sources.pop(next(iter(_sources)))
-        _sources[id(settings)] = (settings, source)
-        return source
-
-
-def _build_source(settings: Settings) -> DataSource:
-    if settings.data_source == "api":
-        from app.core.sources.api import ApiSource
-
-        return ApiSource.from_settings(settings)
-    if settings.data_source == "exchange":
-        from app.core.sources.exchange import ExchangeSource
-
-        return ExchangeSource.from_settings(settings)
-    from app.core.sources.files import FileSource
-
-    return FileSource(
-        settings.data_dir, extra_files=(settings.csv_path,), max_bars=settings.max_bars
-    )
-
-
-def list_symbols(settings: Settings | None = None) -> list[SymbolInfo]:
-    return get_data_source(settings).list_symbols()
 
 
 def get_ohlcv(
