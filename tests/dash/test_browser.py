@@ -7,6 +7,7 @@ import struct
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from tests.dash.conftest import SMALL_BARS
 from tests.dash.samples import csv_without_close, ohlcv_csv
@@ -335,7 +336,8 @@ def test_the_indicator_picker_adds_a_pane_and_removing_it_removes_the_pane(page,
         height = page.locator("#chart").bounding_box()["height"]
 
         pick(page, "#indicator-kind", "MACD · Moving Average Convergence Divergence (pane)")
-        assert page.locator("#indicator-param-1").input_value() == "26"
+        # The picked indicator's defaults arrive through a callback: wait for them.
+        expect(page.locator("#indicator-param-1")).to_have_value("26")
         page.locator("#indicator-param-0").fill("8")
         page.locator("#indicator-param-0").press("Enter")
         page.get_by_role("button", name="Add indicator").click()
@@ -348,6 +350,7 @@ def test_the_indicator_picker_adds_a_pane_and_removing_it_removes_the_pane(page,
 
         # An SMA draws over the price, in no new pane.
         pick(page, "#indicator-kind", "SMA · Simple Moving Average")
+        expect(page.locator("#indicator-param-0")).to_have_value("20")
         page.get_by_role("button", name="Add indicator").click()
         wait_for_chart(page, "c.names.includes('SMA 20')")
         assert ["SMA 20", "y"] in page.evaluate(FIGURE)["traces"]

@@ -12,6 +12,7 @@ from websockets.streams import StreamReader
 
 from app.live.hub import LiveMessage
 from app.live.prepared import prepared_frame
+from tests.async_run import run_async
 from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
 
 
@@ -69,7 +70,7 @@ def test_uncompressed_and_compressed_clients_get_the_same_updates(
                 await asyncio.sleep(0.3)
             return await collect(raw, 6), await collect(deflated, 6), last
 
-    raw_times, deflated_times, last = asyncio.run(scenario())
+    raw_times, deflated_times, last = run_async(scenario())
     expected = [last + 60 * (i + 1) for i in range(6)]
     assert raw_times == expected
     assert deflated_times == expected

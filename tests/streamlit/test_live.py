@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -86,8 +87,8 @@ def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_fol
     page.wait_for_function(
         f"() => {{ const c = ({LAST_CANDLE})(); return c && c.bars === 300; }}", timeout=90_000
     )
-    first = page.get_by_text(re.compile("Last updated")).text_content()
     time, line = appended_row(ohlcv_frame(300))
+    appended_at = datetime.now(UTC).strftime("%H:%M:%S")  # the caption's resolution is a second
     with open(live_folder / "live.csv", "ab") as file:
         file.write(line)
     page.wait_for_function(
@@ -96,5 +97,7 @@ def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_fol
     last = page.evaluate(LAST_CANDLE)
     assert pd.Timestamp(last["time"]) == time.tz_convert(None)
     assert last["close"] == pytest.approx(123.0)
-    assert page.get_by_text(re.compile("Last updated")).text_content() != first
+    caption = page.get_by_text(re.compile("Last updated")).text_content()
+    shown = re.search(r"Last updated (\d\d:\d\d:\d\d) UTC", caption)
+    assert shown and shown.group(1) >= appended_at, caption  # updated since the bar was written
     assert page.watch.console_errors == []
