@@ -22,22 +22,20 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from app.core.errors import (
     ParameterError,
     SymbolNotFoundError,
     UpstreamError,
-    UpstreamPayloadError,
     UpstreamRateLimitedError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
     shorten,
 )
 from app.core.sources import SymbolInfo
+from app.core.sources.exchange_candles import epoch_ms, frame_from_candles
 from app.core.timeframes import Timeframe, parse_timeframe
-from app.core.validation import build_canonical
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -147,14 +145,14 @@ class ExchangeSource:
                 f"{bars:,} bars is over the exchange feed's {MAX_BARS:,}-bar cap per request; "
                 "ask for fewer or page back with end=.",
             )
-        key = (pair, tf.name, bars, _ms(start), _ms(end))
+        key = (pair, tf.name, bars, epoch_ms(start), epoch_ms(end))
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None and cached[0] > now:
                 self._cache.move_to_end(key)
                 return cached[1]
-        frame = self._fetch_with_fallback(pair, tf, bars, _ms(start), _ms(end))
+        frame = self._fetch_with_fallback(pair, tf, bars, epoch_ms(start), epoch_ms(end))
         if self.cache_ttl > 0:
             with self._lock:
                 self._cache[key] = (time.monotonic() + self.cache_ttl, frame)
@@ -179,7 +177,7 @@ class ExchangeSource:
                 logger.info("Exchange %s: %s", name, failure.reason)
                 failures.append((name, failure))
                 continue
-            return _frame_from_rows(rows, f"{name} {pair} {tf.name}")
+            return frame_from_candles(rows, f"{name} {pair} {tf.name}")
         raise _combined_error(pair, tf, failures, self.deadline)
 
     def _fetch(
@@ -300,29 +298,6 @@ def _rebased(urls: Any, base: str) -> Any:
 def _http_status(exc: Exception) -> str:
     match = re.search(r"\b([45]\d\d)\b", str(exc)[:200])
     return f" (HTTP {match.group(1)})" if match else ""
-
-
-def _ms(value: pd.Timestamp | None) -> int | None:
-    if value is None:
-        return None
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.value // 1_000_000)
-
-
-def _frame_from_rows(rows: list[list], label: str) -> pd.DataFrame:
-    """CCXT's ``[ms, open, high, low, close, volume]`` rows -> the canonical frame."""
-    try:
-        table = np.array([row[:6] for row in rows], dtype=np.float64)
-    except (TypeError, ValueError):
-        raise UpstreamPayloadError(f"{label}: candles that are not numbers.") from None
-    times_ns = np.array([int(row[0]) for row in rows], dtype=np.int64) * 1_000_000
-    try:
-        return build_canonical(
-            times_ns, table[:, 1], table[:, 2], table[:, 3], table[:, 4], table[:, 5], label=label
-        )
-    except Exception as exc:
-        raise UpstreamPayloadError(f"{label}: {exc}") from None
 
 
 RANK = (
