@@ -1,8 +1,9 @@
 """What keeps a ``SymbolFeed`` current: a watched file, a polled broker, or an exchange stream.
 
-- Files: one ``watchfiles.awatch`` over DATA_DIR for every followed file; a change to a CSV
-  reads only its tail (``CsvTail``); anything the tail cannot follow (a rewrite, a truncation,
-  a Parquet file) reloads the file through the data source and resets the subscribers.
+- Files: one watcher over DATA_DIR for every followed file (``app.live.watch``: inotify on
+  the event loop, ``watchfiles`` elsewhere); a change to a CSV reads only its tail
+  (``CsvTail``); anything the tail cannot follow (a rewrite, a truncation, a Parquet file)
+  reloads the file through the data source and resets the subscribers.
 - Broker: ``poll_broker`` asks the REST API for the bars from the last one held, once per
   symbol every LIVE_POLL_S, whatever the number of subscribers.
 - Exchange: ``follow_exchange`` (``app.live.exchange``) holds one upstream WebSocket per symbol.
@@ -17,13 +18,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pandas as pd
-from watchfiles import awatch
 
 from app.core.errors import SuperChartError
 from app.live.bars import OlderBarError
 from app.live.streams import SymbolFeed
 from app.live.tail import CsvTail, ReloadNeeded
+from app.live.watch import DirectoryWatch
 
+__all__ = ["DirectoryWatch", "FileFollower", "poll_broker"]
 logger = logging.getLogger(__name__)
 INLINE_TAIL_BYTES = 256 * 1024  # smaller tails are parsed on the event loop (sub-millisecond)
 
@@ -68,68 +70,6 @@ class FileFollower:
             return
         self.tail = self._open_tail(size)
         self.feed.replace(frame)
-
-
-class DirectoryWatch:
-    """One watcher over DATA_DIR for every followed file; runs while anything is followed."""
-
-    def __init__(self, directory: Path, debounce_ms: int, step_ms: int) -> None:
-        self.directory = directory
-        self.debounce_ms = debounce_ms
-        self.step_ms = step_ms
-        self.followers: dict[Path, list[FileFollower]] = {}
-        self._task: asyncio.Task | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready: asyncio.Event | None = None
-
-    async def add(self, follower: FileFollower) -> None:
-        self.followers.setdefault(follower.path.resolve(), []).append(follower)
-        if self._task is None or self._task.done():
-            self._stop = asyncio.Event()
-            self._ready = asyncio.Event()
-            self._task = asyncio.create_task(self._run(self._stop, self._ready))
-        assert self._ready is not None
-        ready = asyncio.ensure_future(self._ready.wait())
-        await asyncio.wait({ready, self._task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
-        ready.cancel()
-        # A change between the load and the watcher starting would be missed: look once.
-        await follower.changed()
-
-    def remove(self, follower: FileFollower) -> None:
-        key = follower.path.resolve()
-        followers = self.followers.get(key, [])
-        if follower in followers:
-            followers.remove(follower)
-        if not followers:
-            self.followers.pop(key, None)
-        if not self.followers and self._stop is not None:
-            self._stop.set()
-            self._task = None
-
-    async def _run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:
-        watcher = awatch(
-            self.directory,
-            debounce=self.debounce_ms,
-            step=self.step_ms,
-            stop_event=stop,
-            recursive=False,
-            yield_on_timeout=True,
-            rust_timeout=200,
-        )
-        try:
-            async for changes in watcher:
-                ready.set()
-                touched = {Path(path).resolve() for _change, path in changes}
-                for path in touched:
-                    for follower in list(self.followers.get(path, ())):
-                        try:
-                            await follower.changed()
-                        except Exception:  # one bad file must not stop the watch
-                            logger.exception("live: following %s failed", path)
-        except Exception:
-            logger.exception("live: watching %s stopped", self.directory)
-        finally:
-            ready.set()
 
 
 async def poll_broker(
