@@ -195,7 +195,7 @@ class LiveClient:
     async def _subscribe(self, request: StreamRequest) -> None:
         self._check_room(request.id)
         channel = await self.service.acquire(
-            request.symbol, request.timeframe, request.periods, request.specs
+            request.symbol, request.timeframe, request.periods, request.specs, request.chart
         )
         if self.close_code is not None:
             self.service.release(channel)

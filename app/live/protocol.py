@@ -14,6 +14,7 @@ import orjson
 
 from app.core import ParameterError, parse_ema_periods
 from app.core.errors import shorten
+from app.core.heikin_ashi import ChartType, parse_chart_type
 from app.core.indicators import IndicatorSpec, check_line_count, parse_indicators
 from app.core.time_bounds import parse_time_bound
 from app.core.timeframes import Timeframe, parse_timeframe
@@ -41,6 +42,7 @@ class StreamRequest:
     limit: int
     start: int | None = None  # replay: UNIX seconds
     speed: float = 1.0
+    chart: ChartType = "candles"  # heikin_ashi: HA candles, indicators computed on them
 
 
 def parse_frame(text: str, max_bytes: int) -> dict[str, Any]:
@@ -96,10 +98,13 @@ def parse_stream_request(
     periods = parse_ema_periods(emas, default_emas)
     specs = parse_indicator_specs(message.get("indicators"))
     check_line_count(periods, specs)  # the HTTP API's 12-line cap, before any work
+    chart = parse_chart(message.get("chart"))
     limit = _limit(message.get("limit"), max_limit)
     request_id = message_id(message)  # None: SYMBOL:timeframe, once the timeframe is known
     if kind == "subscribe":
-        return StreamRequest(kind, request_id, symbol, timeframe, periods, specs, limit)
+        return StreamRequest(
+            kind, request_id, symbol, timeframe, periods, specs, limit, chart=chart
+        )
     start = message.get("start")
     if start is None:
         raise ParameterError("start", "replay needs start (UNIX seconds or ISO 8601).")
@@ -116,7 +121,15 @@ def parse_stream_request(
         limit,
         start=int(stamp.timestamp()),
         speed=speed,
+        chart=chart,
     )
+
+
+def parse_chart(value: object) -> ChartType:
+    """``/api/ohlcv``'s ``chart``: none -> candles, else candles or heikin_ashi."""
+    if value is not None and not isinstance(value, str):
+        raise ParameterError("chart", "chart must be a string: candles or heikin_ashi.")
+    return parse_chart_type(value)
 
 
 def parse_indicator_specs(value: object) -> tuple[IndicatorSpec, ...]:

@@ -55,7 +55,11 @@ class ReplaySession:
 
         def load() -> tuple[Any, bytes, list[bytes]]:
             common = dict(
-                timeframe=request.timeframe, emas=request.periods, settings=settings, **kwargs
+                timeframe=request.timeframe,
+                emas=request.periods,
+                chart=request.chart,
+                settings=settings,
+                **kwargs,
             )
             before = get_ohlcv(
                 request.symbol, end=start - pd.Timedelta(seconds=1), limit=request.limit, **common

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from app.core import get_data_source
+from app.core.heikin_ashi import ChartType
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
@@ -76,7 +77,12 @@ class LiveService:
     # -- channels ---------------------------------------------------------------------------
 
     async def acquire(
-        self, symbol: str, timeframe: Timeframe | None, periods: tuple[int, ...], specs: tuple
+        self,
+        symbol: str,
+        timeframe: Timeframe | None,
+        periods: tuple[int, ...],
+        specs: tuple,
+        chart: ChartType = "candles",
     ) -> Channel:
         """The channel for these parameters, started if new; SuperChartError as the HTTP API."""
         feed = await self._feed(symbol)
@@ -86,10 +92,10 @@ class LiveService:
             if producer is None:
                 producer = Producer(feed, tf, self.hub)  # TimeframeError if finer than data
                 feed.producers[tf.name] = producer
-            key = channel_key(feed.key, tf, periods, specs)
+            key = channel_key(feed.key, tf, periods, specs, chart)
             channel = producer.channels.get(key)
             if channel is None:
-                channel = Channel(key, producer, periods, specs)
+                channel = Channel(key, producer, periods, specs, chart)
                 producer.channels[key] = channel
                 self.channels[key] = channel
             channel.refs += 1

@@ -21,9 +21,11 @@ import pandas as pd
 
 from app.charts.lightweight import ohlcv_columns
 from app.core import OhlcvView, build_view
+from app.core.heikin_ashi import ChartType
 from app.core.indicators import ema_column
 from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
 from app.live.bars import FIELDS, BarBook, TimeframeBook
+from app.live.heikin import HeikinBook
 from app.live.hub import Hub, LiveMessage
 from app.live.indicators import LiveIndicators
 from app.web.ohlcv_json import records_json
@@ -108,6 +110,15 @@ class Producer:
         self.hub = hub
         self.channels: dict[str, Channel] = {}
         self.book = self._make_book()
+        self.heikin: HeikinBook | None = None  # HA candles of ``book``, once a channel wants them
+
+    def bars(self, chart: ChartType) -> BarBook:
+        """The bars a channel of ``chart`` draws and computes its indicators on."""
+        if chart == "candles":
+            return self.book
+        if self.heikin is None:
+            self.heikin = HeikinBook(self.book)
+        return self.heikin
 
     def _make_book(self) -> BarBook:
         feed, timeframe = self.feed, self.timeframe
@@ -125,34 +136,48 @@ class Producer:
             row = native_row
         if row is None:
             return
+        if self.heikin is not None:
+            self.heikin.rebuild_from(book, row)
         for channel in list(self.channels.values()):  # a slow client may leave meanwhile
             channel.publish(row)
 
     def reset(self) -> None:
         self.book = self._make_book()
+        self.heikin = None
         for channel in list(self.channels.values()):
-            channel.indicators.rebuild(self.book)
+            channel.indicators.rebuild(channel.bars)
             self.hub.publish(channel.key, LiveMessage(reset=True))
 
 
 class Channel:
-    """One stream key: a producer's bars with one set of EMAs and indicators."""
+    """One stream key: a producer's bars (or their Heikin Ashi candles) with one set of EMAs
+    and indicators."""
 
     def __init__(
-        self, key: str, producer: Producer, periods: tuple[int, ...], specs: tuple
+        self,
+        key: str,
+        producer: Producer,
+        periods: tuple[int, ...],
+        specs: tuple,
+        chart: ChartType = "candles",
     ) -> None:
         self.key = key
         self.producer = producer
         self.periods = periods
         self.specs = specs
+        self.chart = chart
         self.refs = 0
         self.indicators = LiveIndicators(periods, specs)
-        self.indicators.rebuild(producer.book)
+        self.indicators.rebuild(self.bars)
         self.names: list[str] | None = None  # record fields in /api/ohlcv's order
         self._snapshots: OrderedDict[tuple[int, int], asyncio.Future] = OrderedDict()
 
+    @property
+    def bars(self) -> BarBook:
+        return self.producer.bars(self.chart)
+
     def publish(self, row: int) -> None:
-        book = self.producer.book
+        book = self.bars
         values = self.indicators.update(book, row)
         columns: dict[str, Any] = {"time": book.times[row : book.n] // 1_000_000_000}
         for name in FIELDS:
@@ -187,6 +212,7 @@ class Channel:
             symbol=self.producer.feed.name,
             timeframe=self.producer.timeframe,
             emas=self.periods,
+            chart=self.chart,
             limit=limit,
             **kwargs,
         )
@@ -196,6 +222,13 @@ class Channel:
         return records_json(columns), last
 
 
-def channel_key(symbol_key: str, timeframe: Timeframe, periods: tuple, specs: tuple) -> str:
+def channel_key(
+    symbol_key: str,
+    timeframe: Timeframe,
+    periods: tuple,
+    specs: tuple,
+    chart: ChartType = "candles",
+) -> str:
+    """The hub's stream key: Heikin Ashi and plain subscribers never share a channel."""
     tokens = ",".join(getattr(spec, "token", str(spec)) for spec in specs)
-    return f"{symbol_key}|{timeframe.name}|{','.join(map(str, periods))}|{tokens}"
+    return f"{symbol_key}|{timeframe.name}|{','.join(map(str, periods))}|{tokens}|{chart}"

@@ -1,12 +1,14 @@
 """The chart page live (WS /ws) in a real Chromium over a real uvicorn whose CSV grows: a bar
-appended after the page opened is drawn, a dropped connection comes back and resumes from the
-newest bar held with no gap and no duplicate, and Bar Replay plays, pauses and steps."""
+appended after the page opened is drawn (as Heikin Ashi candles too), a dropped connection comes
+back and resumes from the newest bar held with no gap and no duplicate, and Bar Replay plays,
+pauses and steps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pandas as pd
 import pytest
 
@@ -18,6 +20,12 @@ pytestmark = pytest.mark.browser
 LIVE = "() => window.superChart.live.status.state === 'live'"
 TIMES = "() => window.superChart.candles.data().map((bar) => bar.time)"
 MINUTE = 60
+LAST_BAR = """() => {
+  const bar = window.superChart.candles.data().at(-1);
+  const columns = window.superChart.data.columns;
+  return { time: bar.time, open: bar.open, high: bar.high, low: bar.low, close: bar.close,
+           ema_10: columns.ema_10.at(-1), rsi_14: columns.rsi_14.at(-1) };
+}"""
 
 
 def minute(n: int) -> int:
@@ -55,6 +63,28 @@ def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, l
     assert rsi is not None and 0 <= rsi <= 100  # the indicator came with the bar
     times = page.evaluate(TIMES)
     assert times == list(range(times[0], minute(BARS) + MINUTE, MINUTE))
+    assert_clean(page)
+
+
+def test_heikin_ashi_is_live_and_switching_back_follows(page, live_page_server, live_dir):
+    open_live(page, live_page_server, chart="heikin_ashi", indicators="rsi")
+    assert page.locator("#live-dot").get_attribute("data-state") == "live"
+    append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
+    page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
+    drawn = page.evaluate(LAST_BAR)
+    params = {"symbol": SYMBOL, "timeframe": "1m", "chart": "heikin_ashi", "emas": "10,21",
+              "indicators": "rsi", "limit": 1}  # fmt: skip
+    (want,) = httpx.get(live_page_server + "/api/ohlcv", params=params).json()
+    assert drawn == {name: want[name] for name in drawn}  # the HA candle, its EMA and RSI
+    assert drawn["close"] != 123.25 and drawn["rsi_14"] is not None
+    # Back to candles: the subscription follows the chart type.
+    page.locator("#chart-type").select_option("candles")
+    page.wait_for_function("() => window.superChart.candles.data().at(-1).close === 123.25")
+    append(live_dir / f"{SYMBOL}.csv", row(BARS + 1, 124.5))
+    page.wait_for_function(
+        f"() => window.superChart.candles.data().at(-1).time === {minute(BARS + 1)}"
+    )
+    assert page.evaluate(LAST_BAR)["close"] == 124.5
     assert_clean(page)
 
 

@@ -2,9 +2,8 @@
 // bars held (a bar of the same time replaces the forming one, a newer one is appended), a dot
 // that says whether the connection is up, and reconnection with backoff that resumes from the
 // newest bar held: the snapshot's bars from that one on, and any hole before them fetched from
-// /api/ohlcv, so nothing is missed or drawn twice.
-
-import { state } from "./page_state.js";
+// /api/ohlcv, so nothing is missed or drawn twice. Every chart type is live: for Heikin Ashi the
+// subscription asks for HA candles (and indicators on them), as the bars held are.
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -46,9 +45,8 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
   }
 
   function subscribe() {
-    if (!held.data.columns || state.chart === "heikin_ashi") {
-      setState("paused", state.chart === "heikin_ashi"
-        ? "Live updates are off for Heikin Ashi" : "Nothing drawn to update");
+    if (!held.data.columns) {
+      setState("paused", "Nothing drawn to update");
       return;
     }
     if (current) send({ type: "unsubscribe", id: current });
@@ -62,6 +60,7 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
       timeframe: base.timeframe,
       emas: base.emas,
       indicators: base.indicators,
+      chart: base.chart || "candles", // Heikin Ashi: HA candles, indicators computed on them
       limit: SNAPSHOT_BARS,
     });
   }

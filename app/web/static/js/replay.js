@@ -69,6 +69,7 @@ export function createReplay({ live, held, request, onStart, onExit, showMessage
       timeframe: base.timeframe,
       emas: base.emas,
       indicators: base.indicators,
+      chart: base.chart || "candles",
       start: Math.floor(when / 1000),
       speed: Number(speedSelect.value),
       limit: SNAPSHOT_BARS,
