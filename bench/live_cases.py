@@ -84,6 +84,7 @@ def run_phase(
             subprocess.Popen(
                 [sys.executable, "-m", "bench.live_clients", *args],
                 cwd=ROOT,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -94,6 +95,9 @@ def run_phase(
         if not line or line[0] != "ready":
             raise RuntimeError(f"a load generator did not get ready ({proc.wait()})")
         connected += int(line[1])
+    for proc in procs:  # go: every generator records from now on
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     time.sleep(0.5)
     rss_after = server.rss_mib()
     written = publish(mode, server, symbols, seconds, writes_per_second, folder)
@@ -228,8 +232,10 @@ def fanout(
                 "live-floor", ["-m", "bench.live_floor", str(floor_port)], port=floor_port
             ) as floor,
         ):
-            # 10,000 clients take minutes to connect on 2 cores: one round of each then.
-            rounds = 1 if quick or clients > 2000 else ctx.sizes.load_rounds
+            # 10,000 clients take minutes to connect on 2 cores: one round of each then. At
+            # 1,000, three rounds: a p99 moves with whatever else the machine does, and the
+            # median of an odd count is one real round, not an average of two.
+            rounds = 1 if quick or clients > 2000 else max(3, ctx.sizes.load_rounds)
             for _ in range(rounds):
                 for mode, server in (("ours", ours), ("floor", floor)):
                     phase = run_phase(

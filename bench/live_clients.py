@@ -3,8 +3,8 @@ bar arrived. ``python -m bench.live_clients URL MODE N SYMBOLS SECONDS OUT``.
 
 MODE ``ours`` subscribes through our protocol; ``floor`` joins the bare broadcast server's group.
 Prints ``ready <n>`` once every client holds its snapshot (or joined), or after a deadline with
-the number that did, then records for SECONDS and
-writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
+the number that did, waits for a line on stdin (the bench's go, once every generator is ready),
+then records for SECONDS and writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
 """
 
 from __future__ import annotations
@@ -91,6 +91,9 @@ async def main(url: str, mode: str, count: int, symbols: list[str], seconds: flo
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(all_in.wait(), CONNECT_DEADLINE_S + 30)
     print(f"ready {joined}", flush=True)
+    # Record from the moment every generator is ready (the bench says "go"): with 10,000
+    # clients the first process is ready a minute before the last one.
+    await asyncio.to_thread(sys.stdin.readline)
     await asyncio.sleep(seconds)
     for task in tasks:
         task.cancel()
