@@ -5,7 +5,8 @@ polling, an exchange upstream, and Bar Replay. The web route only hands connecti
 Module map: ``hub`` (Hub interface, MemoryHub, coalescing Subscription) -> ``streams`` (feeds,
 producers, channels, snapshots) over ``bars`` (tail-mutable bar columns, aggregation) and
 ``indicators`` (incremental values); ``sources`` + ``tail`` (files, broker) and ``exchange``
-(Binance kline upstream) keep feeds current; ``protocol`` (frames), ``connection`` (one client),
+(Binance kline upstream) keep feeds current; ``protocol`` (frames), ``connection`` (one client:
+``requests`` in; ``outbox`` out, over ``delivery``, ``prepared`` and ``direct`` for the socket),
 ``replay`` (Bar Replay), ``service`` (the process's live state).
 """
 

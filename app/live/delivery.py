@@ -1,20 +1,12 @@
-"""What one client is sent: its subscriptions' update frames, and the socket under it.
+"""One subscription of one client: the hub's coalesced bars turned into its update frames.
 
-``ClientSub`` turns the hub's coalesced bars into update frames for one subscription id. The
-socket helpers reach the server's transport behind a Starlette WebSocket, to bound the kernel's
-send buffer per connection and to abort a peer that accepts not even a close frame.
+``ClientSub`` holds what the subscription id needs to frame an update (its prefix) and the last
+bar time sent, so no bar already in the snapshot is sent again.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
-
-from starlette.websockets import WebSocket
-
 from app.live.hub import LiveMessage, Subscription
-from app.live.prepared import is_transport, protocol_of
 from app.live.protocol import frame_prefix
 from app.live.streams import Channel
 
@@ -52,28 +44,3 @@ class ClientSub:
             body = message.joined
         self.last_time = times[-1]
         return self.prefix + body + b"}"
-
-
-def bound_send_buffer(websocket: WebSocket, size: int) -> None:
-    """Cap the kernel's send buffer of this connection (LIVE_SOCKET_SEND_BUFFER_BYTES): left to
-    itself Linux grows it to 4 MB per connection, which would hide a client that reads nothing
-    from our backlog check and cost 4 GB of kernel memory at 1,000 such clients."""
-    transport = transport_of(websocket)
-    sock = transport.get_extra_info("socket") if transport is not None else None
-    if size and sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
-
-
-def abort(websocket: WebSocket) -> None:
-    """Drop the connection without a closing handshake (its peer reads nothing)."""
-    transport = transport_of(websocket)
-    if transport is not None:
-        transport.abort()
-
-
-def transport_of(websocket: WebSocket) -> asyncio.Transport | None:
-    """The server's transport behind a Starlette WebSocket, or None (see ``protocol_of``): to
-    bound the socket's send buffer and to abort a peer that accepts not even a close frame."""
-    transport = getattr(protocol_of(websocket), "transport", None)
-    return transport if is_transport(transport) else None

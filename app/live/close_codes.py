@@ -1,0 +1,8 @@
+"""Close codes of ``WS /ws`` (issue 14's protocol), in one place for every module that closes."""
+
+from __future__ import annotations
+
+CLOSE_POLICY = 1008  # malformed protocol or refused client
+CLOSE_TRY_LATER = 1013  # at the connection cap
+CLOSE_TOO_SLOW = 4008  # could not keep up
+CLOSE_DEADLINE_S = 5.0  # a close frame that cannot be written by then: the socket is aborted

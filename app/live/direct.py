@@ -1,0 +1,137 @@
+"""The server's socket under a Starlette WebSocket: direct update writes, send buffer, abort.
+
+ASGI gives no access to the connection, but uvicorn's ``send`` is a method of its protocol
+object (``protocol_of``). Through it we bound the kernel's send buffer, abort a peer that accepts
+not even a close frame, and write live updates from the publishing task (``DirectSocket``)
+instead of waking one writer task per client and going through Starlette -> uvicorn ->
+websockets for each.
+
+Why a direct write is safe (uvicorn's websockets-sansio protocol, its default ``--ws auto``):
+- uvicorn's own sends (``send``, pings, pongs, close) each call its websockets ``ServerProtocol``
+  (``conn``) and write ``conn.data_to_send()`` in one synchronous step, and so does a direct
+  write: whole frames, never interleaved;
+- uncompressed clients get the prepared frame (``app.live.prepared``), bytes that depend on no
+  connection state; permessage-deflate clients go through the same ``conn.send_text`` uvicorn
+  calls, so each message is compressed in the order it is written and the compression context
+  stays in step (what ``websockets.broadcast`` does);
+- asyncio transports keep write order, and a connection writes directly only while its writer
+  task has nothing queued and is not mid-send (``Outbox.writing``, which covers uvicorn's wait
+  for a paused transport): frame order is the order the writer path would have produced;
+- only while open (handshake done, no close sent or received) and below the transport's
+  high-water mark; otherwise the client takes the writer path, which waits for the socket (send
+  timeout, 4008) exactly as before, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from typing import Any
+
+from starlette.websockets import WebSocket
+from websockets.protocol import Protocol, State
+
+from app.live.hub import LiveMessage
+from app.live.prepared import prepared_frame, update_payload
+
+
+class DirectSocket:
+    """Direct update writes to one uvicorn WebSocket connection (its websockets-sansio protocol)."""
+
+    __slots__ = ("conn", "protocol", "shared", "transport")
+
+    def __init__(self, protocol: Any, transport: asyncio.Transport) -> None:
+        self.protocol = protocol
+        self.transport = transport
+        self.conn: Protocol = protocol.conn
+        self.shared = not self.conn.extensions  # no deflate: the prepared bytes fit
+
+    @classmethod
+    def of(cls, websocket: WebSocket) -> DirectSocket | None:
+        """For a connection on uvicorn's websockets-sansio protocol; else None (other servers,
+        wsproto, websockets legacy: those keep the ASGI path)."""
+        protocol = protocol_of(websocket)
+        transport = getattr(protocol, "transport", None)
+        if (
+            not isinstance(getattr(protocol, "conn", None), Protocol)
+            or not is_transport(transport)
+            or not hasattr(protocol, "close_sent")
+            or not hasattr(protocol, "disconnected")
+            or protocol.conn.extensions
+        ):
+            return None
+        return cls(protocol, transport)
+
+    def ready(self) -> bool:
+        """Open, and the socket's buffer below the transport's high-water mark."""
+        protocol, transport = self.protocol, self.transport
+        return (
+            self.conn.state is State.OPEN
+            and not protocol.close_sent
+            and not protocol.disconnected
+            and not transport.is_closing()
+            and transport.get_write_buffer_size() < transport.get_write_buffer_limits()[1]
+        )
+
+    def write_update(self, message: LiveMessage, prefix: bytes) -> None:
+        """Write the update frame of ``message`` now (call only when ``ready``)."""
+        if self.shared:
+            self.transport.write(prepared_frame(message, prefix))
+            return
+        conn = self.conn
+        conn.send_text(update_payload(message, prefix))
+        self.transport.write(b"".join(conn.data_to_send()))
+
+
+def bound_send_buffer(websocket: WebSocket, size: int) -> None:
+    """Cap the kernel's send buffer of this connection (LIVE_SOCKET_SEND_BUFFER_BYTES): left to
+    itself Linux grows it to 4 MB per connection, which would hide a client that reads nothing
+    from our backlog check and cost 4 GB of kernel memory at 1,000 such clients."""
+    transport = transport_of(websocket)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if size and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+
+
+def abort(websocket: WebSocket) -> None:
+    """Drop the connection without a closing handshake (its peer reads nothing)."""
+    transport = transport_of(websocket)
+    if transport is not None:
+        transport.abort()
+
+
+def transport_of(websocket: WebSocket) -> asyncio.Transport | None:
+    """The server's transport behind a Starlette WebSocket, or None (see ``protocol_of``)."""
+    transport = getattr(protocol_of(websocket), "transport", None)
+    return transport if is_transport(transport) else None
+
+
+def protocol_of(websocket: WebSocket) -> Any:
+    """The server's protocol object behind a Starlette WebSocket, or None.
+
+    uvicorn's ``send`` is a method of its protocol object; Starlette wraps that ``send`` in
+    closures. We follow them (a few levels)."""
+    todo: list[object] = [websocket._send]
+    for _ in range(8):
+        if not todo:
+            break
+        current = todo.pop()
+        owner = getattr(current, "__self__", None)
+        if is_transport(getattr(owner, "transport", None)):
+            return owner
+        for cell in getattr(current, "__closure__", None) or ():
+            with contextlib.suppress(ValueError):
+                if callable(cell.cell_contents):
+                    todo.append(cell.cell_contents)
+    return None
+
+
+def is_transport(obj: object) -> bool:
+    """An asyncio write transport, by its methods: uvloop's ``TCPTransport`` (uvicorn's default
+    loop when uvloop is installed) does not subclass ``asyncio.Transport``."""
+    return all(
+        callable(getattr(obj, name, None))
+        for name in ("write", "abort", "get_write_buffer_size", "get_extra_info")
+    )

@@ -1,0 +1,140 @@
+"""What one client is sent, in order: queued frames first, then each subscription's newest bars.
+
+Two ways out. Direct: while the connection is idle the publishing task writes the update
+straight onto the socket (``app.live.direct``). The writer task: everything else (snapshots,
+errors, replay bars, and updates for a busy, slow or unreachable socket) sent through the ASGI
+``send``, which waits for the socket; the sweep closes a client stuck there for
+LIVE_SEND_TIMEOUT_S, and a backlog past LIVE_CLIENT_BUFFER_BYTES closes it at once (4008).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from starlette.websockets import WebSocket
+
+from app.live.close_codes import CLOSE_TOO_SLOW
+from app.live.delivery import ClientSub
+from app.live.direct import DirectSocket
+from app.live.protocol import bars_frame
+
+if TYPE_CHECKING:
+    from app.live.connection import LiveClient
+
+
+class Outbox:
+    """The frames owed to one client and the one task writing them."""
+
+    def __init__(self, client: LiveClient) -> None:
+        self.client = client
+        self.frames: deque[bytes] = deque()
+        self.frame_bytes = 0
+        self.wake = asyncio.Event()
+        self.sending_since: float | None = None
+        self.direct: DirectSocket | None = None  # direct update writes, if possible
+        self.writing = False  # the writer task is awake: no direct write may overtake it
+        self._writer: asyncio.Task | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    def start(self, websocket: WebSocket) -> None:
+        """Begin writing to the accepted ``websocket``."""
+        self.direct = DirectSocket.of(websocket)
+        self._writer = asyncio.create_task(self._write(websocket.send_text))
+
+    def stop(self) -> None:
+        """Write nothing more (the connection is closing)."""
+        if self._writer is not None:
+            self._writer.cancel()
+        self.frames.clear()
+        self.frame_bytes = 0
+
+    def queue_frame(self, data: bytes) -> None:
+        """A frame to send in order; a backlog over the buffer cap closes the client (4008)."""
+        client = self.client
+        if client.close_code is not None:
+            return
+        budget = client.settings.live_client_buffer_bytes
+        if self.frame_bytes and self.frame_bytes + len(data) > budget:
+            client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
+            return
+        self.frames.append(data)
+        self.frame_bytes += len(data)
+        self.wake.set()
+
+    def offered(self, sub: ClientSub) -> None:
+        """The hub holds new bars for ``sub`` (called on the publishing side)."""
+        subscription = sub.subscription
+        if subscription is not None and subscription.overflowed:
+            self.client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
+        elif not self._write_direct(sub):
+            self.wake.set()
+
+    def _write_direct(self, sub: ClientSub) -> bool:
+        """Write the just-published update straight to the socket, when this connection is
+        idle: nothing queued, writer asleep, the one message held as published, nothing of it
+        already sent (snapshot), socket open and below its buffer's high-water mark. False
+        leaves it to the writer task (the coalescing path)."""
+        direct, subscription = self.direct, sub.subscription
+        if (
+            direct is None
+            or subscription is None
+            or self.writing
+            or self.wake.is_set()
+            or self.frames
+            or not sub.ready
+            or self.client.close_code is not None
+        ):
+            return False
+        message = subscription.single()
+        if message is None or not message.times:
+            return False
+        last = sub.last_time
+        if (last is not None and message.times[0] < last) or not direct.ready():
+            return False
+        subscription.take()
+        sub.last_time = message.times[-1]
+        direct.write_update(message, sub.prefix)
+        return True
+
+    async def snapshot(self, sub: ClientSub) -> None:
+        """Queue ``sub``'s snapshot; its updates may follow from then on."""
+        records, last_time = await sub.channel.snapshot(sub.limit)
+        if self.client.subs.get(sub.id) is not sub:
+            return  # unsubscribed or closed meanwhile
+        sub.last_time = last_time
+        self.queue_frame(bars_frame("snapshot", sub.id, sub.symbol, sub.timeframe, records))
+        sub.ready = True
+        self.wake.set()
+
+    async def _write(self, send: Callable[[str], Awaitable[None]]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            self.writing = False
+            await self.wake.wait()
+            self.wake.clear()
+            self.writing = True
+            while self.frames:
+                data = self.frames.popleft()
+                self.frame_bytes -= len(data)
+                self.sending_since = loop.time()
+                await send(data.decode())
+                self.sending_since = None
+            for sub in list(self.client.subs.values()):
+                subscription = sub.subscription
+                if not sub.ready or subscription is None or not subscription.has_pending:
+                    continue
+                reset, message = subscription.take()
+                if reset:
+                    sub.ready = False
+                    task = asyncio.create_task(self.snapshot(sub))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                    continue
+                data = sub.update_frame(message) if message is not None else None
+                if data is not None:
+                    self.sending_since = loop.time()
+                    await send(data.decode())
+                    self.sending_since = None
