@@ -58,7 +58,6 @@ class DirectSocket:
             or not is_transport(transport)
             or not hasattr(protocol, "close_sent")
             or not hasattr(protocol, "disconnected")
-            or protocol.conn.extensions
         ):
             return None
         return cls(protocol, transport)

@@ -1,4 +1,5 @@
-"""The prepared-message fan-out: frames encoded once, written straight to uncompressed sockets."""
+"""Direct fan-out: shared prepared frames for uncompressed clients, each deflate client's own
+compression context for the others; both written from the publishing task."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import asyncio
 import json
 from pathlib import Path
 
+import httpx
+import pandas as pd
 import websockets
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
@@ -13,7 +16,7 @@ from websockets.streams import StreamReader
 from app.live.hub import LiveMessage
 from app.live.prepared import prepared_frame
 from tests.async_run import run_async
-from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import BARS, START, append, next_frame, row, write_minutes, ws_url
 
 
 def parse(data: bytes) -> Frame:
@@ -40,37 +43,97 @@ def test_prepared_frame_is_one_whole_unmasked_text_frame_built_once() -> None:
     assert prepared_frame(message, b'{"id":"other","bars":') != data
 
 
-def test_uncompressed_and_compressed_clients_get_the_same_updates(
+def rewrite_last(path: Path, text: str) -> None:
+    """The forming bar rewritten where it stands (the file's last line replaced)."""
+    data = path.read_bytes()
+    cut = data.rstrip(b"\n").rfind(b"\n") + 1
+    with open(path, "r+b") as handle:
+        handle.seek(cut)
+        handle.write(text.encode())
+        handle.truncate()
+
+
+def api_bars(base: str, **params: object) -> list[dict]:
+    response = httpx.get(base + "/api/ohlcv", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_deflate_and_plain_clients_on_one_stream_get_every_bar_in_order(
     server: str, data_dir: Path
 ) -> None:
-    """The raw path (no deflate) and the ASGI path (deflate) deliver the same bars, in order,
-    with none repeated after the snapshot."""
-    path = data_dir / "PREP.csv"
-    write_minutes(path)
-    request = {"type": "subscribe", "symbol": "PREP", "timeframe": "1m", "limit": 5}
+    """Two permessage-deflate and two uncompressed clients (default id and their own) on one
+    stream: each gets every bar, in order, ending with the values /api/ohlcv gives, while
+    frames of the writer task (a second snapshot, an error) interleave with the direct writes
+    on the same compression context (one out of step would not inflate: the client would fail)."""
+    path = data_dir / "MIXED.csv"
+    write_minutes(path, seed=5)
+    request = {"type": "subscribe", "symbol": "MIXED", "timeframe": "1m", "emas": "10,21",
+               "limit": 5}  # fmt: skip
+    clients = [("deflate", None), ("deflate", "mine"), (None, None), (None, "mine")]
+    final = (BARS + 3, 104.5)  # the last bar written and its last close
 
-    async def collect(ws, count: int) -> list[int]:
-        times: list[int] = []
-        while len(times) < count:
-            frame = await next_frame(ws, 5.0, "update")
-            times += [bar["time"] for bar in frame["bars"] if not times or bar["time"] != times[-1]]
-        return times
+    async def scenario() -> tuple[list[list[dict]], list[bool]]:
+        sockets = [await websockets.connect(ws_url(server), compression=c) for c, _ in clients]
+        compressed = [bool(ws.protocol.extensions) for ws in sockets]
+        logs: list[list[dict]] = [[] for _ in sockets]
+        try:
+            for ws, (_, own_id) in zip(sockets, clients, strict=True):
+                await ws.send(json.dumps({**request, "id": own_id} if own_id else request))
+                await next_frame(ws, kind="snapshot")
 
-    async def scenario() -> tuple[list[int], list[int], int]:
-        async with (
-            websockets.connect(ws_url(server), compression=None) as raw,
-            websockets.connect(ws_url(server)) as deflated,
-        ):
-            for ws in (raw, deflated):
-                await ws.send(json.dumps(request))
-            last = (await next_frame(raw, kind="snapshot"))["bars"][-1]["time"]
-            await next_frame(deflated, kind="snapshot")
-            for i in range(6):
-                append(path, row(BARS + i, 100 + i))
+            async def read(ws, log: list[dict]) -> None:
+                async for text in ws:
+                    log.append(json.loads(text))
+
+            readers = [
+                asyncio.create_task(read(ws, log)) for ws, log in zip(sockets, logs, strict=True)
+            ]
+            for minute in range(BARS, BARS + 4):
+                append(path, row(minute, 100.0 + minute - BARS))
                 await asyncio.sleep(0.3)
-            return await collect(raw, 6), await collect(deflated, 6), last
+                rewrite_last(path, row(minute, 100.5 + minute - BARS))
+                await asyncio.sleep(0.3)
+                if minute == BARS + 1:  # writer-task frames in the middle of the stream
+                    for ws in sockets:
+                        await ws.send(json.dumps({"type": "subscribe", "id": "g",
+                                                  "symbol": "GBPUSD", "limit": 300}))  # fmt: skip
+                        await ws.send(
+                            json.dumps({"type": "subscribe", "id": "bad", "symbol": "NOPE"})
+                        )
+            deadline = asyncio.get_running_loop().time() + 10
+            want_time = int(pd_time(final[0]))
+            while asyncio.get_running_loop().time() < deadline and not all(
+                any(
+                    bar["time"] == want_time and bar["close"] == final[1]
+                    for frame in log
+                    if frame["type"] == "update"
+                    for bar in frame["bars"]
+                )
+                for log in logs
+            ):
+                await asyncio.sleep(0.1)
+            for task in readers:
+                task.cancel()
+        finally:
+            for ws in sockets:
+                await ws.close()
+        return logs, compressed
 
-    raw_times, deflated_times, last = run_async(scenario())
-    expected = [last + 60 * (i + 1) for i in range(6)]
-    assert raw_times == expected
-    assert deflated_times == expected
+    logs, compressed = run_async(scenario())
+    assert compressed == [True, True, False, False]
+    expected = api_bars(server, symbol="MIXED", timeframe="1m", emas="10,21", limit=4)
+    assert [bar["time"] for bar in expected] == [int(pd_time(m)) for m in range(BARS, BARS + 4)]
+    for log, (_, own_id) in zip(logs, clients, strict=True):
+        updates = [f for f in log if f["type"] == "update" and f["id"] != "g"]
+        assert {f["id"] for f in updates} == {own_id or "MIXED:1m"}
+        times = [bar["time"] for f in updates for bar in f["bars"]]
+        assert times == sorted(times)  # in order: a bar replaced, or a newer one appended
+        latest = {bar["time"]: bar for f in updates for bar in f["bars"]}
+        assert list(latest.values()) == expected  # every bar, its last state, EMAs included
+        kinds = {(f["type"], f["id"]) for f in log}
+        assert ("snapshot", "g") in kinds and ("error", "bad") in kinds
+
+
+def pd_time(minute: int) -> float:
+    return (START + pd.Timedelta(minutes=minute)).timestamp()
