@@ -62,7 +62,12 @@ class Settings(BaseSettings):
     upstream_max_concurrent: int = Field(default=8, ge=1, le=32)
 
     # Live bars over WS /ws (app.live)
-    live_backend: Literal["memory"] = "memory"
+    # memory: one process; redis: replicas share bars through Redis pub/sub (app.live.redis_hub)
+    live_backend: Literal["memory", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    live_redis_prefix: str = Field(default="superchart:live:", min_length=1, max_length=100)
+    live_redis_lease_ms: int = Field(default=5000, ge=300, le=600_000)  # a stream's publisher
+    live_redis_timeout_s: float = Field(default=2.0, gt=0, le=60)  # every Redis call
     live_max_clients: int = Field(default=2000, ge=1, le=100_000)
     live_max_subscriptions: int = Field(default=20, ge=1, le=1000)
     live_max_limit: int = Field(default=10_000, ge=1, le=100_000)
@@ -198,6 +203,22 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_backend(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _blank_redis_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return "redis://127.0.0.1:6379/0"
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        if not value.lower().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                "must be a redis://, rediss:// or unix:// URL, e.g. redis://127.0.0.1:6379/0"
+            )
+        return value
 
     @field_validator("live_ws_url", mode="before")
     @classmethod

@@ -35,11 +35,13 @@ from app.web.routes.chart import WEB_DIR
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Chromium for chart images opens at start (in the background), so the first picture does
-    not pay for it; it is closed at shutdown."""
+    not pay for it; it is closed at shutdown. So is the live hub's Redis link, if configured."""
     start_renderer()
+    live.start_live(app)
     try:
         yield
     finally:
+        await live.stop_live(app)
         stop_renderer()
 
 

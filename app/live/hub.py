@@ -1,10 +1,8 @@
 """The fan-out: producers publish bar changes on a stream key, subscribers get them coalesced.
 
-``Hub`` is the small interface a backend implements; ``MemoryHub`` is the in-process one. A Redis
-backend (redis-py's asyncio ``PubSub``) would implement the same four methods: ``publish``
-PUBLISHes ``message.to_bytes()`` on the key, and one listener task per process SUBSCRIBEs to a
-key while a local subscription holds it and hands each message to a ``MemoryHub`` for the local
-fan-out (``LiveMessage.from_bytes``). Choosing one is the ``LIVE_BACKEND`` setting.
+``Hub`` is the small interface a backend implements; ``MemoryHub`` is the in-process one, and
+``RedisHub`` (``app.live.redis_hub``) shares bars between replicas through Redis pub/sub, with a
+``MemoryHub`` inside for each replica's own clients. Choosing one is the ``LIVE_BACKEND`` setting.
 
 A ``Subscription`` is one client's place on one stream. It keeps the newest state of each bar
 not yet sent (keyed by bar time), never a backlog of messages: a reader slower than the forming
@@ -18,9 +16,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import orjson
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ class Subscription:
 
 
 class Hub(Protocol):
-    """Publish/subscribe by stream key; implementations: ``MemoryHub`` (LIVE_BACKEND=memory)."""
+    """Publish/subscribe by stream key; implementations: ``MemoryHub`` (LIVE_BACKEND=memory),
+    ``RedisHub`` (LIVE_BACKEND=redis). ``publish`` is synchronous: producers never wait."""
 
     def publish(self, stream_key: str, message: LiveMessage) -> None: ...
 
@@ -142,6 +144,12 @@ class Hub(Protocol):
     def unsubscribe(self, subscription: Subscription) -> None: ...
 
     def stats(self) -> dict[str, object]: ...
+
+    def start(self) -> None:
+        """Begin any background work (connecting); called in the event loop, at app start."""
+
+    async def close(self) -> None:
+        """Stop it (app shutdown)."""
 
 
 class MemoryHub:
@@ -186,9 +194,19 @@ class MemoryHub:
                 total += 1
         return {"total_subscriptions": total, "symbol_subscribers": dict(per_label)}
 
+    def start(self) -> None:
+        pass
 
-def make_hub(backend: str) -> Hub:
-    """The hub LIVE_BACKEND names (only ``memory`` today)."""
-    if backend == "memory":
+    async def close(self) -> None:
+        pass
+
+
+def make_hub(settings: Settings) -> Hub:
+    """The hub LIVE_BACKEND names: ``memory`` or ``redis`` (REDIS_URL)."""
+    if settings.live_backend == "memory":
         return MemoryHub()
-    raise ValueError(f"unknown LIVE_BACKEND {backend!r}; use memory")
+    if settings.live_backend == "redis":
+        from app.live.redis_hub import RedisHub  # redis-py is imported only when used
+
+        return RedisHub(settings)
+    raise ValueError(f"unknown LIVE_BACKEND {settings.live_backend!r}; use memory or redis")

@@ -34,7 +34,7 @@ POLL_BARS = 1000  # bars asked per poll, from the last one held
 class LiveService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.hub: Hub = make_hub(settings.live_backend)
+        self.hub: Hub = make_hub(settings)
         self.source = get_data_source(settings)
         self.clients = 0
         self.connections: set = set()  # LiveClient, for the send-timeout sweep
@@ -64,15 +64,16 @@ class LiveService:
                 if since is not None and now - since > limit:
                     client.kill(4008, "client too slow: nothing read for too long")
 
+    async def close(self) -> None:
+        """App shutdown: the hub lets go of Redis (its leases pass to the other replicas)."""
+        await self.hub.close()
+
     # -- stats ------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, object]:
+        """This process's clients; a Redis hub adds ``backend`` and its connection's state."""
         hub = self.hub.stats()
-        return {
-            "total_clients": self.clients,
-            "total_subscriptions": hub["total_subscriptions"],
-            "symbol_subscribers": hub["symbol_subscribers"],
-        }
+        return {"total_clients": self.clients, **hub}
 
     # -- channels ---------------------------------------------------------------------------
 

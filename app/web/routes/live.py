@@ -21,6 +21,20 @@ def live_service(app: object) -> LiveService:
     return service
 
 
+def start_live(app: object) -> None:
+    """At app start, with LIVE_BACKEND=redis: connect now, so an unreachable Redis is reported
+    at start (the app serves meanwhile, each replica sending its own bars)."""
+    if get_settings().live_backend != "memory":
+        live_service(app).hub.start()
+
+
+async def stop_live(app: object) -> None:
+    """At shutdown: the hub lets go of Redis (its leases pass to the other replicas at once)."""
+    service = getattr(app.state, "live", None)  # type: ignore[attr-defined]
+    if service is not None:
+        await service.close()
+
+
 @router.websocket("/ws")
 async def live_socket(websocket: WebSocket) -> None:
     await LiveClient(live_service(websocket.app), websocket).serve()
