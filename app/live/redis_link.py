@@ -149,7 +149,8 @@ class RedisLink:
                 await self._reconcile(pubsub)
                 await self._renew(client)
                 waiter = asyncio.create_task(self._wake.wait())
-                await asyncio.wait({waiter, *tasks}, timeout=tick, return_when="FIRST_COMPLETED")
+                first = asyncio.FIRST_COMPLETED
+                await asyncio.wait({waiter, *tasks}, timeout=tick, return_when=first)
                 waiter.cancel()
                 for task in tasks:
                     if task.done():

@@ -177,18 +177,26 @@ async def subscribe(replica: Replica, symbol: str):
     return ws
 
 
-async def updates(ws, seconds: float) -> list[dict]:
-    """Every update frame received within ``seconds``."""
+async def updates(ws, bars: int = 1, timeout: float = 5.0, quiet: float = 0.6) -> list[dict]:
+    """Update frames until ``bars`` bars came (or ``timeout``), then any more within ``quiet``
+    seconds (a duplicate would come then)."""
     got: list[dict] = []
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    enough = False
+    while True:
+        if not enough and sum(len(frame["bars"]) for frame in got) >= bars:
+            enough = True
+            deadline = min(deadline, loop.time() + quiet)
+        left = deadline - loop.time()
+        if left <= 0:
+            return got
         try:
             frame = json.loads(await asyncio.wait_for(ws.recv(), left))
         except TimeoutError:
-            break
+            return got
         if frame["type"] == "update":
             got.append(frame)
-    return got
 
 
 def bar_times(frames: list[dict]) -> list[int]:
@@ -243,7 +251,7 @@ def test_each_bar_reaches_a_client_on_each_replica_once(replicas, redis_server) 
             frames: list[list[dict]] = [[], []]
             for minute in range(BARS, BARS + 3):
                 append(path, row(minute, 100.0 + minute / 100, 7))
-                got = await asyncio.gather(*(updates(ws, 1.2) for ws in clients))
+                got = await asyncio.gather(*(updates(ws) for ws in clients))
                 for mine, new in zip(frames, got, strict=True):
                     mine.extend(new)
             stop.set()
@@ -288,11 +296,11 @@ def test_charts_stay_live_while_redis_is_down_and_go_through_it_again(
                     assert time.monotonic() < deadline, "Redis loss not noticed"
                     await asyncio.sleep(0.1)
             append(path, row(BARS, 111.0, 5))  # each replica's own bars reach its clients
-            down = await asyncio.gather(*(updates(ws, 1.5) for ws in clients))
+            down = await asyncio.gather(*(updates(ws) for ws in clients))
             redis_server.start()
             back = await settled(pair, timeout=20)
             append(path, row(BARS + 1, 112.0, 6))  # through Redis again
-            up = await asyncio.gather(*(updates(ws, 1.5) for ws in clients))
+            up = await asyncio.gather(*(updates(ws) for ws in clients))
             return down, up, back
         finally:
             for ws in clients:
@@ -324,7 +332,7 @@ def test_a_dead_lease_holder_hands_the_stream_over(replicas) -> None:
             first = await next_frame(clients[survivor], LEASE_MS / 1000 + 3, "update")
             took = time.monotonic() - began
             append(path, row(BARS + 1, 122.0, 6))
-            rest = await updates(clients[survivor], 1.5)
+            rest = await updates(clients[survivor])
             async with httpx.AsyncClient(timeout=5) as http:
                 after = await stats(http, pair[survivor])
             return holder, took, [first], rest, after
@@ -341,3 +349,29 @@ def test_a_dead_lease_holder_hands_the_stream_over(replicas) -> None:
     assert took < LEASE_MS / 1000 + 2.5
     assert [bar["close"] for frame in first + rest for bar in frame["bars"]] == [121.0, 122.0]
     assert after["redis"]["leases_held"] == 1 and after["total_clients"] == 1
+
+
+def test_a_replica_starts_and_stays_live_without_redis(tmp_path: Path) -> None:
+    write_minutes(tmp_path / f"{SYMBOL}.csv")
+    path = fresh(tmp_path, "ALONE1")
+    nobody = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    replica = Replica(tmp_path, nobody)
+    replica.start()
+
+    async def scenario() -> tuple[list[dict], dict]:
+        ws = await subscribe(replica, "ALONE1")
+        try:
+            append(path, row(BARS, 131.0, 5))
+            got = await updates(ws)
+            async with httpx.AsyncClient(timeout=5) as http:
+                return got, await stats(http, replica)
+        finally:
+            await ws.close()
+
+    try:
+        got, seen = run_async(scenario())
+    finally:
+        replica.stop()
+    assert [bar["close"] for frame in got for bar in frame["bars"]] == [131.0]
+    assert seen["redis"]["connected"] is False and seen["total_subscriptions"] == 1
+    assert f"Redis at {nobody} unreachable" in replica.log()
