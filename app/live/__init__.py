@@ -7,7 +7,9 @@ producers, channels, snapshots) over ``bars`` (tail-mutable bar columns, aggrega
 ``indicators`` (incremental values); ``sources`` + ``tail`` (files, broker) and ``exchange``
 (Binance kline upstream) keep feeds current; ``protocol`` (frames), ``connection`` (one client:
 ``requests`` in; ``outbox`` out, over ``delivery``, ``prepared`` and ``direct`` for the socket),
-``replay`` (Bar Replay), ``service`` (the process's live state).
+``replay`` (Bar Replay), ``service`` (the process's live state). LIVE_BACKEND=redis: ``redis_hub``
+(which bars reach this replica's clients) over ``redis_link`` (connection, pub/sub, leases),
+``redis_streams`` (per-stream state) and ``redis_wire`` (names, envelopes, lease scripts).
 """
 
 from __future__ import annotations

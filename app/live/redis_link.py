@@ -101,6 +101,8 @@ class RedisLink:
             except Exception as exc:
                 was_up, now = self.up, time.monotonic()
                 self._went_down()
+                if self._stop.is_set():
+                    return  # closing: the leases expire on their own
                 if not isinstance(exc, FAILURES):
                     logger.exception("live: the Redis hub failed; reconnecting")
                 if was_up or down_since is None:
