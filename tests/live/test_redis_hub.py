@@ -27,7 +27,7 @@ from tests.live.conftest import BARS, SYMBOL, append, next_frame, row, write_min
 from tests.live_server import ROOT, free_port, wait_for_http
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
-LEASE_MS = 1000  # short, so a dead holder is replaced within a second or two
+LEASE_MS = 1500  # short, so a dead holder is replaced within a couple of seconds
 
 
 class RedisProcess:
@@ -329,7 +329,7 @@ def test_a_dead_lease_holder_hands_the_stream_over(replicas) -> None:
             pair[holder].stop(signal.SIGKILL)  # no goodbye: its lease must expire
             began = time.monotonic()
             append(path, row(BARS, 121.0, 5))
-            first = await next_frame(clients[survivor], LEASE_MS / 1000 + 3, "update")
+            first = await next_frame(clients[survivor], LEASE_MS / 1000 + 5, "update")
             took = time.monotonic() - began
             append(path, row(BARS + 1, 122.0, 6))
             rest = await updates(clients[survivor])
@@ -346,7 +346,7 @@ def test_a_dead_lease_holder_hands_the_stream_over(replicas) -> None:
         for replica in pair:  # the module's pair stays whole for any later test
             if replica.process is not None and replica.process.poll() is not None:
                 replica.start()
-    assert took < LEASE_MS / 1000 + 2.5
+    assert took < LEASE_MS / 1000 + 3
     assert [bar["close"] for frame in first + rest for bar in frame["bars"]] == [121.0, 122.0]
     assert after["redis"]["leases_held"] == 1 and after["total_clients"] == 1
 
