@@ -375,3 +375,33 @@ def test_a_replica_starts_and_stays_live_without_redis(tmp_path: Path) -> None:
     assert [bar["close"] for frame in got for bar in frame["bars"]] == [131.0]
     assert seen["redis"]["connected"] is False and seen["total_subscriptions"] == 1
     assert f"Redis at {nobody} unreachable" in replica.log()
+
+
+def test_a_stopped_holder_gives_its_streams_back_at_once(replicas, redis_server) -> None:
+    """SIGTERM: the holder lets go before it exits (its clients leave, the app shuts down), so
+    the lease is not left to expire: at its exit the lease is no longer its own."""
+    folder, pair = replicas
+    fresh(folder, "STOP1")
+
+    async def scenario() -> tuple[bytes | None, bytes | None]:
+        clients = [await subscribe(replica, "STOP1") for replica in pair]
+        redis = aioredis.Redis.from_url(redis_server.url)
+        try:
+            seen = await settled(pair)
+            holder = [s["redis"]["leases_held"] for s in seen].index(1)
+            (lease,) = await redis.keys("*lease:stop1|*")
+            before = await redis.get(lease)
+            await asyncio.to_thread(pair[holder].stop, signal.SIGTERM)
+            return before, await redis.get(lease)
+        finally:
+            await redis.aclose()
+            for ws in clients:
+                await ws.close()
+
+    try:
+        before, after = run_async(scenario())
+    finally:
+        for replica in pair:
+            if replica.process is not None and replica.process.poll() is not None:
+                replica.start()
+    assert before is not None and after != before
