@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # newcomer sees it working rather than a minute of silence.
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 
-.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser clean vendor-js vendor-js-check screenshots
+.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser redis clean vendor-js vendor-js-check screenshots
 
 ## Runtime dependencies only (requirements.txt): what `make run` needs.
 $(STAMP): requirements.txt
@@ -38,7 +38,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "browser tests need Chromium: sudo apt-get install chromium"; fi; }
 
-test: setup-dev browser
+## Debian's redis-server for the Redis live hub's tests (installed when missing and we are root;
+## the tests start their own on a free port).
+redis:
+	@test -x /usr/bin/redis-server || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
+	  else echo "Redis hub tests need redis-server: sudo apt-get install redis-server"; fi; }
+
+test: setup-dev browser redis
 	$(PY) -m pytest
 
 lint: setup-dev
