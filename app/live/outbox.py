@@ -10,19 +10,22 @@ LIVE_SEND_TIMEOUT_S, and a backlog past LIVE_CLIENT_BUFFER_BYTES closes it at on
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocket
 
-from app.live.close_codes import CLOSE_TOO_SLOW
+from app.live.close_codes import CLOSE_INTERNAL, CLOSE_TOO_SLOW
 from app.live.delivery import ClientSub
 from app.live.direct import DirectSocket
 from app.live.protocol import bars_frame
 
 if TYPE_CHECKING:
     from app.live.connection import LiveClient
+
+logger = logging.getLogger(__name__)
 
 
 class Outbox:
@@ -96,7 +99,11 @@ class Outbox:
             return False
         subscription.take()
         sub.last_time = message.times[-1]
-        direct.write_update(message, sub.prefix)
+        try:
+            direct.write_update(message, sub.prefix)
+        except Exception:  # this client's failure must not stop the publisher's loop
+            logger.warning("live: direct write failed; closing the client", exc_info=True)
+            self.client.kill(CLOSE_INTERNAL, "server error while sending")
         return True
 
     async def snapshot(self, sub: ClientSub) -> None:
