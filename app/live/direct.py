@@ -8,15 +8,17 @@ websockets for each.
 
 Why a direct write is safe (uvicorn's websockets-sansio protocol, its default ``--ws auto``):
 - uvicorn's own sends (``send``, pings, pongs, close) each call its websockets ``ServerProtocol``
-  (``conn``) and write ``conn.data_to_send()`` in one synchronous step, and so does a direct
-  write: whole frames, never interleaved;
-- uncompressed clients get the prepared frame (``app.live.prepared``), bytes that depend on no
-  connection state; permessage-deflate clients go through the same ``conn.send_text`` uvicorn
-  calls, so each message is compressed in the order it is written and the compression context
-  stays in step (what ``websockets.broadcast`` does);
+  (``conn``) and write ``conn.data_to_send()`` in one synchronous step; a direct write is one
+  ``transport.write`` too: whole frames, never interleaved;
 - asyncio transports keep write order, and a connection writes directly only while its writer
   task has nothing queued and is not mid-send (``Outbox.writing``, which covers uvicorn's wait
   for a paused transport): frame order is the order the writer path would have produced;
+- uncompressed clients get the prepared frame, bytes that depend on no connection state;
+  permessage-deflate clients get the prepared compressed frame (``app.live.prepared``), which
+  refers to nothing before it; the connection's compressor, which did not see it, is replaced
+  by a fresh one before the writer task compresses through it again (``before_send``); any other
+  extension set goes through ``conn.send_text``, the way uvicorn sends (``websockets.broadcast``
+  does the same);
 - only while open (handshake done, no close sent or received) and below the transport's
   high-water mark; otherwise the client takes the writer path, which waits for the socket (send
   timeout, 4008) exactly as before, so memory stays bounded.
@@ -27,25 +29,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import zlib
 from typing import Any
 
 from starlette.websockets import WebSocket
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.protocol import Protocol, State
 
 from app.live.hub import LiveMessage
-from app.live.prepared import prepared_frame, update_payload
+from app.live.prepared import prepared_deflate_frame, prepared_frame, update_payload
 
 
 class DirectSocket:
     """Direct update writes to one uvicorn WebSocket connection (its websockets-sansio protocol)."""
 
-    __slots__ = ("conn", "protocol", "shared", "transport")
+    __slots__ = ("conn", "deflate", "protocol", "shared", "stale", "transport")
 
     def __init__(self, protocol: Any, transport: asyncio.Transport) -> None:
         self.protocol = protocol
         self.transport = transport
         self.conn: Protocol = protocol.conn
-        self.shared = not self.conn.extensions  # no deflate: the prepared bytes fit
+        self.shared = not self.conn.extensions  # no extension: the plain prepared frame fits
+        self.deflate = shareable_deflate(self.conn)  # permessage-deflate alone: its shared frame
+        self.stale = False  # shared compressed frames sent since the connection's compressor ran
 
     @classmethod
     def of(cls, websocket: WebSocket) -> DirectSocket | None:
@@ -77,10 +83,47 @@ class DirectSocket:
         """Write the update frame of ``message`` now (call only when ``ready``)."""
         if self.shared:
             self.transport.write(prepared_frame(message, prefix))
-            return
-        conn = self.conn
-        conn.send_text(update_payload(message, prefix))
-        self.transport.write(b"".join(conn.data_to_send()))
+        elif self.deflate is not None:
+            bits = self.deflate.local_max_window_bits
+            self.transport.write(prepared_deflate_frame(message, prefix, bits))
+            self.stale = True
+        else:
+            conn = self.conn
+            conn.send_text(update_payload(message, prefix))
+            self.transport.write(b"".join(conn.data_to_send()))
+
+    def before_send(self) -> None:
+        """Before the writer task sends through uvicorn: after shared compressed frames, give the
+        connection a fresh compressor (the old one would refer back to data laid out otherwise
+        in the peer's window: it did not see the frames sent around it)."""
+        if self.stale and self.deflate is not None:
+            self.stale = False
+            reset_compressor(self.deflate)
+
+
+def reset_compressor(deflate: PerMessageDeflate) -> None:
+    """A fresh compressor for this connection: what it compresses next refers to nothing
+    before it (the peer keeps its window; RFC 7692 allows a message without back-references)."""
+    if not deflate.local_no_context_takeover:  # else websockets makes one per message anyway
+        bits = deflate.local_max_window_bits
+        deflate.encoder = zlib.compressobj(wbits=-bits, **deflate.compress_settings)
+
+
+def shareable_deflate(conn: Protocol) -> PerMessageDeflate | None:
+    """The connection's permessage-deflate when it is its only extension and shaped as the
+    websockets versions we know (an encoder we may replace); else None (per-connection path)."""
+    extensions = conn.extensions
+    if len(extensions) != 1 or type(extensions[0]) is not PerMessageDeflate:
+        return None
+    deflate = extensions[0]
+    bits = getattr(deflate, "local_max_window_bits", None)
+    settings = getattr(deflate, "compress_settings", None)
+    no_takeover = getattr(deflate, "local_no_context_takeover", None)
+    if not isinstance(bits, int) or not 9 <= bits <= 15 or not isinstance(settings, dict):
+        return None
+    if no_takeover is not True and not hasattr(deflate, "encoder"):
+        return None
+    return deflate
 
 
 def bound_send_buffer(websocket: WebSocket, size: int) -> None:

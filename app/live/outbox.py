@@ -116,8 +116,15 @@ class Outbox:
         sub.ready = True
         self.wake.set()
 
-    async def _write(self, send: Callable[[str], Awaitable[None]]) -> None:
+    async def _write(self, asgi_send: Callable[[str], Awaitable[None]]) -> None:
         loop = asyncio.get_running_loop()
+        direct = self.direct
+
+        async def send(text: str) -> None:
+            if direct is not None:
+                direct.before_send()  # no direct write can come in between: self.writing
+            await asgi_send(text)
+
         while True:
             self.writing = False
             await self.wake.wait()

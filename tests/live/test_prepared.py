@@ -10,19 +10,21 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import websockets
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
+from app.live.direct import reset_compressor
 from app.live.hub import LiveMessage
-from app.live.prepared import prepared_frame
+from app.live.prepared import prepared_deflate_frame, prepared_frame
 from tests.async_run import run_async
 from tests.live.conftest import BARS, START, append, next_frame, row, write_minutes, ws_url
 
 
-def parse(data: bytes) -> Frame:
+def parse(data: bytes, extensions: list | None = None) -> Frame:
     reader = StreamReader()
     reader.feed_data(data)
-    parser = Frame.parse(reader.read_exact, mask=False)  # as a client reads a server frame
+    parser = Frame.parse(reader.read_exact, mask=False, extensions=extensions)  # as a client
     try:
         next(parser)
     except StopIteration as done:
@@ -41,6 +43,42 @@ def test_prepared_frame_is_one_whole_unmasked_text_frame_built_once() -> None:
     assert len(data) == len(frame.data) + 4  # 126-byte-plus payload: 2 + 2 header bytes
     assert prepared_frame(message, prefix) is data  # cached on the message
     assert prepared_frame(message, b'{"id":"other","bars":') != data
+
+
+def test_shared_deflate_frame_inflates_after_any_history_and_the_reset_keeps_step() -> None:
+    """The compressed update built once inflates on a client whatever that client's window
+    holds; the connection's compressor, reset after it, stays in step with the client. Not
+    reset, it would not: the reason for ``reset_compressor``."""
+    history = b"[" + b",".join(b'{"time":%d,"close":%d.%d}' % (60 * i, i * 7 % 13, i * i % 97)
+                               for i in range(60)) + b"]"  # fmt: skip
+    again = history + b" and more"  # deflated with back-references into ``history``
+    bars = tuple(b'{"time":%d,"close":1.%d}' % (60 * i, i) for i in range(30))
+    message = LiveMessage(tuple(60 * i for i in range(30)), bars)
+    prefix = b'{"type":"update","id":"X:1m","bars":'
+
+    def exchange(reset: bool) -> bytes:
+        server = PerMessageDeflate(False, False, 12, 12, {"memLevel": 5})  # as uvicorn has it
+        client = PerMessageDeflate(False, False, 12, 12)
+
+        def send(payload: bytes) -> bytes:
+            data = Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[server])
+            return parse(data, [client]).data
+
+        assert send(history) == history
+        shared = parse(prepared_deflate_frame(message, prefix, 12), [client])
+        assert shared.data == prefix + message.joined + b"}"
+        if reset:
+            reset_compressor(server)
+        try:
+            return send(again)
+        except Exception:  # websockets' error for a corrupt deflate stream
+            return b""
+
+    assert exchange(reset=True) == again
+    assert exchange(reset=False) != again
+    frame = prepared_deflate_frame(message, prefix, 12)
+    assert frame is prepared_deflate_frame(message, prefix, 12)  # built once per message
+    assert frame[0] & 0x40 and len(frame) < len(prepared_frame(message, prefix))  # RSV1: deflated
 
 
 def rewrite_last(path: Path, text: str) -> None:
