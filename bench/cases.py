@@ -127,6 +127,12 @@ CASES: tuple[Case, ...] = (
         FASTAPI,
     ),
     Case(
+        "live p99: 1,000 WS clients with permessage-deflate (as browsers), 1 symbol, 10 bars/s",
+        1.5,
+        live_cases.fanout_1000_deflate,
+        FASTAPI,
+    ),
+    Case(
         "live p99: 10,000 WS clients, 1 symbol, 10 bars/s",
         None,
         live_cases.fanout_10000,

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import numpy as np
 import orjson
 from websockets.sync.client import connect
@@ -71,6 +72,7 @@ def run_phase(
     seconds: float,
     writes_per_second: float,
     folder: Path,
+    deflate: bool = False,
 ) -> Phase:
     url = server.base_url.replace("http://", "ws://") + ("/ws" if mode == "ours" else "/")
     rss_before = server.rss_mib()
@@ -80,6 +82,8 @@ def run_phase(
         out = folder / f"{mode}-{i}.npy"
         outs.append(out)
         args = [url, mode, str(count), ",".join(symbols), str(seconds + 3), str(out)]
+        if deflate:
+            args.append("deflate")
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "bench.live_clients", *args],
@@ -191,6 +195,7 @@ def fanout(
     symbols: int,
     processes: int,
     rate: float,
+    deflate: bool = False,
 ) -> Row:
     raise_file_limit()
     quick = ctx.sizes.load_seconds < 5
@@ -229,9 +234,14 @@ def fanout(
         with (
             python_server("live", args, port=port, env=env) as ours,
             python_server(
-                "live-floor", ["-m", "bench.live_floor", str(floor_port)], port=floor_port
+                "live-floor",
+                ["-m", "bench.live_floor", str(floor_port), *(["deflate"] if deflate else [])],
+                port=floor_port,
             ) as floor,
         ):
+            # The server opens its image renderer's Chromium in the background at start: one
+            # picture waits for that, so no phase measures a server still warming up.
+            httpx.get(ours.base_url + "/api/chart.png", params={"limit": 50}, timeout=120)
             # 10,000 clients take minutes to connect on 2 cores: one round of each then. At
             # 1,000, three rounds: a p99 moves with whatever else the machine does, and the
             # median of an odd count is one real round, not an average of two.
@@ -239,7 +249,7 @@ def fanout(
             for _ in range(rounds):
                 for mode, server in (("ours", ours), ("floor", floor)):
                     phase = run_phase(
-                        mode, server, names, clients, processes, seconds, rate, folder
+                        mode, server, names, clients, processes, seconds, rate, folder, deflate
                     )
                     results[mode].append(phase)
                     print(f"  {mode}: {phase}", file=sys.stderr)
@@ -258,6 +268,11 @@ def fanout(
 
 def fanout_1000(ctx: BenchContext, name: str, target: float | None) -> Row:
     return fanout(ctx, name, target, clients=1000, symbols=1, processes=2, rate=10)
+
+
+def fanout_1000_deflate(ctx: BenchContext, name: str, target: float | None) -> Row:
+    """As browsers connect: permessage-deflate offered by the clients, taken by both servers."""
+    return fanout(ctx, name, target, clients=1000, symbols=1, processes=2, rate=10, deflate=True)
 
 
 def fanout_10000(ctx: BenchContext, name: str, target: float | None) -> Row:

@@ -1,7 +1,8 @@
 """A load-generator process for the live bench: N WebSocket clients, each recording when every
-bar arrived. ``python -m bench.live_clients URL MODE N SYMBOLS SECONDS OUT``.
+bar arrived. ``python -m bench.live_clients URL MODE N SYMBOLS SECONDS OUT [deflate]``.
 
 MODE ``ours`` subscribes through our protocol; ``floor`` joins the bare broadcast server's group.
+With ``deflate`` the clients offer permessage-deflate, as browsers do.
 Prints ``ready <n>`` once every client holds its snapshot (or joined), or after a deadline with
 the number that did, waits for a line on stdin (the bench's go, once every generator is ready),
 then records for SECONDS and writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
@@ -29,13 +30,17 @@ def raise_file_limit() -> None:
 CONNECT_DEADLINE_S = 240.0  # clients not connected by then are left out (and counted)
 
 
-async def connect_with_retries(url: str, deadline: float):
+async def connect_with_retries(url: str, deadline: float, deflate: bool):
     """A connection, retried with backoff while the server's accept queue is full."""
     delay = 0.2
     while True:
         try:
             return await websockets.connect(
-                url, compression=None, max_size=2**24, open_timeout=30, ping_interval=None
+                url,
+                compression="deflate" if deflate else None,
+                max_size=2**24,
+                open_timeout=30,
+                ping_interval=None,
             )
         except (OSError, TimeoutError, websockets.WebSocketException):
             if time.monotonic() + delay > deadline:
@@ -44,10 +49,12 @@ async def connect_with_retries(url: str, deadline: float):
             delay = min(delay * 2, 5.0)
 
 
-async def client(url: str, mode: str, index: int, symbols: list[str], out: list, ready) -> None:
+async def client(
+    url: str, mode: str, index: int, symbols: list[str], out: list, ready, deflate: bool
+) -> None:
     symbol_index = index % len(symbols)
     symbol = symbols[symbol_index]
-    ws = await connect_with_retries(url, time.monotonic() + CONNECT_DEADLINE_S)
+    ws = await connect_with_retries(url, time.monotonic() + CONNECT_DEADLINE_S, deflate)
     async with ws:
         if mode == "ours":
             request = {
@@ -72,7 +79,9 @@ async def client(url: str, mode: str, index: int, symbols: list[str], out: list,
                     out.append((symbol_index, bar["time"], now))
 
 
-async def main(url: str, mode: str, count: int, symbols: list[str], seconds: float, path: str):
+async def main(
+    url: str, mode: str, count: int, symbols: list[str], seconds: float, path: str, deflate: bool
+):
     out: list = []
     joined = 0
     all_in = asyncio.Event()
@@ -85,7 +94,7 @@ async def main(url: str, mode: str, count: int, symbols: list[str], seconds: flo
 
     tasks = []
     for index in range(count):
-        tasks.append(asyncio.create_task(client(url, mode, index, symbols, out, ready)))
+        tasks.append(asyncio.create_task(client(url, mode, index, symbols, out, ready, deflate)))
         if index % 50 == 49:
             await asyncio.sleep(0.05)  # do not storm the accept queue
     with contextlib.suppress(TimeoutError):
@@ -104,4 +113,5 @@ async def main(url: str, mode: str, count: int, symbols: list[str], seconds: flo
 if __name__ == "__main__":
     raise_file_limit()
     url, mode, count, symbols, seconds, path = sys.argv[1:7]
-    asyncio.run(main(url, mode, int(count), symbols.split(","), float(seconds), path))
+    deflate = sys.argv[7:8] == ["deflate"]
+    asyncio.run(main(url, mode, int(count), symbols.split(","), float(seconds), path, deflate))

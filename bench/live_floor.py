@@ -1,7 +1,9 @@
 """The floor of the live bench: a bare ``websockets`` broadcast server, as in the library's
 broadcast guide. Clients send ``{"type": "join", "symbol"}``; a publisher sends
 ``{"type": "publish", "symbol", "frame"}`` and the frame goes to the symbol's group with
-``websockets.broadcast``. ``python -m bench.live_floor PORT``; ``GET /health`` answers 200.
+``websockets.broadcast``. ``python -m bench.live_floor PORT [deflate]`` (with ``deflate``,
+permessage-deflate is accepted and each connection compresses its own copy, as the library
+does); ``GET /health`` answers 200.
 """
 
 from __future__ import annotations
@@ -42,13 +44,13 @@ def health(connection, request):
     return None
 
 
-async def main(port: int) -> None:
+async def main(port: int, deflate: bool) -> None:
     async with serve(
         handler,
         "127.0.0.1",
         port,
         process_request=health,
-        compression=None,
+        compression="deflate" if deflate else None,
         backlog=4096,
         max_size=2**20,
     ) as server:
@@ -57,4 +59,4 @@ async def main(port: int) -> None:
 
 if __name__ == "__main__":
     raise_file_limit()
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2:3] == ["deflate"]))
