@@ -43,7 +43,7 @@ from app.live.prepared import prepared_deflate_frame, prepared_frame, update_pay
 class DirectSocket:
     """Direct update writes to one uvicorn WebSocket connection (its websockets-sansio protocol)."""
 
-    __slots__ = ("conn", "deflate", "protocol", "shared", "stale", "transport")
+    __slots__ = ("conn", "deflate", "high_water", "protocol", "shared", "stale", "transport")
 
     def __init__(self, protocol: Any, transport: asyncio.Transport) -> None:
         self.protocol = protocol
@@ -52,6 +52,9 @@ class DirectSocket:
         self.shared = not self.conn.extensions  # no extension: the plain prepared frame fits
         self.deflate = shareable_deflate(self.conn)  # permessage-deflate alone: its shared frame
         self.stale = False  # shared compressed frames sent since the connection's compressor ran
+        # The transport's high-water mark, read once (nothing here or in uvicorn changes it):
+        # ``ready`` runs for every subscriber of every update.
+        self.high_water = transport.get_write_buffer_limits()[1]
 
     @classmethod
     def of(cls, websocket: WebSocket) -> DirectSocket | None:
@@ -76,7 +79,7 @@ class DirectSocket:
             and not protocol.close_sent
             and not protocol.disconnected
             and not transport.is_closing()
-            and transport.get_write_buffer_size() < transport.get_write_buffer_limits()[1]
+            and transport.get_write_buffer_size() < self.high_water
         )
 
     def write_update(self, message: LiveMessage, prefix: bytes) -> None:

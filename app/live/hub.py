@@ -33,8 +33,9 @@ class LiveMessage:
     bars: tuple[bytes, ...] = ()  # the JSON record of each bar, as /api/ohlcv writes it
     reset: bool = False
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """Bytes of the bars (counted once: every subscription's ``offer`` asks)."""
         return sum(len(bar) for bar in self.bars)
 
     @cached_property
