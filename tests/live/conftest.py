@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pandas as pd
 import pytest
@@ -48,10 +49,9 @@ def append(path: Path, text: str) -> None:
         handle.write(text)
 
 
-@contextmanager
-def run_server(data_dir: Path, **settings: str) -> Iterator[str]:
-    port = free_port()
-    env = {
+def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
+    """The settings of a test server over ``data_dir`` (``settings`` added or overriding)."""
+    return {
         "DATA_SOURCE": "csv",
         "DATA_DIR": str(data_dir),
         "CSV_PATH": str(data_dir / f"{SYMBOL}.csv"),
@@ -61,6 +61,12 @@ def run_server(data_dir: Path, **settings: str) -> Iterator[str]:
         "LIVE_WATCH_DEBOUNCE_MS": "100",
         **settings,
     }
+
+
+@contextmanager
+def run_server(data_dir: Path, **settings: str) -> Iterator[str]:
+    port = free_port()
+    env = server_env(data_dir, **settings)
     args = ["-m", "uvicorn", "app.main_fastapi:app", "--host", "127.0.0.1", "--port", str(port)]
     with live_server(args, port=port, health_path="/health", env=env) as base:
         yield base
@@ -78,6 +84,22 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(data_dir: Path) -> Iterator[str]:
     with run_server(data_dir) as base:
         yield base
+
+
+def api_bars(base: str, **params: object) -> list[dict]:
+    response = httpx.get(base + "/api/ohlcv", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def rewrite_last(path: Path, text: str) -> None:
+    """The forming bar rewritten where it stands (the file's last line replaced)."""
+    data = path.read_bytes()
+    cut = data.rstrip(b"\n").rfind(b"\n") + 1
+    with open(path, "r+b") as handle:
+        handle.seek(cut)
+        handle.write(text.encode())
+        handle.truncate()
 
 
 def ws_url(base: str) -> str:

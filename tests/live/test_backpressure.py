@@ -24,6 +24,7 @@ from tests.live.conftest import (
     SYMBOL,
     append,
     next_frame,
+    rewrite_last,
     row,
     run_server,
     write_minutes,
@@ -247,16 +248,6 @@ def test_slow_deflate_client_gets_the_newest_bars_coalesced(
     newest = {bar["time"]: bar for f in fast_frames for bar in f["bars"]}
     assert {bar["time"]: bar for f in slow_updates for bar in f["bars"]} == newest
     assert [bar["close"] for bar in newest.values()] == [102.0, 105.0]  # the last of each bar
-
-
-def rewrite_last(path: Path, text: str) -> None:
-    """The forming bar rewritten where it stands (the file's last line replaced)."""
-    data = path.read_bytes()
-    cut = data.rstrip(b"\n").rfind(b"\n") + 1
-    with open(path, "r+b") as handle:
-        handle.seek(cut)
-        handle.write(text.encode())
-        handle.truncate()
 
 
 def pd_time(minute: int) -> int:

@@ -16,7 +16,17 @@ from app.core.timeframes import TIMEFRAMES
 from app.live.bars import FIELDS, BarBook, TimeframeBook
 from app.live.heikin import HeikinBook
 from tests.async_run import run_async
-from tests.live.conftest import BARS, START, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import (
+    BARS,
+    START,
+    api_bars,
+    append,
+    next_frame,
+    rewrite_last,
+    row,
+    write_minutes,
+    ws_url,
+)
 
 LINES = {"emas": "10,21", "indicators": "rsi:14"}
 
@@ -54,21 +64,6 @@ def fresh(data_dir: Path, name: str) -> Path:
     return path
 
 
-def api_bars(base: str, **params: object) -> list[dict]:
-    response = httpx.get(base + "/api/ohlcv", params=params, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def rewrite_last_row(path: Path, text: str) -> None:
-    data = path.read_bytes()
-    cut = data.rstrip(b"\n").rfind(b"\n") + 1
-    with open(path, "r+b") as handle:  # the forming bar rewritten where it stands
-        handle.seek(cut)
-        handle.write(text.encode())
-        handle.truncate()
-
-
 def test_heikin_ashi_subscription_streams_the_api_candles(server: str, data_dir: Path) -> None:
     path = fresh(data_dir, "HEIKIN1")
     ha = {"symbol": "HEIKIN1", "timeframe": "1m", "chart": "heikin_ashi", **LINES}
@@ -90,7 +85,7 @@ def test_heikin_ashi_subscription_streams_the_api_candles(server: str, data_dir:
                 frame = await next_frame(ws, 3.0, "update")
                 frames[frame["id"]] = frame
             expected["appended"] = api_bars(server, limit=1, **ha)
-            rewrite_last_row(path, row(BARS, 119.5, 90))
+            rewrite_last(path, row(BARS, 119.5, 90))
             rewritten = await next_frame(ws, 3.0, "update")
             while rewritten["id"] != "ha":
                 rewritten = await next_frame(ws, 3.0, "update")

@@ -7,7 +7,6 @@ import asyncio
 import json
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import websockets
 from websockets.extensions.permessage_deflate import PerMessageDeflate
@@ -18,7 +17,17 @@ from app.live.direct import reset_compressor
 from app.live.hub import LiveMessage
 from app.live.prepared import prepared_deflate_frame, prepared_frame
 from tests.async_run import run_async
-from tests.live.conftest import BARS, START, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import (
+    BARS,
+    START,
+    api_bars,
+    append,
+    next_frame,
+    rewrite_last,
+    row,
+    write_minutes,
+    ws_url,
+)
 
 
 def parse(data: bytes, extensions: list | None = None) -> Frame:
@@ -79,22 +88,6 @@ def test_shared_deflate_frame_inflates_after_any_history_and_the_reset_keeps_ste
     frame = prepared_deflate_frame(message, prefix, 12)
     assert frame is prepared_deflate_frame(message, prefix, 12)  # built once per message
     assert frame[0] & 0x40 and len(frame) < len(prepared_frame(message, prefix))  # RSV1: deflated
-
-
-def rewrite_last(path: Path, text: str) -> None:
-    """The forming bar rewritten where it stands (the file's last line replaced)."""
-    data = path.read_bytes()
-    cut = data.rstrip(b"\n").rfind(b"\n") + 1
-    with open(path, "r+b") as handle:
-        handle.seek(cut)
-        handle.write(text.encode())
-        handle.truncate()
-
-
-def api_bars(base: str, **params: object) -> list[dict]:
-    response = httpx.get(base + "/api/ohlcv", params=params, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_deflate_and_plain_clients_on_one_stream_get_every_bar_in_order(

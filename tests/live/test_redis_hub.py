@@ -23,7 +23,16 @@ import websockets
 from app.config import load_settings
 from app.core import ConfigError
 from tests.async_run import run_async
-from tests.live.conftest import BARS, SYMBOL, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import (
+    BARS,
+    SYMBOL,
+    append,
+    next_frame,
+    row,
+    server_env,
+    write_minutes,
+    ws_url,
+)
 from tests.live_server import ROOT, free_port, wait_for_http
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
@@ -66,21 +75,14 @@ class Replica:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = ROOT / f".pytest_cache/replica-{self.port}.log"
-        self.env = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "DATA_SOURCE": "csv",
-            "DATA_DIR": str(data_dir),
-            "CSV_PATH": str(data_dir / f"{SYMBOL}.csv"),
-            "DEFAULT_SYMBOL": SYMBOL,
-            "DEFAULT_TIMEFRAME": "1m",
-            "EMA_PERIODS": "10,21",
-            "LIVE_WATCH_DEBOUNCE_MS": "100",
-            "LIVE_BACKEND": "redis",
-            "REDIS_URL": redis_url,
-            "LIVE_REDIS_LEASE_MS": str(LEASE_MS),
-            "LIVE_REDIS_TIMEOUT_S": "1",
-        }
+        settings = server_env(
+            data_dir,
+            LIVE_BACKEND="redis",
+            REDIS_URL=redis_url,
+            LIVE_REDIS_LEASE_MS=str(LEASE_MS),
+            LIVE_REDIS_TIMEOUT_S="1",
+        )
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **settings}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:

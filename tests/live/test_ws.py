@@ -16,19 +16,13 @@ from app.core import build_view, read_ohlcv_file
 from app.live.streams import view_columns
 from app.web.ohlcv_json import records_json
 from tests.async_run import run_async
-from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import BARS, api_bars, append, next_frame, row, write_minutes, ws_url
 
 
 def fresh(data_dir: Path, name: str, bars: int = BARS) -> Path:
     path = data_dir / f"{name}.csv"
     write_minutes(path, bars, seed=len(name))
     return path
-
-
-def api_bars(base: str, **params: object) -> list[dict]:
-    response = httpx.get(base + "/api/ohlcv", params=params, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_appended_row_reaches_client_with_indicators(server: str, data_dir: Path) -> None:
