@@ -102,7 +102,7 @@ def test_deflate_and_plain_clients_on_one_stream_get_every_bar_in_order(
     request = {"type": "subscribe", "symbol": "MIXED", "timeframe": "1m", "emas": "10,21",
                "limit": 5}  # fmt: skip
     clients = [("deflate", None), ("deflate", "mine"), (None, None), (None, "mine")]
-    final = (BARS + 3, 104.5)  # the last bar written and its last close
+    final = (BARS + 3, 103.5)  # the last bar written and its last close (100.5 + 3)
 
     async def scenario() -> tuple[list[list[dict]], list[bool]]:
         sockets = [await websockets.connect(ws_url(server), compression=c) for c, _ in clients]
