@@ -21,7 +21,7 @@ from app.core.column_values import numbers_from_text, times_from_text
 from app.core.columns import resolve_columns
 from app.core.errors import DataError
 from app.core.split_times import times_from_date_and_time
-from app.core.validation import build_canonical, canonical_from_table
+from app.core.validation import CheckedBars, bars_from_table, check_bars, frame_of
 
 DELIMITERS = (",", ";", "\t")
 WIDE_HEADER = 256
@@ -74,6 +74,11 @@ def _looks_like_data(names: list[str]) -> bool:
 
 def read_csv(source: Source, label: str, *, max_bars: int | None = None) -> pd.DataFrame:
     """TooManyBarsError past ``max_bars`` data rows, counted before parsing."""
+    return frame_of(read_csv_bars(source, label, max_bars=max_bars))
+
+
+def read_csv_bars(source: Source, label: str, *, max_bars: int | None = None) -> CheckedBars:
+    """``read_csv`` up to its checked bars, not yet a frame (a live tail of a few rows)."""
     delimiter, header = sniff_header(source, label)
     if _looks_like_data(header):
         raise DataError(
@@ -112,7 +117,7 @@ def _read_with_arrow(
     *,
     decimal_point: str = ".",
     as_text: bool = False,
-) -> pd.DataFrame:
+) -> CheckedBars:
     numeric = [mapping[c] for c in ("open", "high", "low", "close", "volume") if c in mapping]
     types = {name: pa.string() if as_text else pa.float64() for name in numeric}
     times = [mapping["time"]]
@@ -129,12 +134,12 @@ def _read_with_arrow(
             strings_can_be_null=False,
         ),
     )
-    return canonical_from_table(table, label, mapping, decimal_comma=delimiter != ",")
+    return bars_from_table(table, label, mapping, decimal_comma=delimiter != ",")
 
 
 def _read_with_pandas(
     source: Source, label: str, delimiter: str, mapping: dict[str, str], header: list[str]
-) -> pd.DataFrame:
+) -> CheckedBars:
     """Slower, more forgiving path: everything read as text, then converted column by column so
     that a bad value is reported with its row.
 
@@ -199,7 +204,7 @@ def _read_with_pandas(
         )
     if times is None:
         times = times_from_text(column("time").to_numpy(), mapping["time"], label)
-    return build_canonical(
+    return check_bars(
         times,
         numbers("open"),
         numbers("high"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,28 @@ def _all_good(
     return bool(np.isfinite(high.max()) and np.isfinite(low.min()))
 
 
+class CheckedBars(NamedTuple):
+    """Bars that passed ``check_bars``: sorted by time, volume filled; what the canonical frame
+    holds, before it is one (a live tail of a few rows need not pay for the frame)."""
+
+    times_ns: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    notices: tuple[str, ...] = ()
+
+
+def frame_of(bars: CheckedBars) -> pd.DataFrame:
+    """The canonical frame of checked bars, with what was fixed on the way in as its notices."""
+    frame = canonical_frame_from_ns(
+        bars.times_ns, bars.open, bars.high, bars.low, bars.close, bars.volume
+    )
+    frame.attrs[NOTICES_ATTR] = bars.notices  # what was fixed on the way in, for the user to see
+    return frame
+
+
 def build_canonical(
     times_ns: np.ndarray,
     open_: np.ndarray,
@@ -85,8 +108,24 @@ def build_canonical(
     label: str,
     names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Check converted columns and assemble the canonical frame, or raise DataError saying what is
-    wrong, where (column, first rows and times) and what is accepted.
+    """``check_bars``, then the canonical frame."""
+    checked = check_bars(times_ns, open_, high, low, close, volume, label=label, names=names)
+    return frame_of(checked)
+
+
+def check_bars(
+    times_ns: np.ndarray,
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    volume: np.ndarray | None,
+    *,
+    label: str,
+    names: dict[str, str] | None = None,
+) -> CheckedBars:
+    """Check converted columns, or raise DataError saying what is wrong, where (column, first
+    rows and times) and what is accepted.
 
     Sorts unsorted rows (logging a warning) but refuses duplicate times. Row numbers in messages
     are 1-based positions in the input, the header not counted. ``names`` maps canonical column
@@ -100,7 +139,7 @@ def build_canonical(
     if _all_good(times_ns, open_, high, low, close, volume):
         if volume is None:
             volume = np.zeros(rows)
-        return canonical_frame_from_ns(times_ns, open_, high, low, close, volume)
+        return CheckedBars(times_ns, open_, high, low, close, volume)
 
     prices = {"open": open_, "high": high, "low": low, "close": close}
     for column, values in prices.items():
@@ -161,9 +200,7 @@ def build_canonical(
 
     if order is not None:
         open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
-    frame = canonical_frame_from_ns(times_sorted, open_, high, low, close, volume)
-    frame.attrs[NOTICES_ATTR] = notices  # what was fixed on the way in, for the user to see
-    return frame
+    return CheckedBars(times_sorted, open_, high, low, close, volume, notices)
 
 
 def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> str:
@@ -185,6 +222,13 @@ def canonical_from_table(
     table: pa.Table, label: str, mapping: dict[str, str], *, decimal_comma: bool = False
 ) -> pd.DataFrame:
     """An Arrow table (CSV or Parquet) whose columns ``mapping`` names -> canonical frame."""
+    return frame_of(bars_from_table(table, label, mapping, decimal_comma=decimal_comma))
+
+
+def bars_from_table(
+    table: pa.Table, label: str, mapping: dict[str, str], *, decimal_comma: bool = False
+) -> CheckedBars:
+    """An Arrow table (CSV or Parquet) whose columns ``mapping`` names -> checked bars."""
     times = None
     if "date" in mapping:  # Date,Time exports: combined when ``time`` holds times of day
         times = times_from_date_and_time(
@@ -201,7 +245,7 @@ def canonical_from_table(
         name = mapping[canonical]
         return numbers_from_arrow(table.column(name), name, label, decimal_comma=decimal_comma)
 
-    return build_canonical(
+    return check_bars(
         times,
         numbers("open"),
         numbers("high"),

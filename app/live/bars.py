@@ -14,6 +14,7 @@ import pandas as pd
 
 from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 from app.core.timeframes import Timeframe, bin_starts_ns
+from app.core.validation import CheckedBars
 
 FIELDS = ("open", "high", "low", "close", "volume")
 
@@ -59,14 +60,18 @@ class BarBook:
         for name in FIELDS:
             self.columns[name] = np.resize(self.columns[name], capacity)
 
-    def apply(self, frame: pd.DataFrame) -> int | None:
-        """Merge canonical bars; the first row that changed, or None if nothing did. Bars
-        older than the last one are ignored when equal to what the book holds (a tail re-read
-        overlapping), else OlderBarError."""
-        if frame.empty:
+    def apply(self, frame: pd.DataFrame | CheckedBars) -> int | None:
+        """Merge canonical bars (a frame, or the checked bars a CSV tail reads); the first row
+        that changed, or None if nothing did. Bars older than the last one are ignored when
+        equal to what the book holds (a tail re-read overlapping), else OlderBarError."""
+        if isinstance(frame, CheckedBars):
+            times = frame.times_ns
+            values = {name: getattr(frame, name) for name in FIELDS}
+        else:
+            times = epoch_nanoseconds(frame["time"])
+            values = {name: frame[name].to_numpy(dtype=np.float64) for name in FIELDS}
+        if not len(times):
             return None
-        times = epoch_nanoseconds(frame["time"])
-        values = {name: frame[name].to_numpy(dtype=np.float64) for name in FIELDS}
         first_changed: int | None = None
         for i, time in enumerate(times.tolist()):
             row = self._row_for(time)

@@ -53,11 +53,11 @@ class FileFollower:
                 raise ReloadNeeded("not tailable")
             pending = os.stat(self.path).st_size - self.tail.offset
             if pending > INLINE_TAIL_BYTES:
-                frame = await asyncio.to_thread(self.tail.read_new)
+                bars = await asyncio.to_thread(self.tail.read_new)
             else:
-                frame = self.tail.read_new()
-            if frame is not None:
-                self.feed.apply(frame)
+                bars = self.tail.read_new()
+            if bars is not None:
+                self.feed.apply(bars)
         except (ReloadNeeded, OlderBarError, OSError) as exc:
             logger.info("%s: reloading (%s)", self.path.name, exc)
             await self.reload()

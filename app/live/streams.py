@@ -24,6 +24,7 @@ from app.core import OhlcvView, build_view
 from app.core.heikin_ashi import ChartType
 from app.core.indicators import ema_column
 from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
+from app.core.validation import CheckedBars
 from app.live.bars import FIELDS, BarBook, TimeframeBook
 from app.live.heikin import HeikinBook
 from app.live.hub import Hub, LiveMessage
@@ -76,7 +77,7 @@ class SymbolFeed:
             self._frame = (self.version, self.book.frame())
         return self._frame[1]
 
-    def apply(self, frame: pd.DataFrame) -> None:
+    def apply(self, frame: pd.DataFrame | CheckedBars) -> None:
         """New or rewritten bars at the tail (OlderBarError when history changed)."""
         row = self.book.apply(frame)
         if row is None:

@@ -3,7 +3,8 @@
 The offset kept is the start of the file's last complete line, so a writer that rewrites the
 last row (the forming bar) in place is read again from there. The new lines are parsed by the
 core's own CSV reader (the file's header line + the new lines), so a tailed row is read exactly
-as a full load would read it. A file that shrank below the offset, or was replaced (another
+as a full load would read it; up to its checked bars only, since a frame costs more than
+parsing a few rows. A file that shrank below the offset, or was replaced (another
 inode), asks for a full reload; so does a Parquet file, which cannot be appended to.
 """
 
@@ -13,10 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from app.core.csv_reader import read_csv
+from app.core.csv_reader import read_csv_bars
 from app.core.errors import DataError
+from app.core.validation import CheckedBars
 
 MAX_TAIL_BYTES = 32 * 2**20  # more new bytes than this in one go: reload the whole file instead
 _HEADER_MAX = 64 * 1024
@@ -56,7 +56,7 @@ class CsvTail:
                     offset = size - back + start + 1 if start >= 0 else max(offset, size - back)
         return cls(path, header, stat.st_ino, offset)
 
-    def read_new(self) -> pd.DataFrame | None:
+    def read_new(self) -> CheckedBars | None:
         """The rows from the last complete line on (that line again, and any new ones); None
         when nothing complete is there. ReloadNeeded when the file cannot be followed."""
         try:
@@ -82,9 +82,9 @@ class CsvTail:
         if not lines:
             return None
         try:
-            frame = read_csv(self.header + b"".join(lines), self.path.name)
+            bars = read_csv_bars(self.header + b"".join(lines), self.path.name)
         except DataError as exc:
             raise ReloadNeeded(str(exc)) from None
         previous = complete.rfind(b"\n", 0, end)
         self.offset += previous + 1  # the start of the last complete line
-        return frame
+        return bars

@@ -13,6 +13,7 @@ from app.core import add_emas
 from app.core.csv_reader import read_csv
 from app.core.synthetic import synthetic_ohlcv
 from app.core.timeframes import TIMEFRAMES, resample_ohlcv
+from app.core.validation import frame_of as checked_frame
 from app.live.bars import FIELDS, BarBook, OlderBarError, TimeframeBook
 from app.live.indicators import LiveIndicators
 from app.live.tail import CsvTail, ReloadNeeded
@@ -88,14 +89,14 @@ def test_the_tail_reads_only_the_new_rows(tmp_path: Path) -> None:
     new_rows = (tmp_path / "new.csv").read_bytes().split(b"\n", 1)[1]
     with open(path, "ab") as handle:
         handle.write(new_rows[:-30])  # the last row half written
-    frame = tail.read_new()
+    frame = checked_frame(tail.read_new())
     assert len(frame) == 10  # the last old row again, then 9 complete new ones
     expected = read_csv(path.read_bytes()[: size] + new_rows[: new_rows.rfind(b"\n", 0, -30) + 1],
                         "x").iloc[-10:].reset_index(drop=True)  # fmt: skip
     pd.testing.assert_frame_equal(frame[list(expected.columns)], expected)
     with open(path, "ab") as handle:
         handle.write(new_rows[-30:])
-    assert tail.read_new()["time"].iloc[-1] == history["time"].iloc[-1]
+    assert checked_frame(tail.read_new())["time"].iloc[-1] == history["time"].iloc[-1]
     path.write_text(path.read_text()[:1000])  # truncated: the tail cannot follow
     with pytest.raises(ReloadNeeded):
         tail.read_new()
