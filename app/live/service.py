@@ -21,8 +21,9 @@ from app.core.heikin_ashi import ChartType
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
-from app.live.sources import DirectoryWatch, FileFollower, poll_broker
+from app.live.sources import FileFollower, poll_broker
 from app.live.streams import Channel, Producer, SymbolFeed, channel_key
+from app.live.watch import DirectoryWatch
 
 if TYPE_CHECKING:
     from app.config import Settings

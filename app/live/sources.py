@@ -23,9 +23,7 @@ from app.core.errors import SuperChartError
 from app.live.bars import OlderBarError
 from app.live.streams import SymbolFeed
 from app.live.tail import CsvTail, ReloadNeeded
-from app.live.watch import DirectoryWatch
 
-__all__ = ["DirectoryWatch", "FileFollower", "poll_broker"]
 logger = logging.getLogger(__name__)
 INLINE_TAIL_BYTES = 256 * 1024  # smaller tails are parsed on the event loop (sub-millisecond)
 

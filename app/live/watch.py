@@ -90,6 +90,9 @@ class DirectoryWatch:
 
     def __init__(self, directory: Path, debounce_ms: int, step_ms: int) -> None:
         self.directory = directory
+        # Followers are keyed as the watcher names a changed file: its name under the resolved
+        # directory (not the file's own resolved path, which a symlink would make another).
+        self.root = directory.resolve()
         self.debounce_ms = debounce_ms
         self.step_ms = step_ms
         self.followers: dict[Path, list[Follower]] = {}
@@ -98,7 +101,7 @@ class DirectoryWatch:
         self._ready: asyncio.Event | None = None
 
     async def add(self, follower: Follower) -> None:
-        self.followers.setdefault(follower.path.resolve(), []).append(follower)
+        self.followers.setdefault(self.root / follower.path.name, []).append(follower)
         if self._task is None or self._task.done():
             self._stop = asyncio.Event()
             self._ready = asyncio.Event()
@@ -111,7 +114,7 @@ class DirectoryWatch:
         await follower.changed()
 
     def remove(self, follower: Follower) -> None:
-        key = follower.path.resolve()
+        key = self.root / follower.path.name
         followers = self.followers.get(key, [])
         if follower in followers:
             followers.remove(follower)
@@ -124,19 +127,15 @@ class DirectoryWatch:
             self._task = None
 
     def _changes(self, stop: asyncio.Event, ready: asyncio.Event) -> AsyncIterator[set[Path]]:
-        directory = self.directory.resolve()
         if use_inotify():
-            return inotify_changes(directory, ready)
-        return watchfiles_changes(directory, ready, stop, self.debounce_ms, self.step_ms)
+            return inotify_changes(self.root, ready)
+        return watchfiles_changes(self.root, ready, stop, self.debounce_ms, self.step_ms)
 
     async def _run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:
         try:
             async for touched in self._changes(stop, ready):
-                paths = {p.resolve() for p in touched} if touched else set(self.followers)
-                for path in paths:
+                for path in touched or set(self.followers):
                     await self._notify(path, self.followers.get(path, ()))
-        except asyncio.CancelledError:
-            raise
         except Exception:
             logger.exception("live: watching %s stopped", self.directory)
         finally:
