@@ -1,4 +1,5 @@
-"""The one check every source's data goes through before it becomes a canonical frame."""
+"""The one check every source's data goes through before it becomes a canonical frame:
+``check_bars`` (or ``bars_from_table``), then ``frame_of``."""
 
 from __future__ import annotations
 
@@ -95,22 +96,6 @@ def frame_of(bars: CheckedBars) -> pd.DataFrame:
     )
     frame.attrs[NOTICES_ATTR] = bars.notices  # what was fixed on the way in, for the user to see
     return frame
-
-
-def build_canonical(
-    times_ns: np.ndarray,
-    open_: np.ndarray,
-    high: np.ndarray,
-    low: np.ndarray,
-    close: np.ndarray,
-    volume: np.ndarray | None,
-    *,
-    label: str,
-    names: dict[str, str] | None = None,
-) -> pd.DataFrame:
-    """``check_bars``, then the canonical frame."""
-    checked = check_bars(times_ns, open_, high, low, close, volume, label=label, names=names)
-    return frame_of(checked)
 
 
 def check_bars(

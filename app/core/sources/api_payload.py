@@ -16,7 +16,7 @@ from app.core.column_values import numbers_from_text, times_from_pandas
 from app.core.columns import resolve_columns
 from app.core.errors import DataError, UpstreamPayloadError
 from app.core.split_times import times_from_date_and_time
-from app.core.validation import build_canonical
+from app.core.validation import check_bars, frame_of
 
 SHORT_NAMES = {"t": "time", "o": "open", "h": "high", "l": "low", "c": "close", "v": "volume"}
 ARRAY_ORDER = ("time", "open", "high", "low", "close", "volume")
@@ -87,7 +87,7 @@ def _frame_from_table(table: pd.DataFrame, label: str) -> pd.DataFrame:
         )
     if times is None:
         times = times_from_pandas(table[mapping["time"]], mapping["time"], label)
-    return build_canonical(
+    checked = check_bars(
         times,
         numbers("open"),
         numbers("high"),
@@ -97,3 +97,4 @@ def _frame_from_table(table: pd.DataFrame, label: str) -> pd.DataFrame:
         label=label,
         names=mapping,
     )
+    return frame_of(checked)

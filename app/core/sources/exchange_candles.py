@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.errors import UpstreamPayloadError
-from app.core.validation import build_canonical
+from app.core.validation import check_bars, frame_of
 
 
 def epoch_ms(value: pd.Timestamp | None) -> int | None:
@@ -26,8 +26,9 @@ def frame_from_candles(rows: list[list], label: str) -> pd.DataFrame:
         raise UpstreamPayloadError(f"{label}: candles that are not numbers.") from None
     times_ns = np.array([int(row[0]) for row in rows], dtype=np.int64) * 1_000_000
     try:
-        return build_canonical(
+        checked = check_bars(
             times_ns, table[:, 1], table[:, 2], table[:, 3], table[:, 4], table[:, 5], label=label
         )
+        return frame_of(checked)
     except Exception as exc:
         raise UpstreamPayloadError(f"{label}: {exc}") from None
