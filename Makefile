@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # newcomer sees it working rather than a minute of silence.
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 
-.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser redis clean vendor-js vendor-js-check screenshots
+.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser redis postgres clean vendor-js vendor-js-check screenshots
 
 ## Runtime dependencies only (requirements.txt): what `make run` needs.
 $(STAMP): requirements.txt
@@ -45,7 +45,14 @@ redis:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
 	  else echo "Redis hub tests need redis-server: sudo apt-get install redis-server"; fi; }
 
-test: setup-dev browser redis
+## Debian's PostgreSQL for the store's tests on PostgreSQL (installed when missing and we are
+## root; the tests initdb and start their own server on a free port).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	  else echo "store tests on PostgreSQL need it: sudo apt-get install postgresql"; fi; }
+
+test: setup-dev browser redis postgres
 	$(PY) -m pytest
 
 lint: setup-dev

@@ -20,9 +20,11 @@ from app.web.head import HeadAsGetMiddleware
 from app.web.routes import (
     analysis,
     chart,
+    drawings,
     health,
     images,
     indicators,
+    layouts,
     live,
     ohlcv,
     report,
@@ -30,6 +32,7 @@ from app.web.routes import (
     symbols,
 )
 from app.web.routes.chart import WEB_DIR
+from app.web.store_deps import start_store, stop_store
 
 
 @asynccontextmanager
@@ -37,11 +40,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Chromium for chart images opens at start (in the background), so the first picture does
     not pay for it; it is closed at shutdown. So is the live hub's Redis link, if configured."""
     start_renderer()
+    start_store(app)
     live.start_live(app)
     try:
         yield
     finally:
         await live.stop_live(app)
+        stop_store(app)
         stop_renderer()
 
 
@@ -62,7 +67,8 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
-    for module in (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images, live):
+    routers = (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images, live)
+    for module in (*routers, layouts, drawings):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

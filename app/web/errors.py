@@ -26,6 +26,12 @@ from app.core import (
     UpstreamUnavailableError,
 )
 from app.core.errors import shorten
+from app.store.errors import (
+    BodyTooLargeError,
+    RecordNotFoundError,
+    StoreLimitError,
+    StoreUnavailableError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +39,10 @@ logger = logging.getLogger(__name__)
 # SymbolNotFoundError, and is a 404 like any unknown symbol.
 STATUS_BY_ERROR: tuple[tuple[type[SuperChartError], int], ...] = (
     (SymbolNotFoundError, 404),
+    (RecordNotFoundError, 404),
+    (StoreLimitError, 409),
+    (BodyTooLargeError, 413),
+    (StoreUnavailableError, 503),
     (UpstreamAuthError, 502),
     (UpstreamRateLimitedError, 503),
     (UpstreamBusyError, 503),
