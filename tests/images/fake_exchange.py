@@ -4,7 +4,11 @@ It answers Binance's spot ``/api/v3/exchangeInfo`` + ``/api/v3/klines`` and OKX'
 ``/api/v5/public/instruments`` + ``/api/v5/market/(history-)candles`` in their own formats, with
 hourly candles generated for any window up to now (a deterministic zigzag), so CCXT, pointed at
 it, fetches and pages exactly as it would from the real exchange. Each exchange can be switched
-to answer 503 (``down``) or to hang (``slow``); every request is recorded.
+to answer 503 (``down``) or to hang (``slow``); every request is recorded. Candle pages can
+also be hostile: ``huge`` streams one page of ``huge_bytes`` (no Content-Length), ``drip`` sends
+a valid page a byte at a time for ``drip_seconds``, ``repeat`` answers every page with the same
+one old row (``repeat_hours`` before now) whatever window is asked for, ``bad`` a bar whose high
+is below its close (all but ``huge`` in Binance's format).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 HOUR_MS = 3_600_000
 PAIRS = {"BTCUSDT": ("BTC", "USDT"), "ETHUSDT": ("ETH", "USDT")}
 OKX_BARS = {"1H": HOUR_MS, "4H": 4 * HOUR_MS, "1D": 24 * HOUR_MS}
+HOSTILE = ("huge", "drip", "repeat", "bad")  # binance's rows; "huge" fails any exchange's
 BINANCE_BARS = {"1h": HOUR_MS, "4h": 4 * HOUR_MS, "1d": 24 * HOUR_MS}
 
 
@@ -29,9 +34,19 @@ def candle(open_ms: int, step: int) -> list[float]:
     return [open_ms, base, max(base, close) + 0.5, min(base, close) - 0.5, close, 10.0 + n % 7]
 
 
+def _binance_row(open_ms: int, step: int) -> list:
+    """One Binance kline: [open ms, o, h, l, c, v (strings), close ms, ...]."""
+    t, o, h, low, c, v = candle(open_ms, step)
+    return [t, str(o), str(h), str(low), str(c), str(v), t + step - 1, "0", 1, "0", "0", "0"]
+
+
 class FakeExchanges:
     def __init__(self) -> None:
         self.mode = {"binance": "ok", "okx": "ok"}
+        self.huge_bytes = 170 * 1024 * 1024
+        self.drip_seconds = 20.0
+        self.repeat_hours = 997
+        self.sent_bytes = 0  # body bytes the hostile modes managed to write
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (exchange, path, query)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -77,9 +92,47 @@ class FakeExchanges:
                         503,
                         {"code": -1001, "msg": "Internal error; unable to process your request."},
                     )
+                if mode in HOSTILE and ("klines" in parts.path or "candles" in parts.path):
+                    return self._hostile(mode)
                 if name == "binance":
                     return self._send(*exchanges._binance(parts.path, query))
                 return self._send(*exchanges._okx(parts.path, query))
+
+            def _hostile(self, mode: str) -> None:
+                now = int(time.time() * 1000)
+                if mode == "repeat":
+                    t = now - now % HOUR_MS - exchanges.repeat_hours * HOUR_MS
+                    return self._send(200, [_binance_row(t, HOUR_MS)])
+                if mode == "bad":  # the newest bar's high below its close
+                    rows = [
+                        _binance_row(now - now % HOUR_MS - k * HOUR_MS, HOUR_MS) for k in (1, 0)
+                    ]
+                    rows[-1][2] = str(float(rows[-1][4]) - 5)
+                    return self._send(200, rows)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()  # no Content-Length: the body ends when the socket closes
+                try:
+                    if mode == "huge":
+                        row = json.dumps(_binance_row(now - now % HOUR_MS, HOUR_MS)).encode()
+                        block = b",".join([row] * (64 * 1024 // len(row)))
+                        self._write(b"[" + block)
+                        while exchanges.sent_bytes < exchanges.huge_bytes:
+                            self._write(b"," + block)
+                        self._write(b"]")
+                    elif mode == "drip":
+                        body = json.dumps([_binance_row(now - now % HOUR_MS, HOUR_MS)]).encode()
+                        stop = time.monotonic() + exchanges.drip_seconds
+                        for i in range(len(body)):
+                            self._write(body[i : i + 1])
+                            time.sleep(max(0.0, (stop - time.monotonic()) / (len(body) - i)))
+                except OSError:  # the client hung up: what it refused is not sent
+                    pass
+
+            def _write(self, data: bytes) -> None:
+                self.wfile.write(data)
+                self.wfile.flush()
+                exchanges.sent_bytes += len(data)
 
             def _send(self, status: int, body: object) -> None:
                 data = json.dumps(body).encode()
@@ -130,10 +183,7 @@ class FakeExchanges:
             start = int(query.get("startTime", 0))
             end = int(query.get("endTime", 2**62))
             rows = self._window(start, end, step, limit)
-            return 200, [
-                [t, str(o), str(h), str(low), str(c), str(v), t + step - 1, "0", 1, "0", "0", "0"]
-                for t, o, h, low, c, v in rows
-            ]
+            return 200, [_binance_row(int(row[0]), step) for row in rows]
         return 404, {"code": -1, "msg": f"no {path}"}
 
     def _okx(self, path: str, query: dict[str, str]) -> tuple[int, object]:

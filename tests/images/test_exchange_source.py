@@ -121,3 +121,13 @@ def test_api_routes_over_the_exchange_feed(fake, tmp_path):
         assert "binance" in down.json()["detail"] and "okx" in down.json()["detail"]
         unknown = client.get("/api/ohlcv", params={"symbol": "BTCUSDT"})
         assert unknown.status_code == 422 and unknown.json()["parameter"] == "symbol"
+        fake.mode.update(binance="huge", okx="huge")  # #19: one 170 MB page each
+        started = time.monotonic()
+        huge = client.get("/api/ohlcv", params={"limit": 1000})
+        assert huge.status_code == 502 and time.monotonic() - started < 8
+        assert "binance sent an answer too large to read" in huge.json()["detail"]
+        assert "okx sent an answer too large to read" in huge.json()["detail"]
+        fake.mode.update(binance="repeat", okx="ok")
+        stale = client.get("/api/ohlcv", params={"limit": 1000})
+        assert stale.status_code == 200 and len(stale.json()) == 1
+        assert "binance sent 1 of the 1,000 1h bars" in stale.headers["X-Notices"]

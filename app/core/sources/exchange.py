@@ -4,17 +4,23 @@
 until one answers; an exchange that is down, slow, rate-limiting us, or that does not list the
 symbol or the timeframe, hands over to the next. The history is paged (each exchange's page
 size) back from ``end`` (or now) until the bars asked for are there, within one overall deadline
-(EXCHANGE_DEADLINE) for the whole fetch, fallbacks included; each HTTP call gets what is left
-of it. CCXT's own rate limiter (``enableRateLimit``) spaces the calls to one exchange.
+(EXCHANGE_DEADLINE) for the whole fetch, fallbacks included: each connect and wait gets what is
+left of it and a watchdog shuts the sockets when it runs out. Every answer is read under a byte
+cap (UPSTREAM_MAX_MB, as the broker's; a candle page under a smaller one that fits its rows)
+before CCXT decodes it (``exchange_http``). CCXT's rate limiter spaces the calls to one exchange.
+
+Answers are checked before use (``exchange_pages``): more candles than asked, a page repeating
+candles already received or unusable candles fail that exchange; candles ending well before the
+window asked for are kept, with a notice saying how old the newest is.
 
 Failures map as the REST source's do (404 unknown everywhere, 503 down or rate-limited, 504 out
-of time, 502 anything else), with a message naming every exchange tried and what it said.
+of time, 502 anything else: too large, unusable), with a message naming every exchange tried and
+what it said.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 import time
@@ -27,14 +33,16 @@ import pandas as pd
 from app.core.errors import (
     ParameterError,
     SymbolNotFoundError,
-    UpstreamError,
-    UpstreamRateLimitedError,
     UpstreamTimeoutError,
-    UpstreamUnavailableError,
+    UpstreamTooLargeError,
     shorten,
 )
 from app.core.sources import SymbolInfo
-from app.core.sources.exchange_candles import epoch_ms, frame_from_candles
+from app.core.sources.exchange_candles import epoch_ms
+from app.core.sources.exchange_failures import ExchangeFailure, ccxt_failure, combined_error
+from app.core.sources.exchange_http import AnswerTooLarge, AnswerTooSlow, cap_client
+from app.core.sources.exchange_pages import fetch_pages, frame_of_pages
+from app.core.sources.http_deadline import Deadline
 from app.core.timeframes import Timeframe, parse_timeframe
 
 if TYPE_CHECKING:
@@ -44,19 +52,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BARS = 1000  # bars fetched when no window is asked for
 MAX_BARS = 20_000  # per fetch: tens of pages at most
-PAGE_BARS = {"okx": 300, "bybit": 1000, "binance": 1000}  # the exchanges' largest kline pages
-DEFAULT_PAGE_BARS = 500
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9]{1,20}/[A-Za-z0-9]{1,20}$")  # spot pairs
 _CACHE_SIZE = 64
-
-
-class _Failure(Exception):
-    """One exchange's reason for not answering; the error class says how it ranks."""
-
-    def __init__(self, kind: type[Exception], reason: str) -> None:
-        super().__init__(reason)
-        self.kind = kind
-        self.reason = reason
+UPSTREAM_MAX_BYTES = 50 * 1024 * 1024  # UPSTREAM_MAX_MB's default
 
 
 class ExchangeSource:
@@ -75,6 +73,7 @@ class ExchangeSource:
         bars: int = DEFAULT_BARS,
         default_timeframe: str = "1h",
         api_urls: dict[str, str] | None = None,
+        max_bytes: int = UPSTREAM_MAX_BYTES,
     ) -> None:
         import ccxt
 
@@ -91,6 +90,7 @@ class ExchangeSource:
         self.bars = bars
         self.default_timeframe = parse_timeframe(default_timeframe)
         self.api_urls = dict(api_urls or {})
+        self.max_bytes = max_bytes  # every answer's cap (UPSTREAM_MAX_MB)
         self._clients: dict[str, Any] = {}
         self._client_locks = {name: threading.Lock() for name in self.exchanges}
         self._cache: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
@@ -106,6 +106,7 @@ class ExchangeSource:
             cache_ttl=settings.cache_ttl,
             default_timeframe=settings.default_timeframe,
             api_urls=settings.exchange_api_urls,
+            max_bytes=settings.upstream_max_bytes,
         )
 
     # -- DataSource -------------------------------------------------------------------------
@@ -165,20 +166,20 @@ class ExchangeSource:
     def _fetch_with_fallback(
         self, pair: str, tf: Timeframe, bars: int, start_ms: int | None, end_ms: int | None
     ) -> pd.DataFrame:
-        give_up = time.monotonic() + self.deadline
-        failures: list[tuple[str, _Failure]] = []
-        for name in self.exchanges:
-            if time.monotonic() >= give_up:
-                failures.append((name, _Failure(UpstreamTimeoutError, "not tried: no time left")))
-                continue
-            try:
-                rows = self._fetch(name, pair, tf, bars, start_ms, end_ms, give_up)
-            except _Failure as failure:
-                logger.info("Exchange %s: %s", name, failure.reason)
-                failures.append((name, failure))
-                continue
-            return frame_from_candles(rows, f"{name} {pair} {tf.name}")
-        raise _combined_error(pair, tf, failures, self.deadline)
+        failures: list[tuple[str, ExchangeFailure]] = []
+        with Deadline(self.deadline) as deadline:  # one deadline over every call, all exchanges
+            for name in self.exchanges:
+                if deadline.remaining() <= 0:
+                    failure = ExchangeFailure(UpstreamTimeoutError, "not tried: no time left")
+                    failures.append((name, failure))
+                    continue
+                try:
+                    pages = self._fetch(name, pair, tf, bars, start_ms, end_ms, deadline)
+                    return frame_of_pages(pages, f"{name} {pair} {tf.name}")
+                except ExchangeFailure as failure:
+                    logger.info("Exchange %s: %s", name, failure.reason)
+                    failures.append((name, failure))
+        raise combined_error(pair, tf, failures, self.deadline)
 
     def _fetch(
         self,
@@ -188,79 +189,49 @@ class ExchangeSource:
         bars: int,
         start_ms: int | None,
         end_ms: int | None,
-        give_up: float,
-    ) -> list[list]:
+        deadline: Deadline,
+    ) -> object:
         import ccxt
 
         with self._client_locks[name]:  # one CCXT client per exchange, used by one thread
             try:
                 client = self._client(name)
-                _set_timeout(client, give_up, self.request_timeout)
+                _set_timeout(client, deadline, self.request_timeout)
                 client.load_markets()
                 if pair not in client.markets:
-                    raise _Failure(SymbolNotFoundError, f"does not list {pair}")
+                    raise ExchangeFailure(
+                        SymbolNotFoundError, f"does not list {pair}", unlisted=True
+                    )
                 if tf.name not in (client.timeframes or {}):
-                    raise _Failure(ParameterError, f"has no {tf.name} candles")
-                return self._pages(client, name, pair, tf, bars, start_ms, end_ms, give_up)
-            except _Failure:
+                    raise ExchangeFailure(ParameterError, f"has no {tf.name} candles")
+                return fetch_pages(
+                    client,
+                    name,
+                    pair,
+                    tf,
+                    bars,
+                    start_ms,
+                    end_ms,
+                    before_each=lambda: _set_timeout(client, deadline, self.request_timeout),
+                )
+            except ExchangeFailure:
                 raise
-            except ccxt.BadSymbol:
-                raise _Failure(SymbolNotFoundError, f"does not list {pair}") from None
-            except ccxt.RequestTimeout:
-                raise _Failure(UpstreamTimeoutError, "timed out") from None
-            except (ccxt.RateLimitExceeded, ccxt.DDoSProtection):
-                raise _Failure(UpstreamRateLimitedError, "is rate-limiting us") from None
-            except ccxt.OperationFailed as exc:  # down, maintenance, refused connection, 5xx
-                status = _http_status(exc)
-                raise _Failure(UpstreamUnavailableError, f"is unavailable{status}") from None
-            except ccxt.BaseError as exc:
-                status = _http_status(exc)
-                if status.startswith(" (HTTP 5"):
-                    raise _Failure(UpstreamUnavailableError, f"is unavailable{status}") from None
-                logger.info("Exchange %s: %s", name, str(exc)[:300])
-                raise _Failure(
-                    UpstreamError, f"refused the request ({type(exc).__name__}{status})"
+            except AnswerTooLarge as exc:
+                raise ExchangeFailure(
+                    UpstreamTooLargeError,
+                    f"sent an answer too large to read: {exc.path} {exc.how}, "
+                    f"{_cap_text(exc.limit, self.max_bytes)}",
                 ) from None
-
-    def _pages(
-        self,
-        client: Any,
-        name: str,
-        pair: str,
-        tf: Timeframe,
-        bars: int,
-        start_ms: int | None,
-        end_ms: int | None,
-        give_up: float,
-    ) -> list[list]:
-        """Pages forward from the first bar wanted until ``bars`` bars, the end, or no more."""
-        step = tf.seconds * 1000
-        page = PAGE_BARS.get(name, DEFAULT_PAGE_BARS)
-        if start_ms is None:
-            last = end_ms if end_ms is not None else client.milliseconds()
-            since = last - bars * step
-        else:
-            since, last = start_ms, end_ms
-        rows: dict[int, list] = {}
-        for _ in range(math.ceil(bars / page) + 2):
-            if time.monotonic() >= give_up:
-                raise _Failure(UpstreamTimeoutError, "ran out of time while paging")
-            _set_timeout(client, give_up, self.request_timeout)
-            batch = client.fetch_ohlcv(pair, tf.name, since=since, limit=page)
-            fresh = [row for row in batch or [] if row and row[0] is not None and row[0] >= since]
-            for row in fresh:
-                if last is None or row[0] <= last:
-                    rows[int(row[0])] = row
-            if not fresh:
-                break
-            newest = max(int(row[0]) for row in fresh)
-            if (last is not None and newest >= last) or len(rows) >= bars:
-                break
-            since = newest + step
-        if not rows:
-            raise _Failure(SymbolNotFoundError, f"has no {tf.name} bars of {pair} in that window")
-        ordered = [rows[t] for t in sorted(rows)]
-        return ordered[:bars] if start_ms is not None else ordered[-bars:]
+            except AnswerTooSlow:
+                raise ExchangeFailure(
+                    UpstreamTimeoutError, "was still sending when time ran out"
+                ) from None
+            except Exception as exc:
+                if deadline.expired:  # the watchdog shut the socket, whatever CCXT made of it
+                    raise ExchangeFailure(UpstreamTimeoutError, "ran out of time") from None
+                if not isinstance(exc, ccxt.BaseError):
+                    raise
+                raise ccxt_failure(exc, name, pair) from None
 
     def _client(self, name: str) -> Any:
         client = self._clients.get(name)
@@ -273,6 +244,7 @@ class ExchangeSource:
                     "options": {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False},
                 }
             )
+            cap_client(client, self.max_bytes)
             base = self.api_urls.get(name)
             if base:
                 client.urls["api"] = _rebased(client.urls["api"], base.rstrip("/"))
@@ -280,10 +252,17 @@ class ExchangeSource:
         return client
 
 
-def _set_timeout(client: Any, give_up: float, request_timeout: float) -> None:
+def _set_timeout(client: Any, deadline: Deadline, request_timeout: float) -> None:
     """Each call waits at most what is left of the fetch's deadline (CCXT counts in ms)."""
-    left = give_up - time.monotonic()
-    client.timeout = max(100, int(min(request_timeout, left) * 1000))
+    if deadline.remaining() <= 0:
+        raise ExchangeFailure(UpstreamTimeoutError, "ran out of time while paging")
+    client.timeout = max(100, int(min(request_timeout, deadline.remaining()) * 1000))
+
+
+def _cap_text(limit: int, max_bytes: int) -> str:
+    if limit >= max_bytes:
+        return f"the cap on every answer (UPSTREAM_MAX_MB is {max_bytes / 1024**2:g})"
+    return f"the cap for a page of candles (UPSTREAM_MAX_MB is {max_bytes / 1024**2:g})"
 
 
 def _rebased(urls: Any, base: str) -> Any:
@@ -293,40 +272,3 @@ def _rebased(urls: Any, base: str) -> Any:
     if isinstance(urls, dict):
         return {key: _rebased(value, base) for key, value in urls.items()}
     return urls
-
-
-def _http_status(exc: Exception) -> str:
-    match = re.search(r"\b([45]\d\d)\b", str(exc)[:200])
-    return f" (HTTP {match.group(1)})" if match else ""
-
-
-RANK = (
-    UpstreamTimeoutError,
-    UpstreamRateLimitedError,
-    UpstreamUnavailableError,
-    UpstreamError,
-    ParameterError,
-    SymbolNotFoundError,
-)
-
-
-def _combined_error(
-    pair: str, tf: Timeframe, failures: list[tuple[str, _Failure]], deadline: float
-) -> Exception:
-    """One error for the whole chain, of the kind that says most about what to do: unknown
-    everywhere is a 404; otherwise the failure of the last exchange that did answer something."""
-    tried = "; ".join(f"{name} {failure.reason}" for name, failure in failures)
-    kinds = [failure.kind for _, failure in failures]
-    if all(kind is SymbolNotFoundError for kind in kinds):
-        return SymbolNotFoundError(pair, message=f"No exchange lists {pair} (tried: {tried}).")
-    if all(kind in (SymbolNotFoundError, ParameterError) for kind in kinds):
-        return ParameterError(
-            "timeframe", f"No exchange has {tf.name} candles of {pair} (tried: {tried})."
-        )
-    message = f"No exchange answered for {pair} {tf.name} (tried: {tried})."
-    if UpstreamTimeoutError in kinds:
-        message += f" EXCHANGE_DEADLINE is {deadline:g} s for the whole fetch."
-    for kind in RANK:
-        if kind in kinds and issubclass(kind, UpstreamError):
-            return kind(message)
-    return UpstreamError(message)

@@ -30,5 +30,7 @@ def frame_from_candles(rows: list[list], label: str) -> pd.DataFrame:
             times_ns, table[:, 1], table[:, 2], table[:, 3], table[:, 4], table[:, 5], label=label
         )
         return frame_of(checked)
-    except Exception as exc:
-        raise UpstreamPayloadError(f"{label}: {exc}") from None
+    except Exception as exc:  # check_bars' messages already start with the label
+        message = str(exc)
+        prefixed = message if message.startswith(f"{label}: ") else f"{label}: {message}"
+        raise UpstreamPayloadError(prefixed) from None
