@@ -24,14 +24,16 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from app.core.errors import ConfigError
 from app.core.redact import Redactor
 from app.settings.alerts import AlertSettings
+from app.settings.data_files import DataFileSettings
 from app.settings.store import StoreSettings
+from app.settings.udf import UdfSettings
 
 safe_text = Redactor()  # a bad DATA_API_BASE is echoed without its userinfo
 
 DEFAULT_EMA_PERIODS = (10, 21, 50, 150)
 
 
-class Settings(StoreSettings, AlertSettings, BaseSettings):
+class Settings(StoreSettings, AlertSettings, DataFileSettings, UdfSettings, BaseSettings):
     """Every knob Super Chart reads; environment variable names are the upper-case field names."""
 
     model_config = SettingsConfigDict(

@@ -30,6 +30,7 @@ from app.web.routes import (
     report,
     scan,
     symbols,
+    timeframes,
 )
 from app.web.routes.chart import WEB_DIR
 from app.web.store_deps import start_store, stop_store
@@ -67,8 +68,8 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
-    routers = (health, ohlcv, indicators, symbols, chart, analysis, scan, report, images, live)
-    for module in (*routers, layouts, drawings):
+    routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
+    for module in (*routers, images, live, layouts, drawings):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -20,7 +20,9 @@ Module map: ``ingest`` (files, bytes) -> ``csv_reader`` / ``parquet_reader`` -> 
 column is which) and ``column_values`` (text/Arrow -> numbers and UTC times) -> ``validation``
 (the one check) -> ``frame`` (the canonical frame); ``timeframes`` (names, detection,
 resampling); ``indicators`` (the catalog, TA-Lib); ``heikin_ashi``; ``sources`` (files, REST
-API, exchanges; ``sources.configured``: the one DATA_SOURCE names); ``service`` (views, caches);
+API, exchanges; ``sources.file_tree``: DATA_DIR's flat files and folders of timeframes;
+``sources.configured``: the one DATA_SOURCE names); ``symbol_timeframes`` (a symbol's native and
+reachable timeframes); ``service`` (views, caches);
 ``analysis`` (levels, spikes, signals); ``synthetic`` (deterministic sample bars).
 """
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.core.errors import DataError
+from app.core.errors import DataError, shorten
+
+SHOWN_NAMES = 8  # header names quoted in an error, each cut to SHOWN_NAME_CHARS
+SHOWN_NAME_CHARS = 24
 
 TIME_NAMES: tuple[str, ...] = ("time", "datetime", "timestamp", "date")
 UNNAMED_FIRST: tuple[str, ...] = ("", "unnamed: 0", "__index_level_0__", "index")
@@ -48,7 +51,7 @@ def resolve_columns(
     for canonical in (*REQUIRED, "volume"):
         found = by_canonical.get(canonical, [])
         if len(found) > 1:
-            shown = ", ".join(repr(str(f)) for f in found)
+            shown = _shown_names(found)
             raise DataError(
                 f"{label}: columns {shown} all read as {canonical!r}; keep only one of them."
             )
@@ -71,9 +74,20 @@ def resolve_columns(
 
     missing = [c for c in ("time", *REQUIRED) if c not in mapping]
     if missing:
-        found_text = ", ".join(repr(str(n)) for n in names) if names else "none"
+        found_text = _shown_names(names)
         raise DataError(
             f"{label}: missing column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}. Found columns: {found_text}. Expected {ACCEPTED_COLUMNS}."
         )
     return mapping
+
+
+def _shown_names(names: Sequence[object]) -> str:
+    """A header's names as quoted in an error: a few, each cut short (a file that is not a
+    table, say a link to /etc/passwd, must not have its first line echoed)."""
+    if not names:
+        return "none"
+    shown = ", ".join(repr(shorten(n, SHOWN_NAME_CHARS)) for n in names[:SHOWN_NAMES])
+    if len(names) > SHOWN_NAMES:
+        shown += f" and {len(names) - SHOWN_NAMES} more"
+    return shown

@@ -37,10 +37,10 @@ def use_inotify() -> bool:
     return Inotify is not None and sys.platform.startswith("linux")
 
 
-async def inotify_changes(directory: Path, ready: asyncio.Event) -> AsyncIterator[set[Path]]:
-    """Sets of changed paths under ``directory`` (not recursive), from the kernel's events;
-    an empty set means "anything may have changed" (the kernel's queue overflowed)."""
-    mask = (
+_INOTIFY_MASK = (
+    None
+    if Inotify is None
+    else (
         Mask.MODIFY  # each write(): an append, the forming row rewritten, a truncation
         | Mask.CREATE
         | Mask.MOVED_TO
@@ -48,21 +48,52 @@ async def inotify_changes(directory: Path, ready: asyncio.Event) -> AsyncIterato
         | Mask.DELETE
         | Mask.ONLYDIR
     )
+)
+
+
+async def inotify_changes(
+    directory: Path, ready: asyncio.Event, watched: dict[Path, object] | None = None
+) -> AsyncIterator[set[Path]]:
+    """Sets of changed paths in ``directory`` and the folders below it that ``watched`` holds
+    (watches are added to it as followers in subfolders come: ``watched[folder] = None`` asks
+    for one); an empty set means "anything may have changed" (the kernel's queue overflowed)."""
+    watched = {} if watched is None else watched
     with Inotify(sync_timeout=0) as inotify:  # sync_get(): only what is already waiting
-        inotify.add_watch(directory, mask)
+        for folder in watched:  # watches of an earlier run are gone with its descriptor
+            watched[folder] = None
+        inotify.add_watch(directory, _INOTIFY_MASK)
+        watched[directory] = inotify
+        for folder in list(watched):
+            _watch_folder(inotify, watched, folder)
         ready.set()
         while True:
             event = await inotify.get()
             events = [event]
             while (more := inotify.sync_get()) is not None:
                 events.append(more)
-            if any(Mask.IGNORED in e.mask for e in events):
+            gone = {e.path for e in events if Mask.IGNORED in e.mask}
+            if directory in gone:
                 logger.warning("live: %s is gone; files there are no longer followed", directory)
                 return
+            for folder in gone & set(watched):  # removed (or replaced): watch it again if back
+                watched[folder] = None
+            for folder in [f for f, w in watched.items() if w is None]:
+                _watch_folder(inotify, watched, folder)
             if any(Mask.Q_OVERFLOW in e.mask for e in events):
                 yield set()
                 continue
-            yield {directory / e.name for e in events if e.name is not None}
+            yield {e.path for e in events if e.name is not None and e.path is not None}
+
+
+def _watch_folder(inotify: Inotify, watched: dict[Path, object], folder: Path) -> None:
+    if watched.get(folder) is not None:
+        return
+    try:
+        inotify.add_watch(folder, _INOTIFY_MASK)
+        watched[folder] = inotify
+    except OSError as exc:  # gone, or not a folder: its files cannot be followed
+        logger.warning("live: cannot watch %s: %s", folder, exc)
+        watched[folder] = False
 
 
 async def watchfiles_changes(
@@ -75,7 +106,7 @@ async def watchfiles_changes(
         debounce=debounce_ms,
         step=step_ms,
         stop_event=stop,
-        recursive=False,
+        recursive=True,  # followed files may sit in folders of timeframes
         yield_on_timeout=True,
         rust_timeout=200,
     )
@@ -96,12 +127,26 @@ class DirectoryWatch:
         self.debounce_ms = debounce_ms
         self.step_ms = step_ms
         self.followers: dict[Path, list[Follower]] = {}
+        # Folders below DATA_DIR holding followed files (a tree's timeframe folders): each gets
+        # an inotify watch of its own (None: asked for, not added yet).
+        self.folders: dict[Path, object] = {}
         self._task: asyncio.Task | None = None
         self._stop: asyncio.Event | None = None
         self._ready: asyncio.Event | None = None
 
+    def key(self, path: Path) -> Path:
+        """A followed file as the watcher names it: under the resolved DATA_DIR, by its place
+        below it (a file elsewhere, CSV_PATH, by its name)."""
+        try:
+            return self.root / Path(path).relative_to(self.directory)
+        except ValueError:
+            return self.root / Path(path).name
+
     async def add(self, follower: Follower) -> None:
-        self.followers.setdefault(self.root / follower.path.name, []).append(follower)
+        key = self.key(follower.path)
+        self.followers.setdefault(key, []).append(follower)
+        if key.parent != self.root:
+            self.folders.setdefault(key.parent, None)
         if self._task is None or self._task.done():
             self._stop = asyncio.Event()
             self._ready = asyncio.Event()
@@ -110,11 +155,14 @@ class DirectoryWatch:
         ready = asyncio.ensure_future(self._ready.wait())
         await asyncio.wait({ready, self._task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
         ready.cancel()
+        running = self.folders.get(self.root)
+        if Inotify is not None and isinstance(running, Inotify) and key.parent != self.root:
+            _watch_folder(running, self.folders, key.parent)
         # A change between the load and the watcher starting would be missed: look once.
         await follower.changed()
 
     def remove(self, follower: Follower) -> None:
-        key = self.root / follower.path.name
+        key = self.key(follower.path)
         followers = self.followers.get(key, [])
         if follower in followers:
             followers.remove(follower)
@@ -128,7 +176,7 @@ class DirectoryWatch:
 
     def _changes(self, stop: asyncio.Event, ready: asyncio.Event) -> AsyncIterator[set[Path]]:
         if use_inotify():
-            return inotify_changes(self.root, ready)
+            return inotify_changes(self.root, ready, self.folders)
         return watchfiles_changes(self.root, ready, stop, self.debounce_ms, self.step_ms)
 
     async def _run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:

@@ -33,6 +33,16 @@ class SymbolOut(BaseModel):
     )
     end: str | None = Field(description="Last bar, ISO 8601 UTC.")
     bars: int | None = Field(description="Bars at the native timeframe.", examples=[5000])
+    timeframes: list[str] = Field(
+        default_factory=list,
+        description="Timeframes with data of their own: a folder tree's timeframe folders, "
+        "else the native one. GET /api/timeframes/{symbol} lists those it can be shown at.",
+        examples=[["1h", "1d"]],
+    )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What the listing hid about this symbol (another file of the same name).",
+    )
 
 
 class OhlcvRecord(BaseModel):

@@ -30,6 +30,8 @@ def test_symbols_with_native_timeframe_and_range(api):
         "start": "2024-01-01T00:00:00Z",
         "end": "2024-07-27T07:00:00Z",
         "bars": SMALL_BARS,
+        "timeframes": ["1h"],
+        "notices": [],
     }
     assert symbols[BIG_SYMBOL]["timeframe"] == "1m"
     assert symbols[BIG_SYMBOL]["bars"] == BIG_BARS

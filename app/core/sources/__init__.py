@@ -17,6 +17,8 @@ class SymbolInfo:
     start: pd.Timestamp | None
     end: pd.Timestamp | None
     bars: int | None
+    timeframes: tuple[str, ...] = ()  # the timeframes it has files for (a folder tree's), if known
+    notices: tuple[str, ...] = ()  # what the listing hid or left out about it
 
 
 class DataSource(Protocol):

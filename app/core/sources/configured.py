@@ -44,7 +44,10 @@ def _build_source(settings: Settings) -> DataSource:
     from app.core.sources.files import FileSource
 
     return FileSource(
-        settings.data_dir, extra_files=(settings.csv_path,), max_bars=settings.max_bars
+        settings.data_dir,
+        extra_files=(settings.csv_path,),
+        max_bars=settings.max_bars,
+        follow_symlinks=settings.data_follow_symlinks,
     )
 
 

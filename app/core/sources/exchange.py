@@ -117,7 +117,7 @@ class ExchangeSource:
     def display_name(self, symbol: str) -> str:
         return str(symbol).strip().upper()
 
-    def current_frame(self, symbol: str) -> pd.DataFrame | None:
+    def current_frame(self, symbol: str, timeframe: object = None) -> pd.DataFrame | None:
         return None  # no cheap "unchanged" check: answers are built from the cached frame
 
     def load(

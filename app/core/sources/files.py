@@ -1,4 +1,6 @@
-"""Symbols from files: every ``*.csv`` / ``*.parquet`` in DATA_DIR (plus CSV_PATH), named by stem.
+"""Symbols from files: every ``*.csv`` / ``*.parquet`` at DATA_DIR's top (plus CSV_PATH), named by
+stem, and folders of timeframes (``ALPACA/NFLX/1h/nflx.parquet``, see ``file_tree``), whose
+timeframes load their own file or are made from the finest file that divides them.
 
 A read is a consistent snapshot: the file's version is the same before and after it (else it is
 read again, and while it keeps changing the last good frame is served).
@@ -19,18 +21,18 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from app.core.errors import DataError, SymbolNotFoundError
+from app.core.errors import DataError, SymbolNotFoundError, TimeframeError, shorten
 from app.core.ingest import read_ohlcv_file
 from app.core.sources import SymbolInfo
-from app.core.timeframes import Timeframe, detect_timeframe
+from app.core.sources.file_tree import Listing, SymbolFiles, list_data_dir
+from app.core.timeframes import Timeframe, detect_timeframe, parse_timeframe
 
 logger = logging.getLogger(__name__)
-SUFFIXES = (".csv", ".parquet")
 # A file rewritten in place must never be served torn: its (inode, size, mtime, ctime) must be
 # the same before and after the read, else it is read again, then the last good frame is kept.
 # Writers should replace a file by renaming a finished one into place; one that rewrites it in
@@ -40,6 +42,7 @@ RETRY_PAUSE_SECONDS = 0.05
 QUIET_SECONDS = 0.25
 SETTLE_SECONDS = 2.0  # an unreadable file younger than this is taken as half-written
 CACHED_BARS = 10_000_000  # parsed bars kept in memory over all files (~0.5 GB); the newest stays
+TREE_RECHECK_SECONDS = 1.0  # folders below DATA_DIR: a new file there is listed within this
 
 
 FileVersion = tuple[int, int, int, int]
@@ -61,6 +64,16 @@ class _Failure:
     message: str
 
 
+def _folders_changed(folders: list[tuple[str, int]]) -> bool:
+    for folder, mtime in folders:
+        try:
+            if os.stat(folder).st_mtime_ns != mtime:
+                return True
+        except OSError:
+            return True
+    return False
+
+
 def _version(path: Path) -> FileVersion:
     """(inode, size, mtime, ctime): a rewrite of the same size within the same mtime tick still
     changes the ctime, and a file replaced by a rename changes the inode."""
@@ -74,7 +87,12 @@ class FileSource:
     name = "csv"
 
     def __init__(
-        self, data_dir: Path, extra_files: tuple[Path, ...] = (), *, max_bars: int | None = None
+        self,
+        data_dir: Path,
+        extra_files: tuple[Path, ...] = (),
+        *,
+        max_bars: int | None = None,
+        follow_symlinks: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.max_bars = max_bars  # None: MAX_BARS from the settings
@@ -85,63 +103,77 @@ class FileSource:
         self._failures: dict[Path, _Failure] = {}
         self._lock = threading.Lock()
         self._path_locks: dict[Path, threading.Lock] = {}
-        self._listing: tuple[tuple, dict[str, Path]] | None = None
+        self.follow_symlinks = follow_symlinks
+        self._listing: tuple[tuple, Listing] | None = None
+        self._listing_checked = 0.0
+        self._told: set[str] = set()
 
     # -- the listing ------------------------------------------------------------------------
 
     def _listing_stamp(self) -> tuple:
-        """Changes whenever a file is added, removed or renamed in DATA_DIR (the directory's
-        mtime) or CSV_PATH appears or goes."""
+        """Changes whenever a file is added, removed or renamed at DATA_DIR's top (the
+        directory's mtime) or CSV_PATH appears or goes. Folders below (trees) are looked at
+        every TREE_RECHECK_SECONDS."""
         try:
             dir_mtime = os.stat(self.data_dir).st_mtime_ns
         except OSError:
             dir_mtime = None
         return (dir_mtime, tuple(p.is_file() for p in self.extra_files))
 
-    def symbol_paths(self) -> dict[str, Path]:
-        """Lower-cased symbol -> file, from the directory listing (Parquet wins a stem clash).
-        The listing is reused until the directory changes."""
+    def listing(self) -> Listing:
+        """DATA_DIR's symbols (flat files and trees) and notices; reused until it changes."""
         stamp = self._listing_stamp()
-        listing = self._listing
-        if listing is not None and listing[0] == stamp:
-            return listing[1]
-        found = self._list_files()
-        self._listing = (stamp, found)
-        return found
+        known = self._listing
+        now = time.monotonic()
+        if known is not None and known[0] == stamp:
+            if len(known[1].folders) <= 1 or now - self._listing_checked < TREE_RECHECK_SECONDS:
+                return known[1]
+            self._listing_checked = now
+            if not _folders_changed(known[1].folders[1:]):
+                return known[1]
+        listing = list_data_dir(
+            self.data_dir, self.extra_files, follow_symlinks=self.follow_symlinks
+        )
+        for note in listing.notices:
+            if note not in self._told:
+                logger.warning("DATA_DIR: %s", note)
+        self._told = set(listing.notices)
+        self._listing = (stamp, listing)
+        self._listing_checked = now
+        return listing
 
-    def _list_files(self) -> dict[str, Path]:
-        found: dict[str, Path] = {}
-        candidates: list[Path] = []
-        try:
-            with os.scandir(self.data_dir) as entries:
-                candidates = [
-                    Path(entry.path)
-                    for entry in entries
-                    if entry.is_file()
-                    and not entry.name.startswith(".")
-                    and entry.name.lower().endswith(SUFFIXES)
-                ]
-        except FileNotFoundError:
-            logger.warning("DATA_DIR %s does not exist; no file symbols.", self.data_dir)
-        candidates.extend(p for p in self.extra_files if p.is_file())
-        for path in sorted(candidates, key=lambda p: (p.suffix.lower() == ".parquet", p.name)):
-            key = path.stem.lower()
-            if key in found and found[key].resolve() != path.resolve():
-                logger.warning(
-                    "Symbol %r: using %s over %s.", path.stem, path.name, found[key].name
+    def symbol_paths(self) -> dict[str, Path]:
+        """Lower-cased symbol (and tree path) -> its finest file."""
+        return {key: entry.primary for key, entry in self.listing().symbols.items()}
+
+    def symbol_names(self) -> list[str]:
+        """Every symbol's name as shown, by name (unreadable files included)."""
+        return sorted((e.name for e in self.listing().unique()), key=str.lower)
+
+    def notices(self) -> list[str]:
+        """What the listing left out or hid, and why (name clashes, links out of DATA_DIR)."""
+        return list(self.listing().notices)
+
+    def entry(self, symbol: str) -> SymbolFiles:
+        """The symbol's files; SymbolNotFoundError with close matches."""
+        listing = self.listing()
+        entry = listing.symbols.get(str(symbol).strip().lower())
+        if entry is None:
+            key = str(symbol).strip().lower()
+            named = [e.name for e in listing.unique() if e.path.lower().rsplit("/", 1)[-1] == key]
+            if len(named) > 1:
+                message = (
+                    f"{shorten(symbol)!r} is the name of more than one folder: "
+                    f"{', '.join(named)}; ask for one by its path."
                 )
-            found[key] = path
-        return found
-
-    def _path_for(self, symbol: str) -> Path:
-        paths = self.symbol_paths()
-        path = paths.get(str(symbol).strip().lower())
-        if path is None:
-            names = [p.stem for p in paths.values()]
-            lowered = {n.lower(): n for n in names}
+                raise SymbolNotFoundError(str(symbol), named, message=message)
+            lowered = {e.name.lower(): e.name for e in listing.unique()}
             close = difflib.get_close_matches(str(symbol).lower(), list(lowered), n=3, cutoff=0.5)
             raise SymbolNotFoundError(str(symbol), [lowered[c] for c in close])
-        return path
+        return entry
+
+    def _path_for(self, symbol: str, timeframe: Timeframe | None = None) -> Path:
+        return self.entry(symbol).file_for(timeframe)[1]
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -168,6 +200,7 @@ class FileSource:
                     continue
                 frame, error = None, None
                 try:
+                    self._check_inside(path)
                     frame = read_ohlcv_file(path, max_bars=self.max_bars)
                 except DataError as exc:
                     error = exc
@@ -205,6 +238,18 @@ class FileSource:
             self._keep(path, cached)
             return cached
 
+    def _check_inside(self, path: Path) -> None:
+        """A file of DATA_DIR turned into a link out of it since it was listed is not read."""
+        if self.follow_symlinks or path in self.extra_files:
+            return
+        root = os.path.realpath(self.data_dir)
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root + os.sep):
+            raise DataError(
+                f"{path.name}: a link leading out of DATA_DIR; not read "
+                "(DATA_FOLLOW_SYMLINKS=true allows it)."
+            )
+
     def _keep(self, path: Path, cached: _Cached) -> None:
         """Remember a parsed file; let the least recently used frames go past ``cached_bars``."""
         with self._lock:
@@ -241,26 +286,41 @@ class FileSource:
         return cached
 
     def list_symbols(self) -> list[SymbolInfo]:
-        """Every readable symbol; unreadable files are left out of the list, logged once per
-        file version (loading one by name still raises its DataError)."""
+        """Every readable symbol (a tree's from its finest file, with its files' timeframes);
+        unreadable files are left out of the list, logged once per file version (loading one
+        by name still raises its DataError)."""
         infos = []
-        for path in self.symbol_paths().values():
+        for entry in self.listing().unique():
             try:
-                infos.append(self._info(path))
+                info = self._info(entry.primary)
             except DataError:
                 continue
+            info = replace(info, symbol=entry.name, notices=entry.notices)
+            if entry.is_tree:
+                native = entry.timeframes
+                info = replace(info, timeframe=native[0].name, timeframes=_names(native))
+            infos.append(info)
         return sorted(infos, key=lambda info: info.symbol.lower())
 
     def load(self, symbol: str, timeframe: Timeframe | None = None) -> pd.DataFrame:
-        """The symbol's native bars (``timeframe`` is the caller's business: it resamples)."""
-        return self._load_path(self._path_for(symbol)).frame
+        """The bars of the file ``timeframe`` is made from: a flat file's whatever the
+        timeframe, a tree's own file for it or the finest that divides it (the caller
+        resamples). TimeframeError when it is finer than every file of a tree."""
+        return self._load_path(self._path_for(symbol, timeframe)).frame
 
-    def current_frame(self, symbol: str) -> pd.DataFrame | None:
-        """The symbol's frame if it is loaded and its file unchanged, else None. Never parses
-        nor waits for a parse (one stat), so an event loop may call it."""
-        # Not _path_for: an unknown symbol would pay for close matches that nobody reads here.
-        path = self.symbol_paths().get(str(symbol).strip().lower())
-        if path is None:
+    def current_frame(
+        self, symbol: str, timeframe: Timeframe | str | None = None
+    ) -> pd.DataFrame | None:
+        """The frame ``load`` would give if it is loaded and its file unchanged, else None.
+        Never parses nor waits for a parse (one stat), so an event loop may call it."""
+        # Not entry(): an unknown symbol would pay for close matches that nobody reads here.
+        entry = self.listing().symbols.get(str(symbol).strip().lower())
+        if entry is None:
+            return None
+        try:
+            tf = None if timeframe is None else parse_timeframe(timeframe)
+            path = entry.file_for(tf)[1]
+        except TimeframeError:
             return None
         cached = self._cache.get(path)
         try:
@@ -270,9 +330,25 @@ class FileSource:
             pass
         return None
 
-    def version(self, symbol: str) -> FileVersion:
-        return self._load_path(self._path_for(symbol)).version
+    def version(self, symbol: str, timeframe: Timeframe | None = None) -> FileVersion:
+        return self._load_path(self._path_for(symbol, timeframe)).version
 
     def display_name(self, symbol: str) -> str:
-        """The symbol as its file spells it (lookup is case-insensitive)."""
-        return self._path_for(symbol).stem
+        """The symbol as listed (a file's stem, a folder's name or path); lookup ignores case."""
+        return self.entry(symbol).name
+
+    def file_timeframes(self, symbol: str) -> tuple[str, ...]:
+        """The timeframes the symbol has files for: a tree's folders, or a flat file's own
+        (read from its data)."""
+        entry = self.entry(symbol)
+        if entry.is_tree:
+            return _names(entry.timeframes)
+        return (self._info(entry.primary).timeframe,)
+
+    def path_of(self, symbol: str, timeframe: Timeframe | None = None) -> Path:
+        """The file ``load`` reads (for following it live)."""
+        return self._path_for(symbol, timeframe)
+
+
+def _names(timeframes: tuple[Timeframe, ...]) -> tuple[str, ...]:
+    return tuple(tf.name for tf in timeframes)

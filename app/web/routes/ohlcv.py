@@ -168,7 +168,7 @@ class OhlcvQuery:
 async def _answer_from_files(query: OhlcvQuery) -> Answer:
     """A repeat of an answer whose file is unchanged costs one stat, done here without the hop
     to a worker thread. Loading, and building an answer, run in the threadpool."""
-    frame = get_data_source().current_frame(query.symbol)
+    frame = get_data_source().current_frame(query.symbol, query.timeframe)
     if frame is not None:
         answer = _answers.get(query, frame)
         if answer is not None:

@@ -37,9 +37,9 @@ def _symbols() -> list[str]:
     """Every symbol, unreadable files included (files: by name, without loading them), so a bad
     file shows up with its error."""
     source = get_data_source()
-    paths = getattr(source, "symbol_paths", None)
-    if callable(paths):
-        return sorted((path.stem for path in paths().values()), key=str.lower)
+    names = getattr(source, "symbol_names", None)
+    if callable(names):
+        return names()
     return [info.symbol for info in source.list_symbols()]
 
 
