@@ -25,6 +25,7 @@ from app.core.errors import ConfigError
 from app.core.redact import Redactor
 from app.settings.alerts import AlertSettings
 from app.settings.data_files import DataFileSettings
+from app.settings.live_redis import LiveRedisSettings
 from app.settings.store import StoreSettings
 from app.settings.udf import UdfSettings
 
@@ -33,7 +34,9 @@ safe_text = Redactor()  # a bad DATA_API_BASE is echoed without its userinfo
 DEFAULT_EMA_PERIODS = (10, 21, 50, 150)
 
 
-class Settings(StoreSettings, AlertSettings, DataFileSettings, UdfSettings, BaseSettings):
+class Settings(
+    StoreSettings, AlertSettings, DataFileSettings, UdfSettings, LiveRedisSettings, BaseSettings
+):
     """Every knob Super Chart reads; environment variable names are the upper-case field names."""
 
     model_config = SettingsConfigDict(
@@ -286,7 +289,8 @@ def load_settings(**overrides: object) -> Settings:
                 lines.append(message)
                 continue
             name = str(err["loc"][0]).upper()
-            shown = "***" if "KEY" in name else repr(safe_text(err.get("input")))
+            secret = "KEY" in name or "SECRET" in name
+            shown = "***" if secret else repr(safe_text(err.get("input")))
             lines.append(f"{name}: {message} (got {shown})")
         raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None
 

@@ -9,7 +9,8 @@ producers, channels, snapshots) over ``bars`` (tail-mutable bar columns, aggrega
 ``requests`` in; ``outbox`` out, over ``delivery``, ``prepared`` and ``direct`` for the socket),
 ``replay`` (Bar Replay), ``service`` (the process's live state). LIVE_BACKEND=redis: ``redis_hub``
 (which bars reach this replica's clients) over ``redis_link`` (connection, pub/sub, leases),
-``redis_streams`` (per-stream state) and ``redis_wire`` (names, envelopes, lease scripts).
+``redis_intake`` + ``redis_checks`` (what is heard is checked: envelope, signature, sender,
+bars), ``redis_streams`` (per-stream state) and ``redis_wire`` (names, envelopes, lease scripts).
 """
 
 from __future__ import annotations

@@ -139,8 +139,16 @@ class Hub(Protocol):
     def publish(self, stream_key: str, message: LiveMessage) -> None: ...
 
     def subscribe(
-        self, stream_key: str, *, label: str, notify: Callable[[], None], max_bytes: int
-    ) -> Subscription: ...
+        self,
+        stream_key: str,
+        *,
+        label: str,
+        notify: Callable[[], None],
+        max_bytes: int,
+        fields: tuple[str, ...] = (),
+    ) -> Subscription:
+        """``fields``: the stream's bar record fields (a backend that hears bars from outside
+        the process checks them against it)."""
 
     def unsubscribe(self, subscription: Subscription) -> None: ...
 
@@ -167,7 +175,13 @@ class MemoryHub:
             subscription.offer(message)
 
     def subscribe(
-        self, stream_key: str, *, label: str, notify: Callable[[], None], max_bytes: int
+        self,
+        stream_key: str,
+        *,
+        label: str,
+        notify: Callable[[], None],
+        max_bytes: int,
+        fields: tuple[str, ...] = (),
     ) -> Subscription:
         subscription = Subscription(stream_key, label, notify, max_bytes)
         self._streams[stream_key] = (*self._streams.get(stream_key, ()), subscription)

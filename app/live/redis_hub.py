@@ -19,9 +19,15 @@ one broker) and one Redis (REDIS_URL):
   LIVE_BACKEND=memory: charts stay live. Reconnection with backoff, 0.2 s doubling to 5 s
   (``app.live.redis_link``); every Redis call has a deadline (LIVE_REDIS_TIMEOUT_S). When Redis
   answers again (a warning says so), the leases settle and bars go through Redis again.
+- Nothing from Redis is trusted (``app.live.redis_checks``): a message reaches clients only if
+  its envelope, its size, its bars (exactly the stream's fields, of their types) and, with
+  LIVE_REDIS_SECRET, its signature are right, and it comes from the stream's lease holder (a
+  sender that is not the holder Redis last named is looked up again, at most every
+  ``HOLDER_LOOKUP_S`` per stream). Anything else is dropped, counted (``dropped``) and warned
+  about once a minute at most; the connection stays up.
 - ``/api/stats`` counts this replica's clients and subscriptions (the contract's fields; sum
   them over replicas for the cluster), plus ``"backend": "redis"`` and
-  ``"redis": {"connected", "streams", "leases_held", "outbox_resets"}``.
+  ``"redis": {"connected", "streams", "leases_held", "outbox_resets", "dropped", "signed"}``.
 - A holder whose Redis writes fall behind keeps the newest state per bar in a bounded outbox
   (LIVE_CLIENT_BUFFER_BYTES per stream); past it the others get a reset (a fresh snapshot from
   their own history) instead of a backlog, and a warning counts it.
@@ -30,18 +36,25 @@ one broker) and one Redis (REDIS_URL):
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.core.redact import safe_url
 from app.live.hub import LiveMessage, MemoryHub, Subscription
+from app.live.redis_checks import check_message, open_envelope
 from app.live.redis_link import RedisLink
 from app.live.redis_streams import Role, StreamState
-from app.live.redis_wire import KIND_RELEASED, new_origin, open_envelope
+from app.live.redis_wire import KIND_RELEASED, new_origin
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+logger = logging.getLogger("app.live.redis_hub")
+DROP_WARNING_S = 60.0  # at most one warning this often about dropped messages
+ENVELOPE_SLACK_BYTES = 65_536  # over twice the bars' bytes (JSON-in-JSON escapes quotes)
+Opened = tuple[StreamState, bytes, "LiveMessage | None"]  # stream, sender's id, bars
 
 
 class RedisHub:
@@ -58,8 +71,14 @@ class RedisHub:
         self.timeout = settings.live_redis_timeout_s
         self.outbox_bytes = settings.live_client_buffer_bytes
         self.origin = new_origin()
+        secret = settings.live_redis_secret
+        self.secret = secret.get_secret_value().encode() if secret is not None else None
+        self.max_envelope_bytes = 2 * self.outbox_bytes + ENVELOPE_SLACK_BYTES
         self.streams: dict[str, StreamState] = {}
         self.outbox_resets = 0
+        self.dropped = 0
+        self._dropped_warned = 0  # ``dropped`` at the last warning
+        self._drop_warning_at: float | None = None
         self.link = RedisLink(self)
 
     # -- the Hub interface --------------------------------------------------------------------
@@ -79,14 +98,20 @@ class RedisHub:
             stream.outbox.offer(message)
 
     def subscribe(
-        self, stream_key: str, *, label: str, notify: Callable[[], None], max_bytes: int
+        self,
+        stream_key: str,
+        *,
+        label: str,
+        notify: Callable[[], None],
+        max_bytes: int,
+        fields: tuple[str, ...] = (),
     ) -> Subscription:
         subscription = self.local.subscribe(
             stream_key, label=label, notify=notify, max_bytes=max_bytes
         )
         if stream_key not in self.streams:
             ready = self.link.outbox_ready(stream_key)
-            stream = StreamState(stream_key, self.outbox_bytes, ready)
+            stream = StreamState(stream_key, fields, self.outbox_bytes, ready)
             stream.listening = self.link.up and stream_key in self.link.listening
             self.streams[stream_key] = stream
             self.link.wake()  # SUBSCRIBE to it
@@ -107,6 +132,8 @@ class RedisHub:
             "streams": len(self.streams),
             "leases_held": len(self.link.held),
             "outbox_resets": self.outbox_resets,
+            "dropped": self.dropped,
+            "signed": self.secret is not None,
         }
         return stats
 
@@ -140,21 +167,49 @@ class RedisHub:
 
     # -- what the link reports ------------------------------------------------------------------
 
-    def received(self, key: str, data: bytes) -> None:
-        """A message on a stream's channel (ValueError if it is not one of ours)."""
+    def opened(self, key: str, data: object) -> Opened | None:
+        """A message on a stream's channel, checked but for its sender: (the stream, the sender's
+        id, its bars or None for a release); None if not for us (our own echo, a stream left).
+        RejectedMessage for anything a replica would not send."""
         stream = self.streams.get(key)
         if stream is None:
-            return
-        origin, kind, message = open_envelope(data)
+            return None
+        origin, kind, _signed, payload = open_envelope(data, self.secret, self.max_envelope_bytes)
         if origin == self.origin:
-            return  # our own, echoed
+            return None  # our own, echoed
         if kind == KIND_RELEASED:
+            return stream, origin, None
+        return stream, origin, check_message(payload, stream.fields)
+
+    def accept(self, stream: StreamState, message: LiveMessage | None) -> None:
+        """A checked message from the stream's lease holder (None: it gave the lease back)."""
+        if self.streams.get(stream.key) is not stream:
+            return
+        if message is None:
             self.link.wake()  # try to take the lease now
             return
-        assert message is not None
         stream.heard(message)
         if self._role(stream) is not Role.HOLDER:  # two holders for a moment: ours win here
             self._deliver(stream, message)
+
+    def drop(self, key: str, reason: str) -> None:
+        """Count a message not forwarded; warn about the first, then at most once a minute."""
+        self.dropped += 1
+        now = time.monotonic()
+        if self._drop_warning_at is not None and now - self._drop_warning_at < DROP_WARNING_S:
+            return
+        since = self.dropped - self._dropped_warned
+        self._drop_warning_at, self._dropped_warned = now, self.dropped
+        logger.warning(
+            "live: dropped %d message(s) from Redis not sent by a replica of this service "
+            "(last on %s: %s; %d in all, /api/stats redis.dropped). Only the service should "
+            "reach this Redis: give it a password or an ACL user in REDIS_URL, and set "
+            "LIVE_REDIS_SECRET to sign messages",
+            since,
+            key,
+            reason,
+            self.dropped,
+        )
 
     def listening(self, key: str, yes: bool) -> bool:
         """Redis confirmed (or ended) our subscription to ``key``; False if no longer served."""
@@ -163,13 +218,14 @@ class RedisHub:
             stream.listening = yes
         return stream is not None
 
-    def lease_settled(self, key: str, holds: bool, until: float) -> None:
-        """The renewal's answer for ``key``: ours (take over if new), or another replica's
-        (good until ``until``, when the holder's lease could have expired unseen)."""
+    def lease_settled(self, key: str, holder: bytes | None, until: float) -> None:
+        """The renewal's answer for ``key``: the holder's id, ours (take over if new) or another
+        replica's (good until ``until``, when the holder's lease could have expired unseen)."""
         stream = self.streams.get(key)
         if stream is None:
             return
-        if not holds:
+        stream.holder = holder
+        if holder != self.origin:
             stream.role, stream.follow_until = Role.FOLLOWER, until
         elif stream.role is not Role.HOLDER:
             stream.role = Role.HOLDER

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from redis.exceptions import RedisError
 
 from app.live.hub import LiveMessage, Subscription
+from app.live.redis_intake import take_message
 from app.live.redis_wire import (
     ACQUIRE,
     KIND_MESSAGE,
@@ -139,7 +140,7 @@ class RedisLink:
                 await client.ping()
                 await pubsub.connect()
             tasks = [
-                asyncio.create_task(self._listen(pubsub)),
+                asyncio.create_task(self._listen(pubsub, client)),
                 asyncio.create_task(self._drain(client)),
             ]
             self.up = True
@@ -193,7 +194,7 @@ class RedisLink:
                 await pubsub.unsubscribe(*(channel_name(prefix, k) for k in drop))
                 self._sent -= drop
 
-    async def _listen(self, pubsub: PubSub) -> None:
+    async def _listen(self, pubsub: PubSub, client: aioredis.Redis) -> None:
         hub = self.hub
         while True:
             message = await pubsub.get_message(timeout=1.0)
@@ -204,10 +205,7 @@ class RedisLink:
                 continue
             key = stream_key(hub.prefix, channel)
             if kind == "message":
-                try:
-                    hub.received(key, message["data"])
-                except (ValueError, KeyError, TypeError):
-                    logger.warning("live: ignoring a malformed message on %r", channel)
+                await take_message(hub, client, key, message["data"])
             elif kind == "subscribe":
                 self.listening.add(key)
                 if hub.listening(key, True):
@@ -233,18 +231,19 @@ class RedisLink:
         async with asyncio.timeout(hub.timeout):
             results = await pipe.execute()
         self.held.difference_update(gone)
-        for key, holds in zip(keys, results, strict=False):
-            if holds == 1:
+        for key, holder in zip(keys, results, strict=False):
+            if holder == hub.origin:
                 self.held.add(key)  # if the key left meanwhile, given back next round
             else:
                 self.held.discard(key)
-            hub.lease_settled(key, holds == 1, now + hub.lease_ms / 1000)
+            hub.lease_settled(key, holder, now + hub.lease_ms / 1000)
 
     def _queue_release(self, pipe: aioredis.client.Pipeline, keys: list[str]) -> None:
         hub = self.hub
         for key in keys:
             pipe.eval(RELEASE, 1, lease_name(hub.prefix, key), hub.origin)
-            pipe.publish(channel_name(hub.prefix, key), envelope(hub.origin, KIND_RELEASED))
+            released = envelope(hub.origin, KIND_RELEASED, secret=hub.secret)
+            pipe.publish(channel_name(hub.prefix, key), released)
 
     async def _release(self, client: aioredis.Redis, keys: list[str]) -> None:
         if not keys:
@@ -287,9 +286,10 @@ class RedisLink:
                         reset, message = stream.outbox.take()
                     channel = channel_name(hub.prefix, key)
                     if reset:
-                        pipe.publish(channel, envelope(hub.origin, KIND_MESSAGE, reset_bytes))
+                        data = envelope(hub.origin, KIND_MESSAGE, reset_bytes, hub.secret)
+                        pipe.publish(channel, data)
                     if message is not None:
-                        data = envelope(hub.origin, KIND_MESSAGE, message.to_bytes())
+                        data = envelope(hub.origin, KIND_MESSAGE, message.to_bytes(), hub.secret)
                         pipe.publish(channel, data)
                 if len(pipe):
                     async with asyncio.timeout(hub.timeout):

@@ -32,10 +32,13 @@ class StreamState:
     """One stream key with local subscribers."""
 
     __slots__ = (
+        "fields",
         "follow_until",
         "held",
         "held_bytes",
         "held_reset",
+        "holder",
+        "holder_checked",
         "holder_last",
         "key",
         "listening",
@@ -44,9 +47,18 @@ class StreamState:
         "role",
     )
 
-    def __init__(self, key: str, outbox_bytes: int, outbox_ready: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        key: str,
+        fields: tuple[str, ...],
+        outbox_bytes: int,
+        outbox_ready: Callable[[], None],
+    ) -> None:
         self.key = key
+        self.fields = fields  # of each bar record: what a bar from Redis must hold, in order
         self.role = Role.LOCAL
+        self.holder: bytes | None = None  # the lease holder's id, as Redis last told us
+        self.holder_checked = 0.0  # monotonic time of the last lookup of it outside a renewal
         self.listening = False  # Redis confirmed our SUBSCRIBE to its channel
         self.follow_until = 0.0  # monotonic time the last "another replica holds it" is good to
         self.recent: dict[int, bytes] = {}

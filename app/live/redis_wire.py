@@ -3,37 +3,44 @@
 A stream key (``app.live.streams.channel_key``: symbol, timeframe, EMAs, indicators) names one
 pub/sub channel, ``<prefix>bars:<key>``, and one lease, ``<prefix>lease:<key>``; every replica
 builds the same key for the same subscription parameters. An envelope is
-``<origin> <kind> <payload>``: the publishing replica's id (its own messages echoed back are
-skipped), ``m`` + ``LiveMessage.to_bytes()`` (bars or a reset) or ``x`` (the lease was released:
-followers try to take it at once instead of at their next renewal).
+``<origin> <kind> <signature> <payload>``: the publishing replica's id (12 hex digits; its own
+messages echoed back are skipped), ``m`` + ``LiveMessage.to_bytes()`` (bars or a reset) or ``x``
+(the lease was released: followers try to take it at once instead of at their next renewal), and
+the HMAC-SHA256 of the rest under LIVE_REDIS_SECRET (``-`` when no secret is set). What a replica
+accepts from a channel is checked by ``app.live.redis_checks``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+from typing import NamedTuple
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from app.live.hub import LiveMessage
-
 KIND_MESSAGE = b"m"
 KIND_RELEASED = b"x"
 
-# Take the lease if free, renew it if ours: 1 = we hold it, 0 = another replica does.
-# (SET NX PX and a PEXPIRE of our own lease in one step, so a renewal cannot renew someone else's.)
+UNSIGNED = b"-"
+ORIGIN_LENGTH = 12  # hex digits of ``new_origin``
+
+# Take the lease if free, renew it if ours; the holder's id either way (ours, or another
+# replica's). SET NX PX and a PEXPIRE of our own lease in one step, so a renewal cannot renew
+# someone else's.
 ACQUIRE = """
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
+  return holder
 end
 if not holder then
   redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
-  return 1
+  return ARGV[1]
 end
-return 0
+return holder
 """
 # Give the lease back only if it is still ours.
 RELEASE = """
@@ -61,18 +68,25 @@ def stream_key(prefix: str, channel: bytes) -> str:
     return channel.decode()[len(prefix) + len("bars:") :]
 
 
-def envelope(origin: bytes, kind: bytes, payload: bytes = b"") -> bytes:
-    return b" ".join((origin, kind, payload))
+class Envelope(NamedTuple):
+    origin: bytes
+    kind: bytes
+    signature: bytes
+    payload: bytes
 
 
-def open_envelope(data: bytes) -> tuple[bytes, bytes, LiveMessage | None]:
-    """(origin, kind, message or None); ValueError for anything not ours."""
-    origin, kind, payload = data.split(b" ", 2)
-    if kind == KIND_MESSAGE:
-        return origin, kind, LiveMessage.from_bytes(payload)
-    if kind == KIND_RELEASED:
-        return origin, kind, None
-    raise ValueError(f"unknown envelope kind {kind!r}")
+def signature(secret: bytes | None, origin: bytes, kind: bytes, payload: bytes) -> bytes:
+    """The envelope's HMAC-SHA256 (hex) under ``secret``; ``-`` without one."""
+    if not secret:
+        return UNSIGNED
+    mac = hmac.new(secret, b"%s %s %s" % (origin, kind, payload), hashlib.sha256)
+    return mac.hexdigest().encode()
+
+
+def envelope(
+    origin: bytes, kind: bytes, payload: bytes = b"", secret: bytes | None = None
+) -> bytes:
+    return b" ".join((origin, kind, signature(secret, origin, kind, payload), payload))
 
 
 def make_client(url: str, timeout: float) -> aioredis.Redis:

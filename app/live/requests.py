@@ -121,6 +121,7 @@ async def subscribe(client: LiveClient, request: StreamRequest) -> None:
         label=sub.symbol,
         notify=lambda: outbox.offered(sub),
         max_bytes=client.settings.live_client_buffer_bytes,
+        fields=channel.fields,
     )
     client.subs[request_id] = sub
     try:

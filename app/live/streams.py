@@ -171,6 +171,7 @@ class Channel:
         self.indicators = LiveIndicators(periods, specs)
         self.indicators.rebuild(self.bars)
         self.names: list[str] | None = None  # record fields in /api/ohlcv's order
+        self.fields = record_fields(periods, specs)  # of every bar record, in order
         self._snapshots: OrderedDict[tuple[int, int], asyncio.Future] = OrderedDict()
 
     @property
@@ -221,6 +222,14 @@ class Channel:
         self.names = [name for name in columns if name != "time" and name not in FIELDS]
         last = int(columns["time"][-1]) if len(columns["time"]) else None
         return records_json(columns), last
+
+
+def record_fields(periods: tuple[int, ...], specs: tuple) -> tuple[str, ...]:
+    """The fields of a stream's bar records, in order: as ``OhlcvView.indicator_columns``
+    and ``ohlcv_columns`` lay them out for /api/ohlcv."""
+    names = [ema_column(p) for p in periods]
+    names += [c for spec in specs for c in spec.columns if c not in names]
+    return ("time", *FIELDS, *names)
 
 
 def channel_key(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 import redis.asyncio as aioredis
 import websockets
@@ -25,6 +27,7 @@ from app.core import ConfigError
 from tests.async_run import run_async
 from tests.live.conftest import (
     BARS,
+    START,
     SYMBOL,
     append,
     next_frame,
@@ -46,15 +49,18 @@ class RedisProcess:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
+        self.extra: list[str] = []  # more options (TLS: the port is then the TLS port)
 
     def start(self) -> None:
         args = [str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        args += ["--save", "", "--appendonly", "no", "--daemonize", "no", *self.extra]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    if self.extra:
+                        return  # a TLS port: listening is enough
                     sock.sendall(b"PING\r\n")
                     if sock.recv(16).startswith(b"+PONG"):
                         return
@@ -71,18 +77,21 @@ class RedisProcess:
 class Replica:
     """One uvicorn process of the app with LIVE_BACKEND=redis; can be killed and started again."""
 
-    def __init__(self, data_dir: Path, redis_url: str) -> None:
+    def __init__(self, data_dir: Path, redis_url: str, **settings: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = ROOT / f".pytest_cache/replica-{self.port}.log"
-        settings = server_env(
-            data_dir,
-            LIVE_BACKEND="redis",
-            REDIS_URL=redis_url,
-            LIVE_REDIS_LEASE_MS=str(LEASE_MS),
-            LIVE_REDIS_TIMEOUT_S="1",
+        values = (
+            server_env(
+                data_dir,
+                LIVE_BACKEND="redis",
+                REDIS_URL=redis_url,
+                LIVE_REDIS_LEASE_MS=str(LEASE_MS),
+                LIVE_REDIS_TIMEOUT_S="1",
+            )
+            | settings
         )
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **settings}
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **values}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -281,6 +290,115 @@ def test_each_bar_reaches_a_client_on_each_replica_once(replicas, redis_server) 
     assert last == api_last_bar(pair[0], "ONCE1") == api_last_bar(pair[1], "ONCE1")
 
 
+FIELDS_10_21 = ["time", "open", "high", "low", "close", "volume", "ema_10", "ema_21"]
+
+
+def junk_messages(holder: bytes, time: int) -> tuple[list[bytes], list[bytes]]:
+    """(messages with the lease holder's id, messages any replica rejects before the holder
+    check): each one a replica of ours never sends."""
+
+    def body(times: object, bars: object, reset: object = False) -> bytes:
+        return json.dumps({"times": times, "bars": bars, "reset": reset}).encode()
+
+    def bar(**extra: object) -> str:
+        values = {"time": time, "open": 1.0, "high": 2.0, "low": 0.5, "close": 1.5,
+                  "volume": 3.0, "ema_10": 1.2, "ema_21": None, **extra}  # fmt: skip
+        return json.dumps(values)
+
+    good = body([time], [bar()])
+    as_holder = [
+        holder + b" m - " + body([1], [1]),  # the AttributeError of #19
+        holder + b" m - " + body([time], [bar(INJECTED="<script>alert(1)</script>")]),
+        holder + b" m - " + body([time], ["not json at all ]]]"]),
+        holder + b" m - " + body([time], [bar(close="<script>")]),
+        holder + b" m - " + body([time], [bar(time=time + 60)]),
+        holder + b" m - " + body([time], [bar()], reset=True),
+        holder + b" m - " + body([time, time], [bar(), bar()]),
+        holder + b" m - " + b"[1, 2, 3]",
+        holder + b" m - " + b"\xff\xfe not utf-8",
+    ]
+    anyone = [
+        b"garbage",
+        b"not-an-id m - " + good,
+        holder + b" q - " + good,
+        holder + b" m 0123abcd " + good,  # signed, but the replicas have no secret
+        holder + b" x - trailing",
+        b"0123456789ab m - " + good,  # well formed, but not from the lease holder
+        b"0123456789ab x - ",  # a release from a replica that holds nothing
+        holder + b" m - " + b"[" + b"1," * 1_200_000 + b"1]",  # over the size cap
+    ]
+    return as_holder, anyone
+
+
+async def raw_updates(ws, timeout: float) -> list[str]:
+    """Every frame's text within ``timeout`` seconds."""
+    got: list[str] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+        try:
+            got.append(await asyncio.wait_for(ws.recv(), left))
+        except TimeoutError:
+            break
+    return got
+
+
+def test_junk_and_forged_messages_on_the_channel_never_reach_a_browser(
+    replicas, redis_server
+) -> None:
+    """#19: what anything publishes on a stream's channel is checked before it is forwarded:
+    every junk or forged message is dropped and counted on each replica, the Redis link stays
+    up, and the clients get only the real bars, as valid JSON of the stream's fields."""
+    folder, pair = replicas
+    path = fresh(folder, "JUNK1")
+    time0 = int((START + pd.Timedelta(minutes=BARS)).timestamp())
+
+    async def scenario():
+        clients = [await subscribe(replica, "JUNK1") for replica in pair]
+        redis = aioredis.Redis.from_url(redis_server.url)
+        try:
+            before = await settled(pair)
+            (lease,) = await redis.keys("*lease:junk1|*")
+            holder = await redis.get(lease)
+            channel = lease.replace(b":lease:", b":bars:")
+            as_holder, anyone = junk_messages(holder, time0)
+            for data in as_holder + anyone:
+                assert await redis.publish(channel, data) == 2  # both replicas listen
+            junk = await asyncio.gather(*(raw_updates(ws, 1.5) for ws in clients))
+            append(path, row(BARS, 141.0, 5))  # a real bar still goes through, once
+            real = await asyncio.gather(*(raw_updates(ws, 2.0) for ws in clients))
+            for data in as_holder[:1] * 3:  # #19: publishing it again kept them split
+                await redis.publish(channel, data)
+            await asyncio.sleep(0.5)
+            async with httpx.AsyncClient(timeout=5) as http:
+                after = [await stats(http, replica) for replica in pair]
+            return before, after, junk, real, len(as_holder), len(anyone)
+        finally:
+            await redis.aclose()
+            for ws in clients:
+                await ws.close()
+
+    logs_before = [replica.log() for replica in pair]
+    before, after, junk, real, forged_as_holder, others = run_async(scenario())
+    assert junk == [[], []]  # not one frame came of the junk
+    for frames in real:
+        bars = [bar for text in frames for bar in json.loads(text)["bars"]]
+        assert [list(bar) for bar in bars] == [FIELDS_10_21]
+        assert (bars[0]["time"], bars[0]["close"], bars[0]["volume"]) == (time0, 141.0, 5.0)
+    holder_index = [s["redis"]["leases_held"] for s in before].index(1)
+    for index, (was, now) in enumerate(zip(before, after, strict=True)):
+        assert (
+            now["redis"]["connected"] and now["redis"]["leases_held"] == was["redis"]["leases_held"]
+        )
+        # The holder skips its own id as its echo; the follower counts every junk message.
+        expected = others + (0 if index == holder_index else forged_as_holder + 3)
+        assert now["redis"]["dropped"] - was["redis"]["dropped"] == expected
+    for replica, old in zip(pair, logs_before, strict=True):
+        new = replica.log()[len(old) :]
+        assert "lost" not in new and "connected" not in new and "Traceback" not in new
+        assert new.count("live: dropped") == 1  # one warning, rate-limited
+        assert "<script>" not in new
+
+
 def test_charts_stay_live_while_redis_is_down_and_go_through_it_again(
     replicas, redis_server: RedisProcess
 ) -> None:
@@ -407,3 +525,61 @@ def test_a_stopped_holder_gives_its_streams_back_at_once(replicas, redis_server)
             if replica.process is not None and replica.process.poll() is not None:
                 replica.start()
     assert before is not None and after != before
+
+
+def make_certificates(folder: Path) -> Path:
+    """A throw-away CA and a server certificate for 127.0.0.1 (openssl); the CA's path."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not found")
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+            "ca.pem", "-days", "2", "-subj", "/CN=superchart-test-ca")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
+            "server.csr", "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (folder / "ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext")  # fmt: skip
+    return folder / "ca.pem"
+
+
+def test_rediss_with_a_password_carries_the_bars(tmp_path: Path) -> None:
+    """REDIS_URL=rediss://:password@host/db?ssl_ca_certs=...: TLS to a redis-server that has
+    no plain port and wants a password; the password never appears in the log."""
+    if not REDIS_SERVER.exists():
+        pytest.skip(f"{REDIS_SERVER} not found")
+    ca = make_certificates(tmp_path)
+    tls = RedisProcess()
+    password = "tls-test-password-0123"
+    tls.extra = ["--port", "0", "--tls-port", str(tls.port), "--tls-cert-file",
+                 str(tmp_path / "server.pem"), "--tls-key-file", str(tmp_path / "server.key"),
+                 "--tls-ca-cert-file", str(ca), "--tls-auth-clients", "no",
+                 "--requirepass", password]  # fmt: skip
+    tls.start()
+    url = f"rediss://:{password}@127.0.0.1:{tls.port}/0?ssl_ca_certs={ca}"
+    data = tmp_path / "data"
+    data.mkdir()
+    write_minutes(data / f"{SYMBOL}.csv")
+    path = fresh(data, "TLS1")
+    replica = Replica(data, url, LIVE_REDIS_TIMEOUT_S="5")  # TLS handshakes on a busy machine
+
+    async def scenario() -> tuple[list[dict], dict]:
+        ws = await subscribe(replica, "TLS1")
+        try:
+            (seen,) = await settled([replica])
+            append(path, row(BARS, 151.0, 5))
+            return await updates(ws), seen
+        finally:
+            await ws.close()
+
+    try:
+        replica.start()
+        got, seen = run_async(scenario())
+    finally:
+        replica.stop()
+        tls.kill()
+    assert seen["redis"]["connected"] and seen["redis"]["leases_held"] == 1
+    assert [bar["close"] for frame in got for bar in frame["bars"]] == [151.0]
+    assert password not in replica.log()

@@ -11,7 +11,7 @@ def message(*bars: tuple[int, str]) -> LiveMessage:
 
 
 def stream() -> StreamState:
-    return StreamState("k", 10_000, lambda: None)
+    return StreamState("k", ("time",), 10_000, lambda: None)
 
 
 def test_a_bar_state_heard_twice_reaches_the_clients_once() -> None:
