@@ -63,7 +63,7 @@ def test_values_are_normalised(clean_env, monkeypatch):
             "excel",
             r"DATA_SOURCE: Input should be 'csv', 'api' or 'exchange' \(got 'excel'\)",
         ),
-        ("DEFAULT_TIMEFRAME", "2h", r"DEFAULT_TIMEFRAME: Unknown timeframe '2h'\. Allowed: 1m, 5m"),
+        ("DEFAULT_TIMEFRAME", "3h", r"DEFAULT_TIMEFRAME: Unknown timeframe '3h'\. Allowed: 1m, 5m"),
         ("EMA_PERIODS", "10,1", r"EMA_PERIODS: EMA periods must be whole numbers from 2 to 1000"),
         (
             "EMA_PERIODS",

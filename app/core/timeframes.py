@@ -14,7 +14,7 @@ from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 
 @dataclass(frozen=True)
 class Timeframe:
-    name: str  # canonical name: 1m 5m 15m 30m 1h 4h 1d 1w 1M
+    name: str  # canonical name: 1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M
     seconds: int  # a month's is nominal (30 days): for ordering, steps and spacing, not bins
     pandas_rule: str  # rule for DataFrame.resample, UTC-aligned (weeks start Monday)
 
@@ -29,8 +29,13 @@ TIMEFRAMES: dict[str, Timeframe] = {  # canonical name -> Timeframe, finest firs
         Timeframe("15m", 15 * _MINUTE, "15min"),
         Timeframe("30m", 30 * _MINUTE, "30min"),
         Timeframe("1h", _HOUR, "1h"),
+        Timeframe("2h", 2 * _HOUR, "2h"),
         Timeframe("4h", 4 * _HOUR, "4h"),
+        Timeframe("6h", 6 * _HOUR, "6h"),
+        Timeframe("8h", 8 * _HOUR, "8h"),
+        Timeframe("12h", 12 * _HOUR, "12h"),
         Timeframe("1d", _DAY, "1D"),
+        Timeframe("3d", 3 * _DAY, "72h"),  # bins from 1970-01-01 00:00 UTC (pandas: origin="epoch")
         Timeframe("1w", 7 * _DAY, "W-MON"),  # with closed="left", label="left": Monday 00:00 UTC
         Timeframe("1M", 30 * _DAY, "MS"),  # calendar months, labelled the 1st 00:00 UTC
     )
@@ -46,9 +51,14 @@ _ALIASES: dict[str, str] = {
     "m15": "15m",
     "m30": "30m",
     "h1": "1h",
+    "h2": "2h",
     "h4": "4h",
+    "h6": "6h",
+    "h8": "8h",
+    "h12": "12h",
     "d": "1d",
     "d1": "1d",
+    "d3": "3d",
     "w": "1w",
     "w1": "1w",
     "1min": "1m",
@@ -57,8 +67,14 @@ _ALIASES: dict[str, str] = {
     "30min": "30m",
     "60m": "1h",
     "60min": "1h",
+    "120m": "2h",
     "240m": "4h",
+    "360m": "6h",
+    "480m": "8h",
+    "720m": "12h",
     "1day": "1d",
+    "3day": "3d",
+    "72h": "3d",
     "24h": "1d",
     "1week": "1w",
     "7d": "1w",
@@ -67,6 +83,21 @@ _ALIASES: dict[str, str] = {
     "1month": "1M",
     "mn": "1M",
     "mn1": "1M",  # MT4's monthly
+    # The words of the analysis service /api/v1/analyze replaces (minute1 ... month1).
+    "minute1": "1m",
+    "minute5": "5m",
+    "minute15": "15m",
+    "minute30": "30m",
+    "hour1": "1h",
+    "hour2": "2h",
+    "hour4": "4h",
+    "hour6": "6h",
+    "hour8": "8h",
+    "hour12": "12h",
+    "day1": "1d",
+    "day3": "3d",
+    "week1": "1w",
+    "month1": "1M",
 }
 
 _MONTHS = re.compile(r"(\d+)M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
@@ -98,7 +129,8 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     if name is None:
         raise TimeframeError(
             f"Unknown timeframe {shorten(value)!r}. Allowed: {allowed_timeframes()} "
-            "(1M is a month, 1m a minute; aliases M1 M5 M15 M30 H1 H4 D D1 W W1 1mo MN1)."
+            "(1M is a month, 1m a minute; aliases M1 M5 M15 M30 H1 H4 H8 D D1 W W1 1mo MN1, "
+            "minute1 hour4 day1 week1 month1)."
         )
     return TIMEFRAMES[name]
 
@@ -115,7 +147,7 @@ def detect_timeframe(frame: pd.DataFrame) -> Timeframe:
     """The native timeframe of a canonical frame (the typical spacing of its bars).
 
     The coarsest timeframe not longer than the median gap, so daily bars with weekend gaps are
-    ``1d`` and 2-hour bars are ``1h`` (each shown as they are); bars 28 days or more apart are
+    ``1d`` and 3-hour bars are ``2h`` (each shown as they are); bars 28 days or more apart are
     months (``1M``). Data finer than a minute is ``1m`` and gets aggregated to it. A single bar
     counts as ``1d``.
     """

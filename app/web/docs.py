@@ -38,8 +38,9 @@ _ERRORS: dict[int, tuple[str, dict[str, dict[str, Any]]]] = {
         "data, a limit over the cap, or a data file that cannot be parsed.",
         {
             "bad timeframe": {
-                "detail": "Unknown timeframe '2h'. Allowed: 1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w, 1M "
-                "(1M is a month, 1m a minute; aliases M1 M5 M15 M30 H1 H4 D D1 W W1 1mo MN1).",
+                "detail": "Unknown timeframe '3h'. Allowed: 1m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, "
+                "12h, 1d, 3d, 1w, 1M (1M is a month, 1m a minute; aliases M1 M5 M15 M30 H1 H4 H8 "
+                "D D1 W W1 1mo MN1, minute1 hour4 day1 week1 month1).",
                 "parameter": "timeframe",
             },
             "bad EMA period": {

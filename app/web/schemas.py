@@ -104,8 +104,8 @@ class OhlcvParams(BaseModel):
     )
     timeframe: str | None = Field(
         default=None,
-        description="1m 5m 15m 30m 1h 4h 1d 1w 1M (1M a month; aliases M1 H1 D W 1mo ...); "
-        "not finer than the data. Missing or empty: the data's own timeframe.",
+        description="1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M (1M a month; aliases M1 H1 D W "
+        "1mo hour8 day1 ...); not finer than the data. Missing or empty: the data's own timeframe.",
         examples=["4h"],
     )
     emas: str | None = Field(

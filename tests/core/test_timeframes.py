@@ -18,6 +18,8 @@ from app.core import (
 from app.core.frame import canonical_frame_from_ns, epoch_nanoseconds
 from app.core.synthetic import synthetic_ohlcv
 
+ALL = ["1m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"]
+
 
 def bars(times, opens, highs, lows, closes, volumes) -> pd.DataFrame:
     stamps = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).as_unit("ns")
@@ -34,6 +36,11 @@ def bars(times, opens, highs, lows, closes, volumes) -> pd.DataFrame:
         ("1h", "1h"), ("H1", "1h"), ("h4", "4h"), ("4H", "4h"), ("D", "1d"), ("d1", "1d"),
         ("1D", "1d"), ("W", "1w"), ("w1", "1w"), (" 1w ", "1w"), ("60m", "1h"),
         ("M5", "5m"), ("5m", "5m"), ("15m", "15m"), ("1MIN", "1m"),
+        ("2h", "2h"), ("H2", "2h"), ("6h", "6h"), ("8H", "8h"), ("h8", "8h"), ("12h", "12h"),
+        ("H12", "12h"), ("720m", "12h"), ("3d", "3d"), ("3D", "3d"), ("72h", "3d"),
+        ("minute1", "1m"), ("minute5", "5m"), ("minute15", "15m"), ("minute30", "30m"),
+        ("hour1", "1h"), ("hour4", "4h"), ("hour8", "8h"), ("hour12", "12h"), ("day1", "1d"),
+        ("week1", "1w"), ("month1", "1M"), ("Hour8", "8h"),
     ],
 )  # fmt: skip
 def test_names_and_aliases(value, name):
@@ -58,7 +65,7 @@ def test_several_months_are_refused_naming_1M(value):
     assert str(err.value) == (
         f"Timeframe '{count}M' means {count} months (capital M, as in TradingView); only 1M is "
         f"offered. For minutes use a lower-case m ({count}m). Allowed: 1m, 5m, 15m, 30m, 1h, "
-        "4h, 1d, 1w, 1M."
+        "2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w, 1M."
     )
 
 
@@ -70,14 +77,15 @@ def test_a_huge_timeframe_is_shortened_in_the_message():
 
 def test_unknown_timeframe_lists_the_allowed_ones():
     with pytest.raises(
-        TimeframeError, match=r"Unknown timeframe '2h'\. Allowed: 1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w"
+        TimeframeError,
+        match=r"Unknown timeframe '3h'\. Allowed: 1m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d",
     ) as err:
-        parse_timeframe("2h")
+        parse_timeframe("3h")
     assert err.value.parameter == "timeframe"
 
 
 def test_timeframes_finest_first():
-    assert list(TIMEFRAMES) == ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]
+    assert list(TIMEFRAMES) == ALL
     seconds = [tf.seconds for tf in TIMEFRAMES.values()]
     assert seconds == sorted(seconds)
 
@@ -85,12 +93,13 @@ def test_timeframes_finest_first():
 @pytest.mark.parametrize(
     ("native", "allowed"),
     [
-        ("1m", ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]),
-        ("1h", ["1h", "4h", "1d", "1w", "1M"]),
-        ("H4", ["4h", "1d", "1w", "1M"]),
-        (parse_timeframe("1d"), ["1d", "1w", "1M"]),
+        ("1m", ALL),
+        ("1h", ["1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"]),
+        ("H4", ["4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"]),
+        (parse_timeframe("1d"), ["1d", "3d", "1w", "1M"]),
+        ("hour12", ["12h", "1d", "3d", "1w", "1M"]),
         ("1w", ["1w", "1M"]),
-        (None, ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]),
+        (None, ALL),
     ],
 )
 def test_timeframes_not_finer_than_the_data(native, allowed):
@@ -98,21 +107,25 @@ def test_timeframes_not_finer_than_the_data(native, allowed):
 
 
 def test_timeframes_not_finer_than_an_unknown_name_is_an_error():
-    with pytest.raises(TimeframeError, match="Unknown timeframe '2h'"):
-        timeframes_not_finer_than("2h")
+    with pytest.raises(TimeframeError, match="Unknown timeframe '3h'"):
+        timeframes_not_finer_than("3h")
 
 
 def test_a_finer_timeframe_names_the_ones_the_data_allows():
     daily = bars(
         pd.date_range("2024-01-01", periods=10, freq="1D"), *([np.ones(10)] * 4), np.ones(10)
     )
-    with pytest.raises(TimeframeError, match=r"native 1d bars; choose one of: 1d, 1w, 1M\."):
+    with pytest.raises(TimeframeError, match=r"native 1d bars; choose one of: 1d, 3d, 1w, 1M\."):
         resample_ohlcv(daily, parse_timeframe("1h"))
 
 
 @pytest.mark.parametrize(
-    ("freq", "name"), [("1min", "1m"), ("5min", "5m"), ("1h", "1h"), ("4h", "4h"), ("7D", "1w")]
-)
+    ("freq", "name"),
+    [
+        ("1min", "1m"), ("5min", "5m"), ("1h", "1h"), ("2h", "2h"), ("4h", "4h"), ("6h", "6h"),
+        ("8h", "8h"), ("12h", "12h"), ("3D", "3d"), ("7D", "1w"),
+    ],
+)  # fmt: skip
 def test_detect_regular(freq, name):
     times = pd.date_range("2024-01-01", periods=50, freq=freq, tz="UTC")
     frame = bars(times, *([np.ones(50)] * 4), np.zeros(50))
@@ -122,8 +135,8 @@ def test_detect_regular(freq, name):
 def test_detect_daily_with_weekend_gaps_and_odd_spacing():
     days = pd.bdate_range("2024-01-01", periods=60, tz="UTC")
     assert detect_timeframe(bars(days, *([np.ones(60)] * 4), np.zeros(60))).name == "1d"
-    two_hourly = pd.date_range("2024-01-01", periods=30, freq="2h", tz="UTC")
-    assert detect_timeframe(bars(two_hourly, *([np.ones(30)] * 4), np.zeros(30))).name == "1h"
+    three_hourly = pd.date_range("2024-01-01", periods=30, freq="3h", tz="UTC")
+    assert detect_timeframe(bars(three_hourly, *([np.ones(30)] * 4), np.zeros(30))).name == "2h"
 
 
 def test_resample_1m_to_1h_keeps_partial_first_and_last_bars():
@@ -177,12 +190,15 @@ def test_weeks_start_monday():
     assert out["volume"].tolist() == [5.0, 7.0, 2.0]  # Wed-Sun, a full week, Mon-Tue
 
 
-@pytest.mark.parametrize("name", ["5m", "15m", "30m", "1h", "4h", "1d", "1w"])
+@pytest.mark.parametrize(
+    "name", ["5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w"]
+)
 def test_matches_pandas_resample(name):
     frame = synthetic_ohlcv(20_000, "1m", seed=3, start="2024-02-07T13:17")
     tf = parse_timeframe(name)
+    origin = "epoch" if name == "3d" else "start_day"  # 3-day bins count from 1970-01-01
     expected = (
-        frame.resample(tf.pandas_rule, on="time", closed="left", label="left")
+        frame.resample(tf.pandas_rule, on="time", closed="left", label="left", origin=origin)
         .agg({"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
         .dropna(subset=["open"])
         .reset_index()
@@ -198,7 +214,7 @@ def test_finer_than_native_is_an_error():
     with pytest.raises(
         TimeframeError,
         match=r"Timeframe 15m is finer than this data's native 1h bars; "
-        r"choose one of: 1h, 4h, 1d, 1w, 1M\.",
+        r"choose one of: 1h, 2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w, 1M\.",
     ):
         resample_ohlcv(frame, parse_timeframe("15m"))
 
@@ -206,8 +222,21 @@ def test_finer_than_native_is_an_error():
 def test_coarsest_needed():
     hourly = parse_timeframe("1h")
     assert coarsest_needed(hourly, 3600 * 100, 500).name == "1h"
-    assert coarsest_needed(hourly, 3600 * 1000, 500).name == "4h"
+    assert coarsest_needed(hourly, 3600 * 1000, 500).name == "2h"
+    assert coarsest_needed(hourly, 3600 * 2000, 500).name == "4h"
+    assert coarsest_needed(hourly, 3600 * 5000, 500).name == "12h"
+    assert coarsest_needed(hourly, 86400 * 1000, 500).name == "3d"
     assert coarsest_needed(hourly, 86400 * 400, 500).name == "1d"
     assert coarsest_needed(hourly, 86400 * 365 * 5, 500).name == "1w"
     assert coarsest_needed(hourly, 86400 * 365 * 50, 500).name == "1M"
     assert coarsest_needed(parse_timeframe("1d"), 60, 500).name == "1d"
+
+
+def test_3d_bins_count_from_the_epoch_and_8h_from_midnight():
+    hourly = synthetic_ohlcv(24 * 10, "1h", seed=5, start="2024-01-01")
+    three_days = resample_ohlcv(hourly, parse_timeframe("3d"))
+    starts = epoch_nanoseconds(three_days["time"]) // 10**9
+    assert all(start % (3 * 86400) == 0 for start in starts)
+    assert three_days["volume"].sum() == pytest.approx(hourly["volume"].sum())
+    eight = resample_ohlcv(hourly, parse_timeframe("hour8"))
+    assert len(eight) == 30 and all(t.hour in (0, 8, 16) for t in eight["time"])

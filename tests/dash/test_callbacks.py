@@ -214,7 +214,7 @@ def offered(options) -> list[str]:
 
 def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
     timeframe = find(build_layout(get_settings()), "timeframe")
-    assert offered(timeframe.options)[:3] == [NATIVE, "1h", "4h"]  # hourly: nothing finer
+    assert offered(timeframe.options)[:3] == [NATIVE, "1h", "2h"]  # hourly: nothing finer
     assert offered(timeframe.options)[-1] == AUTO
     assert timeframe.value == "1h"
 
@@ -226,7 +226,7 @@ def test_only_timeframes_the_data_can_make_are_offered(data_dir, uploads):
     options, value, symbol_disabled, symbol_style, name = sync_controls(
         source, "sample_ohlcv", ref, "1h", {"sample_ohlcv": "1h"}, new_upload=True
     )
-    assert offered(options)[:3] == [NATIVE, "1d", "1w"] and offered(options)[-1] == AUTO
+    assert offered(options)[:3] == [NATIVE, "1d", "3d"] and offered(options)[-1] == AUTO
     assert "1h" not in offered(options)
     assert value == NATIVE
     assert symbol_disabled  # the symbol changes nothing while the upload is shown

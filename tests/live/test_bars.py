@@ -37,7 +37,7 @@ def test_bars_replace_the_forming_one_or_append() -> None:
         book.apply(older)
 
 
-@pytest.mark.parametrize("timeframe", ["5m", "1h", "1d", "1w"])
+@pytest.mark.parametrize("timeframe", ["5m", "1h", "2h", "8h", "12h", "1d", "3d", "1w"])
 def test_coarser_bars_built_live_equal_the_batch_resample(timeframe: str) -> None:
     history = synthetic_ohlcv(12_000, "1m")
     book = BarBook.from_frame(history.iloc[:9_000])

@@ -239,7 +239,7 @@ def test_paths_are_just_unknown_symbols(api, symbol):
 @pytest.mark.parametrize(
     ("params", "parameter", "words"),
     [
-        ({"timeframe": "2h"}, "timeframe", "Allowed: 1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w"),
+        ({"timeframe": "3h"}, "timeframe", "Allowed: 1m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h"),
         ({"timeframe": "1m"}, "timeframe", "1h"),  # finer than the hourly data
         ({"emas": "10,abc"}, "emas", "2 to 1000"),
         ({"emas": "1"}, "emas", "2 to 1000"),

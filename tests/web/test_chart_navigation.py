@@ -116,7 +116,7 @@ def test_error_page_then_a_valid_timeframe_draws_candles_and_emas(page, server):
     assert not page.locator("#chart").is_visible()
     # Only what the 1h data allows is on offer; the URL stays as the user typed it.
     offered = page.locator("#timeframes button").all_text_contents()
-    assert offered == ["1h", "4h", "1d", "1w", "1M"]
+    assert offered == ["1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"]
     assert "timeframe=1m" in page.url and "ema_" not in page.url
     # Ticking EMAs with nothing drawn is remembered, and is no error.
     page.locator("input[data-period='50']").uncheck()

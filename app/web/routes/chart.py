@@ -57,7 +57,11 @@ PAGE_CSP = (
 
 SymbolParam = Annotated[str | None, Query(description="Symbol; default DEFAULT_SYMBOL.")]
 TimeframeParam = Annotated[
-    str | None, Query(description="1m 5m 15m 30m 1h 4h 1d 1w 1M (a month); default the data's own.")
+    str | None,
+    Query(
+        description="1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M (a month); "
+        "default the data's own."
+    ),
 ]
 
 

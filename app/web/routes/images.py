@@ -51,8 +51,8 @@ class ImageParams(BaseModel):
     )
     timeframe: str | None = Field(
         default=None,
-        description="1m 5m 15m 30m 1h 4h 1d 1w 1M (1M a month; aliases M1 H4 D1 1mo ...); "
-        "empty: the data's own.",
+        description="1m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M (1M a month; aliases M1 H4 D1 "
+        "1mo hour8 day1 ...); empty: the data's own.",
     )
     indicators: str | None = Field(
         default=None,
