@@ -31,6 +31,7 @@ from app.web.routes import (
     scan,
     symbols,
     timeframes,
+    udf,
 )
 from app.web.routes.chart import WEB_DIR
 from app.web.store_deps import start_store, stop_store
@@ -69,7 +70,7 @@ def create_app() -> FastAPI:
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
-    for module in (*routers, images, live, layouts, drawings):
+    for module in (*routers, images, live, layouts, drawings, udf):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

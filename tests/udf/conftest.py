@@ -18,6 +18,7 @@ HOURS = synthetic_ohlcv(24 * 400, "1h", seed=41)  # 400 days of hours
 DAYS = synthetic_ohlcv(400, "1d", seed=42)  # its own daily file (not the hours aggregated)
 FLAT = "GOOG"
 FLAT_BARS = synthetic_ohlcv(6000, "1h", seed=43)
+MINUTES = "MINUTES"  # more 1m bars than /udf/history's cap
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +38,7 @@ def tree_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     quotes["high"] = quotes[["open", "high", "close"]].max(axis=1)
     quotes["low"] = quotes[["open", "low", "close"]].min(axis=1)
     quotes.to_csv(data / f"{FLAT}.csv", index=False)
+    synthetic_ohlcv(100_500, "1m", seed=44).to_parquet(data / f"{MINUTES}.parquet", index=False)
     FLAT_BARS.to_csv(data / "garbage.csv", index=False)
     FLAT_BARS.iloc[:10].to_parquet(data / "garbage.parquet", index=False)
     secret = data.parent / "passwd"

@@ -16,7 +16,7 @@ def test_symbols_list_trees_by_name_or_path_with_their_timeframes(client: httpx.
     response = client.get("/api/symbols")
     assert response.status_code == 200
     rows = {row["symbol"]: row for row in response.json()}
-    assert set(rows) == {"AAPL", "ALPACA/NFLX", "IEX/NFLX", "GOOG", "garbage"}
+    assert set(rows) == {"AAPL", "ALPACA/NFLX", "IEX/NFLX", "GOOG", "garbage", "MINUTES"}
     assert rows["ALPACA/NFLX"]["timeframes"] == ["1h", "1d"]
     assert rows["ALPACA/NFLX"]["timeframe"] == "1h"
     assert rows["ALPACA/NFLX"]["bars"] == len(HOURS)
