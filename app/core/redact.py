@@ -2,8 +2,10 @@
 
 A broker URL may carry credentials (``https://user:secret@host/v1``, ``?apikey=...``) and the key
 travels in a header; none of them may reach a user or a log. ``Redactor`` knows one source's
-secrets and scrubs any text; ``safe_url`` shows a URL without its userinfo and secret query
-values; ``RedactingFilter`` scrubs records of the loggers that could quote a request.
+secrets and scrubs any text, pieces of them too: no run of ``LEAKED_RUN`` (8) or more characters
+of a secret survives, in any case (an LLM may echo a key upper-cased, halved, or cut off at
+the end of its text); ``safe_url`` shows a URL without its userinfo and secret query values;
+``RedactingFilter`` scrubs records of the loggers that could quote a request.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig|cred", re.IGNORECASE)
 # ``scheme://user:pass@`` anywhere in a text, for URLs we did not build ourselves.
 _USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.IGNORECASE)
 _MIN_SECRET = 3  # a one-letter "password" would mask every such letter in a message
+LEAKED_RUN = 8  # this many characters of a secret in a row are masked wherever they appear
 
 
 def split_credentials(url: str) -> tuple[str, tuple[str, str] | None, dict[str, str], list[str]]:
@@ -48,23 +51,60 @@ def safe_url(url: str) -> str:
 
 
 class Redactor:
-    """Replaces each known secret (and any URL userinfo) in a text with ``***``."""
+    """Replaces each known secret, any run of ``LEAKED_RUN`` or more of its characters in any
+    case, and any URL userinfo in a text with ``***``."""
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         found = {s for s in secrets if s and len(s) >= _MIN_SECRET}
         # Longest first, so a secret containing another is masked whole.
         self._secrets = tuple(sorted(found, key=len, reverse=True))
+        self._pieces = _pieces_pattern(self._secrets)
 
     def __call__(self, text: object) -> str:
         text = _USERINFO.sub(r"\g<scheme>" + MASK + "@", str(text))
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
+        if self._pieces is not None:
+            text = _mask_pieces(text, self._pieces)
         return text
 
     @property
     def secrets(self) -> tuple[str, ...]:
         return self._secrets
+
+
+def _pieces_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """Finds where any ``LEAKED_RUN``-character piece of a secret starts, overlaps included
+    (a lookahead matches no text), case ignored; None when no secret is that long."""
+    pieces = {
+        secret[i : i + LEAKED_RUN]
+        for secret in secrets
+        for i in range(len(secret) - LEAKED_RUN + 1)
+    }
+    if not pieces:
+        return None
+    alternatives = "|".join(re.escape(piece) for piece in sorted(pieces))
+    return re.compile(f"(?=(?:{alternatives}))", re.IGNORECASE)
+
+
+def _mask_pieces(text: str, pieces: re.Pattern[str]) -> str:
+    """``text`` with every run covered by a secret's pieces replaced by one ``***``."""
+    runs: list[list[int]] = []
+    for match in pieces.finditer(text):
+        start, end = match.start(), match.start() + LEAKED_RUN
+        if runs and start <= runs[-1][1]:
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    if not runs:
+        return text
+    kept, last = [], 0
+    for start, end in runs:
+        kept += [text[last:start], MASK]
+        last = end
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 class RedactingFilter(logging.Filter):
@@ -105,6 +145,9 @@ LOGGERS_TO_SCRUB = (
     "app.web.errors",
     "urllib3.connectionpool",
     "urllib3.util.retry",
+    "app.llm.client",
+    "app.llm.narrative",
+    "httpx",
 )
 _filter = RedactingFilter()
 

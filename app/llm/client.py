@@ -2,15 +2,20 @@
 
 Errors come back as :class:`LlmError` whose message is safe to show and log: it names what went
 wrong (timeout, HTTP status, refusal) and never holds the key, the request or the answer's body
-(a server may echo the Authorization header in an error page).
+(a server may echo the Authorization header in an error page). The text is scrubbed of the key,
+and of any run of 8 or more of its characters in any case, before it is cut to length, so no
+piece of it survives at the cut either (``app.core.redact``).
 """
 
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 
 import httpx
 import orjson
+
+from app.core.redact import Redactor, register_secrets
 
 MAX_ANSWER_BYTES = 1 * 2**20
 MAX_NARRATIVE_CHARS = 4000
@@ -35,6 +40,7 @@ async def chat_completion(
 ) -> str:
     """The assistant's text for ``messages``; LlmError when there is none within ``timeout``
     seconds overall (connect, send, wait and read together)."""
+    scrub = key_redactor(key)  # registered with the log filters before any request is made
     url = base.rstrip("/") + "/chat/completions"
     payload = {"model": model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.2}
     try:
@@ -43,8 +49,23 @@ async def chat_completion(
         raise LlmError(f"the LLM did not answer within {timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise LlmError(f"the LLM could not be reached ({type(exc).__name__})") from None
-    # A server echoing the request must not get the key into a page: redact it from the text.
-    return _text_of(body).replace(key, "***") if key else _text_of(body)
+    # A server echoing the request must not get the key, or a piece of it, into a page: the
+    # whole text is redacted first, then cut (cut first, a key straddling the cut kept its head).
+    return _cut(scrub(_text_of(body)))
+
+
+@lru_cache(maxsize=8)
+def key_redactor(key: str) -> Redactor:
+    """The key's Redactor, also scrubbing the log lines that could quote it (made once)."""
+    redactor = Redactor([key])
+    register_secrets(redactor)
+    return redactor
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MAX_NARRATIVE_CHARS:
+        return text
+    return text[: MAX_NARRATIVE_CHARS - 1].rstrip() + "…"  # says it was cut
 
 
 async def _post(url: str, key: str, payload: dict, timeout: float) -> bytes:
@@ -80,4 +101,4 @@ def _text_of(body: bytes) -> str:
     text = message.get("content")
     if not isinstance(text, str) or not text.strip():
         raise LlmError("the LLM's answer held no text")
-    return text.strip()[:MAX_NARRATIVE_CHARS]
+    return text.strip()

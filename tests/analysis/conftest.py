@@ -22,6 +22,8 @@ LLM_SYMBOLS = (
     "llm_500",
     "llm_refuse",
     "llm_echo",
+    "llm_straddle",
+    "llm_pieces",
     "llm_garbage",
     "llm_html",
 )

@@ -3,8 +3,10 @@
 What it does is picked by the symbol in the analysis it is sent (so one server serves every
 case, and cases can run in any order): ``llm_slow`` answers after ``SLOW_SECONDS``, ``llm_500``
 fails with a page holding the Authorization header, ``llm_refuse`` refuses, ``llm_echo`` echoes
-that header in its text, ``llm_garbage`` answers HTML, ``llm_html`` writes a script tag; anything
-else gets a narrative naming the symbol and the language asked for. Every request is recorded.
+that header in its text (``llm_straddle`` the key across the 4,000-character cut, ``llm_pieces``
+the key in other cases and in halves), ``llm_garbage`` answers HTML, ``llm_html`` writes a
+script tag; anything else gets a narrative naming the symbol and the language asked for.
+Every request is recorded.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ def _handler(record: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, _answer(None, refusal="I can't help with that."))
             if symbol == "llm_echo":
                 return self._send(200, _answer(f"Your header was {auth}."))
+            key = auth.removeprefix("Bearer ")
+            if symbol == "llm_straddle":  # the key across the 4,000-character cut
+                head = "Trend up. " * 400
+                return self._send(200, _answer(f"{head[: 4000 - 14]}{key} and more."))
+            if symbol == "llm_pieces":  # the key upper-cased, lower-cased, and in halves
+                half = len(key) // 2
+                text = f"A {key.upper()} b {key.lower()} c {key[:half]} d {key[half:]} e."
+                return self._send(200, _answer(text))
             if symbol == "llm_html":
                 return self._send(200, _answer("<script>document.title='owned'</script>Up."))
             if symbol == "llm_garbage":

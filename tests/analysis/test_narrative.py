@@ -92,6 +92,32 @@ def test_the_key_is_redacted_from_an_echoing_llm_and_never_logged(
     assert LLM_KEY not in log
 
 
+def key_pieces(text: str, run: int = 8) -> list[str]:
+    """Every run of ``run`` characters of the key found in ``text``, case ignored."""
+    folded = text.lower()
+    pieces = {LLM_KEY[i : i + run].lower() for i in range(len(LLM_KEY) - run + 1)}
+    return sorted(piece for piece in pieces if piece in folded)
+
+
+@pytest.mark.parametrize("symbol", ["llm_straddle", "llm_pieces"])
+def test_no_piece_of_the_key_survives_in_answers_reports_or_logs(
+    analysis_api: httpx.Client, server_log: Path, symbol: str
+) -> None:
+    body = fetch(analysis_api, symbol)
+    assert body["narrative_source"] == "llm"
+    narrative = body["narrative"]
+    assert key_pieces(narrative) == []  # was "sk-test-5ecret" (14 of 31 characters) at the cut
+    assert len(narrative) <= 4000 and "***" in narrative
+    if symbol == "llm_straddle":
+        assert narrative.endswith("Trend *** and more.")  # redacted first: it fits now
+    else:
+        assert narrative == "A *** b *** c *** d *** e."
+    for fmt in ("md", "html"):
+        report = analysis_api.get("/report", params={"symbol": symbol, "format": fmt})
+        assert report.status_code == 200 and key_pieces(report.text) == []
+    assert key_pieces(server_log.read_text()) == []
+
+
 def _settings(stand_in: StandIn, **overrides: object):
     values = {
         "llm_api_base": stand_in.base,
