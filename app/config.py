@@ -23,19 +23,30 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core.errors import ConfigError
 from app.core.redact import Redactor
+from app.settings.access import AccessSettings
 from app.settings.alerts import AlertSettings
 from app.settings.data_files import DataFileSettings
 from app.settings.live_redis import LiveRedisSettings
+from app.settings.shared_redis import SharedRedisSettings
 from app.settings.store import StoreSettings
 from app.settings.udf import UdfSettings
 
 safe_text = Redactor()  # a bad DATA_API_BASE is echoed without its userinfo
 
 DEFAULT_EMA_PERIODS = (10, 21, 50, 150)
+# A bad value of a variable whose name holds one of these is never echoed in an error.
+SECRET_NAME_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
 
 
 class Settings(
-    StoreSettings, AlertSettings, DataFileSettings, UdfSettings, LiveRedisSettings, BaseSettings
+    StoreSettings,
+    AlertSettings,
+    DataFileSettings,
+    UdfSettings,
+    LiveRedisSettings,
+    AccessSettings,
+    SharedRedisSettings,
+    BaseSettings,
 ):
     """Every knob Super Chart reads; environment variable names are the upper-case field names."""
 
@@ -289,7 +300,7 @@ def load_settings(**overrides: object) -> Settings:
                 lines.append(message)
                 continue
             name = str(err["loc"][0]).upper()
-            secret = "KEY" in name or "SECRET" in name
+            secret = any(word in name for word in SECRET_NAME_WORDS)
             shown = "***" if secret else repr(safe_text(err.get("input")))
             lines.append(f"{name}: {message} (got {shown})")
         raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None

@@ -66,6 +66,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
         command=lambda host, port: [
             *("-m", "uvicorn", "app.main_fastapi:app"),
             *("--host", host, "--port", str(port)),
+            "--no-proxy-headers",  # X-Forwarded-For is believed from TRUSTED_PROXIES only
         ],
     ),
     FrontEnd(

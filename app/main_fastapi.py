@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import get_settings
 from app.core import ConfigError
 from app.images import start_renderer, stop_renderer
+from app.web.access import install_access
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
 from app.web.head import HeadAsGetMiddleware
@@ -56,7 +57,7 @@ def create_app() -> FastAPI:
     """The app; bad settings stop it here with their message (naming the variable and what it
     accepts), rather than every request answering 503."""
     try:
-        get_settings()
+        settings = get_settings()
     except ConfigError as exc:
         raise SystemExit(f"Super Chart cannot start. {exc.message}") from None
     app = FastAPI(
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
+    install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
     for module in (*routers, images, live, layouts, drawings, udf):
         app.include_router(module.router)

@@ -5,13 +5,15 @@
 // /api/ohlcv, so nothing is missed or drawn twice. Every chart type is live: for Heikin Ashi the
 // subscription asks for HA candles (and indicators on them), as the bars held are.
 
+import { withToken } from "./access.js";
+
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
 const SNAPSHOT_BARS = 500;
 
 export function socketUrl() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return scheme + "//" + location.host + "/ws";
+  return withToken(scheme + "//" + location.host + "/ws");
 }
 
 /** ``records`` (as /api/ohlcv gives them) as columns named like ``columns``. */

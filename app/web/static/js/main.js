@@ -2,6 +2,7 @@
 // lines and indicators over the prices, oscillators in panes of their own; pages older and
 // newer bars in as the user scrolls. Each part lives in its own module; this one wires them.
 
+import { sendTokenWithFetches } from "./access.js";
 import { state, pageQuery, timeframeSeconds } from "./page_state.js";
 import { createHeld } from "./bars.js";
 import { createLoader } from "./paging.js";
@@ -24,6 +25,7 @@ import {
   markTimeframe, saveScreenshot, toggleFullscreen, wireButton, wireSelect, wireTimeframes,
 } from "./toolbar.js";
 
+sendTokenWithFetches(); // API_TOKENS: before any fetch (a no-op on an open server)
 const container = document.getElementById("chart");
 const options = state.options;
 state.precision = 2;

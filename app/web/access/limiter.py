@@ -1,0 +1,91 @@
+"""The rate-limit counters (the ``limits`` library's async API, so the event loop never blocks):
+in this process's memory, or in Redis so every worker and replica shares them. While Redis is
+unreachable the counters fall back to memory (one warning), and Redis is tried again shortly."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+
+logger = logging.getLogger(__name__)
+RETRY_REDIS_S = 5.0
+KEY_PREFIX = "superchart:limits"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int  # of the tightest rate
+    remaining: int
+    reset_s: int  # seconds until a request is counted off again
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(self.remaining).encode()),
+            (b"ratelimit-reset", str(self.reset_s).encode()),
+        ]
+
+
+def redis_storage(url: str, timeout_s: float) -> Storage:
+    return RedisStorage(
+        "async+" + url,
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix=KEY_PREFIX,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+    )
+
+
+class RateLimiter:
+    def __init__(self, rate: str, shared: Storage | None = None) -> None:
+        self.items: list[RateLimitItem] = parse_many(rate)
+        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._shared = SlidingWindowCounterRateLimiter(shared) if shared is not None else None
+        self._shared_down_until = 0.0
+
+    async def hit(self, key: str) -> Verdict:
+        """Count one request of ``key`` against every rate; the verdict of the tightest."""
+        if self._shared is not None and time.monotonic() >= self._shared_down_until:
+            try:
+                verdict = await self._hit(self._shared, key)
+            except StorageError as exc:
+                if not self._shared_down_until:
+                    logger.warning(
+                        "rate limits: Redis unreachable (%s); counting in this process until "
+                        "it is back",
+                        type(exc.storage_error).__name__,
+                    )
+                self._shared_down_until = time.monotonic() + RETRY_REDIS_S
+            else:
+                if self._shared_down_until:
+                    logger.warning("rate limits: Redis is back; counters shared again")
+                    self._shared_down_until = 0.0
+                return verdict
+        return await self._hit(self._local, key)
+
+    async def _hit(self, limiter: SlidingWindowCounterRateLimiter, key: str) -> Verdict:
+        tightest: Verdict | None = None
+        for item in self.items:
+            allowed = await limiter.hit(item, key)
+            stats = await limiter.get_window_stats(item, key)
+            verdict = Verdict(
+                allowed=allowed,
+                limit=item.amount,
+                remaining=max(0, stats.remaining),
+                reset_s=max(1, math.ceil(stats.reset_time - time.time())),
+            )
+            if not allowed:
+                return verdict
+            if tightest is None or verdict.remaining < tightest.remaining:
+                tightest = verdict
+        assert tightest is not None
+        return tightest
