@@ -28,6 +28,7 @@ from app.web.routes import (
     layouts,
     live,
     ohlcv,
+    quotes,
     report,
     scan,
     symbols,
@@ -72,7 +73,7 @@ def create_app() -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
-    for module in (*routers, images, live, layouts, drawings, udf):
+    for module in (*routers, images, live, layouts, drawings, quotes, udf):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -13,6 +13,7 @@ from bench import (
     image_cases,
     indicator_cases,
     live_cases,
+    store_cases,
     toggle_cases,
 )
 from bench.context import BenchContext, Sizes
@@ -85,6 +86,12 @@ CASES: tuple[Case, ...] = (
         "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI
     ),
     Case("/api/ohlcv {large} bars + 4 EMAs, warm", 3.0, http_cases.api_large_vs_orjson, FASTAPI),
+    Case(
+        "/api/quotes 100 symbols x 20k bars, warm",
+        None,
+        store_cases.quotes_100_warm,
+        (*FASTAPI, "app.core.quotes"),
+    ),
     Case(
         "req/s /api/ohlcv 500 bars + 4 EMAs, 32 clients",
         0.5,

@@ -24,6 +24,7 @@ from app.live.outbox import Outbox
 from app.live.requests import read_requests
 
 if TYPE_CHECKING:
+    from app.live.extra_requests import ExtraSubscription
     from app.live.replay import ReplaySession
     from app.live.service import LiveService
 
@@ -39,6 +40,7 @@ class LiveClient:
         self.ws = websocket
         self.subs: dict[str, ClientSub] = {}
         self.replays: dict[str, ReplaySession] = {}
+        self.extras: dict[str, ExtraSubscription] = {}  # quotes, alerts (extra_requests)
         self.outbox = Outbox(self)
         self.closed = asyncio.Event()
         self.close_code: int | None = None
@@ -94,6 +96,9 @@ class LiveClient:
         for replay in list(self.replays.values()):
             replay.stop()
         self.replays.clear()
+        for extra in list(self.extras.values()):
+            extra.stop()
+        self.extras.clear()
         if self._counted:
             self._counted = False
             self.service.clients -= 1

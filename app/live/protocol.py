@@ -20,7 +20,7 @@ from app.core.time_bounds import parse_time_bound
 from app.core.timeframes import Timeframe, parse_timeframe
 from app.web.schemas import DEFAULT_LIMIT
 
-MESSAGE_TYPES = ("subscribe", "unsubscribe", "replay", "replay_control")
+MESSAGE_TYPES = ("subscribe", "unsubscribe", "replay", "replay_control", "quotes", "alerts")
 REPLAY_ACTIONS = ("pause", "play", "step", "speed")
 MAX_ID_CHARS = 100
 

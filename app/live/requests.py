@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.core.errors import ParameterError, SuperChartError
 from app.live.close_codes import CLOSE_POLICY
 from app.live.delivery import ClientSub
+from app.live.extra_requests import HANDLERS
 from app.live.protocol import (
     ProtocolError,
     StreamRequest,
@@ -66,6 +67,8 @@ async def handle_request(client: LiveClient, frame: dict[str, Any]) -> None:
             unsubscribe(client, request_id)
         elif kind == "replay_control":
             control_replay(client, request_id, frame)
+        elif kind in HANDLERS:  # quotes, alerts (app.live.extra_requests)
+            await HANDLERS[kind](client, frame, request_id)
         else:
             request = parse_stream_request(
                 frame,
@@ -89,9 +92,9 @@ async def handle_request(client: LiveClient, frame: dict[str, Any]) -> None:
 def check_room(client: LiveClient, request_id: str | None) -> None:
     """Refuse a new id past LIVE_MAX_SUBSCRIPTIONS (reusing an id replaces, so it always fits)."""
     cap = client.settings.live_max_subscriptions
-    if request_id in client.subs or request_id in client.replays:
+    if request_id in client.subs or request_id in client.replays or request_id in client.extras:
         return
-    if len(client.subs) + len(client.replays) >= cap:
+    if len(client.subs) + len(client.replays) + len(client.extras) >= cap:
         raise ParameterError(
             "id",
             f"at most {cap} subscriptions and replays per connection "
@@ -140,6 +143,10 @@ def unsubscribe(client: LiveClient, request_id: str | None) -> None:
     replay = client.replays.pop(request_id or "", None)
     if replay is not None:
         replay.stop()
+        return
+    extra = client.extras.pop(request_id or "", None)
+    if extra is not None:
+        extra.stop()
         return
     raise ParameterError("id", f"no subscription with id {request_id!r}.")
 
