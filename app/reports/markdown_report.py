@@ -1,14 +1,34 @@
-"""The Markdown report: the same sections as the HTML one, without the chart."""
+"""The Markdown report: the same sections as the HTML one, without the chart.
+
+Every text in it that we did not write (the symbol, a file's name; the LLM's narrative) is text,
+never markup: HTML is escaped as the HTML report escapes it (a renderer shows ``&lt;script&gt;``
+as ``<script>``, runs nothing), and the characters that make links, images and code spans
+(``[ ] ` *`` and the backslash) are backslash-escaped.
+"""
 
 from __future__ import annotations
+
+import html
+import re
 
 from app.core.analysis import Analysis
 from app.reports.formatting import MAX_SPIKE_ROWS, narrative_note, number, price, utc
 
+_MARKDOWN_SIGNS = re.compile(r"([\\`*\[\]])")
+
+
+def md_text(value: object) -> str:
+    r"""``value`` as literal Markdown text: no HTML, no link, image or code span.
+
+    >>> print(md_text("<img src=x onerror=alert(1)> [x](javascript:y)"))
+    &lt;img src=x onerror=alert(1)&gt; \[x\](javascript:y)
+    """
+    return html.escape(_MARKDOWN_SIGNS.sub(r"\\\1", str(value)), quote=True)
+
 
 def _cell(text: object) -> str:
-    """A table cell: pipes escaped, lines joined."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A table cell: literal text, pipes escaped, lines joined."""
+    return md_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -23,20 +43,20 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
     spikes = list(analysis.volume_spikes)[-MAX_SPIKE_ROWS:][::-1]
     total = len(analysis.volume_spikes)
     lines = [
-        f"# {analysis.symbol} {analysis.timeframe} analysis",
+        f"# {md_text(analysis.symbol)} {md_text(analysis.timeframe)} analysis",
         "",
         f"Last bar {utc(analysis.as_of)}, close {price(analysis.last_close)}, "
         f"{analysis.bars:,} bars analysed.",
         "",
         "## Summary",
         "",
-        analysis.summary,
+        md_text(analysis.summary),
         "",
         "## Narrative",
         "",
-        analysis.narrative or analysis.summary,
+        md_text(analysis.narrative or analysis.summary),
         "",
-        f"_{narrative_note(analysis)}_",
+        f"_{md_text(narrative_note(analysis))}_",
         "",
         "## Signals",
         "",

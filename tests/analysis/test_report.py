@@ -81,6 +81,16 @@ def test_an_llm_narrative_is_text_never_markup(analysis_api: httpx.Client) -> No
     assert "<script>document.title" not in text
 
 
+def test_the_markdown_report_is_an_inert_download(analysis_api: httpx.Client) -> None:
+    response = analysis_api.get("/report", params={"symbol": "llm_html", "format": "md"})
+    assert response.status_code == 200
+    assert "<script>" not in response.text  # was written raw (#19)
+    assert "&lt;script&gt;document.title=&#x27;owned&#x27;&lt;/script&gt;Up." in response.text
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
+
+
 @pytest.mark.browser
 def test_the_saved_report_draws_its_chart_offline(
     report_html: httpx.Response, page, tmp_path: Path

@@ -28,6 +28,8 @@ from app.web.analysis_params import (
 from app.web.docs import error_responses
 
 router = APIRouter(tags=["analysis"])
+NO_SNIFF = {"X-Content-Type-Options": "nosniff"}  # never read as another type than declared
+MARKDOWN_CSP = "default-src 'none'; sandbox"  # no script, style, image or request of any kind
 
 
 def _file_name(symbol: str, timeframe: str, suffix: str) -> str:
@@ -88,5 +90,8 @@ async def read_report(
             "text/html; charset=utf-8",
             _file_name(result.symbol, result.timeframe, "html"),
         )
-    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    headers = {"Content-Disposition": f'inline; filename="{name}"', **NO_SNIFF}
+    if format == "md":  # a download, and inert if a browser opens it anyway
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        headers["Content-Security-Policy"] = MARKDOWN_CSP
     return Response(text.encode("utf-8"), media_type=media, headers=headers)
