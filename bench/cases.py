@@ -15,6 +15,7 @@ from bench import (
     live_cases,
     store_cases,
     toggle_cases,
+    udf_cases,
 )
 from bench.context import BenchContext, Sizes
 from bench.table import Row
@@ -98,6 +99,18 @@ CASES: tuple[Case, ...] = (
         http_cases.requests_per_second_small,
         FASTAPI,
         higher_is_better=True,
+    ),
+    Case(
+        "/udf/history 5k bars vs /api/ohlcv columns, same request",
+        1.2,
+        udf_cases.udf_history_warm,
+        (*FASTAPI, "app.web.routes.udf"),
+    ),
+    Case(
+        "/udf/history 5k bars vs /api/ohlcv columns, new to= each",
+        1.2,
+        udf_cases.udf_history_new_to,
+        (*FASTAPI, "app.web.routes.udf"),
     ),
     Case(
         "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI
