@@ -26,6 +26,7 @@ from app.core.redact import Redactor
 from app.settings.access import AccessSettings
 from app.settings.alerts import AlertSettings
 from app.settings.data_files import DataFileSettings
+from app.settings.images import ImageSettings
 from app.settings.live_redis import LiveRedisSettings
 from app.settings.shared_redis import SharedRedisSettings
 from app.settings.store import StoreSettings
@@ -46,6 +47,7 @@ class Settings(
     LiveRedisSettings,
     AccessSettings,
     SharedRedisSettings,
+    ImageSettings,
     BaseSettings,
 ):
     """Every knob Super Chart reads; environment variable names are the upper-case field names."""

@@ -41,9 +41,10 @@ from app.web.store_deps import start_store, stop_store
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Chromium for chart images opens at start (in the background), so the first picture does
-    not pay for it; it is closed at shutdown. So is the live hub's Redis link, if configured."""
-    start_renderer()
+    """Chromium for chart images opens at the first picture (IMAGE_PREWARM=true: at start, in
+    the background), and is closed at shutdown. So is the live hub's Redis link, if configured."""
+    if get_settings().image_prewarm:
+        start_renderer()
     start_store(app)
     live.start_live(app)
     try:

@@ -7,7 +7,10 @@ callers (Streamlit, Dash, FastAPI's threadpool) and async ones share it.
 
 Bounded: ``workers`` renders at a time (one tab each), at most ``queue`` more waiting, and any
 further request is refused at once with :class:`RendererBusyError` (a 503 with Retry-After). A
-render past ``timeout`` seconds is abandoned, the browser killed and a new one started.
+render past ``timeout`` seconds is abandoned, the browser killed and a new one started; a
+browser that dies mid-render (killed, crashed) fails those renders with
+:class:`RenderFailedError` (a 503 with Retry-After, never an uncaught cancellation) and is
+started again.
 """
 
 from __future__ import annotations
@@ -15,15 +18,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import CancelledError as FutureCancelledError
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from app.images.browser import (
+    CLOSE_TIMEOUT,
+    INSTALL_HINT,
+    dispose,
+    find_browser,
+    kaleido_class,
+    warm_tabs,
+)
 from app.images.errors import (
     BrowserMissingError,
     ImageUnavailableError,
@@ -32,47 +43,9 @@ from app.images.errors import (
     RenderTimeoutError,
 )
 
+__all__ = ["INSTALL_HINT", "START_TIMEOUT", "ChartRenderer", "find_browser"]
 logger = logging.getLogger(__name__)
-
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-INSTALL_HINT = (
-    "Chart images need Chromium, which was not found: install it (Debian/Ubuntu: "
-    "apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable."
-)
-RELOAD_EVERY = 200  # renders per tab between page reloads (Kaleido reloads after every one)
 START_TIMEOUT = 30.0  # seconds for Chromium to start and load plotly.js into its tabs
-CLOSE_TIMEOUT = 10.0
-
-
-def find_browser(configured: str | Path | None = None) -> Path | None:
-    """``configured`` if it is an executable file, else the first Chromium/Chrome on PATH."""
-    if configured:
-        path = Path(configured).expanduser()
-        return path if path.is_file() and shutil.which(str(path)) else None
-    for name in BROWSER_NAMES:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    return None
-
-
-def _kaleido_class() -> type:
-    """Kaleido with fewer tab reloads: Kaleido reloads a tab after every image (re-parsing
-    plotly.js, ~150 ms here, half a warm render); ours does so every ``RELOAD_EVERY`` images.
-    (Plotly.toImage draws into a fresh element and purges it, so a tab keeps no figure.)"""
-    import kaleido
-
-    class WarmKaleido(kaleido.Kaleido):
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            count = getattr(tab, "superchart_renders", 0) + 1
-            if count >= RELOAD_EVERY:
-                tab.superchart_renders = 0
-                await super()._return_kaleido_tab(tab)
-            else:
-                tab.superchart_renders = count
-                await self.tabs_ready.put(tab)
-
-    return WarmKaleido
 
 
 class ChartRenderer:
@@ -94,6 +67,7 @@ class ChartRenderer:
         self.start_timeout = start_timeout
         self.renders = 0
         self.restarts = 0
+        self.start_seconds: float | None = None  # what the last browser start took
         self._lock = threading.Lock()
         self._pending = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -158,6 +132,8 @@ class ChartRenderer:
             except FutureTimeoutError:
                 future.cancel()
                 raise RenderTimeoutError(self._timeout_message(), retry_after=5) from None
+            except FutureCancelledError:
+                raise _stopped() from None
 
     async def render_async(
         self, figure: dict, *, fmt: str, width: int, height: int, scale: float = 1.0
@@ -171,6 +147,10 @@ class ChartRenderer:
             except TimeoutError:
                 future.cancel()
                 raise RenderTimeoutError(self._timeout_message(), retry_after=5) from None
+            except asyncio.CancelledError:
+                if _cancelled_from_outside() or not future.cancelled():
+                    raise  # our caller went away (a client disconnected, a shutdown)
+                raise _stopped() from None
 
     def check_capacity(self) -> None:
         """Raise now what :meth:`render` would (no browser, full queue), before a caller spends
@@ -233,17 +213,26 @@ class ChartRenderer:
                 logger.warning("Render past %.1f s: restarting the browser", self.timeout)
                 await self._restart(browser)
                 raise RenderTimeoutError(self._timeout_message(), retry_after=2) from None
+            except asyncio.CancelledError:
+                if _cancelled_from_outside():
+                    raise  # the caller gave up, or a shutdown: not a browser failure
+                # The browser went away under us: choreographer cancels what awaited it.
+                await self._failed(browser, "the browser went away mid-render")
             except Exception as exc:
-                logger.warning("Render failed: %s: %s", type(exc).__name__, exc)
-                dead = browser.subprocess.poll() is not None
-                if dead or browser is not self._kaleido:
-                    await self._restart(browser)
-                raise RenderFailedError(
-                    f"The chart renderer failed ({type(exc).__name__}); try again.",
-                    retry_after=2,
-                ) from None
+                await self._failed(browser, f"{type(exc).__name__}: {exc}")
             self.renders += 1
             return image
+
+    async def _failed(self, browser: Any, why: str) -> NoReturn:
+        """A render failed: restart the browser if it died (or was replaced), then say so."""
+        logger.warning("Render failed: %s", why)
+        dead = browser.subprocess.poll() is not None
+        if dead or browser is not self._kaleido:
+            await self._restart(browser)
+        raise RenderFailedError(
+            "The chart renderer failed (its browser stopped); it is restarting: try again.",
+            retry_after=2,
+        )
 
     async def _browser(self) -> Any:
         if self._kaleido is not None:
@@ -257,7 +246,7 @@ class ChartRenderer:
             raise BrowserMissingError(INSTALL_HINT, retry_after=60)
         started = time.perf_counter()
         try:
-            browser = _kaleido_class()(
+            browser = kaleido_class()(
                 n=self.workers, timeout=None, mathjax=False, path=str(self.browser_path)
             )
         except Exception as exc:  # choreographer's ChromeNotFoundError, a bad path
@@ -266,7 +255,7 @@ class ChartRenderer:
         try:
             await asyncio.wait_for(browser.open(), self.start_timeout)
         except Exception as exc:
-            await self._dispose(browser)
+            await dispose(browser)
             raise ImageUnavailableError(
                 f"Chromium at {self.browser_path} did not start within {self.start_timeout:g} s "
                 f"({type(exc).__name__}); chart images are unavailable for now.",
@@ -274,43 +263,18 @@ class ChartRenderer:
             ) from None
         finally:
             self._starting = None
-        await self._warm_tabs(browser)
-        logger.info("Chart renderer warm in %.2f s", time.perf_counter() - started)
+        await warm_tabs(browser, self.workers, self.start_timeout)
+        self.start_seconds = time.perf_counter() - started
+        logger.info("Chart renderer warm in %.2f s", self.start_seconds)
         self._kaleido = browser
         return browser
-
-    async def _warm_tabs(self, browser: Any) -> None:
-        """One small candlestick picture per tab: a tab's first plotly.js drawing costs several
-        times a later one (code compiled on first use), so the first user image does not pay."""
-        figure = {
-            "data": [
-                {
-                    "type": "candlestick",
-                    "open": [1, 2],
-                    "high": [3, 3],
-                    "low": [0, 1],
-                    "close": [2, 1],
-                    "x": ["2024-01-01", "2024-01-02"],
-                },
-                {"type": "bar", "x": ["2024-01-01", "2024-01-02"], "y": [1, 2]},
-            ],
-            "layout": {"template": "none"},
-        }
-        opts = {"format": "png", "width": 300, "height": 200, "scale": 1}
-        try:
-            await asyncio.wait_for(
-                asyncio.gather(*(browser.calc_fig(figure, opts) for _ in range(self.workers))),
-                self.start_timeout,
-            )
-        except Exception as exc:  # a cold first image then, not a failed start
-            logger.info("Warm-up render failed: %s", type(exc).__name__)
 
     async def _restart(self, browser: Any) -> None:
         """Drop ``browser`` (killed if it does not close) and start a new one in the background."""
         if self._kaleido is browser:
             self._kaleido = None
             self.restarts += 1
-        await self._dispose(browser)
+        await dispose(browser)
         if self._kaleido is None and (self._opening is None or self._opening.done()):
             self._opening = asyncio.get_running_loop().create_task(self._open())
             self._opening.add_done_callback(_log_task_failure)
@@ -324,20 +288,21 @@ class ChartRenderer:
         browser, self._kaleido = self._kaleido, None
         for each in (starting, browser):
             if each is not None:
-                await self._dispose(each)
+                await dispose(each)
 
-    @staticmethod
-    async def _dispose(browser: Any) -> None:
-        try:
-            await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
-        except BaseException as exc:
-            logger.info("Browser close: %s; killing it", type(exc).__name__)
-        process = getattr(browser, "subprocess", None)
-        if process is not None and process.poll() is None:
-            from choreographer.utils._kill import kill
 
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(kill, process)
+def _cancelled_from_outside() -> bool:
+    """Whether the running task itself was asked to stop (rather than something it awaited
+    being cancelled under it)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def _stopped() -> RenderFailedError:
+    return RenderFailedError(
+        "The chart renderer stopped this render (its browser stopped or is restarting); try again.",
+        retry_after=2,
+    )
 
 
 def _log_failure(future: Future) -> None:

@@ -4,7 +4,9 @@ The picture of the last ``bars`` bars up to ``end`` (or the newest), drawn by th
 and exported by the warm Chromium (``app.images``). The ETag fingerprints the bars and every
 drawing option, so a client holding the picture gets a 304, and a picture already drawn is
 answered from a bounded cache without drawing it again. When the renderer is full, has no
-Chromium or a render hangs, the answer is a 503 with ``Retry-After``.
+Chromium, a render hangs or its browser dies mid-render, the answer is a JSON 503 with
+``Retry-After``. Chromium opens at the first picture (IMAGE_PREWARM=true: at app start); the
+picture that waited for it says how long in ``Server-Timing: browser-start;dur=<ms>``.
 """
 
 from __future__ import annotations
@@ -136,9 +138,13 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
             figure = await run_in_threadpool(
                 image_figure, view, theme_name=params.theme, decorate=_overlays(view, params)
             )
+            cold = not renderer.warm
             image = await renderer.render_async(
                 figure, fmt=fmt, width=params.width, height=params.height, scale=params.scale
             )
+            if cold and renderer.start_seconds is not None:  # this picture waited for Chromium
+                duration = f"{renderer.start_seconds * 1000:.0f}"
+                headers["Server-Timing"] = f'browser-start;dur={duration};desc="Chromium started"'
             cache.put(etag, image)
     except ImageUnavailableError as exc:
         return JSONResponse(
