@@ -87,7 +87,7 @@ class LiveService:
         chart: ChartType = "candles",
     ) -> Channel:
         """The channel for these parameters, started if new; SuperChartError as the HTTP API."""
-        feed = await self._feed(symbol)
+        feed = await self._feed(symbol, await self._file_timeframe(symbol, timeframe))
         try:
             tf = timeframe or feed.native
             producer = feed.producers.get(tf.name)
@@ -129,20 +129,36 @@ class LiveService:
 
     # -- feeds ------------------------------------------------------------------------------
 
-    async def _feed(self, symbol: str) -> SymbolFeed:
+    async def _file_timeframe(self, symbol: str, timeframe: Timeframe | None) -> Timeframe | None:
+        """A folder tree's file for ``timeframe`` when it is not the finest one (``1d`` has a
+        file of its own: its feed follows that file, as /api/ohlcv reads it); else None."""
+        entry_of = getattr(self.source, "entry", None)
+        if timeframe is None or not callable(entry_of):
+            return None
+        entry = await asyncio.to_thread(entry_of, symbol)
+        if not entry.is_tree:
+            return None
+        file_timeframe = entry.file_for(timeframe)[0]  # TimeframeError if finer than every file
+        return None if file_timeframe is entry.files[0][0] else file_timeframe
+
+    async def _feed(self, symbol: str, file_timeframe: Timeframe | None = None) -> SymbolFeed:
         key = str(symbol).strip().lower()
+        if file_timeframe is not None:
+            key += f"@{file_timeframe.name}"
         feed = self.feeds.get(key)
         if feed is not None:
             return feed
         opening = self._opening.get(key)
         if opening is None:
-            opening = asyncio.ensure_future(self._open_feed(key, symbol))
+            opening = asyncio.ensure_future(self._open_feed(key, symbol, file_timeframe))
             self._opening[key] = opening
             opening.add_done_callback(lambda _f: self._opening.pop(key, None))
         return await asyncio.shield(opening)
 
-    async def _open_feed(self, key: str, symbol: str) -> SymbolFeed:
-        frame, size, path = await self._load(symbol)
+    async def _open_feed(
+        self, key: str, symbol: str, file_timeframe: Timeframe | None = None
+    ) -> SymbolFeed:
+        frame, size, path = await self._load(symbol, file_timeframe)
         shown = getattr(self.source, "display_name", None)
         name = await asyncio.to_thread(shown, symbol) if callable(shown) else str(symbol)
         feed = SymbolFeed(key, name, BarBook.from_frame(frame))
@@ -158,26 +174,32 @@ class LiveService:
                 poll_broker(feed, self._broker_fetch(symbol), self.settings.live_poll_s)
             )
         elif path is not None:
-            follower = FileFollower(feed, path, size, lambda: self._reload(symbol))
+            follower = FileFollower(feed, path, size, lambda: self._reload(symbol, file_timeframe))
             self._followers[key] = follower
             await self.watch.add(follower)
         return feed
 
-    async def _load(self, symbol: str) -> tuple[pd.DataFrame, int, object]:
+    async def _load(
+        self, symbol: str, file_timeframe: Timeframe | None = None
+    ) -> tuple[pd.DataFrame, int, object]:
         path = None
         size = 0
         if self.source.name == "csv":
             path = self.source.symbol_paths().get(str(symbol).strip().lower())
+            if path is not None and file_timeframe is not None:
+                path = await asyncio.to_thread(self.source.path_of, symbol, file_timeframe)
             if path is not None:
                 try:
                     size = os.stat(path).st_size  # before the load: the tail starts at or before
                 except OSError:
                     size = 0
-        frame = await asyncio.to_thread(self.source.load, symbol)
+        frame = await asyncio.to_thread(self.source.load, symbol, file_timeframe)
         return frame, size, path
 
-    async def _reload(self, symbol: str) -> tuple[pd.DataFrame, int]:
-        frame, size, _path = await self._load(symbol)
+    async def _reload(
+        self, symbol: str, file_timeframe: Timeframe | None = None
+    ) -> tuple[pd.DataFrame, int]:
+        frame, size, _path = await self._load(symbol, file_timeframe)
         return frame, size
 
     def _broker_fetch(self, symbol: str) -> Callable[[pd.Timestamp | None], pd.DataFrame]:
