@@ -19,6 +19,7 @@ from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
 from app.web.head import HeadAsGetMiddleware
 from app.web.routes import (
+    alerts,
     analysis,
     chart,
     drawings,
@@ -47,9 +48,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         start_renderer()
     start_store(app)
     live.start_live(app)
+    await alerts.start_alerts(app)
     try:
         yield
     finally:
+        await alerts.stop_alerts(app)
         await live.stop_live(app)
         stop_store(app)
         stop_renderer()
@@ -74,7 +77,7 @@ def create_app() -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
-    for module in (*routers, images, live, layouts, drawings, quotes, udf):
+    for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -20,12 +20,21 @@ def owner_of_token(token: str) -> str:
     return "token:" + hashlib.sha256(token.encode()).hexdigest()
 
 
-def resolve_owner(headers: Mapping[str, str], client_id: str | None = None) -> str:
-    """The owner key of a request's headers (``client_id`` stands in for ``X-Client-Id`` where
-    a browser cannot set headers, as on a WebSocket). ParameterError for a malformed id."""
-    auth = headers.get("authorization") or ""
-    if auth[:7].lower() == "bearer ":
-        token = auth[7:].strip()
+def resolve_owner(
+    headers: Mapping[str, str],
+    client_id: str | None = None,
+    *,
+    tokens_on: bool = True,
+    token: str | None = None,
+) -> str:
+    """The owner key of a request's headers. With API_TOKENS set (``tokens_on``) the bearer
+    token (or ``token``, a WebSocket's ``?token=``) owns; else ``X-Client-Id`` (``client_id``
+    stands in for it where a browser cannot set headers, as on a WebSocket). ParameterError for
+    a malformed id."""
+    if tokens_on:
+        auth = headers.get("authorization") or ""
+        if auth[:7].lower() == "bearer " and auth[7:].strip():
+            return owner_of_token(auth[7:].strip())
         if token:
             return owner_of_token(token)
     client = headers.get("x-client-id") or client_id

@@ -41,7 +41,8 @@ def stop_store(app: Any) -> None:
 
 
 def request_owner(request: Request) -> str:
-    return resolve_owner(request.headers)
+    """The bearer token's owner when API_TOKENS is set, else X-Client-Id, else ``default``."""
+    return resolve_owner(request.headers, tokens_on=bool(get_settings().api_tokens))
 
 
 Owner = Annotated[str, Depends(request_owner)]
