@@ -21,6 +21,8 @@ from app.web.head import HeadAsGetMiddleware
 from app.web.routes import (
     alerts,
     analysis,
+    analyze_v1,
+    cache_stats,
     chart,
     drawings,
     health,
@@ -78,6 +80,8 @@ def create_app() -> FastAPI:
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
     for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf):
+        app.include_router(module.router)
+    for module in (analyze_v1, cache_stats):  # the v1 analysis service's interface (#22)
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -19,13 +19,27 @@ class ImageCache:
         self._images: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self.hits = self.misses = 0
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
             image = self._images.get(key)
             if image is not None:
+                self.hits += 1
                 self._images.move_to_end(key)
+            else:
+                self.misses += 1
             return image
+
+    def stats(self) -> dict[str, int]:
+        """Entries, bytes held, hits and misses (GET /api/v1/cache-stats)."""
+        with self._lock:
+            return {
+                "entries": len(self._images),
+                "bytes": self._size,
+                "hits": self.hits,
+                "misses": self.misses,
+            }
 
     def put(self, key: str, image: bytes) -> None:
         if len(image) > self.max_bytes // 10:

@@ -102,15 +102,20 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
 async def narrate(analysis: Analysis, settings: Settings, lang: str | None = None) -> Analysis:
     """``analysis`` with its narrative: the LLM's (``narrative_source`` "llm") or the rule
     summary with the reason the LLM was not used."""
-    if not llm_configured(settings):
-        return analysis.with_narrative(analysis.summary, "rules", NOT_CONFIGURED)
-    if analysis.as_of is None:
-        return analysis.with_narrative(analysis.summary, "rules", "there are no bars to describe")
     language = lang or "en"
+    rules = analysis.summary_in(language)  # Persian or English templates, same facts
+    rules_lang = "fa" if rules is not analysis.summary else "en"
+    if not llm_configured(settings):
+        return analysis.with_narrative(rules, "rules", NOT_CONFIGURED, rules_lang)
+    if analysis.as_of is None:
+        return analysis.with_narrative(rules, "rules", "there are no bars to describe", rules_lang)
     key = _key(analysis, settings, language)
     known = _remembered(key)
     if known is not None:
-        return analysis.with_narrative(*known)
+        text, source, reason = known
+        return analysis.with_narrative(
+            text, source, reason, language if source == "llm" else rules_lang
+        )
     messages = [
         {"role": "system", "content": SYSTEM_PROMPT.format(lang=language)},
         {"role": "user", "content": orjson.dumps(analysis.structured()).decode()},
@@ -118,7 +123,7 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
     assert settings.llm_api_base and settings.llm_api_key and settings.llm_model
     if not _in_flight.acquire(blocking=False):
         busy = f"the LLM is busy ({MAX_CALLS_IN_FLIGHT} narratives being written)"
-        return analysis.with_narrative(analysis.summary, "rules", busy)
+        return analysis.with_narrative(rules, "rules", busy, rules_lang)
     try:
         text = await chat_completion(
             base=settings.llm_api_base,
@@ -134,9 +139,9 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
             analysis.timeframe,
             exc.reason,
         )
-        _remember(key, analysis.summary, "rules", exc.reason, FAILURE_TTL)
-        return analysis.with_narrative(analysis.summary, "rules", exc.reason)
+        _remember(key, rules, "rules", exc.reason, FAILURE_TTL)
+        return analysis.with_narrative(rules, "rules", exc.reason, rules_lang)
     finally:
         _in_flight.release()
     _remember(key, text, "llm", None, 0.0)
-    return analysis.with_narrative(text, "llm", None)
+    return analysis.with_narrative(text, "llm", None, language)

@@ -12,6 +12,7 @@ from plotly.offline import get_plotlyjs
 from app.charts import theme
 from app.core import OhlcvView
 from app.core.analysis import Analysis
+from app.core.analysis.summary_fa import is_rtl
 from app.reports.figure import report_figure
 from app.reports.formatting import MAX_SPIKE_ROWS, narrative_note, number, price, utc
 
@@ -94,6 +95,14 @@ def _spikes_table(analysis: Analysis) -> tuple[str, str]:
     return _table(headers, rows, {1, 2, 3, 4, 5}), note
 
 
+def _narrative(analysis: Analysis) -> str:
+    """The narrative paragraph, right-to-left when it is written in Persian (or Arabic ...)."""
+    lang = _e(analysis.narrative_lang)
+    direction = "rtl" if is_rtl(analysis.narrative_lang) else "ltr"
+    text = _e(analysis.narrative or analysis.summary)
+    return f"<p id='narrative' lang='{lang}' dir='{direction}'>{text}</p>"
+
+
 def render_html_report(
     view: OhlcvView, analysis: Analysis, *, spike_window: int, spike_sigma: float
 ) -> str:
@@ -132,7 +141,7 @@ def render_html_report(
         "<h2>Summary</h2>",
         f"<p id='summary'>{_e(analysis.summary)}</p>",
         "<h2>Narrative</h2>",
-        f"<p id='narrative'>{_e(analysis.narrative or analysis.summary)}</p>",
+        _narrative(analysis),
         f"<p class='note'>{_e(narrative_note(analysis))}</p>",
         "<h2>Signals</h2>",
         signals,

@@ -44,6 +44,11 @@ class AnalysisOut(BaseModel):
     narrative: str
     narrative_source: Literal["llm", "rules"]
     narrative_reason: str | None = Field(description="why the rules wrote the narrative")
+    narrative_lang: str = Field(
+        description="language of the narrative: the LLM's as asked (lang), else en or fa "
+        "(the rule summary has English and Persian templates)"
+    )
+    narrative_dir: Literal["ltr", "rtl"] = Field(description="rtl for fa, ar, he ...")
 
 
 class ScanRowOut(BaseModel):

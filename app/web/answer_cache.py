@@ -42,14 +42,27 @@ class AnswerCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self.hits = self.misses = 0
 
     def get(self, request: Hashable, source: pd.DataFrame) -> Answer | None:
         with self._lock:
             entry = self._entries.get(request)
             if entry is None or entry.source() is not source:
+                self.misses += 1
                 return None
+            self.hits += 1
             self._entries.move_to_end(request)
             return entry.answer
+
+    def stats(self) -> dict[str, int]:
+        """Entries, bytes held, hits and misses (GET /api/v1/cache-stats)."""
+        with self._lock:
+            return {
+                "entries": len(self._entries),
+                "bytes": self._size,
+                "hits": self.hits,
+                "misses": self.misses,
+            }
 
     def put(self, request: Hashable, source: pd.DataFrame, answer: Answer) -> None:
         if answer.body is None or len(answer.body) > self.max_body_bytes:

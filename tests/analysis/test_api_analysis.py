@@ -108,3 +108,12 @@ def test_short_history_says_what_is_missing(analysis_api: httpx.Client) -> None:
     body = analysis_api.get("/api/analysis", params={"symbol": "short"}).json()
     trend = next(s for s in body["signals"] if s["name"] == "trend")
     assert trend["state"] == "unknown" and "needs 201 bars, has 50" in trend["detail"]
+
+
+def test_v1_analyze_with_an_llm_has_the_models_narratives(analysis_api: httpx.Client) -> None:
+    """#22: with LLM_* set, the Persian summary is the model's (asked in fa) and the detailed
+    English analysis opens with the model's English narrative."""
+    body = analysis_api.post("/api/v1/analyze", json={"pair": "llm_ok", "limit": 100}).json()
+    assert body["status"] == "success"
+    assert body["analysis_summarized"] == "LLM narrative for llm_ok in fa."
+    assert "\n\nLLM narrative for llm_ok in en.\n\nSignals:" in body["analysis"]

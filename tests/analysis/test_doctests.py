@@ -13,6 +13,9 @@ MODULES = [
     "app.core.analysis.spikes",
     "app.core.analysis.signals",
     "app.core.analysis.summary",
+    "app.core.analysis.summary_fa",
+    "app.core.pairs",
+    "app.core.precision",
     "app.charts.plotly_overlays",
 ]
 

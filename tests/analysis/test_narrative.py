@@ -137,7 +137,9 @@ def test_a_missing_setting_means_rules_and_no_call(
     before = len(stand_in.requests)
     analysis = analyse(synthetic_ohlcv(300), symbol="llm_ok", timeframe="1h")
     told = run_blocking(narrate(analysis, _settings(stand_in, **missing), "fa"))
-    assert told.narrative_source == "rules" and told.narrative == analysis.summary
+    # lang=fa without an LLM: the Persian rule summary (#22), not the English one
+    assert told.narrative_source == "rules" and told.narrative == analysis.summary_in("fa")
+    assert told.narrative_lang == "fa" and told.as_json()["narrative_dir"] == "rtl"
     assert "LLM_API_BASE, LLM_API_KEY and LLM_MODEL" in told.narrative_reason
     assert len(stand_in.requests) == before
 

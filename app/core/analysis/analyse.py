@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from app.core.analysis.levels import DEFAULT_LEVELS, Level, find_levels
 from app.core.analysis.signals import Signal, compute_signals
 from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
-from app.core.analysis.summary import write_summary
+from app.core.analysis.summary import SummaryFacts, summary_facts, write_english
+from app.core.analysis.summary_fa import is_rtl, write_persian
 from app.core.frame import epoch_seconds
+from app.core.precision import price_precision
 from app.core.service import OhlcvView
 
 DEFAULT_LOOKBACK = 500
@@ -34,10 +36,27 @@ class Analysis:
     narrative: str = ""
     narrative_source: str = "rules"  # "llm" or "rules"
     narrative_reason: str | None = None  # why the rules wrote it, when an LLM was not used
+    narrative_lang: str = "en"
+    # What the summaries are written from, and the decimals the symbol is quoted in.
+    facts: SummaryFacts | None = field(default=None, repr=False, compare=False)
+    decimals: int | None = None
 
-    def with_narrative(self, text: str, source: str, reason: str | None) -> Analysis:
+    def summary_in(self, lang: str | None) -> str:
+        """The rule summary in ``lang``: Persian for ``fa``, else English (the only two with
+        templates)."""
+        if self.facts is not None and (lang or "").split("-")[0].lower() == "fa":
+            return write_persian(self.facts)
+        return self.summary
+
+    def with_narrative(
+        self, text: str, source: str, reason: str | None, lang: str | None = None
+    ) -> Analysis:
         return dataclasses.replace(
-            self, narrative=text, narrative_source=source, narrative_reason=reason
+            self,
+            narrative=text,
+            narrative_source=source,
+            narrative_reason=reason,
+            narrative_lang=lang or "en",
         )
 
     def structured(self) -> dict:
@@ -61,6 +80,8 @@ class Analysis:
             "narrative": self.narrative or self.summary,
             "narrative_source": self.narrative_source,
             "narrative_reason": self.narrative_reason,
+            "narrative_lang": self.narrative_lang,
+            "narrative_dir": "rtl" if is_rtl(self.narrative_lang) else "ltr",
         }
 
 
@@ -80,8 +101,9 @@ def analyse(
         frame = data.frame
         symbol = symbol or data.symbol
         timeframe = timeframe or data.timeframe.name
+        quoted = data.source_frame if data.source_frame is not None else frame
     else:
-        frame = data
+        frame = quoted = data
     symbol, timeframe = symbol or "", timeframe or ""
     start = max(0, len(frame) - lookback)
     window = frame.iloc[start:]
@@ -93,7 +115,9 @@ def analyse(
     signals = compute_signals(frame, found)
     last_close = float(window["close"].iloc[-1])
     as_of = int(epoch_seconds(window["time"].iloc[-1:])[0])
-    summary = write_summary(symbol, timeframe, last_close, found, spikes, signals)
+    decimals = price_precision(quoted)
+    facts = summary_facts(symbol, timeframe, last_close, found, spikes, signals, decimals)
+    summary = write_english(facts)
     return Analysis(
         symbol=symbol,
         timeframe=timeframe,
@@ -107,6 +131,8 @@ def analyse(
         narrative=summary,
         narrative_source="rules",
         narrative_reason="no LLM was asked",
+        facts=facts,
+        decimals=decimals,
     )
 
 

@@ -15,7 +15,10 @@ function element(tag, className, text) {
 }
 
 export function analysisQuery() {
-  return new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
+  const query = new URLSearchParams({ symbol: state.symbol, timeframe: state.timeframe });
+  const lang = new URLSearchParams(window.location.search).get("lang"); // /chart?lang=fa
+  if (lang) query.set("lang", lang);
+  return query;
 }
 
 export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
@@ -125,8 +128,11 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     const report = element("a", "report-link", "Open the report");
     report.href = "/report?" + analysisQuery().toString();
     report.target = "_blank";
+    const summary = element("p", "summary", result.narrative || result.summary);
+    summary.dir = result.narrative_dir || "auto"; // a Persian narrative reads right-to-left
+    if (result.narrative_lang) summary.lang = result.narrative_lang;
     body.replaceChildren(
-      element("p", "summary", result.narrative || result.summary),
+      summary,
       element("h3", "", "Signals"), signals,
       element("h3", "", "Levels"), levels,
       element("h3", "", "Latest volume spikes"), element("ul", "spikes"),
