@@ -67,6 +67,7 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
             *("-m", "uvicorn", "app.main_fastapi:app"),
             *("--host", host, "--port", str(port)),
             "--no-proxy-headers",  # X-Forwarded-For is believed from TRUSTED_PROXIES only
+            *_uvicorn_limits(),  # head size, keep-alive, connections
         ],
     ),
     FrontEnd(
@@ -91,6 +92,14 @@ FRONT_ENDS: tuple[FrontEnd, ...] = (
         extra_env=lambda host, port: {"DASH_HOST": host, "DASH_PORT": str(port)},
     ),
 )
+
+
+def _uvicorn_limits() -> list[str]:
+    """``app.server_limits``' arguments (imported when used: the launcher runs on a checkout
+    where no front end exists yet)."""
+    from app.server_limits import uvicorn_limit_args
+
+    return uvicorn_limit_args()
 
 
 @dataclass
