@@ -29,6 +29,7 @@ from app.settings.data_files import DataFileSettings
 from app.settings.images import ImageSettings
 from app.settings.live_redis import LiveRedisSettings
 from app.settings.shared_redis import SharedRedisSettings
+from app.settings.sources import SourcesSettings
 from app.settings.store import StoreSettings
 from app.settings.udf import UdfSettings
 
@@ -40,6 +41,7 @@ SECRET_NAME_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
 
 
 class Settings(
+    SourcesSettings,
     StoreSettings,
     AlertSettings,
     DataFileSettings,

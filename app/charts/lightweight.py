@@ -80,6 +80,7 @@ def view_meta(view: OhlcvView) -> dict[str, Any]:
         "first_index": view.first_index,
         "has_more_before": view.has_more_before,
         "notices": list(view.notices),
+        "source": view.source,
         "indicators": [
             {"token": s.token, "label": s.label, "pane": s.pane, "columns": list(s.columns)}
             for s in view.indicators

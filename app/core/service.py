@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,8 +23,9 @@ from app.core.indicators import (
     parse_indicators,
 )
 from app.core.indicators.compute import ema_line, with_columns
-from app.core.sources.configured import get_data_source
-from app.core.time_bounds import EARLIEST_NS, window_bound_ns
+from app.core.sources.configured import get_registry
+from app.core.sources.fetch import load_bars
+from app.core.time_bounds import window_bound_ns
 from app.core.timeframes import (
     Timeframe,
     check_not_finer,
@@ -58,6 +59,7 @@ class OhlcvView:
     source_frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     indicators: tuple[IndicatorSpec, ...] = ()  # catalog indicators, columns in ``frame``
     chart: ChartType = "candles"  # "heikin_ashi": prices (and indicators) are Heikin Ashi's
+    source: str | None = None  # the source that served the bars (files, ccxt, pyth, ...)
 
     @property
     def has_more_before(self) -> bool:
@@ -280,57 +282,45 @@ def get_ohlcv(
     end: pd.Timestamp | None = None,
     limit: int | None = None,
     settings: Settings | None = None,
+    feed: str | None = None,
 ) -> OhlcvView:
-    """``build_view`` on the source's data, with the resampled + indicator frame cached per
-    (symbol, data version, timeframe, emas, indicators, chart) so that paging through a large
-    symbol is cheap."""
+    """``build_view`` on the data of the first source that answers for ``symbol`` (its prefix's
+    source, else ``feed``, else DATA_SOURCE, then FEED_FALLBACK), with the resampled + indicator
+    frame cached per (source, symbol, data version, timeframe, emas, indicators, chart) so that
+    paging through a large symbol is cheap."""
     periods, specs, chart_type = _request(emas, indicators, chart)
-    source = get_data_source(settings)
+    registry = get_registry(settings)
+    route = registry.route(symbol, feed)
     requested = parse_timeframe(timeframe) if timeframe is not None else None
-    window: tuple = ()
-    start_ns = window_bound_ns(start, "start")
-    end_ns = window_bound_ns(end, "end")
-    remote = getattr(source, "name", None) in ("api", "exchange")
-    if remote and (start_ns is not None or end_ns is not None):
-        # The API holds the history: ask it for the window, plus bars to warm the indicators
-        # up. With an end, the last bars up to it (start is cut here, so the warm-up is not cut
-        # off); with only a start, the first bars from a little before it.
-        warm = 3 * max([*periods, *(spec.warmup for spec in specs)], default=0)
-        if chart_type == "heikin_ashi":
-            warm += 60  # each HA open halves the weight of the one before: 2^-60 is nothing
-        bars = (limit or source.bars) + warm
-        if end_ns is not None:
-            window = (None, end_ns, bars)
-        else:
-            step_ns = (requested or source.default_timeframe).seconds * 1_000_000_000
-            window = (max(start_ns - warm * step_ns, EARLIEST_NS), None, bars)
-        frame = source.load(
-            symbol,
-            requested,
-            limit=bars,
-            start=None if window[0] is None else pd.Timestamp(window[0], tz="UTC"),
-            end=None if window[1] is None else pd.Timestamp(window[1], tz="UTC"),
-        )
-    else:
-        frame = source.load(symbol, requested)
+    warm = 3 * max([*periods, *(spec.warmup for spec in specs)], default=0)
+    if chart_type == "heikin_ashi":
+        warm += 60  # each HA open halves the weight of the one before: 2^-60 is nothing
+    bars = load_bars(
+        registry,
+        route,
+        requested,
+        warmup=warm,
+        start_ns=window_bound_ns(start, "start"),
+        end_ns=window_bound_ns(end, "end"),
+        limit=limit,
+    )
+    frame = bars.frame
     key = (
-        id(source),
-        str(symbol).strip().lower(),
+        id(bars.source),
+        bars.candidate.symbol.lower(),
         requested.name if requested else None,
         periods,
         specs,
         chart_type,
-        *window,
+        *bars.window,
     )
     prepared = _view_cache.get(key, frame)
     if prepared is None:
         prepared = _prepare(frame, requested, periods, specs, chart_type)
         _view_cache.put(key, frame, prepared)
-    shown = getattr(source, "display_name", None)
-    name = shown(symbol) if callable(shown) else str(symbol)
-    return _cut(
+    view = _cut(
         prepared,
-        symbol=name,
+        symbol=bars.shown_symbol,
         emas=periods,
         specs=specs,
         chart=chart_type,
@@ -339,3 +329,4 @@ def get_ohlcv(
         limit=limit,
         source_frame=frame,
     )
+    return replace(view, source=bars.candidate.name, notices=(*view.notices, *bars.skipped))

@@ -177,6 +177,9 @@ OHLCV_HEADERS: dict[str, dict[str, Any]] = {
         "The bar limit applied (the one asked for, or the default 5000).", "5000", "integer"
     ),
     "X-Timeframe": _header("The timeframe of the bars.", "1m"),
+    "X-Source": _header(
+        "The source that served the bars (files, api, ccxt, binance, pyth, udf).", "files"
+    ),
     "X-Notices": _header(
         "Only when the loader fixed something in the data: a JSON list of sentences (ASCII, "
         "\\u escapes), e.g. that rows were sorted by time.",

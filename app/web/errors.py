@@ -73,6 +73,12 @@ def error_body(exc: SuperChartError) -> dict[str, Any]:
     if isinstance(exc, SymbolNotFoundError):
         body["symbol"] = exc.symbol
         body["suggestions"] = exc.suggestions
+    tried = getattr(exc, "tried", None)  # a feed and its fallbacks: each source's own answer
+    if tried:
+        body["tried"] = [
+            {"source": label, "status": status_for(error), "detail": error.message}
+            for label, error in tried
+        ]
     return body
 
 

@@ -43,6 +43,12 @@ class SymbolOut(BaseModel):
         default_factory=list,
         description="What the listing hid about this symbol (another file of the same name).",
     )
+    source: str | None = Field(
+        default=None,
+        description="The source listing it (files, api, ccxt, binance, pyth, udf); the symbol "
+        "is written as it reaches that source (prefixed unless it is DATA_SOURCE's).",
+        examples=["files"],
+    )
 
 
 class OhlcvRecord(BaseModel):
@@ -92,6 +98,13 @@ class OhlcvColumns(BaseModel):
         description="time (UNIX seconds), open, high, low, close, volume, ema_<period>..., "
         "then each indicator's columns (rsi_14, macd_12_26_9, ...)"
     )
+
+
+FEED_DESCRIPTION = (
+    "Source to ask: files, api, ccxt, binance, pyth or udf (those in SOURCES). When it cannot "
+    "answer, the next in FEED_FALLBACK is tried; the answer's X-Source says which served. "
+    "Missing: the symbol's prefix (PYTH:Crypto.BTC/USD, BYBIT:BTC/USDT) or DATA_SOURCE."
+)
 
 
 class OhlcvParams(BaseModel):
@@ -159,6 +172,9 @@ class OhlcvParams(BaseModel):
         description="records: a list of bars; columns: one array per field plus paging meta "
         "(compact, for large requests).",
         examples=["columns"],
+    )
+    feed: str | None = Field(
+        default=None, max_length=40, description=FEED_DESCRIPTION, examples=["pyth"]
     )
 
 

@@ -11,7 +11,14 @@ import talib
 
 import app.core.service as service
 from app.config import load_settings
-from app.core import MAX_LINES, ParameterError, get_ohlcv, parse_indicators, resample_ohlcv
+from app.core import (
+    MAX_LINES,
+    ParameterError,
+    get_data_source,
+    get_ohlcv,
+    parse_indicators,
+    resample_ohlcv,
+)
 from app.core.synthetic import synthetic_ohlcv
 from app.core.timeframes import parse_timeframe
 
@@ -29,7 +36,7 @@ def test_indicators_are_computed_at_the_timeframe_asked_over_the_whole_history(s
         "eurusd_m1", timeframe="5m", indicators="rsi,macd", limit=100, settings=settings
     )
     whole = resample_ohlcv(
-        service.get_data_source(settings).load("eurusd_m1", None),
+        get_data_source(settings).load("eurusd_m1", None),
         parse_timeframe("5m"),
         native=parse_timeframe("1m"),
     )
@@ -58,7 +65,7 @@ def test_emas_and_indicators_share_one_cap_checked_before_loading(settings, monk
     def no_loading(*args, **kwargs):
         raise AssertionError("loaded data for a request over the cap")
 
-    monkeypatch.setattr(service, "get_data_source", no_loading)
+    monkeypatch.setattr(service, "get_registry", no_loading)
     emas = list(range(2, 2 + 8))
     started = time.perf_counter()
     with pytest.raises(ParameterError, match=f"at most {MAX_LINES} lines per request") as err:

@@ -32,6 +32,7 @@ def test_symbols_with_native_timeframe_and_range(api):
         "bars": SMALL_BARS,
         "timeframes": ["1h"],
         "notices": [],
+        "source": "files",
     }
     assert symbols[BIG_SYMBOL]["timeframe"] == "1m"
     assert symbols[BIG_SYMBOL]["bars"] == BIG_BARS
@@ -422,6 +423,7 @@ def test_docs_load_no_cdn_and_describe_every_parameter(api):
         "end",
         "limit",
         "format",
+        "feed",
     }
     assert all(p.get("description") for p in names.values())
     assert {"200", "304", "404", "422", "502", "503", "504"} <= set(operation["responses"])

@@ -1,4 +1,5 @@
-"""Where OHLCV data comes from: files in DATA_DIR, or a broker's REST API."""
+"""Where OHLCV data comes from: files in DATA_DIR, a broker's REST API, CCXT exchanges, Binance
+directly, Pyth or any UDF server; several at once through ``registry``."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ class SymbolInfo:
     bars: int | None
     timeframes: tuple[str, ...] = ()  # the timeframes it has files for (a folder tree's), if known
     notices: tuple[str, ...] = ()  # what the listing hid or left out about it
+    source: str | None = None  # the registry's name of the source listing it (files, pyth, ...)
 
 
 class DataSource(Protocol):
-    name: str  # "csv" or "api"
+    name: str  # "csv", "api", "exchange", "binance", "pyth" or "udf"
 
     def list_symbols(self) -> list[SymbolInfo]: ...
 

@@ -64,7 +64,9 @@ class UpstreamClient:
         retries: int,
         backoff_factor: float,
         retry_after_max: float,
+        label: str = "the data API",
     ) -> None:
+        self.label = label  # how messages name the upstream: "the data API", "Pyth", "Binance"
         clean, auth, base_params, secrets = split_credentials(base_url)
         self.base_url = clean.rstrip("/")
         self.shown_base = safe_url(base_url)
@@ -116,16 +118,18 @@ class UpstreamClient:
     def close(self) -> None:
         self._session.close()
 
-    def get(self, path: str, params: Mapping[str, Any]) -> Fetched:
+    def get(self, path: str, params: Mapping[str, Any], *, timeout: float | None = None) -> Fetched:
         """The answer of ``GET {base}/{path}``, any status; UpstreamBusyError, Upstream
-        TimeoutError, UpstreamTooLargeError or UpstreamUnavailableError when there is none."""
-        if not self._slots.acquire(timeout=min(SLOT_WAIT_SECONDS, self.timeout)):
+        TimeoutError, UpstreamTooLargeError or UpstreamUnavailableError when there is none.
+        ``timeout`` (at most REQUEST_TIMEOUT) is what is left of a longer fetch's deadline."""
+        seconds = self.timeout if timeout is None else max(0.05, min(timeout, self.timeout))
+        if not self._slots.acquire(timeout=min(SLOT_WAIT_SECONDS, seconds)):
             raise UpstreamBusyError(
-                f"The data API is busy: {self.max_concurrent} requests to it are already in "
-                "flight (UPSTREAM_MAX_CONCURRENT). Try again shortly."
+                f"{_first_upper(self.label)} is busy: {self.max_concurrent} requests to it are "
+                "already in flight (UPSTREAM_MAX_CONCURRENT). Try again shortly."
             )
         try:
-            with Deadline(self.timeout) as deadline:
+            with Deadline(seconds) as deadline:
                 return self._get(path, {**self._params, **params}, deadline)
         finally:
             self._slots.release()
@@ -175,8 +179,9 @@ class UpstreamClient:
 
     def _too_slow(self, deadline: Deadline) -> UpstreamTimeoutError:
         return UpstreamTimeoutError(
-            f"The data API at {self.host} did not answer within {self.timeout:g} s "
-            f"(REQUEST_TIMEOUT, the whole request; {self.retries_text(deadline.retries)} made)."
+            f"{_first_upper(self.label)} at {self.host} did not answer within "
+            f"{deadline.seconds:g} s (REQUEST_TIMEOUT, the whole request; "
+            f"{self.retries_text(deadline.retries)} made)."
         )
 
     def _unreachable(self, deadline: Deadline) -> UpstreamUnavailableError:
@@ -186,13 +191,14 @@ class UpstreamClient:
             else ""
         )
         return UpstreamUnavailableError(
-            f"Could not reach the data API at {self.host} after "
+            f"Could not reach {self.label} at {self.host} after "
             f"{self.retries_text(deadline.retries)}{within}."
         )
 
     def _too_large(self, how: str) -> UpstreamTooLargeError:
         return UpstreamTooLargeError(
-            f"The data API's answer is larger than {_mb(self.max_bytes)} ({how}); the limit is "
+            f"{_first_upper(self.label)}'s answer is larger than {_mb(self.max_bytes)} ({how}); "
+            "the limit is "
             "UPSTREAM_MAX_MB. Ask for fewer bars, or raise UPSTREAM_MAX_MB."
         )
 
@@ -209,6 +215,10 @@ def _is_timeout(exc: BaseException) -> bool:
         reason = getattr(current, "reason", None)
         current = reason if isinstance(reason, BaseException) else current.__context__
     return False
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _mb(size: int) -> str:

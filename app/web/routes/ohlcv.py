@@ -27,13 +27,14 @@ from app.core import (
     IndicatorSpec,
     OhlcvView,
     ParameterError,
-    get_data_source,
     get_ohlcv,
     parse_chart_type,
     parse_ema_periods,
     parse_indicators,
 )
 from app.core.indicators import check_line_count
+from app.core.sources.configured import get_registry
+from app.core.sources.registry import Route
 from app.core.time_bounds import parse_time_bound
 from app.web.answer_cache import Answer, AnswerCache
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
@@ -88,10 +89,11 @@ async def read_ohlcv(request: Request) -> Response:
     settings = get_settings()
     query = _query_of(request.scope.get("query_string", b""), settings)
     if_none_match = request.headers.get("if-none-match")
-    if settings.data_source == "api":  # upstream data: built each time, off the event loop
+    first = query.route.candidates[0]
+    if len(query.route.candidates) == 1 and first.name == "files":
+        answer = await _answer_from_files(query, first.symbol, settings)
+    else:  # upstream data: built each time (the sources cache), off the event loop
         answer = await run_in_threadpool(_build_from_upstream, query, if_none_match)
-    else:
-        answer = await _answer_from_files(query)
     if answer.body is None or etag_matches(if_none_match, answer.etag):
         return Response(status_code=304, headers=answer.headers)
     return Response(answer.body, media_type="application/json", headers=answer.headers)
@@ -117,8 +119,11 @@ def _query_of(raw: bytes, settings: Settings) -> OhlcvQuery:
     emas = parse_ema_periods(params.emas, settings.ema_periods)
     indicators = parse_indicators(params.indicators)
     check_line_count(emas, indicators)  # before anything is loaded
+    symbol = (params.symbol or "").strip() or settings.default_symbol
     query = OhlcvQuery(
-        symbol=(params.symbol or "").strip() or settings.default_symbol,
+        symbol=symbol,
+        feed=params.feed or None,
+        route=get_registry(settings).route(symbol, params.feed),
         timeframe=params.timeframe or None,
         emas=emas,
         indicators=indicators,
@@ -142,6 +147,8 @@ class OhlcvQuery:
     """One request, normalised: what its answer depends on, besides the data."""
 
     symbol: str
+    feed: str | None
+    route: Route  # the sources to ask, in order
     timeframe: str | None
     emas: tuple[int, ...]
     indicators: tuple[IndicatorSpec, ...]
@@ -162,13 +169,14 @@ class OhlcvQuery:
             start=self.start,
             end=self.end,
             limit=self.limit,
+            feed=self.feed,
         )
 
 
-async def _answer_from_files(query: OhlcvQuery) -> Answer:
+async def _answer_from_files(query: OhlcvQuery, symbol: str, settings: Settings) -> Answer:
     """A repeat of an answer whose file is unchanged costs one stat, done here without the hop
     to a worker thread. Loading, and building an answer, run in the threadpool."""
-    frame = get_data_source().current_frame(query.symbol, query.timeframe)
+    frame = get_registry(settings).source("files").current_frame(symbol, query.timeframe)
     if frame is not None:
         answer = _answers.get(query, frame)
         if answer is not None:
@@ -213,6 +221,8 @@ def _headers(view: OhlcvView, meta: dict, etag: str, limit: int, ttl: int) -> di
         "X-Limit": str(limit),
         "X-Timeframe": meta["timeframe"],
     }
+    if view.source:
+        headers["X-Source"] = view.source
     if view.notices:  # JSON with \u escapes: ASCII, one line, whatever the file name holds
         headers["X-Notices"] = json.dumps(list(view.notices))
     return headers
