@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.core.errors import SuperChartError
 from app.core.sources import SymbolInfo
 from app.core.sources.configured import get_registry
+from app.core.sources.registry import SourceRegistry
 from app.web.docs import error_responses
 from app.web.schemas import SymbolOut
 
