@@ -39,6 +39,7 @@ from app.web.routes import (
     udf,
 )
 from app.web.routes.chart import WEB_DIR
+from app.web.single_values import SingleValuedQueryMiddleware
 from app.web.store_deps import start_store, stop_store
 
 
@@ -76,6 +77,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     register_error_handlers(app)
+    app.add_middleware(SingleValuedQueryMiddleware)  # a repeated query parameter is a 422
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)

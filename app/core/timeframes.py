@@ -100,7 +100,7 @@ _ALIASES: dict[str, str] = {
     "month1": "1M",
 }
 
-_MONTHS = re.compile(r"(\d+)M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
+_MONTHS = re.compile(r"([0-9]+)M")  # case-sensitive: M1 / M15 (MT4 minutes) stay aliases
 
 # 1970-01-01 was a Thursday: shifting by 3 days puts week bins on Monday 00:00 UTC.
 _WEEK_SHIFT_NS = 3 * _DAY * 10**9
@@ -119,9 +119,10 @@ def parse_timeframe(value: str | Timeframe) -> Timeframe:
     if months:
         if months.group(1) == "1":
             return MONTH
+        count = shorten(months.group(1), 12)
         raise TimeframeError(
-            f"Timeframe {text!r} means {months.group(1)} months (capital M, as in TradingView); "
-            f"only 1M is offered. For minutes use a lower-case m ({months.group(1)}m). "
+            f"Timeframe {shorten(text)!r} means {count} months (capital M, as in TradingView); "
+            f"only 1M is offered. For minutes use a lower-case m ({count}m). "
             f"Allowed: {allowed_timeframes()}."
         )
     key = text.lower()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from app.core import ParameterError, parse_ema_periods
+from app.core.errors import shorten
+from app.web.single_values import repeated_message
 
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off", ""}
@@ -19,14 +21,18 @@ def ema_flags(
     for name, value in query.items():
         if not name.lower().startswith("ema_"):
             continue
+        shown = shorten(name)
         periods = parse_ema_periods(name[4:], ()) if "," not in name else ()
         if len(periods) != 1:
-            message = f"{name}: name one EMA period per parameter, like ema_21=true."
-            raise ParameterError(name, message)
+            message = f"{shown}: name one EMA period per parameter, like ema_21=true."
+            raise ParameterError(shown, message)
         period = periods[0]
+        if period in flags:  # ema_21 and EMA_21, or ema_021: one line, two answers
+            raise ParameterError(shown, repeated_message(f"ema_{period}", 2))
         word = value.strip().lower()
         if word not in TRUE_WORDS | FALSE_WORDS:
-            raise ParameterError(name, f"{name}={value!r} is not valid; use true or false.")
+            message = f"{shown}={shorten(value)!r} is not valid; use true or false."
+            raise ParameterError(shown, message)
         flags[period] = word in TRUE_WORDS
     offered = tuple(dict.fromkeys([*default, *flags]))
     if not flags:

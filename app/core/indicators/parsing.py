@@ -7,11 +7,14 @@ request for 999 EMAs stops at the 13th, before anything is loaded or computed (i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from app.core.errors import ParameterError, shorten
 from app.core.indicators.catalog import MAX_LINES, MAX_PERIOD, MIN_PERIOD
 from app.core.indicators.spec import PARAMETER, IndicatorSpec
+
+_WHOLE_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits: int() also reads "١٤", "１４", "1_4"
 
 TOO_MANY = (
     f"at most {MAX_LINES} lines per request, EMAs and indicators together "
@@ -60,6 +63,8 @@ def parse_ema_periods(value: str | Sequence[int] | None, default: Sequence[int])
     for part in parts:
         try:
             if isinstance(part, bool):
+                raise ValueError
+            if isinstance(part, str) and not _WHOLE_TEXT.fullmatch(part.strip()):
                 raise ValueError
             number = int(part) if not isinstance(part, float) or part.is_integer() else None
             if number is None:

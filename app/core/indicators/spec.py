@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,12 +12,18 @@ from app.core.errors import ParameterError, shorten
 from app.core.indicators.catalog import ALIASES, CATALOG, IndicatorDef, Param
 
 PARAMETER = "indicators"  # the request parameter every error here names
+# Parameters written in a URL: ASCII digits only (int() and float() also read "١٤", "１４" and
+# "1_4" as 14, so rsi:１４ was silently rsi:14).
+WHOLE_TEXT = re.compile(r"[+-]?[0-9]{1,15}")
+NUMBER_TEXT = re.compile(
+    r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})(?:[eE][+-]?[0-9]{1,3})?"
+)
 
 
 def format_param(value: int | float) -> str:
     """A parameter as it appears in a column name or token: ``20``, ``2`` (for 2.0), ``0.02``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # not for 1e308: a 309-digit number
     return str(value)
 
 
@@ -51,10 +58,10 @@ def check_param(definition: IndicatorDef, param: Param, value: object) -> int | 
     number: int | float | None = None
     if isinstance(value, str):
         text = value.strip()
-        try:
+        pattern = WHOLE_TEXT if param.kind == "int" else NUMBER_TEXT
+        number = None
+        if pattern.fullmatch(text):
             number = int(text) if param.kind == "int" else float(text)
-        except ValueError:
-            number = None
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         number = value.item() if isinstance(value, np.generic) else value
         if param.kind == "int" and isinstance(number, float):
@@ -63,7 +70,7 @@ def check_param(definition: IndicatorDef, param: Param, value: object) -> int | 
         raise ParameterError(PARAMETER, f"{_allowed(definition, param)}, got {shorten(value)!r}.")
     number = int(number) if param.kind == "int" else float(number)
     if not param.min <= number <= param.max:
-        got = format_param(number)
+        got = shorten(format_param(number), 24)
         raise ParameterError(PARAMETER, f"{_allowed(definition, param)}, got {got}.")
     return number
 

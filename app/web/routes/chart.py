@@ -40,6 +40,7 @@ from app.web.chart_params import (
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 from app.web.page_script import page_modules, page_script
+from app.web.single_values import check_single_values
 
 router = APIRouter(tags=["chart"])
 
@@ -138,6 +139,7 @@ def _chart_state(
     }
     status = 200
     try:
+        check_single_values(query)  # shown on this page, not as the middleware's JSON
         if standalone:
             download_wanted(query.get("download"))  # a bad value gets this HTML error page
         for name, allowed in (("chart", CHART_TYPES), ("scale", SCALE_MODES), ("theme", THEMES)):

@@ -22,6 +22,7 @@ from app.config import get_settings
 from app.core import get_data_source
 from app.core.errors import ParameterError, SuperChartError
 from app.web.answer_cache import Answer
+from app.web.single_values import check_single_values
 from app.web.udf_history import (
     HistoryQuery,
     answers,
@@ -63,6 +64,7 @@ async def _guarded(request: Request, build: Callable[[], Any]) -> Response:
 
 
 def _param(request: Request, name: str) -> str:
+    check_single_values(request.query_params)  # a repeat is the protocol's error, not a 422
     value = request.query_params.get(name, "")
     if len(value) > MAX_QUERY_CHARS:
         raise ParameterError(name, f"{name} is over {MAX_QUERY_CHARS} characters.")
