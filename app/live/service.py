@@ -185,7 +185,8 @@ class LiveService:
         path = None
         size = 0
         if self.source.name == "csv":
-            path = self.source.symbol_paths().get(str(symbol).strip().lower())
+            paths = await asyncio.to_thread(self.source.symbol_paths)  # may walk a tree
+            path = paths.get(str(symbol).strip().lower())
             if path is not None and file_timeframe is not None:
                 path = await asyncio.to_thread(self.source.path_of, symbol, file_timeframe)
             if path is not None:

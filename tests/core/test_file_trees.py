@@ -85,8 +85,9 @@ def test_timeframes_of_a_tree_and_of_a_flat_file(tree: Path) -> None:
     settings = load_settings(data_dir=tree, csv_path=tree / "none.csv")
     found = symbol_timeframes("ALPACA/NFLX", settings)
     assert found.native == ("1h", "1d")
-    assert found.reachable == ("1h", "4h", "1d", "1w", "1M")
-    assert found.made_from == {"1h": "1h", "4h": "1h", "1d": "1d", "1w": "1h", "1M": "1h"}
+    hourly_or_coarser = tuple(name for name, tf in TIMEFRAMES.items() if tf.seconds >= 3600)
+    assert found.reachable == hourly_or_coarser  # 1h 4h 1d 1w 1M (and 2h 6h 8h 12h 3d)
+    assert found.made_from == {name: "1d" if name == "1d" else "1h" for name in hourly_or_coarser}
     flat = symbol_timeframes("goog", settings)
     assert (flat.symbol, flat.native, flat.reachable[0]) == ("GOOG", ("1h",), "1h")
 
@@ -98,7 +99,7 @@ def test_which_file_a_timeframe_is_made_from() -> None:
     assert pick_file_timeframe([tf("1w")], tf("1M")) == tf("1w")  # none divides: the finest
     assert pick_file_timeframe([tf("1h"), tf("1d")], tf("1d")) == tf("1d")
     assert pick_file_timeframe([tf("1h"), tf("1d")], tf("30m")) is None
-    assert reachable_names([tf("1d")]) == ["1d", "1w", "1M"]
+    assert reachable_names([tf("1d")]) == [n for n, t in TIMEFRAMES.items() if t.seconds >= 86400]
 
 
 def test_a_new_file_in_a_tree_is_listed_within_a_second(tree: Path) -> None:

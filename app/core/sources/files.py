@@ -142,6 +142,17 @@ class FileSource:
         self._listing_checked = now
         return listing
 
+    def _listing_if_current(self) -> Listing | None:
+        """The listing while it is known to be current without walking or looking at folders
+        below DATA_DIR (one stat); None when it must be looked at again (off the event loop)."""
+        known = self._listing
+        if known is None or known[0] != self._listing_stamp():
+            return None
+        age = time.monotonic() - self._listing_checked
+        if len(known[1].folders) > 1 and age >= TREE_RECHECK_SECONDS:
+            return None
+        return known[1]
+
     def symbol_paths(self) -> dict[str, Path]:
         """Lower-cased symbol (and tree path) -> its finest file."""
         return {key: entry.primary for key, entry in self.listing().symbols.items()}
@@ -312,9 +323,10 @@ class FileSource:
         self, symbol: str, timeframe: Timeframe | str | None = None
     ) -> pd.DataFrame | None:
         """The frame ``load`` would give if it is loaded and its file unchanged, else None.
-        Never parses nor waits for a parse (one stat), so an event loop may call it."""
+        Never parses, walks DATA_DIR nor waits (a few stats), so an event loop may call it."""
+        listing = self._listing_if_current()
         # Not entry(): an unknown symbol would pay for close matches that nobody reads here.
-        entry = self.listing().symbols.get(str(symbol).strip().lower())
+        entry = None if listing is None else listing.symbols.get(str(symbol).strip().lower())
         if entry is None:
             return None
         try:
