@@ -28,6 +28,7 @@ from app.settings.alerts import AlertSettings
 from app.settings.data_files import DataFileSettings
 from app.settings.images import ImageSettings
 from app.settings.live_redis import LiveRedisSettings
+from app.settings.ops import OpsSettings
 from app.settings.shared_redis import SharedRedisSettings
 from app.settings.sources import SourcesSettings
 from app.settings.store import StoreSettings
@@ -48,6 +49,7 @@ class Settings(
     UdfSettings,
     LiveRedisSettings,
     AccessSettings,
+    OpsSettings,
     SharedRedisSettings,
     ImageSettings,
     BaseSettings,

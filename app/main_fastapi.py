@@ -18,6 +18,7 @@ from app.web.access import install_access
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
 from app.web.head import HeadAsGetMiddleware
+from app.web.ops import install_ops, start_ops, stop_ops
 from app.web.routes import (
     alerts,
     analysis,
@@ -30,6 +31,7 @@ from app.web.routes import (
     indicators,
     layouts,
     live,
+    metrics,
     ohlcv,
     quotes,
     report,
@@ -52,9 +54,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     start_store(app)
     live.start_live(app)
     await alerts.start_alerts(app)
+    start_ops(app, live.live_service(app).stats)
     try:
         yield
     finally:
+        await stop_ops(app)
         await alerts.stop_alerts(app)
         await live.stop_live(app)
         stop_store(app)
@@ -80,8 +84,9 @@ def create_app() -> FastAPI:
     app.add_middleware(SingleValuedQueryMiddleware)  # a repeated query parameter is a 422
     app.add_middleware(HeadAsGetMiddleware)  # HEAD on every GET route, /health included
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
+    install_ops(app, settings)  # request ids, metrics, JSON logs (outermost): off by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
-    for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf):
+    for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf, metrics):
         app.include_router(module.router)
     for module in (analyze_v1, cache_stats):  # the v1 analysis service's interface (#22)
         app.include_router(module.router)

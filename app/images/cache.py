@@ -9,7 +9,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from app.metrics import CACHE_LOOKUPS
+
 MAX_ENTRIES = 512
+_HIT = CACHE_LOOKUPS.labels("images", "hit")
+_MISS = CACHE_LOOKUPS.labels("images", "miss")
 
 
 class ImageCache:
@@ -29,7 +33,8 @@ class ImageCache:
                 self._images.move_to_end(key)
             else:
                 self.misses += 1
-            return image
+        (_MISS if image is None else _HIT).inc()
+        return image
 
     def stats(self) -> dict[str, int]:
         """Entries, bytes held, hits and misses (GET /api/v1/cache-stats)."""

@@ -42,6 +42,7 @@ from app.images.errors import (
     RenderFailedError,
     RenderTimeoutError,
 )
+from app.metrics import IMAGE_QUEUE, IMAGE_RENDER_DURATION, IMAGE_RENDERS
 
 __all__ = ["INSTALL_HINT", "START_TIMEOUT", "ChartRenderer", "find_browser"]
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class ChartRenderer:
         self, figure: dict, *, fmt: str, width: int, height: int, scale: float = 1.0
     ) -> bytes:
         """Figure (a plotly JSON dict) -> image bytes; blocks the calling thread."""
-        with self._admitted():
+        with self._admitted(), _counted(fmt):
             self.start(warm=False)
             future = self._submit(figure, fmt, width, height, scale)
             try:
@@ -139,7 +140,7 @@ class ChartRenderer:
         self, figure: dict, *, fmt: str, width: int, height: int, scale: float = 1.0
     ) -> bytes:
         """As :meth:`render`, awaited (the browser's loop is another thread's)."""
-        with self._admitted():
+        with self._admitted(), _counted(fmt):
             self.start(warm=False)
             future = self._submit(figure, fmt, width, height, scale)
             try:
@@ -173,9 +174,11 @@ class ChartRenderer:
         with self._lock:
             self._refuse_if_full()
             self._pending += 1
+        IMAGE_QUEUE.inc()
         try:
             yield
         finally:
+            IMAGE_QUEUE.dec()
             with self._lock:
                 self._pending -= 1
 
@@ -303,6 +306,19 @@ def _stopped() -> RenderFailedError:
         "The chart renderer stopped this render (its browser stopped or is restarting); try again.",
         retry_after=2,
     )
+
+
+@contextlib.contextmanager
+def _counted(fmt: str) -> Iterator[None]:
+    """superchart_image_renders_total by result, and the render's time."""
+    started = time.monotonic()
+    result = "error"
+    try:
+        yield
+        result = "ok"
+    finally:
+        IMAGE_RENDERS.labels(fmt, result).inc()
+        IMAGE_RENDER_DURATION.labels(fmt).observe(time.monotonic() - started)
 
 
 def _log_failure(future: Future) -> None:

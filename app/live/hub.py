@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import orjson
 
+from app.metrics import live_counters
+
 if TYPE_CHECKING:
     from app.config import Settings
 
@@ -104,11 +106,13 @@ class Subscription:
                 assert held is not None
                 pending = self._pending = dict(zip(held.times, held.bars, strict=True))
                 self._message = None
+            live_counters.coalesced += 1
             for time, bar in zip(message.times, message.bars, strict=True):
                 old = pending.get(time)
                 self.pending_bytes += len(bar) - (len(old) if old is not None else 0)
                 pending[time] = bar
             if self.pending_bytes > self.max_bytes:
+                live_counters.dropped += 1
                 self.overflowed = True
                 self._pending, self.pending_bytes = None, 0
         self.notify()
@@ -171,7 +175,9 @@ class MemoryHub:
         self._streams: dict[str, tuple[Subscription, ...]] = {}
 
     def publish(self, stream_key: str, message: LiveMessage) -> None:
-        for subscription in self._streams.get(stream_key, ()):
+        subscribers = self._streams.get(stream_key, ())
+        live_counters.sent += len(subscribers)  # counted per message, not per client
+        for subscription in subscribers:
             subscription.offer(message)
 
     def subscribe(

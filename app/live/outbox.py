@@ -21,6 +21,7 @@ from app.live.close_codes import CLOSE_INTERNAL, CLOSE_TOO_SLOW
 from app.live.delivery import ClientSub
 from app.live.direct import DirectSocket
 from app.live.protocol import bars_frame
+from app.metrics import live_counters
 
 if TYPE_CHECKING:
     from app.live.connection import LiveClient
@@ -61,6 +62,7 @@ class Outbox:
             return
         budget = client.settings.live_client_buffer_bytes
         if self.frame_bytes and self.frame_bytes + len(data) > budget:
+            live_counters.slow_closed += 1
             client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
             return
         self.frames.append(data)
@@ -71,6 +73,7 @@ class Outbox:
         """The hub holds new bars for ``sub`` (called on the publishing side)."""
         subscription = sub.subscription
         if subscription is not None and subscription.overflowed:
+            live_counters.slow_closed += 1
             self.client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
         elif not self._write_direct(sub):
             self.wake.set()

@@ -23,6 +23,7 @@ import orjson
 from app.config import Settings
 from app.core.analysis import Analysis
 from app.llm.client import LlmError, chat_completion
+from app.metrics import LLM_CALLS, LLM_FALLBACKS
 
 T = TypeVar("T")
 
@@ -123,6 +124,8 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
     assert settings.llm_api_base and settings.llm_api_key and settings.llm_model
     if not _in_flight.acquire(blocking=False):
         busy = f"the LLM is busy ({MAX_CALLS_IN_FLIGHT} narratives being written)"
+        LLM_CALLS.labels("busy").inc()
+        LLM_FALLBACKS.inc()
         return analysis.with_narrative(rules, "rules", busy, rules_lang)
     try:
         text = await chat_completion(
@@ -133,6 +136,8 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
             timeout=settings.llm_timeout,
         )
     except LlmError as exc:
+        LLM_CALLS.labels("error").inc()
+        LLM_FALLBACKS.inc()
         logger.warning(
             "LLM narrative for %s %s fell back to rules: %s",
             analysis.symbol,
@@ -143,5 +148,6 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
         return analysis.with_narrative(rules, "rules", exc.reason, rules_lang)
     finally:
         _in_flight.release()
+    LLM_CALLS.labels("ok").inc()
     _remember(key, text, "llm", None, 0.0)
     return analysis.with_narrative(text, "llm", None, language)

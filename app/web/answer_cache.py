@@ -17,6 +17,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from app.metrics import CACHE_LOOKUPS
+
+_HIT = CACHE_LOOKUPS.labels("answers", "hit")
+_MISS = CACHE_LOOKUPS.labels("answers", "miss")
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -49,10 +54,18 @@ class AnswerCache:
             entry = self._entries.get(request)
             if entry is None or entry.source() is not source:
                 self.misses += 1
+                _MISS.inc()
                 return None
             self.hits += 1
             self._entries.move_to_end(request)
-            return entry.answer
+        _HIT.inc()
+        return entry.answer
+
+    def note_miss(self) -> None:
+        """A lookup that could not even be tried (the data is not loaded yet)."""
+        with self._lock:
+            self.misses += 1
+        _MISS.inc()
 
     def stats(self) -> dict[str, int]:
         """Entries, bytes held, hits and misses (GET /api/v1/cache-stats)."""

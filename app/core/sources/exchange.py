@@ -44,6 +44,7 @@ from app.core.sources.exchange_http import AnswerTooLarge, AnswerTooSlow, cap_cl
 from app.core.sources.exchange_pages import fetch_pages, frame_of_pages
 from app.core.sources.http_deadline import Deadline
 from app.core.timeframes import Timeframe, parse_timeframe
+from app.metrics import UPSTREAM_DURATION, UPSTREAM_ERRORS
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -173,12 +174,16 @@ class ExchangeSource:
                     failure = ExchangeFailure(UpstreamTimeoutError, "not tried: no time left")
                     failures.append((name, failure))
                     continue
+                started = time.monotonic()
                 try:
                     pages = self._fetch(name, pair, tf, bars, start_ms, end_ms, deadline)
                     return frame_of_pages(pages, f"{name} {pair} {tf.name}")
                 except ExchangeFailure as failure:
                     logger.info("Exchange %s: %s", name, failure.reason)
+                    UPSTREAM_ERRORS.labels(name, failure.kind.__name__).inc()
                     failures.append((name, failure))
+                finally:
+                    UPSTREAM_DURATION.labels(name).observe(time.monotonic() - started)
         raise combined_error(pair, tf, failures, self.deadline)
 
     def _fetch(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from app.core.errors import (
 )
 from app.core.redact import Redactor, register_secrets, safe_url, split_credentials
 from app.core.sources.http_deadline import Deadline, DeadlineAdapter, DeadlineRetry, OutOfTime
+from app.metrics import UPSTREAM_DURATION, UPSTREAM_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -128,11 +130,16 @@ class UpstreamClient:
                 f"{_first_upper(self.label)} is busy: {self.max_concurrent} requests to it are "
                 "already in flight (UPSTREAM_MAX_CONCURRENT). Try again shortly."
             )
+        started = time.monotonic()
         try:
             with Deadline(seconds) as deadline:
                 return self._get(path, {**self._params, **params}, deadline)
+        except Exception as exc:
+            UPSTREAM_ERRORS.labels("api", type(exc).__name__).inc()
+            raise
         finally:
             self._slots.release()
+            UPSTREAM_DURATION.labels("api").observe(time.monotonic() - started)
 
     def _get(self, path: str, params: Mapping[str, Any], deadline: Deadline) -> Fetched:
         url = f"{self.base_url}/{path}"

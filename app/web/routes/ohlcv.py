@@ -181,6 +181,8 @@ async def _answer_from_files(query: OhlcvQuery, symbol: str, settings: Settings)
         answer = _answers.get(query, frame)
         if answer is not None:
             return answer
+    else:
+        _answers.note_miss()
     return await run_in_threadpool(_build_from_files, query)
 
 
