@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bench import (
+    alert_cases,
     analysis_cases,
     browser_cases,
     core_cases,
@@ -87,6 +88,12 @@ CASES: tuple[Case, ...] = (
         "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI
     ),
     Case("/api/ohlcv {large} bars + 4 EMAs, warm", 3.0, http_cases.api_large_vs_orjson, FASTAPI),
+    Case(
+        "alert fires after its bar, p99, 1,000 alerts armed",
+        None,
+        alert_cases.alert_fires_1000,
+        (*FASTAPI, "app.alerts"),
+    ),
     Case(
         "/api/quotes 100 symbols x 20k bars, warm",
         None,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 RECORD_QUEUE = 1000  # passes with firings waiting for the database
 WARN_EVERY_S = 60.0
+SYNC_BATCH = 500  # alerts read per query when arming what another replica made
 
 
 class AlertEngine:
@@ -222,26 +223,31 @@ class AlertEngine:
     async def sync(self) -> None:
         """Arm what the store holds armed, disarm what it no longer does."""
 
-        def read() -> list[dict[str, Any]]:
+        def read_ids() -> set[str]:
             with self.store.session() as session:
-                return queries.armed_alerts(session)
+                return queries.armed_ids(session)
+
+        def read(ids: list[str]) -> list[dict[str, Any]]:
+            with self.store.session() as session:
+                return queries.alerts_by_id(session, ids)
 
         started = time.monotonic()
-        armed = await asyncio.to_thread(read)
-        ids = {alert["id"] for alert in armed}
+        ids = await asyncio.to_thread(read_ids)
         for alert_id in [a for a in self.alerts if a not in ids]:
             if self.armed_at.get(alert_id, 0.0) < started:
                 self.disarm(alert_id)
         self.fired_once &= ids  # the store has caught up with the rest
-        for alert in armed:
-            if alert["id"] in self.alerts or alert["id"] in self.fired_once:
-                continue
-            if alert["expires"] is not None and alert["expires"] <= time.time():
-                continue
-            try:
-                await self.arm(alert)
-            except SuperChartError as exc:
-                self._warn(f"alerts: alert {alert['id']} on {alert['symbol']!r} not armed: {exc}")
+        new = [i for i in ids if i not in self.alerts and i not in self.fired_once]
+        for start in range(0, len(new), SYNC_BATCH):
+            for alert in await asyncio.to_thread(read, new[start : start + SYNC_BATCH]):
+                if alert["id"] in self.alerts or alert["id"] in self.fired_once:
+                    continue
+                if alert["expires"] is not None and alert["expires"] <= time.time():
+                    continue
+                try:
+                    await self.arm(alert)
+                except SuperChartError as exc:
+                    self._warn(f"alerts: {alert['id']} on {alert['symbol']!r} not armed: {exc}")
 
     def _warn(self, message: str) -> None:
         now = time.monotonic()

@@ -108,9 +108,14 @@ def alert_events(session: Session, owner: str, alert_id: str) -> list[dict[str, 
     ]
 
 
-def armed_alerts(session: Session) -> list[dict[str, Any]]:
-    """Every armed alert (the engine's periodic sync)."""
-    return [alert_dict(row) for row in session.scalars(select(Alert).where(Alert.state == ARMED))]
+def armed_ids(session: Session) -> set[str]:
+    """The ids of every armed alert (the engine's periodic sync: ids only, cheap)."""
+    return set(session.scalars(select(Alert.id).where(Alert.state == ARMED)))
+
+
+def alerts_by_id(session: Session, ids: list[str]) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Alert).where(Alert.id.in_(ids), Alert.state == ARMED))
+    return [alert_dict(row) for row in rows]
 
 
 def record_firings(session: Session, firings: list[dict[str, Any]], history_max: int) -> list[int]:
