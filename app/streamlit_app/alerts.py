@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from app.core import SuperChartError
+from app.streamlit_app.literal_text import literal
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ UNEXPECTED_MESSAGE = (
 def show_error(exc: Exception) -> None:
     """Our errors carry a message meant for users; anything else is a bug, logged, never shown."""
     if isinstance(exc, SuperChartError):
-        st.error(str(exc), icon=":material/error:")
+        st.error(literal(exc), icon=":material/error:")
     else:
         log.exception("unexpected error in the Streamlit dashboard", exc_info=exc)
         st.error(UNEXPECTED_MESSAGE, icon=":material/error:")

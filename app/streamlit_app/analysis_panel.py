@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.core.analysis import Analysis
+from app.streamlit_app.literal_text import literal
 from app.streamlit_app.summary import format_price
 
 PANEL_TITLE = "Analysis of the bars drawn"
@@ -14,7 +15,7 @@ PANEL_TITLE = "Analysis of the bars drawn"
 
 def render_analysis(analysis: Analysis) -> None:
     with st.expander(PANEL_TITLE, expanded=True, icon=":material/insights:"):
-        st.markdown(analysis.summary)
+        st.markdown(literal(analysis.summary))
         if analysis.signals:
             signals = pd.DataFrame(
                 {

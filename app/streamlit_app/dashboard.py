@@ -23,6 +23,7 @@ from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
 from app.streamlit_app.indicator_picker import choose_indicators
+from app.streamlit_app.literal_text import literal
 from app.streamlit_app.loading import load_symbol_chart, load_symbols, symbol_csv
 from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.paging import current_anchor, go_newest, render_paging
@@ -241,9 +242,9 @@ def _render_result(
     request: Request, data: ChartData, make_csv: Callable[[], bytes], ui_revision: str
 ) -> None:
     for fixed in data.data_notices:
-        st.warning(fixed, icon=":material/warning:")
+        st.warning(literal(fixed), icon=":material/warning:")
     if data.notice:
-        st.info(data.notice, icon=":material/info:")
+        st.info(literal(data.notice), icon=":material/info:")
     title = f"{request.label} · {data.view.timeframe.name}"
     render_chart(
         data,

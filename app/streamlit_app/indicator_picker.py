@@ -24,6 +24,7 @@ from app.core.indicators import (
     format_param,
     parse_indicators,
 )
+from app.streamlit_app.literal_text import literal
 
 PICKED_KEY = "indicators"
 
@@ -94,7 +95,7 @@ def choose_indicators(emas: Sequence[int]) -> tuple[IndicatorSpec, ...]:
         )
         found, problems = parse_instances(name, text)
         for problem in problems:
-            st.error(problem, icon=":material/error:")
+            st.error(literal(problem), icon=":material/error:")
         specs.extend(s for s in found if s not in specs)
     return _within_cap(emas, specs)
 

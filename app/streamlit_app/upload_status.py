@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from app.core import SuperChartError
+from app.streamlit_app.literal_text import literal
 from app.streamlit_app.uploads import Upload, read_upload, upload_native_timeframe
 
 _READ_KEY = "_uploads_read"  # digests this session has already seen read (or refused)
@@ -26,12 +27,12 @@ def read_with_status(upload: Upload, max_bytes: int) -> str:
     """The upload's native timeframe, shown in the sidebar; DataError (shown there too, inline
     under the uploader) if the file is not OHLCV we can read."""
     seen: set[str] = st.session_state.setdefault(_READ_KEY, set())
-    name = upload.filename
+    name = literal(upload.filename)  # shown in Markdown labels only
     if upload.digest in seen:
         try:
             native, bars = _read(upload, max_bytes)
         except SuperChartError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(literal(exc), icon=":material/error:")
             raise
         _show_drawn(name, native, bars)
         return native
@@ -50,7 +51,7 @@ def read_with_status(upload: Upload, max_bytes: int) -> str:
             seconds = time.perf_counter() - started
             status.update(label=f"Read {name} in {seconds:.1f} s", state="complete", expanded=False)
     if problem is not None:
-        st.error(str(problem), icon=":material/error:")
+        st.error(literal(problem), icon=":material/error:")
         raise problem
     _show_drawn(name, native, bars)
     return native

@@ -78,3 +78,17 @@ def test_gzipped_and_zipped_csv_uploads_are_drawn():
     at.run()
     assert len(candles(figure(at))["x"]) == 70
     assert any("bars.zip" in text for text in sidebar_texts(at, "caption"))
+
+
+def test_an_upload_name_is_shown_as_written_never_as_markdown():
+    """#19's class of bug: an upload named like Markdown made an image, a link or LaTeX inside
+    the error and the caption."""
+    name = "![x](p.png) [here](javascript:alert(1)) $x$.csv"  # a browser sends no "/"
+    at = run_app()
+    at.file_uploader(key="upload").set_value((name, BROKEN_CSV, "text/csv")).run()
+    [message] = sidebar_texts(at, "error")
+    assert "!\\[x\\](p.png) \\[here\\](javascript:alert(1)) \\$x\\$.csv" in message
+    assert "](" not in message.replace("\\](", "")  # no link or image left to render
+    at.file_uploader(key="upload").set_value((name, ohlcv_csv(50, seed=4), "text/csv")).run()
+    [drawn] = [text for text in sidebar_texts(at, "caption") if "Drawing" in text]
+    assert "**!\\[x\\](p.png) \\[here\\]" in drawn
