@@ -22,12 +22,17 @@ import pandas as pd
 from app.core.errors import SuperChartError
 from app.live.bars import OlderBarError
 from app.live.streams import SymbolFeed
-from app.live.tail import CsvTail, ReloadNeeded
+from app.live.tail import CsvTail, ReloadNeeded, TailUnreadable
 
 logger = logging.getLogger(__name__)
 INLINE_TAIL_BYTES = 256 * 1024  # smaller tails are parsed on the event loop (sub-millisecond)
+# A tail that does not parse is read again at the next change, or after this long, before the
+# file is reloaded (a row rewritten in place is written, then its old end truncated: between
+# the two, the file ends in a fragment of the old row).
+UNREADABLE_GRACE_S = 0.25
 
 Reload = Callable[[], Awaitable[tuple[pd.DataFrame, int]]]  # -> (frame, file size before load)
+_background: set[asyncio.Task] = set()  # re-checks of unreadable tails, kept referenced
 
 
 class FileFollower:
@@ -38,6 +43,7 @@ class FileFollower:
         self.path = path
         self.reload_frame = reload
         self.tail = self._open_tail(size)
+        self._unreadable_since: float | None = None
 
     def _open_tail(self, size: int) -> CsvTail | None:
         try:
@@ -54,11 +60,34 @@ class FileFollower:
                 bars = await asyncio.to_thread(self.tail.read_new)
             else:
                 bars = self.tail.read_new()
+            self._unreadable_since = None
             if bars is not None:
                 self.feed.apply(bars)
+        except TailUnreadable as exc:
+            if not self._wait_for_the_writer():
+                logger.info("%s: reloading (%s)", self.path.name, exc)
+                await self.reload()
         except (ReloadNeeded, OlderBarError, OSError) as exc:
             logger.info("%s: reloading (%s)", self.path.name, exc)
             await self.reload()
+
+    def _wait_for_the_writer(self) -> bool:
+        """Whether to wait (UNREADABLE_GRACE_S at most) for the writer to finish the row it is
+        rewriting, rather than reload the file and reset every subscriber now."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._unreadable_since is None:
+            self._unreadable_since = now
+            loop.call_later(UNREADABLE_GRACE_S, self._check_again, now)
+            return True
+        return now - self._unreadable_since < UNREADABLE_GRACE_S
+
+    def _check_again(self, since: float) -> None:
+        if self._unreadable_since == since:  # no change has read cleanly since
+            self._unreadable_since = since - UNREADABLE_GRACE_S  # past the grace: reload
+            task = asyncio.get_running_loop().create_task(self.changed())
+            _background.add(task)
+            task.add_done_callback(_background.discard)
 
     async def reload(self) -> None:
         try:

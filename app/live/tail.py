@@ -26,6 +26,12 @@ class ReloadNeeded(Exception):
     """The file changed in a way the tail cannot follow (truncated, replaced, not a CSV)."""
 
 
+class TailUnreadable(ReloadNeeded):
+    """The new lines do not parse. Often a writer mid-way through rewriting the last row in
+    place (its new, shorter text written, the old text's end not yet truncated): the caller
+    may wait for the next change before reloading."""
+
+
 @dataclass
 class CsvTail:
     path: Path
@@ -84,7 +90,7 @@ class CsvTail:
         try:
             bars = read_csv_bars(self.header + b"".join(lines), self.path.name)
         except DataError as exc:
-            raise ReloadNeeded(str(exc)) from None
+            raise TailUnreadable(str(exc)) from None
         previous = complete.rfind(b"\n", 0, end)
         self.offset += previous + 1  # the start of the last complete line
         return bars

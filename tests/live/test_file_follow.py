@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -13,7 +14,16 @@ import websockets
 
 from app.live.watch import DirectoryWatch, use_inotify
 from tests.async_run import run_async
-from tests.live.conftest import BARS, append, next_frame, row, write_minutes, ws_url
+from tests.live.conftest import (
+    BARS,
+    api_bars,
+    append,
+    next_frame,
+    rewrite_last,
+    row,
+    write_minutes,
+    ws_url,
+)
 
 
 def test_a_file_replaced_by_rename_sends_a_new_snapshot(server: str, data_dir: Path) -> None:
@@ -63,6 +73,45 @@ def test_a_burst_of_appends_arrives_complete_and_in_order(server: str, data_dir:
     first = snapshot["bars"][-1]["time"] + 60
     assert times == [first + 60 * k for k in range(len(minutes))]  # none missing
     assert [bar["close"] for bar in bars] == [100 + m / 100 for m in minutes]
+
+
+def test_each_rewrite_of_the_last_row_reaches_a_client_once_with_its_values(
+    server: str, data_dir: Path
+) -> None:
+    """#25: the forming bar rewritten in place (and now and then a new minute appended): each
+    change reaches the client once, with the values written, and nothing more."""
+    path = data_dir / "REWRITE10.csv"
+    write_minutes(path, BARS, seed=14)
+    append(path, row(BARS, 100.0, 1))
+    changes: list[tuple[int, float, float]] = []  # (minute, close, volume) of each write
+
+    async def scenario() -> tuple[dict, list[dict]]:
+        async with websockets.connect(ws_url(server)) as ws:
+            await ws.send(json.dumps({"type": "subscribe", "symbol": "REWRITE10", "emas": "10",
+                                      "limit": 5}))  # fmt: skip
+            snapshot = await next_frame(ws, kind="snapshot")
+            bars: list[dict] = []
+            minute = BARS
+            for k in range(2, 14):
+                close = 100 + k / 4
+                if k % 5 == 0:  # a new minute opens below the forming one
+                    minute += 1
+                    append(path, row(minute, close, k))
+                else:
+                    rewrite_last(path, row(minute, close, k))
+                changes.append((minute, close, float(k)))
+                while not bars or bars[-1]["volume"] != k:  # this change's frame
+                    bars.extend((await next_frame(ws, 3.0, "update"))["bars"])
+            with contextlib.suppress(TimeoutError):  # nothing more comes
+                bars.extend((await next_frame(ws, 0.8, "update"))["bars"])
+            return snapshot, bars
+
+    snapshot, bars = run_async(scenario())
+    start = snapshot["bars"][-1]["time"] - BARS * 60
+    assert [(b["time"], b["close"], b["volume"]) for b in bars] == [
+        (start + 60 * minute, close, volume) for minute, close, volume in changes
+    ]
+    assert bars[-1] == api_bars(server, symbol="REWRITE10", emas="10", limit=1)[0]
 
 
 @pytest.mark.skipif(not use_inotify(), reason="the kernel watcher is Linux's inotify")
