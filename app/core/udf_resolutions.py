@@ -1,32 +1,22 @@
-"""TradingView's resolutions (``1 5 15 30 60 240 1D 1W 1M``) <-> our timeframes, and the trading
-session a symbol's bars show, as the UDF protocol and the Charting Library spell them."""
+"""What the /udf server adds to the shared protocol words (``app.core.sources.udf_protocol``):
+the resolutions it offers, a resolution read strictly (ParameterError naming those offered), and
+the trading session a symbol's bars show, as the Charting Library spells it."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
 from app.core.errors import ParameterError, shorten
 from app.core.frame import epoch_nanoseconds
-from app.core.timeframes import MONTH, TIMEFRAMES, Timeframe
+from app.core.sources.udf_protocol import resolution_of
+from app.core.sources.udf_protocol import timeframe_of_resolution as protocol_timeframe
+from app.core.timeframes import TIMEFRAMES, Timeframe
+
+__all__ = ["data_session", "resolution_of", "supported_resolutions", "timeframe_of_resolution"]
 
 _DAY = 86_400
-_WEEK = 7 * _DAY
-_RESOLUTION = re.compile(r"(\d*)([DWMS]?)", re.IGNORECASE)
 SESSION_SAMPLE = 20_000  # bars looked at to read a session (the newest ones)
-
-
-def resolution_of(timeframe: Timeframe) -> str:
-    """``1h`` -> ``60``, ``4h`` -> ``240``, ``1d`` -> ``1D``, ``1w`` -> ``1W``, ``1M`` -> ``1M``."""
-    if timeframe is MONTH:
-        return "1M"
-    if timeframe.seconds % _WEEK == 0:
-        return f"{timeframe.seconds // _WEEK}W"
-    if timeframe.seconds % _DAY == 0:
-        return f"{timeframe.seconds // _DAY}D"
-    return str(timeframe.seconds // 60)
 
 
 def supported_resolutions(timeframes: list[str] | tuple[str, ...] | None = None) -> list[str]:
@@ -38,22 +28,14 @@ def supported_resolutions(timeframes: list[str] | tuple[str, ...] | None = None)
 def timeframe_of_resolution(resolution: object) -> Timeframe:
     """``60`` -> 1h, ``1D``/``D`` -> 1d, ``W`` -> 1w, ``M``/``1M`` -> a month; ParameterError
     naming the resolutions offered for anything else (seconds, 2 months, 7 minutes...)."""
-    text = str(resolution).strip()
-    match = _RESOLUTION.fullmatch(text) if text else None
-    if match is not None:
-        count = int(match.group(1) or "1")
-        unit = match.group(2).upper()
-        seconds = {"": 60, "D": _DAY, "W": _WEEK, "M": None, "S": 1}[unit] if count else 0
-        if unit == "M" and count == 1:
-            return MONTH
-        for tf in TIMEFRAMES.values():
-            if seconds and tf is not MONTH and tf.seconds == count * seconds:
-                return tf
-    raise ParameterError(
-        "resolution",
-        f"Unsupported resolution {shorten(resolution)!r}; supported: "
-        f"{', '.join(supported_resolutions())}.",
-    )
+    timeframe = protocol_timeframe(str(resolution)) if len(str(resolution)) <= 10 else None
+    if timeframe is None:
+        raise ParameterError(
+            "resolution",
+            f"Unsupported resolution {shorten(resolution)!r}; supported: "
+            f"{', '.join(supported_resolutions())}.",
+        )
+    return timeframe
 
 
 def data_session(frame: pd.DataFrame, timeframe: Timeframe) -> str:

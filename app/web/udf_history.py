@@ -1,5 +1,6 @@
 """The bodies of ``/udf/history`` and ``/udf/timescale_marks``: our bars as the UDF protocol
-spells them, the very values ``/api/ohlcv`` gives for the same bars.
+spells them (the words of ``app.core.sources.udf_protocol``, shared with our UDF client), the
+very values ``/api/ohlcv`` gives for the same bars, from the source a request would reach.
 
 History: bars with ``from <= t < to`` (``to`` is not included, as the Charting Library asks), or
 with ``countback`` the last ``countback`` bars before ``to`` (countback comes first, as the
@@ -24,6 +25,7 @@ from app.core import OhlcvView, get_ohlcv
 from app.core.analysis import DEFAULT_SIGMA, DEFAULT_WINDOW, find_volume_spikes
 from app.core.errors import ParameterError, shorten
 from app.core.frame import epoch_seconds
+from app.core.sources.udf_protocol import history_error, history_no_data, history_ok
 from app.core.timeframes import Timeframe
 from app.core.udf_resolutions import timeframe_of_resolution
 from app.web.answer_cache import AnswerCache
@@ -109,15 +111,14 @@ def history_body(query: HistoryQuery) -> tuple[bytes, pd.DataFrame | None]:
     if len(view.frame) == 0:
         return orjson.dumps(_no_data(query)), view.source_frame
     columns = ohlcv_columns(view)
-    body = {
-        "s": "ok",
-        "t": columns["time"],
-        "o": columns["open"],
-        "h": columns["high"],
-        "l": columns["low"],
-        "c": columns["close"],
-        "v": columns["volume"],
-    }
+    body = history_ok(
+        columns["time"],
+        columns["open"],
+        columns["high"],
+        columns["low"],
+        columns["close"],
+        columns["volume"],
+    )
     return orjson.dumps(body, option=NUMPY), view.source_frame
 
 
@@ -125,15 +126,15 @@ def _no_data(query: HistoryQuery) -> dict[str, Any]:
     """``nextTime``: the newest bar before the window, if there is one."""
     before = query.end if query.countback is not None else query.start
     if before <= EARLIEST + 1:
-        return {"s": "no_data"}
+        return history_no_data()
     older = _view(query, start=None, end=before, limit=1)
     if len(older.frame) == 0:
-        return {"s": "no_data"}
-    return {"s": "no_data", "nextTime": int(epoch_seconds(older.frame["time"])[-1])}
+        return history_no_data()
+    return history_no_data(int(epoch_seconds(older.frame["time"])[-1]))
 
 
 def error_body(message: str) -> bytes:
-    return orjson.dumps({"s": "error", "errmsg": message})
+    return orjson.dumps(history_error(message))
 
 
 def timescale_marks(query: HistoryQuery) -> list[dict[str, Any]]:

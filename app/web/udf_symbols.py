@@ -1,10 +1,11 @@
 """The bodies of ``/udf/config``, ``/udf/symbols`` and ``/udf/search``: our symbols as the UDF
 protocol (and the Charting Library's ``LibrarySymbolInfo``) spell them.
 
-A symbol's ``ticker`` is the name every route of ours takes (``GOOG``, ``ALPACA/NFLX``); its
-``exchange`` is a tree's group (``ALPACA``) or the source (``FILES``). ``pricescale`` is
-10^(the decimals the data is quoted in), as the chart page reads them (``app.charts.precision``);
-the session is read from the bars (``app.core.udf_resolutions.data_session``), in UTC.
+Symbols come through the source registry, every source in SOURCES: a symbol's ``ticker`` is the
+name every route of ours takes (``GOOG``, ``ALPACA/NFLX``, ``PYTH:Crypto.BTC/USD``); its
+``exchange`` is a tree's group (``ALPACA``) or the source (``FILES``, ``PYTH``, ``BINANCE``).
+``pricescale`` is 10^(the decimals the data is quoted in), as the chart page reads them
+(``price_precision``); the session is read from the bars (``data_session``), in UTC.
 """
 
 from __future__ import annotations
@@ -18,46 +19,57 @@ from typing import Any
 import pandas as pd
 
 from app.charts.precision import price_precision
-from app.core import get_data_source, get_ohlcv
+from app.core import get_ohlcv
+from app.core.sources.configured import get_registry
+from app.core.sources.names import split_prefix
+from app.core.sources.registry import SourceRegistry
 from app.core.symbol_timeframes import symbol_timeframes
 from app.core.timeframes import MONTH, TIMEFRAMES, parse_timeframe
 from app.core.udf_resolutions import data_session, resolution_of, supported_resolutions
 
 MAX_SEARCH_RESULTS = 100
 DEFAULT_SEARCH_RESULTS = 30
-SOURCE_EXCHANGE = {"csv": "FILES", "api": "API", "exchange": "EXCHANGE"}
-SYMBOL_TYPE = {"exchange": "crypto"}  # others: "stock", the neutral type (files say nothing)
+SYMBOL_TYPE = {"ccxt": "crypto", "binance": "crypto"}  # files, api, udf: "stock" (they say none)
+PYTH_TYPE = {"crypto": "crypto", "fx": "forex", "equity": "stock", "metal": "commodity"}
 _DAY = 86_400
 
 
 @dataclass(frozen=True)
 class Listed:
-    name: str  # what our routes take (the UDF ticker)
-    exchange: str
+    name: str  # what our routes take (the UDF ticker): bare for DATA_SOURCE, else prefixed
+    exchange: str  # a tree's group (ALPACA), else the source (FILES, PYTH, BINANCE, ...)
     description: str
     type: str
 
 
-def listed_symbols() -> list[Listed]:
-    """Every symbol, cheaply (files: from the listing, no file read)."""
-    source = get_data_source()
-    kind = SYMBOL_TYPE.get(source.name, "stock")
-    fallback = SOURCE_EXCHANGE.get(source.name, source.name.upper())
-    listing = getattr(source, "listing", None)
-    if callable(listing):
-        rows = []
-        for entry in listing().unique():
+def _listed(registry: SourceRegistry, name: str, source: str | None) -> Listed:
+    """How the UDF names a symbol reached as ``name`` from ``source``."""
+    source = source or registry.default
+    exchange, description = source.upper(), name
+    kind = SYMBOL_TYPE.get(source, "stock")
+    bare = split_prefix(name).symbol if name.upper().startswith(source.upper() + ":") else name
+    if source == "pyth":
+        kind = PYTH_TYPE.get(bare.split(".", 1)[0].lower(), "crypto")
+    elif source == "files":
+        entry = registry.source("files").listing().symbols.get(bare.lower())
+        if entry is not None and entry.is_tree:
             group = entry.path.rsplit("/", 1)[0] if "/" in entry.path else ""
-            kinds = ", ".join(tf.name for tf in entry.timeframes) or "one file"
-            description = f"{entry.name} ({kinds})" if entry.is_tree else entry.name
-            rows.append(Listed(entry.name, group or fallback, description, kind))
-        return sorted(rows, key=lambda row: row.name.lower())
-    return [Listed(info.symbol, fallback, info.symbol, kind) for info in source.list_symbols()]
+            exchange = group or exchange
+            description = f"{name} ({', '.join(tf.name for tf in entry.timeframes)})"
+    return Listed(name, exchange, description, kind)
+
+
+def listed_symbols() -> list[Listed]:
+    """Every source's symbols (SOURCES), as clients reach them."""
+    registry = get_registry()
+    infos = registry.list_symbols().symbols
+    return [_listed(registry, info.symbol, info.source) for info in infos]
 
 
 def udf_config() -> dict[str, Any]:
-    exchanges = sorted({row.exchange for row in listed_symbols()})
-    types = sorted({row.type for row in listed_symbols()})
+    listed = listed_symbols()
+    exchanges = sorted({row.exchange for row in listed})
+    types = sorted({row.type for row in listed})
     return {
         "supported_resolutions": supported_resolutions(),
         "supports_search": True,
@@ -73,20 +85,20 @@ def udf_config() -> dict[str, Any]:
 
 
 def search_symbols(query: str, kind: str, exchange: str, limit: int) -> list[dict[str, str]]:
-    """Names holding ``query`` (any case; names that start with it first), of ``kind`` and
-    ``exchange`` when given, at most ``limit``."""
-    wanted = query.strip().lower()
+    """Names holding ``query`` (any case; exact names, then those that start with it, then the
+    rest: the registry's order over every source), of ``kind`` and ``exchange`` when given, at
+    most ``limit``."""
+    registry = get_registry()
     kind = kind.strip().lower()
     exchange = exchange.strip().lower()
-    starts, holds = [], []
-    for row in listed_symbols():
+    rows = []
+    for info in registry.search(query, None, None).symbols:
+        row = _listed(registry, info.symbol, info.source)
         if (kind and row.type != kind) or (exchange and row.exchange.lower() != exchange):
             continue
-        name = row.name.lower()
-        if name.startswith(wanted):
-            starts.append(row)
-        elif wanted in name or wanted in row.description.lower():
-            holds.append(row)
+        rows.append(row)
+        if len(rows) >= limit:
+            break
     return [
         {
             "symbol": row.name,
@@ -96,7 +108,7 @@ def search_symbols(query: str, kind: str, exchange: str, limit: int) -> list[dic
             "ticker": row.name,
             "type": row.type,
         }
-        for row in (starts + holds)[:limit]
+        for row in rows
     ]
 
 
@@ -125,17 +137,16 @@ _infos = _InfoCache()
 
 
 def symbol_info(symbol: str) -> dict[str, Any]:
-    """``LibrarySymbolInfo`` of ``symbol`` (SymbolNotFoundError if unknown)."""
-    found = symbol_timeframes(symbol)
+    """``LibrarySymbolInfo`` of ``symbol``, reached as a request would reach it (its prefix's
+    source, else DATA_SOURCE, then FEED_FALLBACK); SymbolNotFoundError if unknown."""
     view = get_ohlcv(symbol, emas=(), limit=1)  # the finest data (a tree's finest file)
     frame = view.source_frame if view.source_frame is not None else view.frame
-    key = found.symbol.lower()
+    key = view.symbol.lower()
     cached = _infos.get(key, frame)
     if cached is not None:
         return cached
-    listed = {row.name: row for row in listed_symbols()}.get(found.symbol)
-    source = get_data_source()
-    exchange = listed.exchange if listed else SOURCE_EXCHANGE.get(source.name, source.name)
+    found = symbol_timeframes(view.symbol)
+    listed = _listed(get_registry(), found.symbol, view.source)
     reachable = [TIMEFRAMES[name] for name in found.reachable]
     intraday = [tf for tf in reachable if tf.seconds < _DAY]
     daily = [
@@ -143,25 +154,24 @@ def symbol_info(symbol: str) -> dict[str, Any]:
         for tf in reachable
         if tf.seconds % _DAY == 0 and tf.seconds % (7 * _DAY) and tf is not MONTH
     ]
-    weekly_monthly = [tf for tf in reachable if tf.name in ("1w", "1M")]
     finest = parse_timeframe(found.native[0]) if found.native else view.native_timeframe
     volume = pd.DataFrame({"close": frame["volume"]}) if "volume" in frame else frame
     info = {
         "name": found.symbol,
         "ticker": found.symbol,
-        "full_name": f"{exchange}:{found.symbol}",
-        "description": listed.description if listed else found.symbol,
-        "type": listed.type if listed else SYMBOL_TYPE.get(source.name, "stock"),
+        "full_name": f"{listed.exchange}:{found.symbol}",
+        "description": listed.description,
+        "type": listed.type,
         "session": data_session(frame, finest),
-        "exchange": exchange,
-        "listed_exchange": exchange,
+        "exchange": listed.exchange,
+        "listed_exchange": listed.exchange,
         "timezone": "Etc/UTC",
         "format": "price",
         "minmov": 1,
         "pricescale": 10 ** price_precision(frame),
         "has_intraday": bool(intraday),
         "has_daily": bool(daily),
-        "has_weekly_and_monthly": bool(weekly_monthly),
+        "has_weekly_and_monthly": any(tf.name in ("1w", "1M") for tf in reachable),
         "supported_resolutions": supported_resolutions(found.reachable),
         "intraday_multipliers": [resolution_of(tf) for tf in intraday],
         "daily_multipliers": [resolution_of(tf).removesuffix("D") for tf in daily],

@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.config import get_settings
-from app.core import get_data_source
 from app.core.errors import ParameterError, SuperChartError
+from app.core.sources.configured import get_registry
 from app.web.answer_cache import Answer
 from app.web.single_values import check_single_values
 from app.web.udf_history import (
@@ -138,10 +138,16 @@ async def read_udf_history(request: Request) -> Response:
 
 
 def _current_frame(query: HistoryQuery) -> Any:
-    current = getattr(get_data_source(), "current_frame", None)
-    if not callable(current):
+    """The frame the answer would be built from, while it is a file's and loaded (one stat)."""
+    registry = get_registry()
+    try:
+        route = registry.route(query.symbol)
+    except SuperChartError:
         return None
-    return current(query.symbol, query.timeframe)
+    first = route.candidates[0]
+    if len(route.candidates) != 1 or first.name != "files":
+        return None
+    return registry.source("files").current_frame(first.symbol, query.timeframe)
 
 
 @router.get("/time", summary="UDF: the server's time")
