@@ -60,6 +60,15 @@ Lang = Annotated[
     ),
 ]
 
+Feed = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Source to ask (files, api, ccxt, binance, pyth, udf); FEED_FALLBACK after it. "
+        "Default: the symbol's prefix (PYTH:Crypto.BTC/USD) or DATA_SOURCE.",
+    ),
+]
+
 DEFAULTS = {
     "lookback": DEFAULT_LOOKBACK,
     "levels": DEFAULT_LEVELS,

@@ -49,6 +49,9 @@ class AnalysisOut(BaseModel):
         "(the rule summary has English and Persian templates)"
     )
     narrative_dir: Literal["ltr", "rtl"] = Field(description="rtl for fa, ar, he ...")
+    source: str | None = Field(
+        default=None, description="the source that served the bars (files, ccxt, pyth, ...)"
+    )
 
 
 class ScanRowOut(BaseModel):

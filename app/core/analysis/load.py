@@ -24,6 +24,7 @@ def analyse_symbol(
     spike_window: int = DEFAULT_WINDOW,
     spike_sigma: float = DEFAULT_SIGMA,
     settings: Settings | None = None,
+    feed: str | None = None,
 ) -> tuple[OhlcvView, Analysis]:
     """The view loaded (``lookback`` bars up to ``end`` or the newest, plus warm-up) and its
     analysis. Blocking; the same call for the API, the report, Streamlit and Dash. ``symbol``
@@ -38,6 +39,7 @@ def analyse_symbol(
         end=parse_time_bound(end, "end"),
         limit=lookback + max(WARMUP_BARS, spike_window),
         settings=settings,
+        feed=feed,
     )
     result = analyse(
         view, lookback=lookback, levels=levels, spike_window=spike_window, spike_sigma=spike_sigma

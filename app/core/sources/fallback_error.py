@@ -23,7 +23,8 @@ def combined_error(asked: str, failures: list[tuple[str, SuperChartError]]) -> S
     503 (the symbol may be there). Refused as a parameter everywhere: 422. Otherwise 502.
     The error carries ``tried``: (source, its error) pairs, for the JSON answer."""
     tried_text = "; ".join(
-        f"{label}: {shorten(exc.message, SHOWN_REASON_CHARS)}" for label, exc in failures
+        f"{label}: {shorten(exc.message, SHOWN_REASON_CHARS).rstrip('.')}"
+        for label, exc in failures
     )
     shown = shorten(asked)
     errors = [exc for _, exc in failures]

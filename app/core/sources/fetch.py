@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -12,6 +13,9 @@ from app.core.sources.names import SERVED_SYMBOL_ATTR
 from app.core.sources.registry import Candidate, Route, SourceRegistry
 from app.core.time_bounds import EARLIEST_NS
 from app.core.timeframes import Timeframe
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 # A source that asks its upstream for the window (the others hold the whole history).
 REMOTE_SOURCES = ("api", "exchange", "binance", "pyth", "udf")
@@ -74,4 +78,28 @@ def load_bars(
         window=window,
         shown_symbol=registry.shown_symbol(candidate, served),
         skipped=skipped,
+    )
+
+
+def load_symbol(
+    symbol: str,
+    feed: str | None = None,
+    timeframe: Timeframe | None = None,
+    *,
+    settings: Settings | None = None,
+) -> SourceBars:
+    """The whole frame a source holds for ``symbol`` (its prefix's source, else ``feed``, else
+    DATA_SOURCE, then FEED_FALLBACK), for callers that take the bars as they are (quotes,
+    scans): ``.frame``, ``.candidate.name`` (the source), ``.shown_symbol``, ``.skipped``."""
+    from app.core.sources.configured import get_registry
+
+    registry = get_registry(settings)
+    return load_bars(
+        registry,
+        registry.route(symbol, feed),
+        timeframe,
+        warmup=0,
+        start_ns=None,
+        end_ns=None,
+        limit=None,
     )

@@ -177,7 +177,7 @@ class SourceRegistry:
                 failures.append((candidate.label, exc))
                 continue
             skipped = tuple(
-                f"{label} could not answer ({shorten(exc.message, 200)}); "
+                f"{label} could not answer ({shorten(exc.message, 200).rstrip('.')}); "
                 f"served by {candidate.label}."
                 for label, exc in failures
             )

@@ -23,10 +23,10 @@ from app.core import (
     SuperChartError,
     SymbolInfo,
     get_ohlcv,
-    list_symbols,
     timeframes_not_finer_than,
 )
 from app.core.indicators import catalog_json, parse_indicators
+from app.core.sources.configured import get_registry
 from app.web.chart_params import (
     CHART_TYPES,
     FALSE_WORDS,
@@ -40,6 +40,7 @@ from app.web.chart_params import (
 from app.web.docs import HTML_ERROR_RESPONSES
 from app.web.errors import error_body, status_for
 from app.web.page_script import page_modules, page_script
+from app.web.schemas import FEED_DESCRIPTION
 from app.web.single_values import check_single_values
 
 router = APIRouter(tags=["chart"])
@@ -82,13 +83,19 @@ SpikesParam = Annotated[
 ]
 
 
+FeedParam = Annotated[str | None, Query(max_length=40, description=FEED_DESCRIPTION)]
+
+
 def _flag(period: int) -> Any:
     return Query(description=f"Show EMA {period} (true/false). Any ema_<period> works.")
 
 
 def _symbol_infos() -> list[SymbolInfo]:
+    """The default source's symbols (the page searches the others through /api/symbols?q=:
+    a remote listing must not hold the page up)."""
+    registry = get_registry()
     try:
-        return list_symbols()
+        return registry.list_symbols((registry.default,)).symbols
     except SuperChartError:  # the page still opens and shows the chart's own error
         return []
 
@@ -136,6 +143,7 @@ def _chart_state(
         "theme": "dark",
         "levels": False,
         "spikes": False,
+        "source": None,
     }
     status = 200
     try:
@@ -156,8 +164,12 @@ def _chart_state(
             indicators=specs,
             chart="heikin_ashi" if state["chart"] == "heikin_ashi" else None,
             limit=bars,
+            feed=query.get("feed") or None,
         )
+        # The symbol as it reaches the source that served it (PYTH:...): the page's later
+        # requests go there, not through the feed's fallback again.
         state["symbol"], state["timeframe"] = view.symbol, view.timeframe.name
+        state["source"] = view.source
         state["timeframes"] = timeframes_not_finer_than(view.native_timeframe)
         state["initial"] = chart_payload(view)
     except SuperChartError as exc:
@@ -238,6 +250,7 @@ def show_chart(
     theme: ThemeParam = None,
     levels: LevelsParam = None,
     spikes: SpikesParam = None,
+    feed: FeedParam = None,
 ) -> HTMLResponse:
     return _render_chart(request, standalone=False, bars=PAGE_BARS)[0]
 
@@ -264,6 +277,7 @@ def download_chart(
     theme: ThemeParam = None,
     levels: LevelsParam = None,
     spikes: SpikesParam = None,
+    feed: FeedParam = None,
     download: Annotated[
         str | None, Query(description="Send as an attachment (true/false).")
     ] = None,

@@ -32,6 +32,7 @@ from app.images import ImageUnavailableError, get_renderer
 from app.images.cache import ImageCache
 from app.web.docs import NOT_MODIFIED, error_responses
 from app.web.http_cache import etag_matches
+from app.web.schemas import FEED_DESCRIPTION
 
 router = APIRouter(tags=["images"])
 
@@ -84,6 +85,7 @@ class ImageParams(BaseModel):
         default=False, description="Draw the support/resistance levels of the bars shown."
     )
     spikes: bool = Field(default=False, description="Mark the volume spikes among the bars shown.")
+    feed: str | None = Field(default=None, max_length=40, description=FEED_DESCRIPTION)
 
 
 IMAGE_RESPONSES = {
@@ -129,6 +131,8 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
         etag = _etag(view, params, fmt)
         settings = get_settings()
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={int(settings.cache_ttl)}"}
+        if view.source:
+            headers["X-Source"] = view.source
         if etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         cache = _image_cache(settings.image_cache_mb)
@@ -165,6 +169,7 @@ def _view_of(params: ImageParams) -> OhlcvView:
         chart=params.chart or None,
         end=parse_time_bound(params.end, "end"),
         limit=params.bars,
+        feed=params.feed or None,
     )
 
 

@@ -17,6 +17,7 @@ from app.reports import render_html_report, render_markdown_report
 from app.web.analysis_params import (
     DEFAULTS,
     End,
+    Feed,
     Lang,
     Levels,
     Lookback,
@@ -61,6 +62,7 @@ async def read_report(
     spike_sigma: SpikeSigma = DEFAULTS["spike_sigma"],
     lang: Lang = None,
     format: Annotated[Literal["html", "md"], Query(description="html or md")] = "html",
+    feed: Feed = None,
 ) -> Response:
     """The chart (levels and spikes drawn), levels, spikes, signals, summary and narrative.
     HTML is one self-contained file (plotly.js inside, about 5 MB) that opens offline."""
@@ -73,6 +75,7 @@ async def read_report(
             levels=levels,
             spike_window=spike_window,
             spike_sigma=spike_sigma,
+            feed=feed,
         )
     )
     result = await narrate(result, get_settings(), lang)
@@ -94,4 +97,6 @@ async def read_report(
     if format == "md":  # a download, and inert if a browser opens it anyway
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
         headers["Content-Security-Policy"] = MARKDOWN_CSP
+    if view.source:
+        headers["X-Source"] = view.source
     return Response(text.encode("utf-8"), media_type=media, headers=headers)

@@ -1,22 +1,28 @@
-// The symbol box: type a few letters, pick from the symbols /api/symbols lists (arrow keys and
-// Enter, or a click). Picking opens that symbol's chart with the same EMAs and indicators.
+// The symbol box: type a few letters, pick from the symbols of every source (/api/symbols?q=,
+// searched on the server: a deployment with Binance or Pyth lists thousands), with arrow keys
+// and Enter, or a click. Picking opens that symbol's chart with the same EMAs and indicators.
 
 const MAX_SHOWN = 30;
 
 export function createSymbolSearch({ input, list, onPick }) {
-  let symbols = null; // [{symbol, timeframe, bars}] once fetched
-  let shown = [];
+  let shown = []; // [{symbol, timeframe, bars, source}] matching what was typed
   let active = -1;
+  let asked = 0; // the newest search sent: older answers arriving late are dropped
 
-  async function load() {
-    if (symbols) return symbols;
+  /** The server's matches, exact names first, then names starting with the text; null when a
+   * newer search has been sent since. */
+  async function search(text) {
+    const ask = ++asked;
+    const params = new URLSearchParams({ limit: String(MAX_SHOWN) });
+    if (text.trim()) params.set("q", text.trim().slice(0, 100));
+    let found = [];
     try {
-      const response = await fetch("/api/symbols");
-      symbols = response.ok ? await response.json() : [];
+      const response = await fetch("/api/symbols?" + params);
+      found = response.ok ? await response.json() : [];
     } catch (error) {
-      symbols = [];
+      found = [];
     }
-    return symbols;
+    return ask === asked ? found : null;
   }
 
   function close() {
@@ -31,20 +37,10 @@ export function createSymbolSearch({ input, list, onPick }) {
     if (list.children[index]) list.children[index].scrollIntoView({ block: "nearest" });
   }
 
-  /** Symbols holding what was typed, those starting with it first. */
-  function matches(text) {
-    const wanted = text.trim().toLowerCase();
-    const hits = (symbols || []).filter((info) => info.symbol.toLowerCase().includes(wanted));
-    hits.sort((a, b) => {
-      const first = Number(!a.symbol.toLowerCase().startsWith(wanted));
-      return first - Number(!b.symbol.toLowerCase().startsWith(wanted)) || a.symbol.localeCompare(b.symbol);
-    });
-    return hits.slice(0, MAX_SHOWN);
-  }
-
   async function update() {
-    await load();
-    shown = matches(input.value);
+    const found = await search(input.value);
+    if (found === null) return;
+    shown = found.slice(0, MAX_SHOWN);
     const items = shown.map((info, index) => {
       const item = document.createElement("li");
       item.setAttribute("role", "option");
@@ -53,7 +49,8 @@ export function createSymbolSearch({ input, list, onPick }) {
       name.textContent = info.symbol;
       const detail = document.createElement("span");
       detail.className = "symbol-detail";
-      detail.textContent = info.timeframe + (info.bars ? " · " + info.bars.toLocaleString("en") + " bars" : "");
+      const bars = info.bars ? " · " + info.bars.toLocaleString("en") + " bars" : "";
+      detail.textContent = (info.source ? info.source + " · " : "") + info.timeframe + bars;
       item.append(name, detail);
       item.addEventListener("mousedown", (event) => {
         event.preventDefault(); // keep the focus: the blur would close the list first
