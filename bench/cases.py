@@ -14,6 +14,7 @@ from bench import (
     image_cases,
     indicator_cases,
     live_cases,
+    source_cases,
     store_cases,
     toggle_cases,
     udf_cases,
@@ -118,6 +119,24 @@ CASES: tuple[Case, ...] = (
         1.2,
         udf_cases.udf_history_new_to,
         (*FASTAPI, "app.web.routes.udf"),
+    ),
+    Case(
+        "feed=pyth /api/ohlcv 1k bars vs the UDF stand-in direct, warm",
+        1.2,
+        source_cases.feed_warm,
+        (*FASTAPI, "app.core.sources.udf"),
+    ),
+    Case(
+        "feed=pyth /api/ohlcv 1k bars vs the UDF stand-in direct, uncached",
+        1.2,
+        source_cases.feed_uncached,
+        (*FASTAPI, "app.core.sources.udf"),
+    ),
+    Case(
+        "symbol search /api/symbols?q= over 5,000 listed symbols vs 20 ms",
+        1.0,
+        source_cases.symbol_search,
+        (*FASTAPI, "app.core.sources.registry"),
     ),
     Case(
         "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI

@@ -111,6 +111,15 @@ class BinanceSource:
     def current_frame(self, symbol: str) -> pd.DataFrame | None:
         return None
 
+    def cached_frame(self, symbol: str, timeframe: Timeframe | None) -> pd.DataFrame | None:
+        """What ``load(symbol, timeframe)`` would answer from its cache, without I/O (None
+        when it would have to ask): a web route checks this on the event loop."""
+        tf = timeframe or self.default_timeframe
+        key = (self.display_name(symbol), tf.name, self.bars, None, None)
+        with self._lock:
+            cached = self._cache.get(key)
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+
     def list_symbols(self) -> list[SymbolInfo]:
         """The pairs ``exchangeInfo`` lists as trading."""
         payload = json_answer(self._client.get("api/v3/exchangeInfo", {}), self._client)

@@ -113,6 +113,15 @@ class UdfSource:
     def current_frame(self, symbol: str) -> pd.DataFrame | None:
         return None
 
+    def cached_frame(self, symbol: str, timeframe: Timeframe | None) -> pd.DataFrame | None:
+        """What ``load(symbol, timeframe)`` would answer from its cache, without I/O (None
+        when it would have to ask): a web route checks this on the event loop."""
+        tf = timeframe or self.default_timeframe
+        key = (str(symbol).strip(), tf.name, self.bars, None, None)
+        with self._lock:
+            cached = self._cache.get(key)
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+
     def list_symbols(self) -> list[SymbolInfo]:
         """What ``/search`` answers to an empty query (the server's whole list, as Pyth's)."""
         params = {"query": "", "type": "", "exchange": "", "limit": MAX_LISTED}

@@ -32,10 +32,12 @@ from app.core import (
     parse_ema_periods,
     parse_indicators,
 )
+from app.core.frame import frame_notices
 from app.core.indicators import check_line_count
 from app.core.sources.configured import get_registry
 from app.core.sources.registry import Route
 from app.core.time_bounds import parse_time_bound
+from app.core.timeframes import parse_timeframe
 from app.web.answer_cache import Answer, AnswerCache
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
 from app.web.http_cache import etag_matches
@@ -92,8 +94,8 @@ async def read_ohlcv(request: Request) -> Response:
     first = query.route.candidates[0]
     if len(query.route.candidates) == 1 and first.name == "files":
         answer = await _answer_from_files(query, first.symbol, settings)
-    else:  # upstream data: built each time (the sources cache), off the event loop
-        answer = await run_in_threadpool(_build_from_upstream, query, if_none_match)
+    else:
+        answer = await _answer_from_upstream(query, settings, if_none_match)
     if answer.body is None or etag_matches(if_none_match, answer.etag):
         return Response(status_code=304, headers=answer.headers)
     return Response(answer.body, media_type="application/json", headers=answer.headers)
@@ -186,8 +188,37 @@ async def _answer_from_files(query: OhlcvQuery, symbol: str, settings: Settings)
     return await run_in_threadpool(_build_from_files, query)
 
 
+async def _answer_from_upstream(
+    query: OhlcvQuery, settings: Settings, if_none_match: str | None
+) -> Answer:
+    """An answer already built from what the first source still keeps (no window asked, so no
+    I/O to know) costs a lookup here; anything else is fetched and built off the event loop."""
+    first = query.route.candidates[0]
+    if query.start is None and query.end is None:
+        source = get_registry(settings).source_of(first)
+        peek = getattr(source, "cached_frame", None)
+        timeframe = parse_timeframe(query.timeframe) if query.timeframe else None
+        frame = peek(first.symbol, timeframe) if callable(peek) else None
+        if frame is not None:
+            answer = _answers.get((query, first.name, frame_notices(frame)), frame)
+            if answer is not None:
+                return answer
+    return await run_in_threadpool(_build_from_upstream, query, if_none_match)
+
+
 def _build_from_upstream(query: OhlcvQuery, if_none_match: str | None) -> Answer:
-    return _build_answer(query.view(), query, if_none_match)
+    """A remote source hands out the same frame while it keeps its answer (CACHE_TTL): the
+    answer built from it is kept as long, keyed also on who served it and what was said (the
+    view's notices: the frame's, then any fallback's)."""
+    view = query.view()
+    if view.source_frame is None:
+        return _build_answer(view, query, if_none_match)
+    key = (query, view.source, view.notices)
+    answer = _answers.get(key, view.source_frame)
+    if answer is None:
+        answer = _build_answer(view, query, None)
+        _answers.put(key, view.source_frame, answer)
+    return answer
 
 
 def _build_from_files(query: OhlcvQuery) -> Answer:
