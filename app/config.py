@@ -29,6 +29,7 @@ from app.settings.data_files import DataFileSettings
 from app.settings.images import ImageSettings
 from app.settings.live_redis import LiveRedisSettings
 from app.settings.ops import OpsSettings
+from app.settings.scan import ScanSettings
 from app.settings.shared_redis import SharedRedisSettings
 from app.settings.sources import SourcesSettings
 from app.settings.store import StoreSettings
@@ -43,6 +44,7 @@ SECRET_NAME_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
 
 class Settings(
     SourcesSettings,
+    ScanSettings,
     StoreSettings,
     AlertSettings,
     DataFileSettings,

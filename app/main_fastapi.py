@@ -36,6 +36,8 @@ from app.web.routes import (
     quotes,
     report,
     scan,
+    scans,
+    scheduler,
     symbols,
     timeframes,
     udf,
@@ -55,9 +57,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     live.start_live(app)
     await alerts.start_alerts(app)
     start_ops(app, live.live_service(app).stats)
+    scheduler.start_scheduler(app, get_settings())  # SCAN_SCHEDULE; idle when blank
     try:
         yield
     finally:
+        await scheduler.stop_scheduler(app)
         await stop_ops(app)
         await alerts.stop_alerts(app)
         await live.stop_live(app)
@@ -88,7 +92,7 @@ def create_app() -> FastAPI:
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
     for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf, metrics):
         app.include_router(module.router)
-    for module in (analyze_v1, cache_stats):  # the v1 analysis service's interface (#22)
+    for module in (analyze_v1, cache_stats, scheduler, scans):  # the v1 service's interface
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     mount_offline_docs(app)

@@ -104,9 +104,16 @@ def _narrative(analysis: Analysis) -> str:
 
 
 def render_html_report(
-    view: OhlcvView, analysis: Analysis, *, spike_window: int, spike_sigma: float
+    view: OhlcvView,
+    analysis: Analysis,
+    *,
+    spike_window: int,
+    spike_sigma: float,
+    plotly_src: str | None = None,
 ) -> str:
-    """The whole report as one HTML document (about 5 MB: plotly.js is inside)."""
+    """The whole report as one HTML document (about 5 MB: plotly.js is inside), or, with
+    ``plotly_src``, a small one loading plotly.js from that relative URL (the scan results
+    folder keeps one copy for all its reports)."""
     fig, chart_note = report_figure(view, analysis)
     chart = pio.to_html(
         fig,
@@ -131,7 +138,11 @@ def render_html_report(
         "<html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{_e(title)}</title><style>{_CSS}</style>",
-        f"<script>{_plotly_js()}</script>",
+        (
+            f"<script src='{_e(plotly_src)}'></script>"
+            if plotly_src
+            else f"<script>{_plotly_js()}</script>"
+        ),
         "</head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p class='meta'>Last bar {_e(utc(analysis.as_of))} · close "

@@ -1,0 +1,136 @@
+"""When the scan runs: APScheduler's AsyncIOScheduler with one job (interval or cron,
+``max_instances=1``, ``coalesce``), so a run never overlaps the next and missed runs are counted,
+not queued. The job is :func:`app.scan.batch.run_batch`; this only decides when."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.scan.batch import run_batch
+from app.scan.schedule import Schedule
+from app.scan.webhook import WebhookSender
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+logger = logging.getLogger(__name__)
+
+JOB_ID = "volume-scan"
+BUDGET_SHARE = 0.9  # of the interval: a run ends before the next is due
+
+
+class RunInProgressError(Exception):
+    def __init__(self, run_started: str | None) -> None:
+        super().__init__("a scan run is in progress")
+        self.run_started = run_started
+
+
+class ScanScheduler:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.schedule: Schedule | None = None
+        self.last_run: dict | None = None
+        self.runs = self.missed = 0
+        self._in_progress_since: str | None = None
+        self._lock = asyncio.Lock()
+        self._executor = ThreadPoolExecutor(settings.scan_concurrency, "scan")
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self.webhook = (
+            WebhookSender(settings.scan_webhook_url, settings.scan_webhook_timeout_s)
+            if settings.scan_webhook_url
+            else None
+        )
+
+    def _on_missed(self, event: JobExecutionEvent) -> None:
+        self.missed += 1
+
+    def start(self, schedule: Schedule) -> None:
+        """Run on ``schedule`` from now on (replacing any schedule)."""
+        if not self._scheduler.running:
+            self._scheduler.start()
+        self._scheduler.add_job(
+            self._scheduled_run,
+            schedule.trigger(),
+            id=JOB_ID,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=1,
+        )
+        self.schedule = schedule
+        logger.info("scan scheduled: %s", schedule.as_json())
+
+    def stop(self) -> None:
+        """No more scheduled runs (a run in progress finishes)."""
+        if self._scheduler.get_job(JOB_ID) is not None:
+            self._scheduler.remove_job(JOB_ID)
+        self.schedule = None
+
+    def budget_s(self) -> float:
+        budget = self.settings.scan_budget_s
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        if self.schedule is not None and self.schedule.interval_seconds is not None:
+            return min(budget, BUDGET_SHARE * self.schedule.interval_seconds)
+        if job is not None and job.next_run_time is not None:
+            gap = (job.next_run_time - dt.datetime.now(dt.UTC)).total_seconds()
+            return max(1.0, min(budget, BUDGET_SHARE * gap))
+        return budget
+
+    async def _scheduled_run(self) -> None:
+        if self._lock.locked():  # a manual run holds it: this one is missed, not queued
+            self.missed += 1
+            return
+        try:
+            await self.run_now()
+        except Exception:
+            logger.exception("scheduled scan failed")
+
+    async def run_now(self) -> dict:
+        """One run; RunInProgressError when one is running."""
+        if self._lock.locked():
+            raise RunInProgressError(self._in_progress_since)
+        async with self._lock:
+            self._in_progress_since = dt.datetime.now(dt.UTC).isoformat()
+            offer = self.webhook.offer if self.webhook else None
+            try:
+                summary = await run_batch(
+                    self.settings, self._executor, budget_s=self.budget_s(), on_flagged=offer
+                )
+            finally:
+                self._in_progress_since = None
+            self.runs += 1
+            self.last_run = {k: v for k, v in summary.items() if k != "flagged_symbols"}
+            self.last_run["flagged_symbols"] = [row["symbol"] for row in summary["flagged_symbols"]]
+            return summary
+
+    def status(self) -> dict:
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        next_run = job.next_run_time if job is not None else None
+        schedule = (self.schedule or Schedule("none")).as_json()
+        if self.schedule is None:
+            schedule["schedule_type"] = None
+        return {
+            "running": job is not None,
+            **schedule,
+            "next_run": next_run.astimezone(dt.UTC).isoformat() if next_run else None,
+            "in_progress_since": self._in_progress_since,
+            "last_run": self.last_run,
+            "runs": self.runs,
+            "missed_runs": self.missed,
+            "webhook": self.webhook.stats() if self.webhook else None,
+        }
+
+    async def close(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        if self.webhook is not None:
+            await self.webhook.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
