@@ -13,7 +13,8 @@ import re
 from typing import TYPE_CHECKING
 
 from app.core.errors import ParameterError, SymbolNotFoundError, shorten
-from app.core.sources.configured import get_data_source
+from app.core.sources.configured import get_data_source, get_registry
+from app.core.sources.names import split_prefix
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -71,6 +72,8 @@ def resolve_pair(pair: str, settings: Settings | None = None) -> str:
             f"pair {shorten(text)!r} is not a trading pair: write it as eth_usdt, ETHUSDT or "
             f"ETH/USDT (letters and digits, at most {MAX_PAIR_LENGTH} characters).",
         )
+    if split_prefix(text).prefix is not None:
+        return text  # BINANCE:ETHUSDT, PYTH:...: the source registry routes it as written
     source = get_data_source(settings)
     wanted = compact(text)
     names = _listed(source)
@@ -82,12 +85,27 @@ def resolve_pair(pair: str, settings: Settings | None = None) -> str:
         same = [name for name in names if compact(name.rsplit("/", 1)[-1]) == wanted]
     if same:
         return sorted(same, key=lambda name: (len(name), name.lower()))[0]
+    other = _other_sources(wanted, settings)
+    if other is not None:
+        return other
     kind = getattr(source, "name", None)
     if kind == "exchange":
         return exchange_spelling(text)  # any pair they trade; they say when they do not
     if kind == "api":
         return text  # the broker's own spelling; it says when it does not know it
     raise SymbolNotFoundError(text, _close_matches(wanted, names))
+
+
+def _other_sources(wanted: str, settings: Settings | None) -> str | None:
+    """The pair among the other enabled sources' listings (SOURCES), as they name it."""
+    registry = get_registry(settings)
+    others = tuple(name for name in registry.enabled if name != registry.default)
+    if not others:
+        return None
+    for info in registry.list_symbols(others).symbols:
+        if compact(split_prefix(info.symbol).symbol) == wanted:
+            return info.symbol
+    return None
 
 
 def _close_matches(wanted: str, names: list[str]) -> list[str]:

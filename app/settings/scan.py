@@ -33,12 +33,12 @@ class ScanSettings(BaseSettings):
 
     @field_validator("scan_schedule", "scan_webhook_url", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
+    def _scan_blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("scan_schedule")
     @classmethod
-    def _schedule(cls, value: str | None) -> str | None:
+    def _scan_schedule_parses(cls, value: str | None) -> str | None:
         if value is not None:
             from app.scan.schedule import parse_schedule
 
@@ -47,14 +47,14 @@ class ScanSettings(BaseSettings):
 
     @field_validator("scan_timeframe")
     @classmethod
-    def _timeframe(cls, value: str) -> str:
+    def _scan_timeframe_parses(cls, value: str) -> str:
         from app.core.timeframes import parse_timeframe
 
         return parse_timeframe(value).name
 
     @field_validator("scan_webhook_url")
     @classmethod
-    def _webhook(cls, value: str | None) -> str | None:
+    def _scan_webhook_is_http(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value
