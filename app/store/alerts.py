@@ -36,8 +36,13 @@ def alert_dict(row: Alert) -> dict[str, Any]:
 
 
 def public(alert: dict[str, Any]) -> dict[str, Any]:
-    """What the API shows: no owner key."""
-    return {k: v for k, v in alert.items() if k != "owner"}
+    """What the API shows: no owner key; an armed alert past its expiry is ``expired`` even
+    before the engine has marked it so (no bar may have come since)."""
+    shown = {k: v for k, v in alert.items() if k != "owner"}
+    expires = shown["expires"]
+    if shown["state"] == ARMED and expires is not None and expires <= time.time():
+        shown["state"] = EXPIRED
+    return shown
 
 
 def create_alert(
@@ -109,7 +114,13 @@ def alert_events(session: Session, owner: str, alert_id: str) -> list[dict[str, 
 
 
 def armed_ids(session: Session) -> set[str]:
-    """The ids of every armed alert (the engine's periodic sync: ids only, cheap)."""
+    """The ids of every armed alert (the engine's periodic sync: ids only, cheap); those past
+    their expiry are marked expired first."""
+    session.execute(
+        update(Alert)
+        .where(Alert.state == ARMED, Alert.expires.is_not(None), Alert.expires <= time.time())
+        .values(state=EXPIRED, updated=time.time())
+    )
     return set(session.scalars(select(Alert.id).where(Alert.state == ARMED)))
 
 

@@ -79,3 +79,13 @@ def test_an_alert_on_an_unknown_symbol_is_404(client: httpx.Client):
     answer = client.post("/api/alerts", json=alert_body(symbol="NOPE"), headers=owner())
     assert answer.status_code == 404
     assert "NOPE" in answer.json()["detail"]
+
+
+def test_an_alert_past_its_expiry_is_expired(client: httpx.Client):
+    me = owner()
+    created = client.post("/api/alerts", json=alert_body(expires=time.time() + 1.5), headers=me)
+    assert created.status_code == 201, created.text
+    time.sleep(2.0)
+    assert client.get(f"/api/alerts/{created.json()['id']}", headers=me).json()["state"] == (
+        "expired"
+    )
