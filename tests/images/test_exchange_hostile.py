@@ -77,7 +77,7 @@ def test_a_dripping_answer_is_cut_at_the_deadline(fake):
     started = time.monotonic()
     with pytest.raises(UpstreamTimeoutError) as caught:
         binance_only(fake, deadline=2.0, request_timeout=10.0).load("BTC/USDT", H1, limit=10)
-    assert time.monotonic() - started < 3.0  # was the whole drip: 20 s
+    assert time.monotonic() - started < 3.5  # was the whole drip: 20 s (deadline 2 s)
     assert "binance was still sending when time ran out" in str(caught.value)
     assert "EXCHANGE_DEADLINE is 2 s" in str(caught.value)
 
