@@ -24,10 +24,11 @@ LATEST_NS = pd.Timestamp.max.value
 _EARLIEST = pd.Timestamp(EARLIEST_NS, tz="UTC")
 _LATEST = pd.Timestamp(LATEST_NS, tz="UTC")
 ACCEPTED = "use ISO 8601 like 2024-01-31 or 2024-01-31T14:00Z, or UNIX seconds like 1706709600"
-_SECONDS = re.compile(r"[+-]?\d+(\.\d*)?")
+# ASCII digits only: \d alone also matches "١٧٠٦٧٠٩٦٠٠", which Decimal reads as 1706709600.
+_SECONDS = re.compile(r"[+-]?\d+(\.\d*)?", re.ASCII)
 _ISO_8601 = re.compile(
     r"\d{4}-\d{2}(-\d{2}([T ]\d{2}(:\d{2}(:\d{2}(\.\d{1,9})?)?)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.core.analysis import DEFAULT_LEVELS, DEFAULT_LOOKBACK, DEFAULT_SIGMA, DEFAULT_WINDOW
+from app.web.query_numbers import ASCII_DIGITS
 
 MAX_LOOKBACK = 20_000
 MIN_LOOKBACK = 20
@@ -32,8 +33,11 @@ End = Annotated[
 Lookback = Annotated[
     int,
     Query(ge=MIN_LOOKBACK, le=MAX_LOOKBACK, description="Bars analysed, ending at `end`."),
+    ASCII_DIGITS,
 ]
-Levels = Annotated[int, Query(ge=1, le=MAX_LEVELS, description="Most levels reported.")]
+Levels = Annotated[
+    int, Query(ge=1, le=MAX_LEVELS, description="Most levels reported."), ASCII_DIGITS
+]
 SpikeWindow = Annotated[
     int,
     Query(
@@ -41,6 +45,7 @@ SpikeWindow = Annotated[
         le=MAX_SPIKE_WINDOW,
         description="Previous volumes a bar is compared with.",
     ),
+    ASCII_DIGITS,
 ]
 SpikeSigma = Annotated[
     float,
@@ -50,6 +55,7 @@ SpikeSigma = Annotated[
         allow_inf_nan=False,
         description="Standard deviations above the mean that make a spike.",
     ),
+    ASCII_DIGITS,
 ]
 Lang = Annotated[
     str | None,

@@ -3,11 +3,12 @@ written with orjson, not through these models)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.indicators import MAX_LINES
+from app.web.query_numbers import ASCII_DIGITS
 
 DEFAULT_LIMIT = 5_000  # bars in an answer when no limit is given: the most recent ones
 MAX_RECORDS = 100_000  # a dict per bar is what costs a client; columns go further
@@ -157,7 +158,7 @@ class OhlcvParams(BaseModel):
         "oldest time you hold minus one.",
         examples=["2024-03-01T00:00:00Z"],
     )
-    limit: int | None = Field(
+    limit: Annotated[int | None, ASCII_DIGITS] = Field(
         default=None,
         ge=1,
         le=MAX_COLUMNS,

@@ -90,3 +90,22 @@ def test_plain_values_still_work(api: httpx.Client) -> None:
     )
     assert response.status_code == 200
     assert {"rsi_14", "bb_upper_20_2.5", "ema_21"} <= set(response.json()[-1])
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "value"),
+    [
+        ("/api/ohlcv", "limit", "1_0"),  # pydantic read it as 10
+        ("/api/ohlcv", "end", "١٧٠٦٧٠٩٦٠٠"),  # read as UNIX seconds 1706709600
+        ("/api/analysis", "lookback", "1_00"),
+        ("/api/analysis", "spike_sigma", "2_5"),
+        ("/api/chart.png", "width", "1_200"),
+        ("/api/scan", "within", "1_0"),
+    ],
+)
+def test_numbers_in_a_query_are_ascii_digits(
+    api: httpx.Client, path: str, name: str, value: str
+) -> None:
+    response = api.get(path, params={"symbol": SMALL_SYMBOL, name: value})
+    assert response.status_code == 422, response.text[:200]
+    assert response.json()["parameter"] == name

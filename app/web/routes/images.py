@@ -32,6 +32,7 @@ from app.images import ImageUnavailableError, get_renderer
 from app.images.cache import ImageCache
 from app.web.docs import NOT_MODIFIED, error_responses
 from app.web.http_cache import etag_matches
+from app.web.query_numbers import ASCII_DIGITS
 from app.web.schemas import FEED_DESCRIPTION
 
 router = APIRouter(tags=["images"])
@@ -69,15 +70,19 @@ class ImageParams(BaseModel):
     end: str | None = Field(
         default=None, description="Last bar time (ISO 8601 or UNIX seconds); missing: newest."
     )
-    bars: int = Field(
+    bars: Annotated[int, ASCII_DIGITS] = Field(
         default=DEFAULT_BARS,
         ge=1,
         le=MAX_IMAGE_BARS,
         description=f"Candles drawn, the last ones up to end (at most {MAX_IMAGE_BARS:,}).",
     )
-    width: int = Field(default=1200, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels.")
-    height: int = Field(default=700, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels.")
-    scale: float = Field(
+    width: Annotated[int, ASCII_DIGITS] = Field(
+        default=1200, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels."
+    )
+    height: Annotated[int, ASCII_DIGITS] = Field(
+        default=700, ge=MIN_SIDE, le=MAX_SIDE, description="CSS pixels."
+    )
+    scale: Annotated[float, ASCII_DIGITS] = Field(
         default=1.0, ge=0.5, le=4.0, description="Pixels per CSS pixel of a PNG (2 for HiDPI)."
     )
     theme: Literal["dark", "light"] = "dark"

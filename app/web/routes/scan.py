@@ -20,6 +20,7 @@ from app.core.analysis import WARMUP_BARS
 from app.core.analysis.scanner import scan_symbols
 from app.web.analysis_schemas import ScanOut
 from app.web.docs import error_responses
+from app.web.query_numbers import ASCII_DIGITS
 
 router = APIRouter(tags=["analysis"])
 
@@ -88,7 +89,9 @@ async def read_scan(
         Query(max_length=10, description="e.g. 1h; default each symbol's own timeframe."),
     ] = None,
     within: Annotated[
-        int, Query(ge=1, le=MAX_WITHIN, description="Spikes in each symbol's last N bars.")
+        int,
+        Query(ge=1, le=MAX_WITHIN, description="Spikes in each symbol's last N bars."),
+        ASCII_DIGITS,
     ] = DEFAULT_WITHIN,
 ) -> dict:
     """`{timeframe, within, symbols: [{symbol, timeframe, volume_spikes, signals, error}],
