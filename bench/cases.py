@@ -173,6 +173,13 @@ CASES: tuple[Case, ...] = (
         FASTAPI,
     ),
     Case(
+        "live p99: 1,000 WS clients, 1 symbol, last row rewritten in place 10/s (every 10th "
+        "write a new minute; the floor fed by its own file watcher)",
+        1.2,
+        live_cases.fanout_1000_rewrites,
+        FASTAPI,
+    ),
+    Case(
         "live p99: 1,000 WS clients with permessage-deflate (as browsers), 1 symbol, 10 bars/s",
         1.5,
         live_cases.fanout_1000_deflate,

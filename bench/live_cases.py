@@ -1,10 +1,14 @@
 """Live fan-out over WS /ws against a bare ``websockets`` broadcast server, in the same run.
 
 Each phase starts the clients (separate load-generator processes, ``bench.live_clients``),
-waits until every one holds its snapshot, then writes bars for a few seconds: for our server a
-row appended to the symbol's CSV (latency counts from that write: file watching, tail parse,
-aggregation, EMAs and fan-out), for the floor the same update frame handed to its publisher
-socket (latency from that send: fan-out only). Phases alternate ours / floor.
+waits until every one holds its snapshot, then writes bars for a few seconds
+(``bench.live_publish``). Appends: for our server a row appended to the symbol's CSV (latency
+counts from that write: file watching, tail parse, aggregation, EMAs and fan-out), for the floor
+the same update frame handed to its publisher socket (fan-out only). Rewrites: the CSV's last
+row rewritten in place, for both servers: the floor reads it through its own file watcher
+(``bench.live_floor``'s ``watch=``), so both pay a file watch and a tail read. Phases alternate
+ours / floor. RSS is the server's Python process alone (the image renderer's Chromium, opened by
+the one picture asked first, is other processes).
 """
 
 from __future__ import annotations
@@ -20,15 +24,11 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-import orjson
-from websockets.sync.client import connect
 
+from bench import live_publish
 from bench.context import BenchContext
 from bench.servers import ROOT, Server, free_port, python_server
 from bench.table import Row
-
-START_S = 1_704_067_200  # 2024-01-01T00:00Z
-HISTORY = 500  # 1m bars in each symbol's file before the run
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,6 @@ def raise_file_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def symbol_files(folder: Path, count: int) -> list[str]:
-    names = [f"LIVE{i}" for i in range(count)]
-    for name in names:
-        lines = ["time,open,high,low,close,volume"]
-        for k in range(HISTORY):
-            close = 100 + (k % 17) * 0.25
-            lines.append(f"{START_S + 60 * k},{close - 0.1},{close + 1},{close - 1},{close},100")
-        (folder / f"{name}.csv").write_text("\n".join(lines) + "\n")
-    return names
-
-
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -73,6 +62,7 @@ def run_phase(
     writes_per_second: float,
     folder: Path,
     deflate: bool = False,
+    workload: str = "appends",
 ) -> Phase:
     url = server.base_url.replace("http://", "ws://") + ("/ws" if mode == "ours" else "/")
     rss_before = server.rss_mib()
@@ -104,14 +94,20 @@ def run_phase(
         proc.stdin.flush()
     time.sleep(0.5)
     rss_after = server.rss_mib()
-    written = publish(mode, server, symbols, seconds, writes_per_second, folder)
-    cpu = cpu_seconds(server.pid) - written.pop("cpu_start")
+    cpu_start = cpu_seconds(server.pid)
+    data = folder / ("data" if mode == "ours" else "floor-data")
+    if workload == "rewrites":
+        written = live_publish.rewrites(data, symbols, seconds, writes_per_second)
+    else:
+        control = None if mode == "ours" else server.base_url
+        written = live_publish.appends(control, data, symbols, seconds, writes_per_second)
+    cpu = cpu_seconds(server.pid) - cpu_start
     for proc in procs:
         proc.wait(timeout=120)
     samples = np.concatenate([np.load(out) for out in outs])
     latencies = []
-    for symbol_index, bar_time, received in samples:
-        sent = written.get((int(symbol_index), int(bar_time)))
+    for symbol_index, bar_time, volume, received in samples:
+        sent = written.get((int(symbol_index), int(bar_time), float(volume)))
         if sent is not None:
             latencies.append(received - sent)
     clients_per_symbol = connected / len(symbols)
@@ -127,65 +123,6 @@ def run_phase(
     )
 
 
-def publish(
-    mode: str, server: Server, symbols: list[str], seconds: float, rate: float, folder: Path
-) -> dict:
-    """Bars at ``rate`` writes a second in all (round robin over the symbols); the send time of
-    each (symbol index, bar time)."""
-    written: dict = {"cpu_start": cpu_seconds(server.pid)}
-    next_bar = dict.fromkeys(range(len(symbols)), HISTORY + int(time.time()) % 1000 * 10)
-    control = connect(server.base_url.replace("http://", "ws://") + "/") if mode != "ours" else None
-    began = time.perf_counter()
-    count = int(seconds * rate)
-    for k in range(count):
-        due = began + k / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        index = k % len(symbols)
-        bar = next_bar[index]
-        next_bar[index] += 1
-        bar_time = START_S + 60 * bar
-        close = 100 + (bar % 17) * 0.25
-        row = f"{bar_time},{close - 0.1},{close + 1},{close - 1},{close},100\n"
-        written[(index, bar_time)] = time.time()
-        if control is None:
-            with open(folder / "data" / f"{symbols[index]}.csv", "a") as handle:
-                handle.write(row)
-        else:
-            frame = {
-                "type": "update",
-                "id": "s",
-                "symbol": symbols[index],
-                "timeframe": "1m",
-                "bars": [
-                    {
-                        "time": bar_time,
-                        "open": close - 0.1,
-                        "high": close + 1,
-                        "low": close - 1,
-                        "close": close,
-                        "volume": 100.0,
-                        "ema_10": close,
-                        "ema_21": close,
-                    }
-                ],
-            }
-            control.send(
-                orjson.dumps(
-                    {
-                        "type": "publish",
-                        "symbol": symbols[index],
-                        "frame": orjson.dumps(frame).decode(),
-                    }
-                ).decode()
-            )
-    time.sleep(1.5)  # the last bars reach the clients
-    if control is not None:
-        control.close()
-    return written
-
-
 def fanout(
     ctx: BenchContext,
     name: str,
@@ -196,6 +133,7 @@ def fanout(
     processes: int,
     rate: float,
     deflate: bool = False,
+    workload: str = "appends",
 ) -> Row:
     raise_file_limit()
     quick = ctx.sizes.load_seconds < 5
@@ -206,7 +144,13 @@ def fanout(
         folder = Path(tmp)
         data = folder / "data"
         data.mkdir()
-        names = symbol_files(data, symbols)
+        names = live_publish.symbol_files(data, symbols)
+        floor_data = folder / "floor-data"  # the floor's own copy: it watches it for rewrites
+        floor_data.mkdir()
+        live_publish.symbol_files(floor_data, symbols)
+        floor_args = ["-m", "bench.live_floor", str(free_port())]
+        floor_args += ["deflate"] if deflate else []
+        floor_args += [f"watch={floor_data}"] if workload == "rewrites" else []
         env = {
             "DATA_SOURCE": "csv",
             "DATA_DIR": str(data),
@@ -229,18 +173,13 @@ def fanout(
             "--backlog",
             "8192",
         ]
-        floor_port = free_port()
         results: dict[str, list[Phase]] = {"ours": [], "floor": []}
         with (
             python_server("live", args, port=port, env=env) as ours,
-            python_server(
-                "live-floor",
-                ["-m", "bench.live_floor", str(floor_port), *(["deflate"] if deflate else [])],
-                port=floor_port,
-            ) as floor,
+            python_server("live-floor", floor_args, port=int(floor_args[2])) as floor,
         ):
-            # The server opens its image renderer's Chromium in the background at start: one
-            # picture waits for that, so no phase measures a server still warming up.
+            # The image renderer's Chromium opens at the first picture: one asked now, so no
+            # phase measures a server starting a browser (it runs beside us, as in production).
             httpx.get(ours.base_url + "/api/chart.png", params={"limit": 50}, timeout=120)
             # 10,000 clients take minutes to connect on 2 cores: one round of each then. At
             # 1,000, three rounds: a p99 moves with whatever else the machine does, and the
@@ -249,8 +188,9 @@ def fanout(
             for _ in range(rounds):
                 for mode, server in (("ours", ours), ("floor", floor)):
                     phase = run_phase(
-                        mode, server, names, clients, processes, seconds, rate, folder, deflate
-                    )
+                        mode, server, names, clients, processes, seconds, rate, folder, deflate,
+                        workload,
+                    )  # fmt: skip
                     results[mode].append(phase)
                     print(f"  {mode}: {phase}", file=sys.stderr)
     ours_p99 = float(np.median([p.p99 for p in results["ours"]]))
@@ -260,8 +200,12 @@ def fanout(
         f"{o.connected:,} / {f.connected:,} of {clients:,} clients connected, {symbols} symbol(s), "
         f"{rate:g} bars/s; p50 {o.p50 * 1000:.0f} vs "
         f"{f.p50 * 1000:.0f} ms; delivered {o.delivered:.1%} vs {f.delivered:.1%}; server CPU "
-        f"{o.cpu_per_client_ms:.3f} vs {f.cpu_per_client_ms:.3f} ms/s per client; RSS "
-        f"{o.rss_per_client_kib:.0f} vs {f.rss_per_client_kib:.0f} KiB per client"
+        f"{o.cpu_per_client_ms:.3f} vs {f.cpu_per_client_ms:.3f} ms/s per client; RSS of the "
+        f"Python process alone {o.rss_per_client_kib * 1000 / 1024:.1f} vs "
+        f"{f.rss_per_client_kib * 1000 / 1024:.1f} MiB per 1,000 clients; p99 of each round "
+        f"{'/'.join(f'{p.p99 * 1000:.0f}' for p in results['ours'])} vs "
+        f"{'/'.join(f'{p.p99 * 1000:.0f}' for p in results['floor'])} ms; load average "
+        f"{os.getloadavg()[0]:.1f}"
     )
     return Row(name, ours_p99, floor_p99, "s", target, note=note)
 
@@ -281,3 +225,11 @@ def fanout_10000(ctx: BenchContext, name: str, target: float | None) -> Row:
 
 def fanout_100x100(ctx: BenchContext, name: str, target: float | None) -> Row:
     return fanout(ctx, name, target, clients=10_000, symbols=100, processes=6, rate=100)
+
+
+def fanout_1000_rewrites(ctx: BenchContext, name: str, target: float | None) -> Row:
+    """The forming bar rewritten in place 10 times a second (every 10th write a new minute),
+    both servers reading the file: ours through its watcher and tail, the floor its own."""
+    return fanout(
+        ctx, name, target, clients=1000, symbols=1, processes=2, rate=10, workload="rewrites"
+    )

@@ -5,7 +5,8 @@ MODE ``ours`` subscribes through our protocol; ``floor`` joins the bare broadcas
 With ``deflate`` the clients offer permessage-deflate, as browsers do.
 Prints ``ready <n>`` once every client holds its snapshot (or joined), or after a deadline with
 the number that did, waits for a line on stdin (the bench's go, once every generator is ready),
-then records for SECONDS and writes ``OUT`` (.npy, rows of symbol index, bar time, receive time).
+then records for SECONDS and writes ``OUT`` (.npy, rows of symbol index, bar time, volume (the
+bench's write number when rows are rewritten), receive time).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ async def client(
             frame = orjson.loads(message)
             if frame.get("type") == "update":
                 for bar in frame["bars"]:  # a slow reader gets several bars in one frame
-                    out.append((symbol_index, bar["time"], now))
+                    out.append((symbol_index, bar["time"], bar["volume"], now))
 
 
 async def main(
@@ -107,7 +108,7 @@ async def main(
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    np.save(path, np.array(out, dtype=np.float64).reshape(-1, 3))
+    np.save(path, np.array(out, dtype=np.float64).reshape(-1, 4))
 
 
 if __name__ == "__main__":
