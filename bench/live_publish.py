@@ -81,10 +81,11 @@ def rewrites(folder: Path, symbols: list[str], seconds: float, rate: float) -> d
     written: dict = {}
     paths = [folder / f"{name}.csv" for name in symbols]
     last_start = []  # byte offset of each file's last row
-    for path in paths:
+    minute = {}  # of each file's last row, from START_S (an earlier round appended some)
+    for index, path in enumerate(paths):
         data = path.read_bytes()
         last_start.append(data.rstrip(b"\n").rfind(b"\n") + 1)
-    minute = dict.fromkeys(range(len(symbols)), HISTORY - 1)
+        minute[index] = (int(data[last_start[-1] :].split(b",", 1)[0]) - START_S) // 60
     handles = [open(path, "r+b") for path in paths]  # noqa: SIM115 - closed below
     try:
         for k in paced(seconds, rate):
