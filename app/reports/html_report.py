@@ -6,6 +6,7 @@ import datetime as dt
 import html
 from functools import lru_cache
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -110,11 +111,12 @@ def render_html_report(
     spike_window: int,
     spike_sigma: float,
     plotly_src: str | None = None,
+    figure: tuple[go.Figure, str | None] | None = None,
 ) -> str:
     """The whole report as one HTML document (about 5 MB: plotly.js is inside), or, with
     ``plotly_src``, a small one loading plotly.js from that relative URL (the scan results
     folder keeps one copy for all its reports)."""
-    fig, chart_note = report_figure(view, analysis)
+    fig, chart_note = figure or report_figure(view, analysis)  # built by the caller or here
     chart = pio.to_html(
         fig,
         full_html=False,

@@ -33,9 +33,9 @@ def save_flagged(folder: Path, run: str, row: SymbolScan) -> dict[str, str]:
             "bars": ohlcv_columns(view),
         },
     )
-    figure, _ = report_figure(view, result)
+    drawn = report_figure(view, result)  # once, for the chart page and the report
     chart = pio.to_html(
-        figure,
+        drawn[0],
         full_html=True,
         include_plotlyjs=PLOTLY_JS,
         config={"displaylogo": False, "responsive": True},
@@ -43,7 +43,12 @@ def save_flagged(folder: Path, run: str, row: SymbolScan) -> dict[str, str]:
     )
     (folder / names["chart"]).write_text(chart, encoding="utf-8")
     report = render_html_report(
-        view, result, spike_window=DEFAULT_WINDOW, spike_sigma=DEFAULT_SIGMA, plotly_src=PLOTLY_JS
+        view,
+        result,
+        spike_window=DEFAULT_WINDOW,
+        spike_sigma=DEFAULT_SIGMA,
+        plotly_src=PLOTLY_JS,
+        figure=drawn,
     )
     (folder / names["report"]).write_text(report, encoding="utf-8")
     return names

@@ -225,3 +225,23 @@ def test_a_refused_alert_is_retried(scan_api: httpx.Client, receiver: Receiver):
         assert time.monotonic() < deadline, "the 503 alerts were not sent again"
         time.sleep(0.1)
     receiver.mode = "ok"
+
+
+@pytest.mark.browser
+def test_the_pages_scanner_shows_the_last_run_and_opens_a_saved_report(
+    page, scan_api: httpx.Client
+):
+    run = scan_api.post("/api/v1/scheduler/run-manual").json()["run"]
+    page.goto(f"{scan_api.base_url}/chart?symbol=P05USDT")
+    page.get_by_role("button", name="Scanner").click()
+    status = page.locator("#scanner-dialog .scan-last-run .scan-run-status")
+    status.filter(has_text="flagged").wait_for(timeout=30_000)
+    assert f"{len(FLAGGED)} flagged" in status.text_content()
+    assert run["started"][:10] in status.text_content()
+    item = page.locator("#scanner-dialog .scan-run-flagged li", has_text="P05USDT")
+    with page.context.expect_page() as opened:
+        item.get_by_role("link", name="report").click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert report.locator("h1").text_content() == "P05USDT 5m analysis"
+    assert "/api/v1/scans/" in report.url

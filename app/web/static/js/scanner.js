@@ -1,6 +1,8 @@
 // The Scanner view (GET /api/scan): every symbol's latest volume spikes and signals in a table,
 // sortable by any column; a row opens that symbol's chart.
 
+import { showLastRun } from "./scan_runs.js";
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -76,6 +78,7 @@ export function createScanner({ dialog, onOpen }) {
 
   async function open() {
     if (!dialog.open) dialog.showModal();
+    showLastRun(dialog.querySelector(".scan-last-run"), onOpen); // the saved results, if any
     status.textContent = "Scanning…";
     try {
       const response = await fetch("/api/scan?within=50");
