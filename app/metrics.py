@@ -29,6 +29,10 @@ CACHE_LOOKUPS = Counter(
     "Cache lookups by cache (answers, images, shared) and result (hit, miss).",
     ["cache", "result"],
 )
+SHARED_CACHE_ERRORS = Counter(
+    "superchart_shared_cache_errors_total",
+    "Calls to the Redis shared cache that failed (each is a miss; see the log's one warning).",
+)
 UPSTREAM_DURATION = Histogram(
     "superchart_upstream_fetch_duration_seconds",
     "One fetch from a data source (the broker API, an exchange), retries included.",

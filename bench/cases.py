@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bench import (
+    access_cases,
     alert_cases,
     analysis_cases,
     browser_cases,
@@ -106,6 +107,13 @@ CASES: tuple[Case, ...] = (
         0.5,
         http_cases.requests_per_second_small,
         FASTAPI,
+        higher_is_better=True,
+    ),
+    Case(
+        "req/s /api/ohlcv with API_TOKENS + RATE_LIMIT vs off, 32 clients",
+        1 / 1.1,
+        access_cases.requests_per_second_guarded,
+        (*FASTAPI, "app.web.access"),
         higher_is_better=True,
     ),
     Case(

@@ -25,18 +25,25 @@ def generator_name() -> str:
     return "wrk" if shutil.which("wrk") else "httpx"
 
 
-def requests_per_second(url: str, *, connections: int = 32, seconds: float = 10.0) -> float:
+def requests_per_second(
+    url: str,
+    *,
+    connections: int = 32,
+    seconds: float = 10.0,
+    headers: dict[str, str] | None = None,
+) -> float:
     if urlsplit(url).hostname != "127.0.0.1":
         raise ValueError(f"load is only generated against 127.0.0.1, not {url}")
     if shutil.which("wrk"):
-        return _wrk(url, connections, seconds)
-    return asyncio.run(_httpx_load(url, connections, seconds))
+        return _wrk(url, connections, seconds, headers or {})
+    return asyncio.run(_httpx_load(url, connections, seconds, headers or {}))
 
 
-def _wrk(url: str, connections: int, seconds: float) -> float:
+def _wrk(url: str, connections: int, seconds: float, headers: dict[str, str]) -> float:
     duration = max(1, round(seconds))
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", *header_args, url],
         capture_output=True,
         text=True,
         timeout=duration + 60,
@@ -53,9 +60,9 @@ def _wrk(url: str, connections: int, seconds: float) -> float:
     return float(match.group(1))
 
 
-async def _httpx_load(url: str, connections: int, seconds: float) -> float:
+async def _httpx_load(url: str, connections: int, seconds: float, headers: dict[str, str]) -> float:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=30, headers=headers) as client:
         deadline = time.perf_counter() + seconds
         counts = [0] * connections
 

@@ -9,12 +9,14 @@ weak reference never keeps an old history alive.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+import orjson
 import pandas as pd
 
 from app.metrics import CACHE_LOOKUPS
@@ -90,3 +92,53 @@ class AnswerCache:
             while len(self._entries) > self.max_entries or self._size > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._size -= len(dropped.answer.body)
+
+
+# -- sharing answers through Redis (app.shared_cache) -------------------------------------------
+
+_digests: dict[int, tuple[weakref.ref, str]] = {}
+_digests_lock = threading.Lock()
+MAX_DIGESTS = 1024
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """A digest of a frame's contents, the same in every process that loaded the same data;
+    computed once per frame object (it reads every value)."""
+    with _digests_lock:
+        held = _digests.get(id(frame))
+        if held is not None and held[0]() is frame:
+            return held[1]
+    values = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    digest = hashlib.sha256(values.tobytes() + ",".join(map(str, frame.columns)).encode())
+    text = digest.hexdigest()
+    with _digests_lock:
+        if len(_digests) >= MAX_DIGESTS:
+            for key in [k for k, (ref, _) in _digests.items() if ref() is None]:
+                del _digests[key]
+            while len(_digests) >= MAX_DIGESTS:
+                del _digests[next(iter(_digests))]
+        _digests[id(frame)] = (weakref.ref(frame), text)
+    return text
+
+
+def answer_to_bytes(answer: Answer) -> bytes:
+    assert answer.body is not None
+    head = orjson.dumps({"etag": answer.etag, "headers": answer.headers})
+    return len(head).to_bytes(4, "big") + head + answer.body
+
+
+def answer_from_bytes(data: bytes) -> Answer | None:
+    """An answer read back from Redis, or None when it is not one (checked, never trusted)."""
+    try:
+        size = int.from_bytes(data[:4], "big")
+        head = orjson.loads(data[4 : 4 + size])
+    except (orjson.JSONDecodeError, ValueError):
+        return None
+    if not isinstance(head, dict) or not isinstance(head.get("etag"), str):
+        return None
+    headers = head.get("headers")
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        return None
+    return Answer(head["etag"], headers, data[4 + size :])

@@ -63,3 +63,11 @@ def test_bad_values_name_the_variable(name: str, value: str, words: str) -> None
 )
 def test_redis_counts_as_configured_when_given(overrides: dict, enabled: bool) -> None:
     assert load_settings(**overrides).redis_enabled is enabled
+
+
+def test_redis_url_alone_turns_on_the_live_redis_hub_unless_told_otherwise() -> None:
+    url = "redis://10.0.0.5:6379/0"
+    assert load_settings().live_backend == "memory"
+    assert load_settings(redis_url=url).live_backend == "redis"
+    kept = load_settings(redis_url=url, live_backend="memory")
+    assert kept.live_backend == "memory" and kept.redis_enabled

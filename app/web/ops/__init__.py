@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from app.config import Settings, get_settings
 from app.web.access.client import ClientResolver
+from app.web.ops.cluster_stats import ClusterStats
 from app.web.ops.json_logs import use_json_logs
 from app.web.ops.live_metrics import LiveMetricsSync
 from app.web.ops.observe import ObserveMiddleware
@@ -35,9 +36,15 @@ def install_ops(app: FastAPI, settings: Settings) -> None:
 
 def start_ops(app: FastAPI, live_stats: Callable[[], dict[str, object]]) -> None:
     """At app start, with METRICS_ENABLED: the live figures' sync."""
-    if get_settings().metrics_enabled:
+    settings = get_settings()
+    if settings.metrics_enabled:
         sync = app.state.live_metrics = LiveMetricsSync(live_stats)
         sync.start()
+    if settings.redis_enabled:
+        cluster = app.state.cluster_stats = ClusterStats(
+            settings.redis_url, settings.live_redis_timeout_s, live_stats
+        )
+        cluster.start()
 
 
 async def stop_ops(app: FastAPI) -> None:
@@ -45,6 +52,9 @@ async def stop_ops(app: FastAPI) -> None:
     sync = getattr(app.state, "live_metrics", None)
     if sync is not None:
         await sync.stop()
+    cluster = getattr(app.state, "cluster_stats", None)
+    if cluster is not None:
+        await cluster.stop()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

@@ -30,6 +30,7 @@ from app.core.indicators import parse_indicators
 from app.core.time_bounds import parse_time_bound
 from app.images import ImageUnavailableError, get_renderer
 from app.images.cache import ImageCache
+from app.shared_cache import get_shared_cache
 from app.web.docs import NOT_MODIFIED, error_responses
 from app.web.http_cache import etag_matches
 from app.web.query_numbers import ASCII_DIGITS
@@ -142,6 +143,11 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
             return Response(status_code=304, headers=headers)
         cache = _image_cache(settings.image_cache_mb)
         image = cache.get(etag)
+        shared = get_shared_cache()
+        if image is None and shared is not None:  # drawn by another worker or replica?
+            image = await run_in_threadpool(shared.get, "images", etag)
+            if image is not None:
+                cache.put(etag, image)
         if image is None:
             renderer.check_capacity()
             figure = await run_in_threadpool(
@@ -155,6 +161,8 @@ async def _chart_image(request: Request, params: ImageParams, fmt: str) -> Respo
                 duration = f"{renderer.start_seconds * 1000:.0f}"
                 headers["Server-Timing"] = f'browser-start;dur={duration};desc="Chromium started"'
             cache.put(etag, image)
+            if shared is not None:
+                await run_in_threadpool(shared.put, "images", etag, image)
     except ImageUnavailableError as exc:
         return JSONResponse(
             {"detail": exc.message},

@@ -42,5 +42,13 @@ async def live_socket(websocket: WebSocket) -> None:
 
 @router.get("/api/stats", summary="Live clients and subscriptions")
 async def read_stats(request: Request) -> dict[str, object]:
-    """`{"total_clients", "total_subscriptions", "symbol_subscribers": {symbol: count}}`."""
-    return live_service(request.app).stats()
+    """`{"total_clients", "total_subscriptions", "symbol_subscribers": {symbol: count}}` of this
+    process; with Redis, `"cluster": {"replicas", "total_clients", "total_subscriptions"}` summed
+    over every worker and replica."""
+    stats = live_service(request.app).stats()
+    cluster = getattr(request.app.state, "cluster_stats", None)
+    if cluster is not None:
+        totals = await cluster.totals()
+        if totals is not None:
+            stats["cluster"] = totals
+    return stats

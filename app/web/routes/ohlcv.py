@@ -38,7 +38,14 @@ from app.core.sources.configured import get_registry
 from app.core.sources.registry import Route
 from app.core.time_bounds import parse_time_bound
 from app.core.timeframes import parse_timeframe
-from app.web.answer_cache import Answer, AnswerCache
+from app.shared_cache import get_shared_cache
+from app.web.answer_cache import (
+    Answer,
+    AnswerCache,
+    answer_from_bytes,
+    answer_to_bytes,
+    frame_digest,
+)
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
 from app.web.http_cache import etag_matches
 from app.web.ohlcv_json import columns_json, records_json
@@ -185,7 +192,7 @@ async def _answer_from_files(query: OhlcvQuery, symbol: str, settings: Settings)
             return answer
     else:
         _answers.note_miss()
-    return await run_in_threadpool(_build_from_files, query)
+    return await run_in_threadpool(_build_from_files, query, frame)
 
 
 async def _answer_from_upstream(
@@ -221,14 +228,28 @@ def _build_from_upstream(query: OhlcvQuery, if_none_match: str | None) -> Answer
     return answer
 
 
-def _build_from_files(query: OhlcvQuery) -> Answer:
+def _build_from_files(query: OhlcvQuery, frame: pd.DataFrame | None = None) -> Answer:
     """Always with its body, so it is cached: a client revalidating with its ETag then gets
-    each later 304 from the warm path (the route compares the ETag)."""
+    each later 304 from the warm path (the route compares the ETag). With Redis, an answer
+    another worker or replica built on the same data is taken from there."""
+    shared = get_shared_cache()
+    if shared is not None and frame is not None:
+        stored = shared.get("answers", _shared_key(query, frame))
+        answer = answer_from_bytes(stored) if stored is not None else None
+        if answer is not None:
+            _answers.put(query, frame, answer)
+            return answer
     view = query.view()  # one load: the view carries the frame the source gave
     answer = _build_answer(view, query, None)
     if view.source_frame is not None:
         _answers.put(query, view.source_frame, answer)
+        if shared is not None and answer.body is not None:
+            shared.put("answers", _shared_key(query, view.source_frame), answer_to_bytes(answer))
     return answer
+
+
+def _shared_key(query: OhlcvQuery, frame: pd.DataFrame) -> str:
+    return f"{query!r}|{frame_digest(frame)}"
 
 
 def _build_answer(view: OhlcvView, query: OhlcvQuery, if_none_match: str | None) -> Answer:

@@ -1,0 +1,122 @@
+"""The Redis-shared caches and cluster stats against a real redis-server and two uvicorn
+replicas: an answer or an image made on one replica is served by the other from Redis; /api/stats
+sums both replicas; Redis going away leaves every answer working (one warning), and coming back
+shares again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from app.shared_cache import RETRY_S
+from tests.async_run import run_async
+from tests.live.test_redis_hub import REDIS_SERVER, RedisProcess
+from tests.web.access.conftest import SYMBOL, serve, ws_base
+from tests.web.ops.test_metrics import samples, value
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisProcess]:
+    if not REDIS_SERVER.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{REDIS_SERVER} not found (apt-get install redis-server)")
+        pytest.skip(f"{REDIS_SERVER} not found")
+    server = RedisProcess()
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="module")
+def replicas(access_data: Path, redis_server: RedisProcess):
+    settings = {
+        "REDIS_URL": redis_server.url,
+        "METRICS_ENABLED": "true",
+        "LIVE_REDIS_TIMEOUT_S": "0.5",
+    }
+    with serve(access_data, **settings) as one, serve(access_data, **settings) as two:
+        yield one, two
+
+
+def ohlcv(base: str, limit: int) -> httpx.Response:
+    params = {"symbol": SYMBOL, "limit": limit, "emas": "10,21"}
+    response = httpx.get(base + "/api/ohlcv", params=params, timeout=60)
+    assert response.status_code == 200
+    return response
+
+
+def shared_hits(base: str, namespace: str) -> float:
+    return value(
+        samples(base), "superchart_cache_lookups_total", cache=f"shared_{namespace}", result="hit"
+    )
+
+
+def test_an_answer_built_by_one_replica_is_served_by_the_other(replicas) -> None:
+    (one, _), (two, _) = replicas
+    built = ohlcv(one, 321)
+    ohlcv(two, 50)  # replica two loads the file (its own answer)
+    before = shared_hits(two, "answers")
+    taken = ohlcv(two, 321)
+    assert shared_hits(two, "answers") == before + 1
+    assert taken.content == built.content and taken.headers["etag"] == built.headers["etag"]
+
+
+def test_an_image_drawn_by_one_replica_is_not_drawn_again(replicas) -> None:
+    (one, _), (two, _) = replicas
+    params = {"symbol": SYMBOL, "width": 400, "height": 300}
+    drawn = httpx.get(one + "/api/chart.png", params=params, timeout=120)
+    assert drawn.status_code == 200 and drawn.content.startswith(b"\x89PNG")
+    taken = httpx.get(two + "/api/chart.png", params=params, timeout=120)
+    assert taken.status_code == 200 and taken.content == drawn.content
+    renders = samples(two)
+    drawn_by_two = sum(
+        value(renders, "superchart_image_renders_total", format="png", result=result)
+        for result in ("ok", "error")
+    )
+    assert drawn_by_two == 0 and shared_hits(two, "images") >= 1
+
+
+def test_stats_add_up_every_replica(replicas) -> None:
+    (one, _), (two, _) = replicas
+
+    async def scenario() -> dict:
+        async with websockets.connect(ws_base(two)) as ws:
+            await ws.send(json.dumps({"type": "subscribe", "symbol": SYMBOL, "timeframe": "1h"}))
+            await ws.recv()
+            deadline = time.monotonic() + 15
+            async with httpx.AsyncClient(timeout=30) as http:
+                while time.monotonic() < deadline:
+                    stats = (await http.get(one + "/api/stats")).json()
+                    cluster = stats.get("cluster", {})
+                    if cluster.get("total_clients") == 1 and cluster.get("replicas") == 2:
+                        return stats
+                    await asyncio.sleep(0.3)
+            return stats
+
+    stats = run_async(scenario())
+    assert stats["total_clients"] == 0  # this replica's own figure
+    assert stats["cluster"] == {"replicas": 2, "total_clients": 1, "total_subscriptions": 1}
+
+
+def test_redis_away_and_back(replicas, redis_server: RedisProcess) -> None:
+    (one, log), _ = replicas
+    redis_server.kill()
+    try:
+        for limit in (111, 112, 113):  # new answers: each would be stored
+            ohlcv(one, limit)
+        stats = httpx.get(one + "/api/stats", timeout=30)
+        assert stats.status_code == 200 and "cluster" not in stats.json()
+        assert log.read_text().count("shared cache: Redis unavailable") == 1
+    finally:
+        redis_server.start()
+    time.sleep(RETRY_S + 0.5)
+    ohlcv(one, 114)
+    assert "shared cache: Redis is back" in log.read_text()
