@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from app.core.errors import ParameterError
+from app.core.errors import ParameterError, shorten
 from app.core.frame import epoch_nanoseconds, frame_notices
 from app.core.heikin_ashi import ChartType, heikin_ashi, parse_chart_type
 from app.core.indicators import (
@@ -208,7 +208,7 @@ def _cut(
         hi = int(np.searchsorted(times, end_ns, side="right"))
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
-            message = f"limit must be a whole number of 1 or more, got {limit!r}."
+            message = f"limit must be a whole number of 1 or more, got {shorten(repr(limit))}."
             raise ParameterError("limit", message)
         if start_ns is not None and end_ns is None:
             hi = min(hi, lo + int(limit))  # the first N from start, as exchange klines APIs do

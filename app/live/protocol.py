@@ -144,10 +144,9 @@ def parse_indicator_specs(value: object) -> tuple[IndicatorSpec, ...]:
 def _limit(value: object, max_limit: int) -> int:
     if value is None:
         return min(DEFAULT_LIMIT, max_limit)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ParameterError("limit", f"limit must be a whole number of 1 or more, got {value!r}.")
-    if value < 1:
-        raise ParameterError("limit", f"limit must be a whole number of 1 or more, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        shown = shorten(repr(value))  # a 4 KB string, a 300-digit number: cut
+        raise ParameterError("limit", f"limit must be a whole number of 1 or more, got {shown}.")
     if value > max_limit:
         raise ParameterError(
             "limit",

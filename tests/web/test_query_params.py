@@ -109,3 +109,16 @@ def test_numbers_in_a_query_are_ascii_digits(
     response = api.get(path, params={"symbol": SMALL_SYMBOL, name: value})
     assert response.status_code == 422, response.text[:200]
     assert response.json()["parameter"] == name
+
+
+def test_a_live_request_echoes_a_long_limit_cut_short() -> None:
+    """The WebSocket's subscribe frame, as parsed for /ws: a 3,000-character limit was echoed."""
+    from app.core import ParameterError
+    from app.live.protocol import parse_stream_request
+
+    frame = {"type": "subscribe", "symbol": SMALL_SYMBOL, "limit": "9" * 3000}
+    with pytest.raises(ParameterError) as caught:
+        parse_stream_request(
+            frame, default_symbol=SMALL_SYMBOL, default_emas=(), max_limit=100, max_speed=10.0
+        )
+    assert caught.value.parameter == "limit" and len(str(caught.value)) < 120
