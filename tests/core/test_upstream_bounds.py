@@ -200,3 +200,18 @@ def test_settings_carry_the_bounds_to_the_source(broker):
     assert source._client.max_bytes == 512 * 1024
     assert source._client.max_concurrent == 3
     assert source._client.timeout == 4
+
+
+def test_a_deadline_inside_another_ends_with_it_and_gives_it_back() -> None:
+    """One fetch's deadline nested in another's (a source falling back to the exchanges)."""
+    import time
+
+    from app.core.sources.http_deadline import Deadline, _current
+
+    with Deadline(0.3) as outer:
+        with Deadline(20.0) as inner:
+            assert _current() is inner and inner.remaining() <= 0.3
+            time.sleep(0.5)
+            assert inner.expired  # its watchdog fired with the outer's time
+        assert _current() is outer
+    assert _current() is None

@@ -5,7 +5,8 @@ second never trips them, and retries add up. Inside ``with Deadline(seconds):`` 
 the adapter's connections give each connect and each wait for an answer at most the time left,
 ``DeadlineRetry`` makes no retry whose wait would pass the deadline (and counts the retries
 made), and a watchdog timer shuts the fetch's sockets down when the deadline passes, which wakes
-any read blocked on them.
+any read blocked on them. A deadline entered inside another ends no later than it, and hands
+the thread back to it on leaving.
 """
 
 from __future__ import annotations
@@ -67,13 +68,18 @@ class Deadline:
                 _shut(sock)
 
     def __enter__(self) -> Deadline:
+        self._outer = _current()  # a fetch inside another's (a source falling back to another)
+        if self._outer is not None and self._outer.expires < self.expires:
+            self.expires = self._outer.expires  # never outlives the fetch it is part of
+            self._timer = threading.Timer(max(self.remaining(), 0.0), self._expire)
+            self._timer.daemon = True
         _local.deadline = self
         self._timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
-        _local.deadline = None
+        _local.deadline = self._outer
 
 
 def _shut(sock: socket.socket) -> None:
