@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import orjson
 from sqlalchemy import delete, func, select
@@ -12,8 +13,11 @@ from app.store.errors import RecordNotFoundError, StoreLimitError
 from app.store.models import Layout, Watchlist
 
 
-def put_layout(session: Session, owner: str, name: str, body: bytes, max_layouts: int) -> float:
-    """Create or replace; the time saved. StoreLimitError past STORE_MAX_LAYOUTS."""
+def put_layout(
+    session: Session, owner: str, name: str, body: bytes, max_layouts: int
+) -> dict[str, object]:
+    """Create or replace; ``{"name", "updated", "share_id"}`` (the share id is made once and
+    kept). StoreLimitError past STORE_MAX_LAYOUTS."""
     now = time.time()
     row = session.get(Layout, (owner, name))
     if row is None:
@@ -22,10 +26,13 @@ def put_layout(session: Session, owner: str, name: str, body: bytes, max_layouts
             raise StoreLimitError(
                 f"at most {max_layouts} layouts per owner (STORE_MAX_LAYOUTS); delete one first."
             )
-        session.add(Layout(owner=owner, name=name, body=body.decode(), updated=now))
+        row = Layout(owner=owner, name=name, body=body.decode(), updated=now)
+        row.share_id = uuid.uuid4().hex
+        session.add(row)
     else:
         row.body, row.updated = body.decode(), now
-    return now
+        row.share_id = row.share_id or uuid.uuid4().hex
+    return {"name": name, "updated": now, "share_id": row.share_id}
 
 
 def get_layout(session: Session, owner: str, name: str) -> bytes:
@@ -37,9 +44,19 @@ def get_layout(session: Session, owner: str, name: str) -> bytes:
 
 def list_layouts(session: Session, owner: str) -> list[dict[str, object]]:
     rows = session.execute(
-        select(Layout.name, Layout.updated).where(Layout.owner == owner).order_by(Layout.name)
+        select(Layout.name, Layout.updated, Layout.share_id)
+        .where(Layout.owner == owner)
+        .order_by(Layout.name)
     )
-    return [{"name": name, "updated": updated} for name, updated in rows]
+    return [{"name": n, "updated": u, "share_id": s} for n, u, s in rows]
+
+
+def get_shared_layout(session: Session, share_id: str) -> bytes:
+    """Anyone's layout by its share id (read-only: no route writes through it)."""
+    row = session.scalar(select(Layout).where(Layout.share_id == share_id[:32]))
+    if row is None:
+        raise RecordNotFoundError("No shared layout with this id (it may have been deleted).")
+    return row.body.encode()
 
 
 def delete_layout(session: Session, owner: str, name: str) -> None:

@@ -20,6 +20,7 @@ class Layout(Base):
     name: Mapped[str] = mapped_column(String(NAME_CHARS), primary_key=True)
     body: Mapped[str] = mapped_column(Text)
     updated: Mapped[float] = mapped_column(Float)
+    share_id: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
 
 
 class Watchlist(Base):

@@ -123,3 +123,9 @@ class WatchlistOut(BaseModel):
 class NamedOut(BaseModel):
     name: str
     updated: float = Field(description="UNIX seconds of the last save")
+
+
+class LayoutOut(NamedOut):
+    share_id: str | None = Field(
+        default=None, description="GET /api/shared-layouts/{share_id} opens it read-only"
+    )

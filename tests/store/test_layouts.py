@@ -39,6 +39,22 @@ def test_layout_saved_is_read_back_field_by_field(client: httpx.Client, backend:
     assert client.get("/api/layouts", headers=me).json() == []
 
 
+def test_a_shared_layout_opens_read_only_for_another_client_id(client: httpx.Client):
+    me, other = owner_headers(), owner_headers()
+    saved = client.put("/api/layouts/shared", json={"charts": 4}, headers=me).json()
+    share_id = saved["share_id"]
+    assert len(share_id) == 32
+    assert client.get("/api/layouts", headers=me).json()[0]["share_id"] == share_id
+    again = client.put("/api/layouts/shared", json={"charts": 2}, headers=me).json()
+    assert again["share_id"] == share_id  # the link survives edits
+    with httpx.Client(base_url=str(client.base_url), timeout=30) as second:
+        opened = second.get(f"/api/shared-layouts/{share_id}", headers=other)
+        assert opened.status_code == 200 and opened.json() == {"charts": 2}
+        assert second.get("/api/layouts/shared", headers=other).status_code == 404
+    assert client.delete("/api/layouts/shared", headers=me).status_code == 204
+    assert client.get(f"/api/shared-layouts/{share_id}", headers=other).status_code == 404
+
+
 def test_a_layout_belongs_to_its_client_id(client: httpx.Client):
     me, other = owner_headers(), owner_headers()
     assert client.put("/api/layouts/mine", json={"a": 1}, headers=me).status_code == 200

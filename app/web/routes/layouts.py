@@ -10,7 +10,7 @@ from app.core.errors import ParameterError
 from app.store import layouts as queries
 from app.web.json_body import body_schema, parse_json_object, read_body, read_model
 from app.web.store_deps import Owner, in_session
-from app.web.store_schemas import NamedOut, WatchlistIn, WatchlistOut, check_name
+from app.web.store_schemas import LayoutOut, NamedOut, WatchlistIn, WatchlistOut, check_name
 
 router = APIRouter(tags=["store"])
 WATCHLIST_BODY_BYTES = 1_048_576
@@ -24,27 +24,36 @@ ANY_OBJECT = {
 
 @router.put(
     "/api/layouts/{name}",
-    response_model=NamedOut,
+    response_model=LayoutOut,
     summary="Save a layout (any JSON object)",
     openapi_extra=ANY_OBJECT,
 )
-async def put_layout(name: str, request: Request, owner: Owner) -> NamedOut:
+async def put_layout(name: str, request: Request, owner: Owner) -> dict[str, object]:
     """Create or replace the layout ``name``: any JSON object up to STORE_LAYOUT_MAX_KB
-    (413 past it, 422 if not a JSON object); 409 past STORE_MAX_LAYOUTS per owner."""
+    (413 past it, 422 if not a JSON object); 409 past STORE_MAX_LAYOUTS per owner. Answers
+    ``{"name", "updated", "share_id"}``: the layout's read-only link is
+    ``/api/shared-layouts/{share_id}``."""
     settings = get_settings()
     check_name(name, "layout")
     raw = await read_body(request, settings.store_layout_max_kb * 1024, "STORE_LAYOUT_MAX_KB")
     parse_json_object(raw)  # 422 unless a JSON object; kept as sent
-    updated = await in_session(
+    return await in_session(
         request, queries.put_layout, owner, name, raw.strip(), settings.store_max_layouts
     )
-    return NamedOut(name=name, updated=updated)
 
 
-@router.get("/api/layouts", response_model=list[NamedOut], summary="The owner's layouts")
+@router.get("/api/layouts", response_model=list[LayoutOut], summary="The owner's layouts")
 async def list_layouts(request: Request, owner: Owner) -> list[dict[str, object]]:
-    """``[{"name", "updated"}]`` by name; ``updated`` in UNIX seconds."""
+    """``[{"name", "updated"}]`` by name (plus each one's ``share_id``); ``updated`` in UNIX
+    seconds."""
     return await in_session(request, queries.list_layouts, owner)
+
+
+@router.get("/api/shared-layouts/{share_id}", summary="A shared layout, read-only, for anyone")
+async def read_shared_layout(share_id: str, request: Request) -> Response:
+    """The layout whose ``share_id`` this is, whoever owns it (a layout is also its URL)."""
+    body = await in_session(request, queries.get_shared_layout, share_id)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/layouts/{name}", summary="A saved layout, as it was saved")
