@@ -43,6 +43,7 @@ class StreamRequest:
     start: int | None = None  # replay: UNIX seconds
     speed: float = 1.0
     chart: ChartType = "candles"  # heikin_ashi: HA candles, indicators computed on them
+    feed: str | None = None  # a source by name, as /api/ohlcv's feed= (FEED_FALLBACK after it)
 
 
 def parse_frame(text: str, max_bytes: int) -> dict[str, Any]:
@@ -88,6 +89,10 @@ def parse_stream_request(
     symbol = (symbol or "").strip() or default_symbol
     if len(symbol) > 100:
         raise ParameterError("symbol", f"Unknown symbol {shorten(symbol)!r}.")
+    feed = message.get("feed")
+    if feed is not None and (not isinstance(feed, str) or len(feed) > 40):
+        raise ParameterError("feed", "feed must be a source's name such as pyth or binance.")
+    feed = feed.strip() or None if isinstance(feed, str) else None
     raw_tf = message.get("timeframe")
     if raw_tf is not None and not isinstance(raw_tf, str):
         raise ParameterError("timeframe", "timeframe must be a string such as 1h.")
@@ -103,7 +108,7 @@ def parse_stream_request(
     request_id = message_id(message)  # None: SYMBOL:timeframe, once the timeframe is known
     if kind == "subscribe":
         return StreamRequest(
-            kind, request_id, symbol, timeframe, periods, specs, limit, chart=chart
+            kind, request_id, symbol, timeframe, periods, specs, limit, chart=chart, feed=feed
         )
     start = message.get("start")
     if start is None:
@@ -122,6 +127,7 @@ def parse_stream_request(
         start=int(stamp.timestamp()),
         speed=speed,
         chart=chart,
+        feed=feed,
     )
 
 

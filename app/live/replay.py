@@ -59,6 +59,7 @@ class ReplaySession:
                 emas=request.periods,
                 chart=request.chart,
                 settings=settings,
+                feed=request.feed,
                 **kwargs,
             )
             before = get_ohlcv(

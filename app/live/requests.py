@@ -107,7 +107,12 @@ async def subscribe(client: LiveClient, request: StreamRequest) -> None:
     check_room(client, request.id)
     service = client.service
     channel = await service.acquire(
-        request.symbol, request.timeframe, request.periods, request.specs, request.chart
+        request.symbol,
+        request.timeframe,
+        request.periods,
+        request.specs,
+        request.chart,
+        source_feed=request.feed,
     )
     if client.close_code is not None:
         service.release(channel)

@@ -21,12 +21,14 @@ from app.core.heikin_ashi import ChartType
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
+from app.live.source_feeds import load_history, poll_fetch, request_key, source_route
 from app.live.sources import FileFollower, poll_broker
 from app.live.streams import Channel, Producer, SymbolFeed, channel_key
 from app.live.watch import DirectoryWatch
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from app.core.sources.registry import Route
 
 logger = logging.getLogger(__name__)
 POLL_BARS = 1000  # bars asked per poll, from the last one held
@@ -47,6 +49,7 @@ class LiveService:
             settings.data_dir, settings.live_watch_debounce_ms, settings.live_watch_step_ms
         )
         self._followers: dict[str, FileFollower] = {}
+        self._aliases: dict[str, str] = {}  # a routed request -> the key of the feed serving it
 
     def ensure_sweeper(self) -> None:
         """Once a second, close clients whose socket has accepted nothing for
@@ -85,9 +88,15 @@ class LiveService:
         periods: tuple[int, ...],
         specs: tuple,
         chart: ChartType = "candles",
+        source_feed: str | None = None,
     ) -> Channel:
-        """The channel for these parameters, started if new; SuperChartError as the HTTP API."""
-        feed = await self._feed(symbol, await self._file_timeframe(symbol, timeframe))
+        """The channel for these parameters, started if new; SuperChartError as the HTTP API.
+        ``source_feed`` is the request's ``feed`` (a source name, as on /api/ohlcv)."""
+        route = source_route(self.settings, symbol, source_feed)
+        if route is not None:
+            feed = await self._source_feed(route)
+        else:
+            feed = await self._feed(symbol, await self._file_timeframe(symbol, timeframe))
         try:
             tf = timeframe or feed.native
             producer = feed.producers.get(tf.name)
@@ -121,6 +130,8 @@ class LiveService:
         if feed.producers or self.feeds.get(feed.key) is not feed:
             return
         del self.feeds[feed.key]
+        for alias in [a for a, key in self._aliases.items() if key == feed.key]:
+            del self._aliases[alias]
         follower = self._followers.pop(feed.key, None)
         if follower is not None:
             self.watch.remove(follower)
@@ -154,6 +165,32 @@ class LiveService:
             self._opening[key] = opening
             opening.add_done_callback(lambda _f: self._opening.pop(key, None))
         return await asyncio.shield(opening)
+
+    async def _source_feed(self, route: Route) -> SymbolFeed:
+        """The feed of a symbol another source serves, shared by the name it was served under
+        (one upstream poller per symbol)."""
+        asked = "route:" + request_key(route)
+        feed = self.feeds.get(self._aliases.get(asked, ""))
+        if feed is not None:
+            return feed
+        opening = self._opening.get(asked)
+        if opening is None:
+            opening = asyncio.ensure_future(self._open_source_feed(asked, route))
+            self._opening[asked] = opening
+            opening.add_done_callback(lambda _f: self._opening.pop(asked, None))
+        return await asyncio.shield(opening)
+
+    async def _open_source_feed(self, asked: str, route: Route) -> SymbolFeed:
+        bars = await asyncio.to_thread(load_history, self.settings, route)
+        key = bars.shown_symbol.lower()
+        feed = self.feeds.get(key)
+        if feed is None:
+            feed = SymbolFeed(key, bars.shown_symbol, BarBook.from_frame(bars.frame))
+            fetch = await asyncio.to_thread(poll_fetch, self.settings, bars)
+            feed.task = asyncio.create_task(poll_broker(feed, fetch, self.settings.live_poll_s))
+            self.feeds[key] = feed
+        self._aliases[asked] = key
+        return feed
 
     async def _open_feed(
         self, key: str, symbol: str, file_timeframe: Timeframe | None = None

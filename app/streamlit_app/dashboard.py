@@ -24,7 +24,12 @@ from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
 from app.streamlit_app.indicator_picker import choose_indicators
 from app.streamlit_app.literal_text import literal
-from app.streamlit_app.loading import load_symbol_chart, load_symbols, symbol_csv
+from app.streamlit_app.loading import (
+    SOURCE_LABELS,
+    load_symbol_chart,
+    load_symbols,
+    symbol_csv,
+)
 from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.paging import current_anchor, go_newest, render_paging
 from app.streamlit_app.png_download import render_png_download
@@ -154,7 +159,7 @@ def _render_chart_part(
 def _choose_dataset(settings: Settings) -> Dataset:
     """Source and symbol widgets, then the uploader, which stays visible whatever the source."""
     dataset = Dataset(source=sidebar.choose_source(settings))
-    if dataset.source in (sidebar.SOURCE_FILES, sidebar.SOURCE_API):
+    if dataset.source != sidebar.SOURCE_UPLOAD:
         symbols: list[SymbolInfo] = []
         try:
             symbols = load_symbols(settings, dataset.source)
@@ -169,6 +174,8 @@ def _choose_dataset(settings: Settings) -> Dataset:
                 "Upload one with the uploader in the sidebar."
                 if dataset.source == sidebar.SOURCE_FILES
                 else "The data API lists no symbols."
+                if dataset.source == sidebar.SOURCE_API
+                else f"{SOURCE_LABELS[dataset.source]} lists no symbols."
             )
     uploaded = sidebar.upload_widget(settings)
     if dataset.source == sidebar.SOURCE_UPLOAD:

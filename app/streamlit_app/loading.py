@@ -21,9 +21,9 @@ from app.core import (
     SymbolInfo,
     get_data_source,
     get_ohlcv,
-    list_symbols,
 )
 from app.core.indicators import IndicatorSpec
+from app.core.sources.configured import get_registry
 from app.streamlit_app.chart_data import ChartData, chart_data
 from app.streamlit_app.summary import frame_to_csv
 from app.streamlit_app.windowing import (
@@ -33,6 +33,15 @@ from app.streamlit_app.windowing import (
 
 SOURCE_FILES = "csv"
 SOURCE_API = "api"
+# Sources in SOURCES besides files and the broker's API: their symbols are listed as the
+# registry names them (BINANCE:BTCUSDT), which reaches them whatever DATA_SOURCE is.
+REGISTRY_SOURCES = ("ccxt", "binance", "pyth", "udf")
+SOURCE_LABELS = {
+    "ccxt": "Exchanges (CCXT)",
+    "binance": "Binance",
+    "pyth": "Pyth Benchmarks",
+    "udf": "UDF server",
+}
 
 
 # (id of the base settings, source) -> (base, derived); holding the base keeps its id unique.
@@ -41,8 +50,9 @@ _DERIVED_SETTINGS: dict[tuple[int, str], tuple[Settings, Settings]] = {}
 
 def settings_for_source(settings: Settings, source: str) -> Settings:
     """The settings with DATA_SOURCE switched to ``source``, one object per (settings, source)
-    so that the core's per-settings caches keep working across reruns."""
-    if settings.data_source == source:
+    so that the core's per-settings caches keep working across reruns. (Other sources are
+    reached by their symbols' prefixes, with the settings as they are.)"""
+    if settings.data_source == source or source in REGISTRY_SOURCES:
         return settings
     key = (id(settings), source)
     if key not in _DERIVED_SETTINGS:
@@ -80,10 +90,13 @@ def file_version(settings: Settings, symbol: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cached_symbols(source: str, fingerprint: str, bucket: int, _settings: Settings):
-    return list_symbols(_settings)
+    registry = get_registry(_settings)
+    name = source if source in REGISTRY_SOURCES else registry.default
+    return registry.list_symbols((name,)).symbols
 
 
 def load_symbols(settings: Settings, source: str) -> list[SymbolInfo]:
+    """The symbols of one source, named as they reach it (prefixed unless DATA_SOURCE's)."""
     source_settings = settings_for_source(settings, source)
     return _cached_symbols(
         source, settings_fingerprint(source_settings), freshness_bucket(settings), source_settings
@@ -121,7 +134,7 @@ def load_symbol_chart(
     """``bars`` bars of ``timeframe`` (or :data:`AUTO`) at ``anchor`` with the EMAs and
     indicators computed over the whole history, cached."""
     source_settings = settings_for_source(settings, source)
-    if source == SOURCE_API:
+    if source == SOURCE_API or source in REGISTRY_SOURCES:
         version = f"{symbol_version(info)}|{freshness_bucket(settings)}"
     else:
         version = file_version(source_settings, info.symbol)

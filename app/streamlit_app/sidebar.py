@@ -11,7 +11,12 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from app.config import Settings
 from app.core import SymbolInfo, timeframes_not_finer_than
 from app.streamlit_app.engines import ENGINE_LABELS
-from app.streamlit_app.loading import SOURCE_API, SOURCE_FILES
+from app.streamlit_app.loading import (
+    REGISTRY_SOURCES,
+    SOURCE_API,
+    SOURCE_FILES,
+    SOURCE_LABELS,
+)
 from app.streamlit_app.overlays import Overlays
 from app.streamlit_app.windowing import AUTO, AUTO_LABEL
 
@@ -33,15 +38,19 @@ def ema_key(period: int) -> str:
 
 
 def source_options(settings: Settings) -> list[str]:
+    """Files, an upload, the broker's API when set, then every other source in SOURCES."""
     options = [SOURCE_FILES, SOURCE_UPLOAD]
     if settings.data_api_base:
         options.append(SOURCE_API)
+    options += [name for name in settings.enabled_sources if name in REGISTRY_SOURCES]
     return options
 
 
 def default_source(settings: Settings) -> str:
     if settings.data_source == SOURCE_API and settings.data_api_base:
         return SOURCE_API
+    if settings.default_source in REGISTRY_SOURCES:
+        return settings.default_source  # DATA_SOURCE=exchange: the CCXT exchanges
     return SOURCE_FILES
 
 
@@ -53,6 +62,7 @@ def choose_source(settings: Settings) -> str:
         SOURCE_FILES: f"Files in {settings.data_dir}",
         SOURCE_UPLOAD: "Uploaded file",
         SOURCE_API: "REST API",
+        **SOURCE_LABELS,
     }
     return st.radio("Data source", options, format_func=labels.__getitem__, key=SOURCE_KEY)
 

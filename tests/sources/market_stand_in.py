@@ -40,7 +40,8 @@ class Bars:
         self.t = ((times - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy()
         self.t = self.t.astype(np.int64) + shift
         self.o, self.h, self.l, self.c, self.v = (
-            frame[c].to_numpy(dtype=float) for c in ("open", "high", "low", "close", "volume")
+            frame[c].to_numpy(dtype=float).copy()
+            for c in ("open", "high", "low", "close", "volume")
         )
 
     def daily(self) -> Bars:
@@ -161,7 +162,7 @@ class MarketStandIn:
         step = 3_600_000 if interval == "1h" else 86_400_000
         limit = min(int(query.get("limit", 500)), BINANCE_PAGE)
         start = int(query.get("startTime", 0)) // 1000
-        end = int(query.get("endTime", 2**40)) // 1000
+        end = int(query.get("endTime", 2**62)) // 1000
         lo = int(np.searchsorted(bars.t, start, "left"))
         hi = min(int(np.searchsorted(bars.t, end, "right")), lo + limit)
         return 200, [

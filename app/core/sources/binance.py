@@ -53,6 +53,10 @@ INVALID_INTERVAL = -1120
 _CACHE_SIZE = 64
 
 
+class _NotListed(SymbolNotFoundError):
+    """Binance's -1121: it does not list the symbol (another quote may be listed)."""
+
+
 class BinanceSource:
     """Klines from Binance's REST API; thread-safe."""
 
@@ -191,7 +195,7 @@ class BinanceSource:
         try:
             rows = self._pages(pair, tf, bars, start, end, give_up)
             served, notices = pair, ()
-        except SymbolNotFoundError:
+        except _NotListed:
             parts = split_pair(asked)
             swap = other_quote(*parts) if parts else None
             if parts is None or swap is None:
@@ -245,6 +249,8 @@ class BinanceSource:
             newest = max(int(row[0]) for row in fresh)
             if (last is not None and newest >= last) or len(rows) >= bars:
                 break
+            if len(batch) < PAGE_BARS:  # a short page: nothing newer yet
+                break
             since = newest + step
         if not rows:
             raise SymbolNotFoundError(
@@ -259,7 +265,7 @@ class BinanceSource:
         if fetched.status == 400:
             code = error_code(fetched)
             if code == INVALID_SYMBOL:
-                raise SymbolNotFoundError(pair, message=f"Binance does not list {pair}.")
+                raise _NotListed(pair, message=f"Binance does not list {pair}.")
             if code == INVALID_INTERVAL:
                 raise ParameterError(
                     "timeframe",

@@ -28,6 +28,7 @@ class SourceBars:
     candidate: Candidate
     window: tuple  # what the frame depends on besides the symbol and timeframe (remote: window)
     shown_symbol: str  # as a client asks for it again (prefixed when not the default source)
+    served_symbol: str  # as the source named it (Crypto.BTC/USD for BTC/USD)
     skipped: tuple[str, ...]  # sources tried before, and what each said
 
 
@@ -77,6 +78,7 @@ def load_bars(
         candidate=candidate,
         window=window,
         shown_symbol=registry.shown_symbol(candidate, served),
+        served_symbol=served,
         skipped=skipped,
     )
 

@@ -195,7 +195,7 @@ class SourceRegistry:
             try:
                 symbols.extend(self._listing(name)[0])
             except SuperChartError as exc:
-                if name == self.default and (names is None or len(names) == 1):
+                if _alone_or_default(name, names, self.default):
                     raise
                 problems.append(f"{name}: {exc.message}")
         return Listing(symbols, problems)
@@ -214,7 +214,7 @@ class SourceRegistry:
             try:
                 infos, lowered = self._listing(name)
             except SuperChartError as exc:
-                if name == self.default and (names is None or len(names) == 1):
+                if _alone_or_default(name, names, self.default):
                     raise
                 problems.append(f"{name}: {exc.message}")
                 continue
@@ -253,6 +253,12 @@ class SourceRegistry:
             with self._lock:
                 self._listings[name] = (now + self.settings.symbols_cache_s, infos, lowered)
         return infos, lowered
+
+
+def _alone_or_default(name: str, names: tuple[str, ...] | None, default: str) -> bool:
+    """A listing failure is the answer's error when that source was asked alone, or is the
+    default one of a listing of all; another source's is a notice beside the others."""
+    return len(names) == 1 if names else name == default
 
 
 def _is_ccxt_exchange(prefix: str) -> bool:
