@@ -19,6 +19,7 @@ from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
 from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
 from app.dash_app.download import png_download
+from app.dash_app.feeds import register_feed_callbacks
 from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
 from app.dash_app.paging_js import PAGE_REQUEST_JS
@@ -151,6 +152,7 @@ TRIGGERS = {
 
 def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], Settings]) -> None:
     register_picker_callbacks(app)
+    register_feed_callbacks(app, settings)
     app.clientside_callback(
         PAGE_REQUEST_JS,
         Output("page", "data"),

@@ -7,9 +7,11 @@ from dash import dcc, html
 
 from app.charts import theme
 from app.config import Settings
-from app.core import SuperChartError, list_symbols, timeframes_not_finer_than
+from app.core import SuperChartError, timeframes_not_finer_than
 from app.dash_app.analysis_panel import OVERLAY_OPTIONS
 from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
+from app.dash_app.feeds import feed_layout
+from app.dash_app.feeds import symbol_timeframes as feed_symbols
 from app.dash_app.indicator_picker import chart_style, picker_layout
 
 GRAPH_CONFIG = {
@@ -58,7 +60,7 @@ def build_layout(settings: Settings) -> dbc.Container:
     """Called per page load, so the symbol list is fresh and nothing is fetched at import."""
     symbol_alert = None
     try:
-        symbol_timeframes = {info.symbol: info.timeframe for info in list_symbols(settings)}
+        symbol_timeframes = feed_symbols(settings, settings.default_source)
     except SuperChartError as exc:
         symbol_timeframes, symbol_alert = {}, dbc.Alert(str(exc), color="danger")
     symbols = list(symbol_timeframes)
@@ -84,6 +86,7 @@ def build_layout(settings: Settings) -> dbc.Container:
                 value=SOURCE_CONFIGURED,
                 className="mb-3",
             ),
+            feed_layout(settings),
             dbc.Label("Symbol", html_for="symbol"),
             dbc.Select(
                 id="symbol",
