@@ -15,6 +15,7 @@ from bench import (
     image_cases,
     indicator_cases,
     live_cases,
+    scan_cases,
     source_cases,
     store_cases,
     toggle_cases,
@@ -85,6 +86,24 @@ CASES: tuple[Case, ...] = (
         10.0,
         analysis_cases.scan_100,
         ("app.core.analysis",),
+    ),
+    Case(
+        "POST /api/v1/analyze 200 bars + PNG, warm, vs /api/analysis",
+        None,
+        scan_cases.analyze_warm,
+        (*FASTAPI, "app.web.routes.analyze_v1"),
+    ),
+    Case(
+        "scheduled scan 200 symbols x 50 bars vs /api/scan",
+        1.5,
+        scan_cases.scheduled_run_vs_scan,
+        (*FASTAPI, "app.scan"),
+    ),
+    Case(
+        "/api/ohlcv p99 during a scheduled run vs without",
+        1.5,
+        scan_cases.ohlcv_p99_during_run,
+        (*FASTAPI, "app.scan"),
     ),
     Case(
         "/api/ohlcv 500 bars + 4 EMAs, warm, 1 client", 2.0, http_cases.api_small_latency, FASTAPI

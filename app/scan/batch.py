@@ -1,5 +1,6 @@
-"""One scheduled (or manual) run: the universe scanned at most SCAN_CONCURRENCY at a time off
-the event loop, within a budget; flagged symbols saved; the summary written; retention applied."""
+"""One scheduled (or manual) run: the universe scanned at most SCAN_CONCURRENCY at a time in
+worker processes (app.scan.worker), within a budget; flagged symbols saved; the summary
+written; retention applied."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from app.scan.results import SUMMARY_PREFIX, apply_retention, ensure_dir, new_run_id, write_json
-from app.scan.saved import save_flagged
-from app.scan.scan_one import SymbolScan, scan_one
+from app.scan.scan_one import SymbolScan
 from app.scan.universe import scan_universe
+from app.scan.worker import scan_and_save
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -27,7 +28,7 @@ def _iso(moment: dt.datetime) -> str:
 
 async def run_batch(
     settings: Settings,
-    executor: ThreadPoolExecutor,
+    executor: Executor,
     *,
     budget_s: float,
     on_flagged: Callable[[dict], None] | None = None,
@@ -38,21 +39,21 @@ async def run_batch(
     deadline = clock + budget_s
     run = new_run_id(started)
     loop = asyncio.get_running_loop()
-    folder = await loop.run_in_executor(executor, ensure_dir, settings.results_dir)
-    symbols, notice = await loop.run_in_executor(executor, scan_universe, settings)
+    folder = await asyncio.to_thread(ensure_dir, settings.results_dir)
+    symbols, notice = await asyncio.to_thread(scan_universe, settings)
     gate = asyncio.Semaphore(settings.scan_concurrency)
+    save_until = time.time() + budget_s
 
-    async def scan_and_save(symbol: str) -> SymbolScan:
-        async with gate:  # the executor has as many threads; this keeps the queue short too
+    async def one(symbol: str) -> SymbolScan:
+        async with gate:  # at most SCAN_CONCURRENCY symbols handed to the workers at once
             if time.monotonic() > deadline:
                 return SymbolScan(symbol, error=f"not scanned: the run's {budget_s:g} s ran out")
-            row = await loop.run_in_executor(executor, scan_one, symbol, settings)
-            if row.flagged and time.monotonic() < deadline:
-                row.files = await loop.run_in_executor(executor, save_flagged, folder, run, row)
-            row.view = None  # the bars are not kept past the run
-            return row
+            done = await loop.run_in_executor(
+                executor, scan_and_save, symbol, str(folder), run, save_until
+            )
+            return SymbolScan(**done)
 
-    tasks = [asyncio.create_task(scan_and_save(symbol)) for symbol in symbols]
+    tasks = [asyncio.create_task(one(symbol)) for symbol in symbols]
     done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
     for task in pending:
         task.cancel()
@@ -80,11 +81,8 @@ async def run_batch(
         "flagged_symbols": flagged,
         "errors": [{"symbol": row.symbol, "error": row.error} for row in rows if row.error],
     }
-    await loop.run_in_executor(
-        executor, write_json, folder / f"{SUMMARY_PREFIX}{run}.json", summary
-    )
-    summary["retention"] = await loop.run_in_executor(
-        executor,
+    await asyncio.to_thread(write_json, folder / f"{SUMMARY_PREFIX}{run}.json", summary)
+    summary["retention"] = await asyncio.to_thread(
         apply_retention,
         folder,
         settings.results_keep_days,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
@@ -16,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from app.scan.batch import run_batch
 from app.scan.schedule import Schedule
 from app.scan.webhook import WebhookSender
+from app.scan.worker import make_pool, warm_up
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -40,7 +42,7 @@ class ScanScheduler:
         self.runs = self.missed = 0
         self._in_progress_since: str | None = None
         self._lock = asyncio.Lock()
-        self._executor = ThreadPoolExecutor(settings.scan_concurrency, "scan")
+        self._pool: ProcessPoolExecutor | None = None
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         self.webhook = (
@@ -52,8 +54,18 @@ class ScanScheduler:
     def _on_missed(self, event: JobExecutionEvent) -> None:
         self.missed += 1
 
+    def _workers(self) -> ProcessPoolExecutor:
+        """The worker processes, spawned on first need and warmed (imports) at once."""
+        if self._pool is None:
+            processes = max(1, min(self.settings.scan_concurrency, os.cpu_count() or 1))
+            self._pool = make_pool(processes)
+            for _ in range(processes):
+                self._pool.submit(warm_up)
+        return self._pool
+
     def start(self, schedule: Schedule) -> None:
         """Run on ``schedule`` from now on (replacing any schedule)."""
+        self._workers()  # the first run should not wait for the workers to start
         if not self._scheduler.running:
             self._scheduler.start()
         self._scheduler.add_job(
@@ -102,7 +114,7 @@ class ScanScheduler:
             offer = self.webhook.offer if self.webhook else None
             try:
                 summary = await run_batch(
-                    self.settings, self._executor, budget_s=self.budget_s(), on_flagged=offer
+                    self.settings, self._workers(), budget_s=self.budget_s(), on_flagged=offer
                 )
             finally:
                 self._in_progress_since = None
@@ -133,4 +145,5 @@ class ScanScheduler:
             self._scheduler.shutdown(wait=False)
         if self.webhook is not None:
             await self.webhook.close()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
