@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -16,14 +15,17 @@ from limits.errors import StorageError
 logger = logging.getLogger(__name__)
 RETRY_REDIS_S = 5.0
 KEY_PREFIX = "superchart:limits"
+MAX_KEYS_HELD = 100_000  # clients whose storage keys are remembered (then forgotten at once)
 
 
-@dataclass(frozen=True)
 class Verdict:
-    allowed: bool
-    limit: int  # of the tightest rate
-    remaining: int
-    reset_s: int  # seconds until a request is counted off again
+    __slots__ = ("allowed", "limit", "remaining", "reset_s")
+
+    def __init__(self, allowed: bool, limit: int, remaining: int, reset_s: int) -> None:
+        self.allowed = allowed
+        self.limit = limit  # of the tightest rate
+        self.remaining = remaining
+        self.reset_s = reset_s  # seconds until the window starts again
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         return [
@@ -54,6 +56,16 @@ class RateLimiter:
         self._local: Storage = MemoryStorage()
         self._shared = shared
         self._shared_down_until = 0.0
+        self._expiries = [item.get_expiry() for item in self.items]
+        self._keys: dict[str, list[str]] = {}  # client key -> its storage key per rate
+
+    def storage_keys(self, key: str) -> list[str]:
+        keys = self._keys.get(key)
+        if keys is None:
+            if len(self._keys) >= MAX_KEYS_HELD:
+                self._keys.clear()
+            keys = self._keys[key] = [item.key_for(key) for item in self.items]
+        return keys
 
     async def hit(self, key: str) -> Verdict:
         """Count one request of ``key`` against every rate; the verdict of the tightest."""
@@ -77,15 +89,17 @@ class RateLimiter:
 
     async def _hit(self, storage: Storage, key: str) -> Verdict:
         tightest: Verdict | None = None
-        for item in self.items:
-            storage_key = item.key_for(key)
-            count = await storage.incr(storage_key, item.get_expiry())
+        now = time.time()
+        for item, storage_key, expiry in zip(
+            self.items, self.storage_keys(key), self._expiries, strict=True
+        ):
+            count = await storage.incr(storage_key, expiry)
             reset_at = await storage.get_expiry(storage_key)
             verdict = Verdict(
-                allowed=count <= item.amount,
-                limit=item.amount,
-                remaining=max(0, item.amount - count),
-                reset_s=max(1, math.ceil(reset_at - time.time())),
+                count <= item.amount,
+                item.amount,
+                max(0, item.amount - count),
+                max(1, min(expiry, math.ceil(reset_at - now))),
             )
             if not verdict.allowed:
                 return verdict

@@ -27,21 +27,24 @@ def access_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@contextmanager
-def serve(data_dir: Path, *extra_args: str, **settings: str) -> Iterator[tuple[str, Path]]:
-    """``(base URL, log file)`` of a uvicorn with ``settings``; uvicorn's own X-Forwarded-For
-    handling is off (``--no-proxy-headers``), so TRUSTED_PROXIES is the only rule, as in
-    our launcher and container."""
-    port = free_port()
-    env = {
+def server_settings(data_dir: Path) -> dict[str, str]:
+    return {
         "DATA_SOURCE": "csv",
         "DATA_DIR": str(data_dir),
         "CSV_PATH": str(data_dir / f"{SYMBOL}.csv"),
         "DEFAULT_SYMBOL": SYMBOL,
         "DEFAULT_TIMEFRAME": "1h",
         "EMA_PERIODS": "10,21",
-        **settings,
     }
+
+
+@contextmanager
+def serve(data_dir: Path, *extra_args: str, **settings: str) -> Iterator[tuple[str, Path]]:
+    """``(base URL, log file)`` of a uvicorn with ``settings``; uvicorn's own X-Forwarded-For
+    handling is off (``--no-proxy-headers``), so TRUSTED_PROXIES is the only rule, as in
+    our launcher and container."""
+    port = free_port()
+    env = {**server_settings(data_dir), **settings}
     args = ["-m", "uvicorn", "app.main_fastapi:app", "--host", "127.0.0.1", "--port", str(port)]
     args += ["--no-proxy-headers", *extra_args]
     with live_server(args, port=port, health_path="/health", env=env) as base:
