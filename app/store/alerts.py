@@ -116,11 +116,10 @@ def alert_events(session: Session, owner: str, alert_id: str) -> list[dict[str, 
 def armed_ids(session: Session) -> set[str]:
     """The ids of every armed alert (the engine's periodic sync: ids only, cheap); those past
     their expiry are marked expired first."""
-    session.execute(
-        update(Alert)
-        .where(Alert.state == ARMED, Alert.expires.is_not(None), Alert.expires <= time.time())
-        .values(state=EXPIRED, updated=time.time())
-    )
+    now = time.time()
+    past = (Alert.state == ARMED, Alert.expires.is_not(None), Alert.expires <= now)
+    if session.scalar(select(Alert.id).where(*past).limit(1)) is not None:  # no write otherwise
+        session.execute(update(Alert).where(*past).values(state=EXPIRED, updated=now))
     return set(session.scalars(select(Alert.id).where(Alert.state == ARMED)))
 
 
