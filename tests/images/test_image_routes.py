@@ -112,7 +112,7 @@ def test_etag_gives_304_and_changes_with_the_options(image_api):
         ({"scale": 9}, "scale"),
         ({"width": 4000, "height": 4000, "scale": 2}, "scale"),
         ({"theme": "sepia"}, "theme"),
-        ({"timeframe": "2h"}, "timeframe"),
+        ({"timeframe": "7h"}, "timeframe"),
         ({"emas": "1"}, "emas"),
     ],
 )

@@ -110,7 +110,7 @@ def test_bad_subscriptions_get_error_frames_and_the_connection_stays(server: str
             frames = []
             for request in (
                 {"type": "subscribe", "symbol": "EURUSDX", "timeframe": "1m"},
-                {"type": "subscribe", "id": "t", "symbol": "EURUSD", "timeframe": "2h"},
+                {"type": "subscribe", "id": "t", "symbol": "EURUSD", "timeframe": "7h"},
                 {"type": "subscribe", "id": "l", "symbol": "EURUSD", "limit": 10**9},
                 {"type": "subscribe", "id": "ok", "symbol": "EURUSD", "limit": 2},
             ):
@@ -123,7 +123,7 @@ def test_bad_subscriptions_get_error_frames_and_the_connection_stays(server: str
     assert http.status_code == 404
     assert unknown == {"type": "error", "id": "EURUSDX:1m", **http.json()}
     assert "EURUSD" in unknown["suggestions"]
-    http = httpx.get(server + "/api/ohlcv", params={"symbol": "EURUSD", "timeframe": "2h"})
+    http = httpx.get(server + "/api/ohlcv", params={"symbol": "EURUSD", "timeframe": "7h"})
     assert timeframe["detail"] == http.json()["detail"] and timeframe["id"] == "t"
     assert "LIVE_MAX_LIMIT" in limit["detail"] and limit["parameter"] == "limit"
     assert ok["type"] == "snapshot" and len(ok["bars"]) == 2
