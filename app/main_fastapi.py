@@ -5,6 +5,7 @@ Run: ``uvicorn app.main_fastapi:app --host 127.0.0.1 --port 8000``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -58,6 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await alerts.start_alerts(app)
     start_ops(app, live.live_service(app).stats)
     scheduler.start_scheduler(app, get_settings())  # SCAN_SCHEDULE; idle when blank
+    freeze_startup_objects()
     try:
         yield
     finally:
@@ -67,6 +69,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await live.stop_live(app)
         stop_store(app)
         stop_renderer()
+
+
+def freeze_startup_objects() -> None:
+    """Move what start-up built (modules, pandas, plotly: ~200,000 objects) out of the cyclic
+    GC's sight (``gc.freeze``): a full collection no longer walks them, so the pauses it puts
+    in the live fan-out's tail shrink (#25, 1,000 WS clients on a shared 2-core machine: median
+    full collection ~0.7 s at a load average of 8-11 before, ~0.25 s at 6-8 after). They live
+    as long as the process anyway."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app() -> FastAPI:
