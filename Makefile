@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # newcomer sees it working rather than a minute of silence.
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 
-.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser redis postgres clean vendor-js vendor-js-check screenshots
+.PHONY: setup setup-dev run test lint format bench bench-tools containers sample-data browser redis nginx postgres clean vendor-js vendor-js-check screenshots
 
 ## Runtime dependencies only (requirements.txt): what `make run` needs.
 $(STAMP): requirements.txt
@@ -52,7 +52,14 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
 	  else echo "store tests on PostgreSQL need it: sudo apt-get install postgresql"; fi; }
 
-test: setup-dev browser redis postgres
+## Debian's nginx for the test of docker/nginx.conf in front of two replicas (installed when
+## missing and we are root; the test starts its own on a free port).
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light; \
+	  else echo "the proxy test needs nginx: sudo apt-get install nginx-light"; fi; }
+
+test: setup-dev browser redis postgres nginx
 	$(PY) -m pytest
 
 lint: setup-dev
