@@ -26,6 +26,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -41,8 +42,10 @@ from app.core.sources import SymbolInfo
 from app.core.sources.exchange_candles import epoch_ms
 from app.core.sources.exchange_failures import ExchangeFailure, ccxt_failure, combined_error
 from app.core.sources.exchange_http import AnswerTooLarge, AnswerTooSlow, cap_client
-from app.core.sources.exchange_pages import fetch_pages, frame_of_pages
+from app.core.sources.exchange_pages import Pages, fetch_pages, frame_of_pages
 from app.core.sources.http_deadline import Deadline
+from app.core.sources.names import SERVED_SYMBOL_ATTR
+from app.core.sources.quote_swap import other_quote, swap_notice
 from app.core.timeframes import Timeframe, parse_timeframe
 from app.metrics import UPSTREAM_DURATION, UPSTREAM_ERRORS
 
@@ -176,8 +179,8 @@ class ExchangeSource:
                     continue
                 started = time.monotonic()
                 try:
-                    pages = self._fetch(name, pair, tf, bars, start_ms, end_ms, deadline)
-                    return frame_of_pages(pages, f"{name} {pair} {tf.name}")
+                    pages, listed = self._fetch(name, pair, tf, bars, start_ms, end_ms, deadline)
+                    return _served_as(frame_of_pages(pages, f"{name} {listed} {tf.name}"), listed)
                 except ExchangeFailure as failure:
                     logger.info("Exchange %s: %s", name, failure.reason)
                     UPSTREAM_ERRORS.labels(name, failure.kind.__name__).inc()
@@ -195,7 +198,9 @@ class ExchangeSource:
         start_ms: int | None,
         end_ms: int | None,
         deadline: Deadline,
-    ) -> object:
+    ) -> tuple[Pages, str]:
+        """The pages of candles, and the pair they are of: ``pair``, or where the exchange
+        lists only the other dollar quote (BTC/USDT for BTC/USD), that one."""
         import ccxt
 
         with self._client_locks[name]:  # one CCXT client per exchange, used by one thread
@@ -203,22 +208,27 @@ class ExchangeSource:
                 client = self._client(name)
                 _set_timeout(client, deadline, self.request_timeout)
                 client.load_markets()
-                if pair not in client.markets:
+                listed = _listed_pair(client.markets, pair)
+                if listed is None:
                     raise ExchangeFailure(
                         SymbolNotFoundError, f"does not list {pair}", unlisted=True
                     )
                 if tf.name not in (client.timeframes or {}):
                     raise ExchangeFailure(ParameterError, f"has no {tf.name} candles")
-                return fetch_pages(
+                pages = fetch_pages(
                     client,
                     name,
-                    pair,
+                    listed,
                     tf,
                     bars,
                     start_ms,
                     end_ms,
                     before_each=lambda: _set_timeout(client, deadline, self.request_timeout),
                 )
+                if listed != pair:
+                    said = " ".join(filter(None, (pages.notice, swap_notice(name, pair, listed))))
+                    pages = replace(pages, notice=said)
+                return pages, listed
             except ExchangeFailure:
                 raise
             except AnswerTooLarge as exc:
@@ -255,6 +265,21 @@ class ExchangeSource:
                 client.urls["api"] = _rebased(client.urls["api"], base.rstrip("/"))
             self._clients[name] = client
         return client
+
+
+def _listed_pair(markets: Any, pair: str) -> str | None:
+    """``pair`` when the exchange lists it, else its other dollar quote when listed."""
+    if pair in markets:
+        return pair
+    base, _, quote = pair.partition("/")
+    swap = other_quote(base, quote)
+    other = f"{base}/{swap}" if swap else None
+    return other if other is not None and other in markets else None
+
+
+def _served_as(frame: pd.DataFrame, listed: str) -> pd.DataFrame:
+    frame.attrs[SERVED_SYMBOL_ATTR] = listed
+    return frame
 
 
 def _set_timeout(client: Any, deadline: Deadline, request_timeout: float) -> None:
