@@ -166,6 +166,12 @@ CASES: tuple[Case, ...] = (
         (*FASTAPI, "app.core.sources.registry"),
     ),
     Case(
+        "/udf/search over 5,000 listed symbols vs /api/symbols?q=",
+        1.2,
+        udf_cases.udf_search_many,
+        (*FASTAPI, "app.web.routes.udf"),
+    ),
+    Case(
         "chart page: navigation -> 5k candles drawn", 1.5, browser_cases.chart_page_small, FASTAPI
     ),
     Case("chart page on the {big}-bar symbol", 2.0, browser_cases.chart_page_big, FASTAPI),

@@ -202,3 +202,21 @@ def test_a_tree_file_loads_what_load_and_current_frame_agree_on(tree: Path) -> N
     assert np.array_equal(hours["close"].to_numpy(), HOURS["close"].to_numpy())
     assert isinstance(source.path_of("ALPACA/NFLX"), Path)
     assert pd.api.types.is_datetime64_any_dtype(daily["time"])
+
+
+def test_a_long_listing_is_reused_a_moment_then_read_again(tree: Path, monkeypatch) -> None:
+    """Past LIST_KEEP_MIN_SYMBOLS symbols, a search does not stat every file each time; a
+    file's new last bar shows within LIST_KEEP_SECONDS."""
+    import app.core.sources.files as files
+
+    monkeypatch.setattr(files, "LIST_KEEP_MIN_SYMBOLS", 3)
+    monkeypatch.setattr(files, "LIST_KEEP_SECONDS", 0.5)
+    source = FileSource(tree)
+    first = source.list_symbols()
+    assert source.list_symbols() is first
+    synthetic_ohlcv(31, "1h", seed=24).to_csv(tree / "GOOG.csv", index=False)  # one bar more
+    time.sleep(0.6)
+    again = source.list_symbols()
+    assert {i.symbol: i.bars for i in again}["GOOG"] == 31
+    unchanged = {i.symbol: i for i in first}
+    assert {i.symbol: i for i in again}["TSLA"] is unchanged["TSLA"]  # no new object

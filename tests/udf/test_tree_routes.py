@@ -79,3 +79,12 @@ def test_ohlcv_of_a_tree_reads_1d_and_aggregates_4h_and_refuses_1m(client: httpx
         "/api/ohlcv", params={"symbol": "ALPACA/NFLX", "timeframe": "1d", "limit": 1000}
     )
     assert again.json() == daily.json()
+
+
+def test_the_chart_page_and_analysis_take_a_tree_symbol(client: httpx.Client) -> None:
+    page = client.get("/chart", params={"symbol": "ALPACA/NFLX", "timeframe": "1d"})
+    assert page.status_code == 200
+    assert "ALPACA/NFLX" in page.text
+    analysis = client.get("/api/analysis", params={"symbol": "ALPACA/NFLX", "timeframe": "4h"})
+    assert analysis.status_code == 200, analysis.text
+    assert analysis.json()["symbol"] == "ALPACA/NFLX"

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +43,10 @@ QUIET_SECONDS = 0.25
 SETTLE_SECONDS = 2.0  # an unreadable file younger than this is taken as half-written
 CACHED_BARS = 10_000_000  # parsed bars kept in memory over all files (~0.5 GB); the newest stays
 TREE_RECHECK_SECONDS = 1.0  # folders below DATA_DIR: a new file there is listed within this
+# list_symbols' answer is reused this long while the listing is the same, once it holds this
+# many symbols (stat'ing thousands of files per search costs tens of ms; a few cost nothing)
+LIST_KEEP_SECONDS = 1.0
+LIST_KEEP_MIN_SYMBOLS = 500
 
 
 FileVersion = tuple[int, int, int, int]
@@ -107,6 +111,8 @@ class FileSource:
         self._listing: tuple[tuple, Listing] | None = None
         self._listing_checked = 0.0
         self._told: set[str] = set()
+        self._symbol_list: tuple[Listing, float, list[SymbolInfo]] | None = None
+        self._shown_infos: dict[Path, tuple[SymbolInfo, SymbolFiles, SymbolInfo]] = {}
 
     # -- the listing ------------------------------------------------------------------------
 
@@ -299,19 +305,47 @@ class FileSource:
     def list_symbols(self) -> list[SymbolInfo]:
         """Every readable symbol (a tree's from its finest file, with its files' timeframes);
         unreadable files are left out of the list, logged once per file version (loading one
-        by name still raises its DataError)."""
+        by name still raises its DataError). Past LIST_KEEP_MIN_SYMBOLS symbols the list is
+        reused while the listing is the same for up to LIST_KEEP_SECONDS (a search over 5,000
+        symbols must not stat 5,000 files): a file's new last bar shows in it within that
+        time. Read-only: copy to change it."""
+        listing = self.listing()
+        kept = self._symbol_list
+        now = time.monotonic()
+        if (
+            kept is not None
+            and kept[0] is listing
+            and len(kept[2]) >= LIST_KEEP_MIN_SYMBOLS
+            and now - kept[1] < LIST_KEEP_SECONDS
+        ):
+            return kept[2]
         infos = []
-        for entry in self.listing().unique():
+        shown: dict[Path, tuple[SymbolInfo, SymbolFiles, SymbolInfo]] = {}
+        for entry in listing.unique():
             try:
-                info = self._info(entry.primary)
+                base = self._info(entry.primary)
             except DataError:
                 continue
-            info = replace(info, symbol=entry.name, notices=entry.notices)
-            if entry.is_tree:
-                native = entry.timeframes
-                info = replace(info, timeframe=native[0].name, timeframes=_names(native))
+            known = self._shown_infos.get(entry.primary)
+            if known is not None and known[0] is base and known[1] is entry:
+                info = known[2]  # the file and its listing unchanged: no new object
+            else:
+                tree = entry.timeframes
+                info = SymbolInfo(
+                    symbol=entry.name,
+                    timeframe=tree[0].name if tree else base.timeframe,
+                    start=base.start,
+                    end=base.end,
+                    bars=base.bars,
+                    timeframes=_names(tree),
+                    notices=entry.notices,
+                )
+            shown[entry.primary] = (base, entry, info)
             infos.append(info)
-        return sorted(infos, key=lambda info: info.symbol.lower())
+        self._shown_infos = shown
+        infos.sort(key=lambda info: info.symbol.lower())
+        self._symbol_list = (listing, now, infos)
+        return infos
 
     def load(self, symbol: str, timeframe: Timeframe | None = None) -> pd.DataFrame:
         """The bars of the file ``timeframe`` is made from: a flat file's whatever the

@@ -70,6 +70,8 @@ class SourceRegistry:
         self._sources: dict[str, DataSource] = {}
         self._exchanges: dict[str, DataSource] = {}
         self._listings: dict[str, tuple[float, list[SymbolInfo], dict[str, str]]] = {}
+        # a local source's listing as it gave it, and as named here (reused while the same)
+        self._derived: dict[str, tuple[list, list[SymbolInfo], dict[str, str], dict]] = {}
         self._lock = threading.RLock()
 
     # -- sources ----------------------------------------------------------------------------
@@ -243,15 +245,31 @@ class SourceRegistry:
             if kept is not None and kept[0] > now:
                 return kept[1], kept[2]
         raw = self.source(name).list_symbols()
+        with self._lock:
+            derived = self._derived.get(name)
+        if derived is not None and derived[0] is raw:  # the same list again (files keep theirs)
+            return derived[1], derived[2]
+        # A symbol whose info is the very object of the last listing is named as it was then
+        # (a local source hands back unchanged infos: 5,000 files re-listed cost no copies).
+        before = derived[3] if derived is not None else {}
         candidate = Candidate(name, "")
-        infos = [
-            replace(info, symbol=self.shown_symbol(candidate, info.symbol), source=name)
-            for info in raw
-        ]
+        infos, by_id = [], {}
+        for info in raw:
+            known = before.get(id(info))
+            if known is not None and known[0] is info:
+                named = known[1]
+            else:
+                shown = self.shown_symbol(candidate, info.symbol)
+                named = replace(info, symbol=shown, source=name)
+            by_id[id(info)] = (info, named)
+            infos.append(named)
         lowered = {info.symbol: info.symbol.lower() for info in infos}
         if remote and self.settings.symbols_cache_s > 0:
             with self._lock:
                 self._listings[name] = (now + self.settings.symbols_cache_s, infos, lowered)
+        if not remote:
+            with self._lock:
+                self._derived[name] = (raw, infos, lowered, by_id)
         return infos, lowered
 
 
