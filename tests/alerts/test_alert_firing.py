@@ -17,6 +17,7 @@ from tests.alerts.webhook_stand_in import WebhookStandIn
 from tests.async_run import run_async
 from tests.live.conftest import (
     BARS,
+    START,
     SYMBOL,
     api_bars,
     append,
@@ -198,3 +199,25 @@ def test_an_indicator_alert_on_rsi_fires(alert_server: str, alert_dir: Path):
                    end=frame["time"], limit=3)  # fmt: skip
     # the crossing bar, or the one after it when both were read in one pass of the file
     assert rsi[-1]["rsi_14"] >= 70 and min(bar["rsi_14"] for bar in rsi[:-1]) < 70
+
+
+def test_a_failing_webhook_is_retried_until_it_takes_it(alert_server: str, alert_dir: Path):
+    csv = alert_dir / "GBPUSD.csv"
+    bars = api_bars(alert_server, symbol="GBPUSD", timeframe="1m", emas="", limit=1)
+    level = round(bars[-1]["close"] - 5, 4)
+    minute = (bars[-1]["time"] - int(START.timestamp())) // 60 + 1
+    with WebhookStandIn(fail_first=1) as hook:
+        alert = create(alert_server, symbol="GBPUSD", timeframe="1m",
+                       condition={"type": "price_cross", "price": level},
+                       webhook_url=hook.url)  # fmt: skip
+        append(csv, row(minute, level - 1))  # crosses down
+        received = hook.wait_for(1, timeout=15)
+        assert len(received) == 1 and received[0]["alert"] == alert["id"]
+        assert hook.failures_left == 0  # the first answer was a 503
+    deadline = time.monotonic() + 5
+    while True:
+        events = httpx.get(f"{alert_server}/api/alerts/{alert['id']}/events", headers=ME).json()
+        if (events and events[0]["webhook"] == "sent") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert events[0]["webhook"] == "sent" and events[0]["delivered"] is True

@@ -10,9 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class WebhookStandIn:
-    def __init__(self, *, hang: bool = False) -> None:
+    def __init__(self, *, hang: bool = False, fail_first: int = 0) -> None:
         self.received: list[dict] = []
         self.hang = hang
+        self.failures_left = fail_first  # answer 503 to this many POSTs first
         self.release = threading.Event()
         stand_in = self
 
@@ -23,6 +24,11 @@ class WebhookStandIn:
                 if stand_in.hang:
                     stand_in.received.append({"hung": True})
                     stand_in.release.wait(60)
+                    return
+                if stand_in.failures_left > 0:
+                    stand_in.failures_left -= 1
+                    self.send_response(503)
+                    self.end_headers()
                     return
                 stand_in.received.append(json.loads(body))
                 self.send_response(204)
