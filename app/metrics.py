@@ -80,6 +80,16 @@ IMAGE_QUEUE = Gauge(
     "Renders running or waiting for a tab now.",
     multiprocess_mode="livesum",
 )
+SCAN_DURATION = Histogram(
+    "superchart_scan_duration_seconds",
+    "One batch scan of symbols (its count is the number of scans).",
+    buckets=LATENCY_BUCKETS,
+)
+SCANNED_SYMBOLS = Counter(
+    "superchart_scanned_symbols_total",
+    "Symbols scanned, by result (ok, error: not loaded, not analysed or out of time).",
+    ["result"],
+)
 LLM_CALLS = Counter(
     "superchart_llm_calls_total",
     "LLM narrative calls by result (ok, error, busy).",

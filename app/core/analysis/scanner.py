@@ -13,6 +13,7 @@ from app.core.analysis.signals import Signal
 from app.core.analysis.spikes import Spike
 from app.core.errors import SuperChartError
 from app.core.service import OhlcvView
+from app.metrics import SCAN_DURATION, SCANNED_SYMBOLS
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def scan_symbols(
     """One row per symbol, in order. ``load(symbol)`` gives the bars (``within`` plus warm-up);
     its errors become that row's ``error``. Symbols not reached within ``budget_seconds`` are
     listed with an error saying so, rather than silently left out."""
+    started = time.perf_counter()
     deadline = clock() + budget_seconds
     rows: list[ScanRow] = []
     for symbol in symbols:
@@ -66,4 +68,8 @@ def scan_symbols(
             )
             continue
         rows.append(ScanRow(symbol, view.timeframe.name, tuple(spikes), tuple(signals)))
+    SCAN_DURATION.observe(time.perf_counter() - started)
+    failed = sum(1 for row in rows if row.error is not None)
+    SCANNED_SYMBOLS.labels("ok").inc(len(rows) - failed)
+    SCANNED_SYMBOLS.labels("error").inc(failed)
     return rows

@@ -68,6 +68,12 @@ def test_counted_once_across_two_workers(access_data: Path, tmp_path: Path) -> N
             and value(found, "superchart_cache_lookups_total", cache="answers", result="hit")
             >= requests - 2
         )  # one miss per worker at most: the first load
+        scan = httpx.get(base + "/api/scan", params={"within": 50}, timeout=60)
+        assert scan.status_code == 200
+        found = samples(base)
+        assert value(found, "superchart_scan_duration_seconds_count") == 1
+        scanned = value(found, "superchart_scanned_symbols_total", result="ok")
+        assert scanned == len([row for row in scan.json()["symbols"] if row["error"] is None]) >= 1
         # Both workers wrote their figures (a file each).
         pids = {path.stem.rsplit("_", 1)[-1] for path in folder.glob("counter_*.db")}
         assert len(pids) == 2
