@@ -42,6 +42,7 @@ from app.web.routes import (
     symbols,
     timeframes,
     udf,
+    workspace,
 )
 from app.web.routes.chart import WEB_DIR
 from app.web.single_values import SingleValuedQueryMiddleware
@@ -102,7 +103,8 @@ def create_app() -> FastAPI:
     install_access(app, settings)  # API_TOKENS, ALLOWED_IPS, RATE_LIMIT...: none by default
     install_ops(app, settings)  # request ids, metrics, JSON logs (outermost): off by default
     routers = (health, ohlcv, indicators, symbols, timeframes, chart, analysis, scan, report)
-    for module in (*routers, images, live, layouts, drawings, quotes, alerts, udf, metrics):
+    stored = (layouts, drawings, quotes, alerts)
+    for module in (*routers, workspace, images, live, *stored, udf, metrics):
         app.include_router(module.router)
     for module in (analyze_v1, cache_stats, scheduler, scans):  # the v1 service's interface
         app.include_router(module.router)

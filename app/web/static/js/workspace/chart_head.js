@@ -1,0 +1,84 @@
+// A workspace chart's head: symbol, timeframe, chart type, scale, compare, and the buttons that
+// duplicate, maximise or remove it.
+
+import { state } from "../page_state.js";
+
+const TYPE_LABELS = { candles: "Candles", hollow: "Hollow", bars: "Bars", line: "Line", area: "Area", heikin_ashi: "Heikin Ashi" };
+const SCALE_LABELS = { normal: "Normal", log: "Log", percent: "Percent" };
+
+function select(className, label, entries) {
+  const element = document.createElement("select");
+  element.className = className;
+  element.setAttribute("aria-label", label);
+  for (const [value, text] of entries) element.add(new Option(text, value));
+  return element;
+}
+
+function button(className, text, title) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "tool " + className;
+  element.textContent = text;
+  element.title = title;
+  element.setAttribute("aria-label", title);
+  return element;
+}
+
+export function buildHead(cell, spec, on) {
+  cell.textContent = "";
+  const head = document.createElement("div");
+  head.className = "ws-head";
+  const symbol = document.createElement("input");
+  symbol.className = "ws-symbol";
+  symbol.setAttribute("aria-label", "Symbol");
+  symbol.autocomplete = "off";
+  symbol.spellcheck = false;
+  const timeframe = select("ws-timeframe", "Timeframe", state.timeframes.map((name) => [name, name]));
+  const type = select("ws-type", "Chart type", Object.entries(TYPE_LABELS));
+  const scale = select("ws-scale", "Price scale", Object.entries(SCALE_LABELS));
+  const compare = document.createElement("input");
+  compare.className = "ws-compare";
+  compare.placeholder = "+ Compare";
+  compare.setAttribute("aria-label", "Compare with a symbol");
+  const duplicate = button("ws-duplicate", "⧉", "Duplicate this chart");
+  const maximise = button("ws-maximise", "⤢", "Maximise this chart");
+  const remove = button("ws-remove", "×", "Remove this chart");
+  head.append(symbol, timeframe, type, scale, compare, duplicate, maximise, remove);
+  const canvas = document.createElement("div");
+  canvas.className = "ws-canvas";
+  const legend = document.createElement("div");
+  legend.className = "ws-legend";
+  canvas.append(legend);
+  cell.append(head, canvas);
+
+  symbol.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      on.symbol(symbol.value);
+      symbol.blur();
+    } else if (event.key === "Escape") {
+      symbol.value = spec.symbol;
+      symbol.blur();
+    }
+  });
+  symbol.addEventListener("change", () => on.symbol(symbol.value));
+  compare.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !compare.value.trim()) return;
+    on.compare(compare.value.trim());
+    compare.value = "";
+  });
+  timeframe.addEventListener("change", () => on.timeframe(timeframe.value));
+  type.addEventListener("change", () => on.type(type.value));
+  scale.addEventListener("change", () => on.scale(scale.value));
+  duplicate.addEventListener("click", on.duplicate);
+  maximise.addEventListener("click", on.maximise);
+  remove.addEventListener("click", on.remove);
+
+  function sync(current) {
+    symbol.value = current.symbol;
+    timeframe.value = current.timeframe;
+    type.value = current.type;
+    scale.value = current.scale;
+  }
+  sync(spec);
+  return { sync, symbol, timeframe };
+}
