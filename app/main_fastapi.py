@@ -59,7 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     live.start_live(app)
     await alerts.start_alerts(app)
     start_ops(app, live.live_service(app).stats)
-    scheduler.start_scheduler(app, get_settings())  # SCAN_SCHEDULE; idle when blank
+    await scheduler.start_scheduler(app, get_settings())  # SCAN_SCHEDULE; idle when blank
     freeze_startup_objects()
     try:
         yield

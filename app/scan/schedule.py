@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1, 7 * 86400
 _INTERVAL = re.compile(r"^interval:(\d+)(s|m|h)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+ORIGIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # intervals count from here (5m: :00, :05 ...)
 ACCEPTED = "interval:5m, interval:30s, interval:1h, or a 5-field cron such as '*/5 * * * *'"
 
 
@@ -22,9 +24,13 @@ class Schedule:
     cron: str | None = None
 
     def trigger(self) -> BaseTrigger:
-        if self.kind == "interval":
-            return IntervalTrigger(seconds=self.interval_seconds, timezone="UTC")
+        if self.kind == "interval":  # aligned to a fixed origin: every replica fires together
+            return IntervalTrigger(seconds=self.interval_seconds, start_date=ORIGIN, timezone="UTC")
         return CronTrigger.from_crontab(self.cron, timezone="UTC")
+
+    def slot_seconds(self) -> int:
+        """The width of one scheduled time: a run's lease is per slot."""
+        return self.interval_seconds or 60
 
     def as_json(self) -> dict:
         return {

@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.scan.batch import run_batch
 from app.scan.schedule import Schedule
+from app.scan.shared_state import SharedScanState
 from app.scan.webhook import WebhookSender
 from app.scan.worker import make_pool, warm_up
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 JOB_ID = "volume-scan"
+SYNC_S = 1.0  # how often a replica reads the shared schedule
 BUDGET_SHARE = 0.9  # of the interval: a run ends before the next is due
 
 
@@ -45,6 +47,9 @@ class ScanScheduler:
         self._pool: ProcessPoolExecutor | None = None
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self.shared = SharedScanState(settings) if settings.redis_enabled else None
+        self.ran_elsewhere = 0
+        self._sync_task: asyncio.Task | None = None
         self.webhook = (
             WebhookSender(settings.scan_webhook_url, settings.scan_webhook_timeout_s)
             if settings.scan_webhook_url
@@ -63,8 +68,38 @@ class ScanScheduler:
                 self._pool.submit(warm_up)
         return self._pool
 
-    def start(self, schedule: Schedule) -> None:
-        """Run on ``schedule`` from now on (replacing any schedule)."""
+    async def start(self, schedule: Schedule) -> None:
+        """Run on ``schedule`` from now on (replacing any schedule), on every replica."""
+        self._apply(schedule)
+        if self.shared is not None:
+            await self.shared.save_schedule(schedule)
+
+    async def stop(self) -> None:
+        """No more scheduled runs (a run in progress finishes), on every replica."""
+        self._apply(None)
+        if self.shared is not None:
+            await self.shared.save_schedule(None)
+
+    async def boot(self, schedule: Schedule | None) -> None:
+        """At start: SCAN_SCHEDULE (shared when Redis is in use), then follow the shared one."""
+        if schedule is not None:
+            await self.start(schedule)
+        if self.shared is not None:
+            self._sync_task = asyncio.create_task(self._follow_shared())
+
+    async def _follow_shared(self) -> None:
+        while True:
+            known, schedule = await self.shared.read_schedule()  # type: ignore[union-attr]
+            if known and schedule != self.schedule:
+                self._apply(schedule)
+            await asyncio.sleep(SYNC_S)
+
+    def _apply(self, schedule: Schedule | None) -> None:
+        if schedule is None:
+            if self._scheduler.running and self._scheduler.get_job(JOB_ID) is not None:
+                self._scheduler.remove_job(JOB_ID)
+            self.schedule = None
+            return
         self._workers()  # the first run should not wait for the workers to start
         if not self._scheduler.running:
             self._scheduler.start()
@@ -80,12 +115,6 @@ class ScanScheduler:
         self.schedule = schedule
         logger.info("scan scheduled: %s", schedule.as_json())
 
-    def stop(self) -> None:
-        """No more scheduled runs (a run in progress finishes)."""
-        if self._scheduler.get_job(JOB_ID) is not None:
-            self._scheduler.remove_job(JOB_ID)
-        self.schedule = None
-
     def budget_s(self) -> float:
         budget = self.settings.scan_budget_s
         job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
@@ -100,6 +129,13 @@ class ScanScheduler:
         if self._lock.locked():  # a manual run holds it: this one is missed, not queued
             self.missed += 1
             return
+        schedule = self.schedule
+        if self.shared is not None and schedule is not None:
+            width = schedule.slot_seconds()
+            slot = int(dt.datetime.now(dt.UTC).timestamp() // width)
+            if not await self.shared.claim(slot, ttl_s=2 * width):
+                self.ran_elsewhere += 1  # another replica took this run
+                return
         try:
             await self.run_now()
         except Exception:
@@ -121,9 +157,18 @@ class ScanScheduler:
             self.runs += 1
             self.last_run = {k: v for k, v in summary.items() if k != "flagged_symbols"}
             self.last_run["flagged_symbols"] = [row["symbol"] for row in summary["flagged_symbols"]]
+            if self.shared is not None:
+                await self.shared.save_last_run(self.last_run)
             return summary
 
-    def status(self) -> dict:
+    async def status(self) -> dict:
+        """The same from every replica when Redis is in use (the shared schedule and last run)."""
+        last_run = self.last_run
+        if self.shared is not None:
+            known, schedule = await self.shared.read_schedule()
+            if known and schedule != self.schedule:
+                self._apply(schedule)
+            last_run = await self.shared.read_last_run() or last_run
         job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
         next_run = job.next_run_time if job is not None else None
         schedule = (self.schedule or Schedule("none")).as_json()
@@ -134,13 +179,22 @@ class ScanScheduler:
             **schedule,
             "next_run": next_run.astimezone(dt.UTC).isoformat() if next_run else None,
             "in_progress_since": self._in_progress_since,
-            "last_run": self.last_run,
+            "last_run": last_run,
             "runs": self.runs,
             "missed_runs": self.missed,
             "webhook": self.webhook.stats() if self.webhook else None,
+            "replicas": (
+                {"shared": not self.shared.down, "runs_elsewhere": self.ran_elsewhere}
+                if self.shared is not None
+                else None
+            ),
         }
 
     async def close(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+        if self.shared is not None:
+            await self.shared.close()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self.webhook is not None:

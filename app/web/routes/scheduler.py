@@ -58,11 +58,11 @@ class StartIn(BaseModel):
         return "interval_seconds" if self.interval_seconds is not None else "interval_minutes"
 
 
-def start_scheduler(app: FastAPI, settings: Settings) -> None:
+async def start_scheduler(app: FastAPI, settings: Settings) -> None:
     """The app's scheduler (idle), started on SCAN_SCHEDULE when it is set."""
     app.state.scan_scheduler = ScanScheduler(settings)
-    if settings.scan_schedule:
-        app.state.scan_scheduler.start(parse_schedule(settings.scan_schedule))
+    schedule = parse_schedule(settings.scan_schedule) if settings.scan_schedule else None
+    await app.state.scan_scheduler.boot(schedule)
 
 
 async def stop_scheduler(app: FastAPI) -> None:
@@ -83,22 +83,22 @@ async def start_schedule(body: StartIn, request: Request) -> dict:
     """`{"schedule_type": "interval", "interval_minutes": 5}` (or `interval_seconds`) or
     `{"schedule_type": "cron", "cron": "*/5 * * * *"}` (UTC). Answers the status."""
     scheduler = _scheduler(request)
-    scheduler.start(body.schedule())
-    return {"status": "success", "message": None, **scheduler.status()}
+    await scheduler.start(body.schedule())
+    return {"status": "success", "message": None, **(await scheduler.status())}
 
 
 @router.post("/api/v1/scheduler/stop", summary="Stop the scheduled scan")
 async def stop_schedule(request: Request) -> dict:
     scheduler = _scheduler(request)
-    scheduler.stop()
-    return {"status": "success", "message": None, **scheduler.status()}
+    await scheduler.stop()
+    return {"status": "success", "message": None, **(await scheduler.status())}
 
 
 @router.get("/api/v1/scheduler/status", summary="The schedule, next and last run")
 async def read_schedule_status(request: Request) -> dict:
     """`running`, `schedule_type`, `interval_seconds`/`interval_minutes` or `cron`, `next_run`
     (ISO 8601 UTC), `last_run` (its summary and counts), `runs`, `missed_runs`."""
-    return {"status": "success", "message": None, **_scheduler(request).status()}
+    return {"status": "success", "message": None, **(await _scheduler(request).status())}
 
 
 @router.post(
