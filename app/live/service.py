@@ -18,6 +18,7 @@ import pandas as pd
 
 from app.core import get_data_source
 from app.core.heikin_ashi import ChartType
+from app.core.sources.configured import get_registry
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
@@ -95,7 +96,8 @@ class LiveService:
         route = source_route(self.settings, symbol, source_feed)
         if route is not None:
             feed = await self._source_feed(route)
-        else:
+        else:  # DATA_SOURCE's own symbol, maybe with its prefix (FILES:x on files is x)
+            symbol = get_registry(self.settings).route(symbol).candidates[0].symbol
             feed = await self._feed(symbol, await self._file_timeframe(symbol, timeframe))
         try:
             tf = timeframe or feed.native

@@ -85,3 +85,30 @@ def test_a_timeframe_with_a_file_of_its_own_is_followed_from_that_file(
     snapshot, bars = run_async(scenario())
     assert [bar["close"] for bar in snapshot["bars"]] == [bar["close"] for bar in expected]
     assert bars[-1]["close"] == 150.5 and bars[-1]["volume"] == 7
+
+
+def test_a_tree_symbol_with_its_source_prefix_is_followed_too(server: str, data_dir: Path) -> None:
+    folder = data_dir / "KRAKEN" / "XBTEUR" / "1m"
+    folder.mkdir(parents=True)
+    path = folder / "x.csv"
+    write_minutes(path, BARS, seed=34)
+    deadline = time.monotonic() + 5
+    while httpx.get(server + "/api/timeframes/FILES:XBTEUR").status_code == 404:
+        assert time.monotonic() < deadline, "the new tree was not listed"
+        time.sleep(0.2)
+
+    async def scenario() -> tuple[dict, list[dict]]:
+        async with websockets.connect(ws_url(server)) as ws:
+            await ws.send(json.dumps({"type": "subscribe", "symbol": "FILES:KRAKEN/XBTEUR",
+                                      "timeframe": "5m", "emas": "", "limit": 3}))  # fmt: skip
+            snapshot = await next_frame(ws, kind="snapshot")
+            append(path, row(BARS, 321.0))
+            bars: list[dict] = []
+            while not bars or bars[-1]["close"] != 321.0:
+                bars.extend((await next_frame(ws, 3.0, "update"))["bars"])
+            return snapshot, bars
+
+    expected = api_bars(server, symbol="FILES:KRAKEN/XBTEUR", timeframe="5m", emas="", limit=3)
+    snapshot, bars = run_async(scenario())
+    assert [bar["close"] for bar in snapshot["bars"]] == [bar["close"] for bar in expected]
+    assert bars[-1]["close"] == 321.0
