@@ -23,7 +23,7 @@ from app.alerts.webhooks import WebhookSender
 from app.core.errors import SuperChartError
 from app.core.timeframes import parse_timeframe
 from app.store import alerts as queries
-from app.store.errors import StoreError
+from app.store.errors import StoreError, StoreLimitError
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -100,6 +100,12 @@ class AlertEngine:
         key = (symbol.strip().lower(), timeframe.name)
         if key in self.streams:
             return
+        cap = self.settings.alerts_max_streams
+        if len(self.streams) + len(self._opening) >= cap:
+            raise StoreLimitError(
+                f"alerts already follow {cap} symbol/timeframe streams (ALERTS_MAX_STREAMS); "
+                "use a stream that has alerts, or delete some."
+            )
         channel = await self.service.acquire(symbol, timeframe, (), ())
         self.service.release(channel)
 

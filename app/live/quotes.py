@@ -65,6 +65,13 @@ class QuoteHub:
         entry = self.symbols.get(key)
         if entry is None:
             opening = self._opening.get(key)
+            cap = self.service.settings.quotes_max_followed
+            if opening is None and len(self.symbols) + len(self._opening) >= cap:
+                raise ParameterError(
+                    "symbols",
+                    f"the server already follows its cap of {cap} watchlist symbols "
+                    "(QUOTES_MAX_FOLLOWED).",
+                )
             if opening is None:
                 opening = asyncio.ensure_future(self._open(key, symbol))
                 self._opening[key] = opening

@@ -13,6 +13,7 @@ class AlertSettings(BaseSettings):
 
     alerts_max_per_owner: int = Field(default=1000, ge=1, le=1_000_000)
     alerts_max_total: int = Field(default=50_000, ge=1, le=10_000_000)  # armed, all owners
+    alerts_max_streams: int = Field(default=1000, ge=1, le=100_000)  # (symbol, timeframe)s
     alerts_history_max: int = Field(default=100, ge=1, le=10_000)  # events kept per alert
     # host or host:port names a webhook may go to; empty: any host but loopback and private
     # networks. Loopback (127.0.0.1, localhost, ::1) only when listed.

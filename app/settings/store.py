@@ -19,6 +19,7 @@ class StoreSettings(BaseSettings):
     store_watchlist_max_symbols: int = Field(default=200, ge=1, le=10_000)
     store_max_drawings: int = Field(default=2000, ge=1, le=1_000_000)  # per owner
     quotes_max_symbols: int = Field(default=200, ge=1, le=10_000)  # one /api/quotes request
+    quotes_max_followed: int = Field(default=1000, ge=1, le=100_000)  # WS quotes, per process
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -30,12 +30,13 @@ def quotes_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("quotes")
     write_minutes(folder / f"{SYMBOL}.csv")
     write_minutes(folder / "GBPUSD.csv", seed=2)
+    write_minutes(folder / "USDJPY.csv", seed=3)
     return folder
 
 
 @pytest.fixture(scope="module")
 def quotes_server(quotes_dir: Path) -> Iterator[str]:
-    with run_server(quotes_dir, QUOTES_MAX_SYMBOLS="3") as base:
+    with run_server(quotes_dir, QUOTES_MAX_SYMBOLS="3", QUOTES_MAX_FOLLOWED="2") as base:
         yield base
 
 
@@ -136,3 +137,15 @@ def test_bad_quotes_requests_get_an_error_frame(quotes_server: str):
             assert error["type"] == "error" and "timeframe" in error["detail"]
 
     run_async(scenario())
+
+
+def test_the_process_follows_at_most_its_cap_of_symbols(quotes_server: str):
+    async def scenario() -> dict:
+        async with websockets.connect(ws_url(quotes_server)) as ws:
+            request = {"type": "quotes", "symbols": [SYMBOL, "GBPUSD", "USDJPY"]}
+            await ws.send(json.dumps(request))
+            return await next_frame(ws, 10.0, kind="quotes")
+
+    quotes = run_async(scenario())["quotes"]
+    assert [("error" in q) for q in quotes].count(True) == 1  # QUOTES_MAX_FOLLOWED=2
+    assert "QUOTES_MAX_FOLLOWED" in next(q["error"] for q in quotes if "error" in q)
