@@ -29,6 +29,7 @@ from app.settings.data_files import DataFileSettings
 from app.settings.images import ImageSettings
 from app.settings.live_redis import LiveRedisSettings
 from app.settings.ops import OpsSettings
+from app.settings.replay import ReplaySettings
 from app.settings.scan import ScanSettings
 from app.settings.shared_redis import SharedRedisSettings
 from app.settings.sources import SourcesSettings
@@ -54,6 +55,7 @@ class Settings(
     OpsSettings,
     SharedRedisSettings,
     ImageSettings,
+    ReplaySettings,
     BaseSettings,
 ):
     """Every knob Super Chart reads; environment variable names are the upper-case field names."""

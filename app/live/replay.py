@@ -2,24 +2,27 @@
 
 The client gets a ``snapshot`` of the ``limit`` bars before ``start``, then one ``update`` per
 played bar at ``speed`` bars per second, and can pause, play, step one bar, or change speed.
-Bars and indicators come from ``get_ohlcv`` (indicators warmed up on the whole history, as the
-HTTP API gives them); at most LIVE_REPLAY_MAX_BARS bars are played per replay.
+Bars and indicators are the stream's shared history (``replay_streams``: built once per symbol,
+timeframe, chart and lines, with indicators warmed up on the whole history as the HTTP API gives
+them); a replay holds only its place in it and the next few records. At most
+LIVE_REPLAY_MAX_BARS bars are played per replay; when the last one is played, or the replay is
+stopped, it lets go of the history.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections import deque
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from app.core import ParameterError, get_ohlcv
+from app.core import ParameterError
 from app.live.protocol import REPLAY_ACTIONS, StreamRequest, bars_frame, parse_speed
-from app.live.streams import bar_records, view_columns
-from app.web.ohlcv_json import records_json
+from app.live.replay_streams import ReplayStream
 
 if TYPE_CHECKING:
     from app.live.connection import LiveClient
+
+CHUNK_BARS = 256  # records rendered ahead of play: a few KB per replay, not its whole run
 
 
 class ReplaySession:
@@ -28,76 +31,79 @@ class ReplaySession:
         client: LiveClient,
         request_id: str,
         request: StreamRequest,
-        timeframe: str,
-        symbol: str,
+        stream: ReplayStream,
+        first: int,
         history: bytes,
-        bars: list[bytes],
     ) -> None:
         self.client = client
         self.id = request_id
-        self.symbol = symbol
-        self.timeframe = timeframe
+        self.symbol = stream.symbol
+        self.timeframe = stream.timeframe
         self.speed = request.speed
         self.history = history
-        self.bars = bars  # the records to play, in order
-        self.next = 0
+        self.stream: ReplayStream | None = stream
+        self.next = first
+        self.end = min(first + client.settings.live_replay_max_bars, stream.bars)
+        self.ahead: deque[bytes] = deque()  # records of bars next.. rendered ahead
         self.playing = True
         self.changed = asyncio.Event()
         self.task: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, client: LiveClient, request: StreamRequest) -> ReplaySession:
-        settings = client.settings
-        start = pd.Timestamp(request.start, unit="s", tz="UTC")
-        kwargs: dict[str, Any] = {}
-        if request.specs:
-            kwargs["indicators"] = request.specs
+        streams = client.service.replay_streams
+        stream, first = await streams.acquire(request)
+        try:
+            lo = max(0, first - request.limit)
+            history = await asyncio.to_thread(stream.records_json, lo, first)
+            request_id = request.id or f"{request.symbol}:{stream.timeframe}"
+            return cls(client, request_id, request, stream, first, history)
+        except BaseException:
+            streams.release(stream)
+            raise
 
-        def load() -> tuple[Any, bytes, list[bytes]]:
-            common = dict(
-                timeframe=request.timeframe,
-                emas=request.periods,
-                chart=request.chart,
-                settings=settings,
-                feed=request.feed,
-                **kwargs,
-            )
-            before = get_ohlcv(
-                request.symbol, end=start - pd.Timedelta(seconds=1), limit=request.limit, **common
-            )
-            after = get_ohlcv(
-                request.symbol, start=start, limit=settings.live_replay_max_bars, **common
-            )
-            return after, records_json(view_columns(before)), bar_records(view_columns(after))
-
-        view, history, bars = await asyncio.to_thread(load)
-        timeframe = view.timeframe.name
-        request_id = request.id or f"{request.symbol}:{timeframe}"
-        return cls(client, request_id, request, timeframe, view.symbol, history, bars)
+    @property
+    def active(self) -> bool:
+        """Still holding its stream (not played to the end, not stopped)."""
+        return self.stream is not None
 
     def start(self) -> None:
         self.client.queue_frame(
             bars_frame("snapshot", self.id, self.symbol, self.timeframe, self.history)
         )
+        self.history = b""
         self.task = asyncio.create_task(self._play())
 
     def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Give the stream back (once): the last replay of a stream frees its history."""
+        stream, self.stream = self.stream, None
+        self.ahead.clear()
+        if stream is not None:
+            self.client.service.replay_streams.release(stream)
 
     def _emit(self) -> bool:
-        if self.next >= len(self.bars):
+        if self.stream is None or self.next >= self.end:
+            self._let_go()
             return False
-        bar = self.bars[self.next]
+        if not self.ahead:
+            self.ahead.extend(self.stream.records(self.next, min(self.next + CHUNK_BARS, self.end)))
+        bar = self.ahead.popleft()
         self.next += 1
         body = b"[" + bar + b"]"
         self.client.queue_frame(bars_frame("update", self.id, self.symbol, self.timeframe, body))
+        if self.next >= self.end:
+            self._let_go()
         return True
 
     async def _play(self) -> None:
         loop = asyncio.get_running_loop()
         due = loop.time()
-        while self.next < len(self.bars):
+        while self.active:
             if not self.playing:
                 self.changed.clear()
                 await self.changed.wait()

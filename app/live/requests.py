@@ -23,6 +23,7 @@ from app.live.protocol import (
     parse_frame,
     parse_stream_request,
 )
+from app.live.replay_streams import ReplayLimitError
 from app.web.errors import error_body
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ async def handle_request(client: LiveClient, frame: dict[str, Any]) -> None:
             request_id = default_id(frame)
         body = error_body(exc)  # the HTTP API's words and fields
         detail = body.pop("detail")
+        if isinstance(exc, ReplayLimitError):
+            body["setting"] = exc.setting
         client.queue_frame(error_frame(request_id, detail, **body))
 
 
@@ -156,15 +159,37 @@ def unsubscribe(client: LiveClient, request_id: str | None) -> None:
     raise ParameterError("id", f"no subscription with id {request_id!r}.")
 
 
+def check_replay_room(client: LiveClient, request_id: str | None) -> None:
+    """Refuse a replay past LIVE_REPLAY_MAX_PER_CONNECTION replays playing on this connection
+    (one replacing a replay of the same id fits)."""
+    cap = client.settings.live_replay_max_per_connection
+    playing = [key for key, replay in client.replays.items() if replay.active]
+    if request_id in playing:
+        return
+    if len(playing) >= cap:
+        raise ReplayLimitError(
+            "LIVE_REPLAY_MAX_PER_CONNECTION",
+            f"at most {cap} replays at once per connection (LIVE_REPLAY_MAX_PER_CONNECTION); "
+            "unsubscribe one first.",
+        )
+
+
 async def start_replay(client: LiveClient, request: StreamRequest) -> None:
     """Open a Bar Replay (replacing one with the same id) and start playing it."""
     from app.live.replay import ReplaySession
 
     check_room(client, request.id)
+    check_replay_room(client, request.id)
     replay = await ReplaySession.open(client, request)
     if client.close_code is not None:
+        replay.stop()
         return
-    check_room(client, replay.id)
+    try:
+        check_room(client, replay.id)
+        check_replay_room(client, replay.id)
+    except BaseException:
+        replay.stop()
+        raise
     old = client.replays.pop(replay.id, None)
     if old is not None:
         old.stop()

@@ -22,6 +22,7 @@ from app.core.sources.configured import get_registry
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
+from app.live.replay_streams import ReplayStreams
 from app.live.source_feeds import load_history, poll_fetch, request_key, source_route
 from app.live.sources import FileFollower, poll_broker
 from app.live.streams import Channel, Producer, SymbolFeed, channel_key
@@ -51,6 +52,7 @@ class LiveService:
         )
         self._followers: dict[str, FileFollower] = {}
         self._aliases: dict[str, str] = {}  # a routed request -> the key of the feed serving it
+        self.replay_streams = ReplayStreams(settings)
 
     def ensure_sweeper(self) -> None:
         """Once a second, close clients whose socket has accepted nothing for
@@ -76,9 +78,10 @@ class LiveService:
     # -- stats ------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, object]:
-        """This process's clients; a Redis hub adds ``backend`` and its connection's state."""
+        """This process's clients and replays; a Redis hub adds ``backend`` and its
+        connection's state."""
         hub = self.hub.stats()
-        return {"total_clients": self.clients, **hub}
+        return {"total_clients": self.clients, **hub, "replays": self.replay_streams.stats()}
 
     # -- channels ---------------------------------------------------------------------------
 
