@@ -133,3 +133,115 @@ def test_watchlist_updates_when_a_watched_file_grows(page, base, data_dir):
     # A click loads the symbol into the active chart.
     page.click(".ws-quotes tr[data-symbol='AAPL'] td:first-child")
     page.wait_for_function("() => window.superWorkspace.workspace.active.spec.symbol === 'AAPL'")
+
+
+GEOMETRY = """() => {
+  const view = window.superWorkspace.workspace.active;
+  const geo = view.drawings.primitive.geometry[0];
+  if (!geo) return null;
+  return { pts: geo.pts, times: geo.pts.map((p) => view.xToTime(p.x)),
+           prices: geo.pts.map((p) => view.series().coordinateToPrice(p.y)) };
+}"""
+BLUE_AT = """([x, y]) => {
+  // The pane's own canvases, as the user sees them: is the drawing's blue around (x, y)?
+  const root = window.superWorkspace.workspace.active.canvasElement;
+  const origin = root.getBoundingClientRect();
+  for (const canvas of root.querySelectorAll('canvas')) {
+    const box = canvas.getBoundingClientRect();
+    const ratio = canvas.width / box.width;
+    const cx = Math.round((origin.left + x - box.left) * ratio);
+    const cy = Math.round((origin.top + y - box.top) * ratio);
+    if (cx < 2 || cy < 2 || cx > canvas.width - 3 || cy > canvas.height - 3) continue;
+    const pixels = canvas.getContext('2d').getImageData(cx - 2, cy - 2, 5, 5).data;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+      if (r < 90 && g > 70 && g < 130 && b > 200) return true;
+    }
+  }
+  return false;
+}"""
+
+
+def canvas_point(page, x: float, y: float) -> tuple[float, float]:
+    box = page.locator(".ws-cell[data-active='true'] .ws-canvas").bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
+def assert_line_drawn_at(page, times, prices, tolerance_s):
+    page.wait_for_function(f"() => ({GEOMETRY})() !== null")
+    geo = page.evaluate(GEOMETRY)
+    for drawn, wanted in zip(geo["times"], times, strict=True):
+        assert abs(drawn - wanted) <= tolerance_s
+    for drawn, wanted in zip(geo["prices"], prices, strict=True):
+        assert abs(drawn - wanted) <= abs(wanted) * 0.002
+    a, b = geo["pts"]
+    middle = [(a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2]
+    assert page.evaluate(BLUE_AT, middle), "the trend line is not on the canvas"
+
+
+def test_trend_line_on_1h_shows_on_4h_and_survives_a_reload(page, base):
+    open_workspace(page, base, "charts=GOOG~1h", 1)
+    ends = page.evaluate("""() => {
+      const view = window.superWorkspace.workspace.active;
+      const t = view.columns.time, c = view.columns.close;
+      return [[view.timeToX(t[12]), view.series().priceToCoordinate(c[12])],
+              [view.timeToX(t[36]), view.series().priceToCoordinate(c[36])]];
+    }""")
+    page.click("[data-tool='trend_line']")
+    for x, y in ends:
+        page.mouse.click(*canvas_point(page, x, y))
+    page.wait_for_function("() => window.superWorkspace.drawings.store.of('GOOG').length === 1")
+    client_id = page.evaluate("() => localStorage.getItem('superchart.clientId')")
+    saved = httpx.get(base + "/api/drawings?symbol=GOOG", headers={"X-Client-Id": client_id}).json()
+    assert len(saved) == 1 and saved[0]["type"] == "trend_line"
+    times = [point["time"] for point in saved[0]["points"]]
+    prices = [point["price"] for point in saved[0]["points"]]
+    assert_line_drawn_at(page, times, prices, tolerance_s=300)
+    # Undo removes it (on the server too), redo brings it back (saved again under a new id).
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => window.superWorkspace.drawings.store.of('GOOG').length === 0")
+    mine = {"X-Client-Id": client_id}
+    assert httpx.get(base + "/api/drawings?symbol=GOOG", headers=mine).json() == []
+    page.keyboard.press("Control+y")
+    page.wait_for_function("() => window.superWorkspace.drawings.store.of('GOOG').length === 1")
+    again = httpx.get(base + "/api/drawings?symbol=GOOG", headers=mine).json()
+    assert [point["time"] for point in again[0]["points"]] == times
+
+    page.select_option(".ws-cell[data-active='true'] .ws-timeframe", "4h")
+    page.wait_for_function(
+        "() => window.superWorkspace.workspace.active.columns.time[1] - "
+        "window.superWorkspace.workspace.active.columns.time[0] === 14400"
+    )
+    assert_line_drawn_at(page, times, prices, tolerance_s=600)
+    page.reload()
+    page.wait_for_function(READY)
+    page.wait_for_function(LOADED, arg=1)
+    assert page.evaluate(SPECS)[0]["timeframe"] == "4h"
+    assert_line_drawn_at(page, times, prices, tolerance_s=600)
+
+
+def test_alert_on_a_horizontal_line_fires_once(page, base, data_dir):
+    open_workspace(page, base, "charts=BTCUSD~1m", 1)
+    last, y = page.evaluate("""() => {
+      const view = window.superWorkspace.workspace.active;
+      const close = view.columns.close.at(-1);
+      return [close, view.series().priceToCoordinate(close + 1)];
+    }""")
+    page.keyboard.press("Alt+h")
+    page.mouse.click(*canvas_point(page, 200, y))
+    page.wait_for_function("() => window.superWorkspace.drawings.store.of('BTCUSD').length === 1")
+    level = page.evaluate(
+        "() => window.superWorkspace.drawings.store.of('BTCUSD')[0].points[0].price"
+    )
+    assert last < level < last + 2
+    page.click("#alert-line")
+    page.wait_for_selector(".toast:has-text('Alert armed')")
+    append(data_dir / "BTCUSD.csv", row(BARS, level + 3))
+    page.wait_for_selector(".toast:has-text('Alert: BTCUSD')")
+    assert page.locator("#alert-log li").count() == 1
+    append(data_dir / "BTCUSD.csv", row(BARS + 1, level - 3) + row(BARS + 2, level + 3))
+    page.wait_for_function(
+        "() => window.superWorkspace.workspace.active.columns.time.length >= 2002"
+    )
+    page.wait_for_timeout(1000)
+    assert page.locator("#alert-log li").count() == 1
