@@ -24,9 +24,11 @@ from app.config import Settings
 from app.core.analysis import Analysis
 from app.llm.client import LlmError, chat_completion
 from app.metrics import LLM_CALLS, LLM_FALLBACKS
+from app.shared_cache import get_shared_cache
 
 T = TypeVar("T")
 
+MAX_SHARED_NARRATIVE_BYTES = 64 * 1024  # a narrative is cut far below this
 logger = logging.getLogger(__name__)
 
 CACHE_ENTRIES = 256
@@ -117,6 +119,12 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
         return analysis.with_narrative(
             text, source, reason, language if source == "llm" else rules_lang
         )
+    shared = get_shared_cache()
+    if shared is not None:  # written by another worker or replica: the LLM is asked once
+        text = _checked_text(await asyncio.to_thread(shared.get, "narratives", repr(key)))
+        if text is not None:
+            _remember(key, text, "llm", None, 0.0)
+            return analysis.with_narrative(text, "llm", None, language)
     messages = [
         {"role": "system", "content": SYSTEM_PROMPT.format(lang=language)},
         {"role": "user", "content": orjson.dumps(analysis.structured()).decode()},
@@ -150,4 +158,17 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
         _in_flight.release()
     LLM_CALLS.labels("ok").inc()
     _remember(key, text, "llm", None, 0.0)
+    if shared is not None:
+        await asyncio.to_thread(shared.put, "narratives", repr(key), text.encode())
     return analysis.with_narrative(text, "llm", None, language)
+
+
+def _checked_text(value: bytes | None) -> str | None:
+    """A narrative read back from Redis: UTF-8 text of a narrative's size, else nothing."""
+    if value is None or len(value) > MAX_SHARED_NARRATIVE_BYTES:
+        return None
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if text.strip() else None

@@ -17,6 +17,7 @@ import pytest
 import websockets
 
 from app.shared_cache import RETRY_S
+from tests.analysis.llm_stand_in import StandIn, llm_stand_in
 from tests.async_run import run_async
 from tests.live.test_redis_hub import REDIS_SERVER, RedisProcess
 from tests.web.access.conftest import SYMBOL, serve, ws_base
@@ -36,11 +37,20 @@ def redis_server() -> Iterator[RedisProcess]:
 
 
 @pytest.fixture(scope="module")
-def replicas(access_data: Path, redis_server: RedisProcess):
+def llm() -> Iterator[StandIn]:
+    with llm_stand_in() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture(scope="module")
+def replicas(access_data: Path, redis_server: RedisProcess, llm: StandIn):
     settings = {
         "REDIS_URL": redis_server.url,
         "METRICS_ENABLED": "true",
         "LIVE_REDIS_TIMEOUT_S": "0.5",
+        "LLM_API_BASE": llm.base,
+        "LLM_API_KEY": "sk-test-shared-cache-key",
+        "LLM_MODEL": "stand-in",
     }
     with serve(access_data, **settings) as one, serve(access_data, **settings) as two:
         yield one, two
@@ -96,7 +106,7 @@ def test_stats_add_up_every_replica(replicas) -> None:
                 while time.monotonic() < deadline:
                     stats = (await http.get(one + "/api/stats")).json()
                     cluster = stats.get("cluster", {})
-                    if cluster.get("total_clients") == 1 and cluster.get("replicas") == 2:
+                    if cluster == {"replicas": 2, "total_clients": 1, "total_subscriptions": 1}:
                         return stats
                     await asyncio.sleep(0.3)
             return stats
@@ -104,6 +114,17 @@ def test_stats_add_up_every_replica(replicas) -> None:
     stats = run_async(scenario())
     assert stats["total_clients"] == 0  # this replica's own figure
     assert stats["cluster"] == {"replicas": 2, "total_clients": 1, "total_subscriptions": 1}
+
+
+def test_the_llm_is_asked_once_for_both_replicas(replicas, llm: StandIn) -> None:
+    (one, _), (two, _) = replicas
+    asked = len(llm.requests)
+    first = httpx.get(one + "/api/analysis", params={"symbol": SYMBOL}, timeout=60).json()
+    assert first["narrative_source"] == "llm" and len(llm.requests) == asked + 1
+    second = httpx.get(two + "/api/analysis", params={"symbol": SYMBOL}, timeout=60).json()
+    assert second["narrative_source"] == "llm"
+    assert second["narrative"] == first["narrative"]
+    assert len(llm.requests) == asked + 1  # replica two took it from Redis
 
 
 def test_redis_away_and_back(replicas, redis_server: RedisProcess) -> None:
