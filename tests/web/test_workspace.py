@@ -245,3 +245,33 @@ def test_alert_on_a_horizontal_line_fires_once(page, base, data_dir):
     )
     page.wait_for_timeout(1000)
     assert page.locator("#alert-log li").count() == 1
+
+
+def test_every_drawing_tool_places_and_saves(page, base):
+    open_workspace(page, base, "charts=EURUSD~1h", 1)
+    page.on("dialog", lambda dialog: dialog.accept("breakout"))
+    clicks = {
+        "horizontal_ray": 1,
+        "rectangle": 2,
+        "fib_retracement": 2,
+        "parallel_channel": 3,
+        "long_position": 3,
+        "short_position": 3,
+        "text": 1,
+    }
+    for number, (tool, count) in enumerate(clicks.items(), start=1):
+        page.click(f"[data-tool='{tool}']")
+        for i in range(count):
+            page.mouse.click(*canvas_point(page, 300 + 80 * i, 200 + 40 * i))
+        page.wait_for_function(
+            f"() => window.superWorkspace.drawings.store.of('EURUSD').length === {number}"
+        )
+    saved = page.evaluate("() => window.superWorkspace.drawings.store.of('EURUSD')")
+    assert [drawing["type"] for drawing in saved] == list(clicks)
+    assert saved[-1]["style"]["text"] == "breakout"
+    assert (
+        page.evaluate("() => window.superWorkspace.drawings.state.selected.id") == saved[-1]["id"]
+    )
+    page.keyboard.press("Delete")
+    page.wait_for_function("() => window.superWorkspace.drawings.store.of('EURUSD').length === 6")
+    assert page.watch.console_errors == []

@@ -91,6 +91,64 @@ export const SHAPES = {
   },
 };
 
+function box(ctx, scope, left, right, top, bottom, color) {
+  const h = scope.horizontalPixelRatio;
+  const v = scope.verticalPixelRatio;
+  ctx.fillStyle = color;
+  ctx.globalAlpha = 0.25;
+  ctx.fillRect(left * h, Math.min(top, bottom) * v, (right - left) * h, Math.abs(bottom - top) * v);
+  ctx.globalAlpha = 1;
+}
+
+/** A position: entry, target, stop; green from the entry to the target, red to the stop. */
+function position(ctx, scope, geo) {
+  const [entry, target, stop] = geo.pts;
+  const left = entry.x;
+  const right = Math.max(entry.x + 40, target.x, stop.x);
+  box(ctx, scope, left, right, entry.y, target.y, "#26a69a");
+  box(ctx, scope, left, right, entry.y, stop.y, "#ef5350");
+  line(ctx, scope, { x: left, y: entry.y }, { x: right, y: entry.y });
+}
+
+function positionHit(geo, x, y) {
+  const [entry, target, stop] = geo.pts;
+  const right = Math.max(entry.x + 40, target.x, stop.x);
+  const ys = [entry.y, target.y, stop.y];
+  return x >= entry.x - HIT_PX && x <= right + HIT_PX && y >= Math.min(...ys) - HIT_PX && y <= Math.max(...ys) + HIT_PX;
+}
+
+SHAPES.parallel_channel = {
+  points: 3,
+  paint(ctx, scope, geo) {
+    const [a, b, c] = geo.pts;
+    const dy = c.y - (a.y + ((b.y - a.y) * (c.x - a.x)) / (b.x - a.x || 1));
+    line(ctx, scope, a, b);
+    line(ctx, scope, { x: a.x, y: a.y + dy }, { x: b.x, y: b.y + dy });
+    ctx.setLineDash([4 * scope.horizontalPixelRatio, 4 * scope.horizontalPixelRatio]);
+    line(ctx, scope, { x: a.x, y: a.y + dy / 2 }, { x: b.x, y: b.y + dy / 2 });
+    ctx.setLineDash([]);
+  },
+  hit(geo, x, y) {
+    const [a, b, c] = geo.pts;
+    const dy = c.y - (a.y + ((b.y - a.y) * (c.x - a.x)) / (b.x - a.x || 1));
+    return distanceToSegment(x, y, a, b) <= HIT_PX ||
+      distanceToSegment(x, y, { x: a.x, y: a.y + dy }, { x: b.x, y: b.y + dy }) <= HIT_PX;
+  },
+};
+SHAPES.long_position = { points: 3, paint: position, hit: positionHit };
+SHAPES.short_position = { points: 3, paint: position, hit: positionHit };
+SHAPES.text = {
+  points: 1,
+  paint(ctx, scope, geo, style) {
+    ctx.font = `${13 * scope.verticalPixelRatio}px sans-serif`;
+    ctx.fillText(style.text || "", geo.pts[0].x * scope.horizontalPixelRatio, geo.pts[0].y * scope.verticalPixelRatio);
+  },
+  hit(geo, x, y) {
+    const width = 7 * ((geo.drawing.style && geo.drawing.style.text) || "").length;
+    return x >= geo.pts[0].x - HIT_PX && x <= geo.pts[0].x + width && y <= geo.pts[0].y + HIT_PX && y >= geo.pts[0].y - 16;
+  },
+};
+
 export function paintDrawing(ctx, scope, geo, style, selected) {
   const shape = SHAPES[geo.type];
   if (!shape) return;

@@ -23,6 +23,24 @@ export function createDrawingTools(workspace, { alerts, toast }) {
   const buttons = document.querySelectorAll("[data-tool]");
   for (const button of buttons) button.addEventListener("click", () => setTool(state.tool === button.dataset.tool ? null : button.dataset.tool));
   document.getElementById("alert-line").addEventListener("click", () => alertSelected());
+  const colorInput = document.getElementById("drawing-color");
+  const widthSelect = document.getElementById("drawing-width");
+  const magnet = document.getElementById("magnet");
+  // Editing the selected drawing's colour and width (undoable, saved).
+  for (const input of [colorInput, widthSelect]) {
+    input.addEventListener("change", async () => {
+      const drawing = selectedDrawing();
+      if (!drawing) return;
+      const before = structuredClone(drawing);
+      drawing.style = { ...drawing.style, color: colorInput.value, width: Number(widthSelect.value) };
+      try {
+        await store.update(drawing);
+        history.record({ id: drawing.id }, before, structuredClone(drawing));
+      } catch (error) {
+        toast("Not saved: " + error.message);
+      }
+    });
+  }
 
   function setTool(tool) {
     state.tool = SHAPES[tool] ? tool : null;
@@ -38,6 +56,11 @@ export function createDrawingTools(workspace, { alerts, toast }) {
 
   function select(view, id) {
     state.selected = id ? { id, symbol: view.spec.symbol } : null;
+    const drawing = selectedDrawing();
+    if (drawing && drawing.style) {
+      if (drawing.style.color) colorInput.value = drawing.style.color;
+      if (drawing.style.width) widthSelect.value = String(drawing.style.width);
+    }
     for (const each of views) each.drawings.redraw();
   }
 
@@ -47,9 +70,20 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     const y = event.clientY - box.top;
     if (x > view.chart.timeScale().width()) return null; // on the price scale
     const time = view.xToTime(x);
-    const price = view.series().coordinateToPrice(y);
+    let price = view.series().coordinateToPrice(y);
     if (time === null || price === null) return null;
+    if (magnet.checked) price = snapToBar(view, time, price);
     return { x, y, point: { time, price } };
+  }
+
+  /** Magnet: the nearest of the open, high, low and close of the bar at ``time``. */
+  function snapToBar(view, time, price) {
+    const { columns } = view;
+    if (!columns || !columns.time.length) return price;
+    let index = columns.time.findIndex((each) => each > time) - 1;
+    if (index < 0) index = time < columns.time[0] ? 0 : columns.time.length - 1;
+    const prices = [columns.open[index], columns.high[index], columns.low[index], columns.close[index]];
+    return prices.reduce((best, each) => (Math.abs(each - price) < Math.abs(best - price) ? each : best), prices[0]);
   }
 
   async function place(view, at) {
@@ -58,8 +92,14 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     state.pending.points = [...state.pending.points.slice(0, state.pending.placed || 0), at.point];
     state.pending.placed = state.pending.points.length;
     if (state.pending.placed < needed) return view.drawings.redraw();
-    const drawing = { symbol: state.pending.symbol, type: state.pending.type, points: state.pending.points, style: { ...DEFAULT_STYLE } };
+    const style = { ...DEFAULT_STYLE, color: colorInput.value, width: Number(widthSelect.value) };
+    const drawing = { symbol: state.pending.symbol, type: state.pending.type, points: state.pending.points, style };
     state.pending = null;
+    if (drawing.type === "text") {
+      const words = (window.prompt("Text of the note") || "").trim().slice(0, 1000);
+      if (!words) return setTool(null);
+      style.text = words;
+    }
     setTool(null);
     try {
       const saved = await store.create(drawing);
