@@ -23,6 +23,10 @@ EARLIEST_NS = pd.Timestamp.min.value  # -(2**63 - 1): the int64 minimum itself i
 LATEST_NS = pd.Timestamp.max.value
 _EARLIEST = pd.Timestamp(EARLIEST_NS, tz="UTC")
 _LATEST = pd.Timestamp(LATEST_NS, tz="UTC")
+TIME_RANGE = (
+    "1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z "
+    "(UNIX seconds -9223372036 to 9223372036), as a number or as text"
+)
 ACCEPTED = "use ISO 8601 like 2024-01-31 or 2024-01-31T14:00Z, or UNIX seconds like 1706709600"
 # ASCII digits only: \d alone also matches "١٧٠٦٧٠٩٦٠٠", which Decimal reads as 1706709600.
 _SECONDS = re.compile(r"[+-]?\d+(\.\d*)?", re.ASCII)
@@ -42,12 +46,32 @@ def parse_time_bound(value: object, name: str) -> pd.Timestamp | None:
 def window_bound_ns(value: object, name: str) -> int | None:
     """``value`` (ISO 8601 text, datetime, Timestamp, or UNIX seconds) -> UTC nanoseconds clamped
     to 1677-2262; None when absent or blank text."""
+    nanoseconds = _exact_ns(value, name)
+    return None if nanoseconds is None else _clamp(nanoseconds)
+
+
+def parse_time_point(value: object, name: str) -> pd.Timestamp | None:
+    """``value`` as a UTC Timestamp, the same range whether it is written as a number or as
+    text (a replay's ``start`` is a point to play from, not a window's edge: nothing to clamp);
+    None when absent or blank text; ParameterError naming the accepted forms or the range."""
+    nanoseconds = _exact_ns(value, name)
+    if nanoseconds is None:
+        return None
+    if not EARLIEST_NS <= nanoseconds <= LATEST_NS:
+        raise ParameterError(
+            name, f"{name} {_shown(value)} is outside the times accepted: {TIME_RANGE}."
+        )
+    return pd.Timestamp(nanoseconds, tz="UTC")
+
+
+def _exact_ns(value: object, name: str) -> int | None:
+    """``value`` -> UTC nanoseconds since the epoch, not clamped (a Python int)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool | np.bool_):
         raise _not_a_time(value, name)
     if isinstance(value, int | np.integer):
-        return _clamp(int(value) * 1_000_000_000)
+        return int(value) * 1_000_000_000
     if isinstance(value, float | np.floating):
         if not np.isfinite(value):
             raise _not_a_time(value, name)
@@ -69,15 +93,16 @@ def window_bound_ns(value: object, name: str) -> int | None:
             name, f"{name} {_shown(value)} is not a valid date or time; {ACCEPTED}."
         )
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    if stamp < _EARLIEST:
-        return EARLIEST_NS
-    if stamp > _LATEST:
-        return LATEST_NS
-    return stamp.as_unit("ns").value
+    if _EARLIEST <= stamp <= _LATEST:
+        return stamp.as_unit("ns").value
+    # Outside nanoseconds' range (pandas holds it in seconds): exact through a datetime.
+    since = stamp.to_pydatetime() - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    seconds = since.days * 86_400 + since.seconds
+    return seconds * 1_000_000_000 + since.microseconds * 1_000
 
 
 def _from_seconds(seconds: Decimal) -> int:
-    return _clamp(int((seconds * 1_000_000_000).to_integral_value()))
+    return int((seconds * 1_000_000_000).to_integral_value())
 
 
 def _clamp(nanoseconds: int) -> int:
@@ -85,7 +110,7 @@ def _clamp(nanoseconds: int) -> int:
 
 
 def _shown(value: object) -> str:
-    return repr(shorten(value.strip())) if isinstance(value, str) else repr(value)
+    return repr(shorten(value.strip())) if isinstance(value, str) else shorten(repr(value))
 
 
 def _not_a_time(value: object, name: str) -> ParameterError:

@@ -16,7 +16,7 @@ from app.core import ParameterError, parse_ema_periods
 from app.core.errors import shorten
 from app.core.heikin_ashi import ChartType, parse_chart_type
 from app.core.indicators import IndicatorSpec, check_line_count, parse_indicators
-from app.core.time_bounds import parse_time_bound
+from app.core.time_bounds import parse_time_point
 from app.core.timeframes import Timeframe, parse_timeframe
 from app.web.schemas import DEFAULT_LIMIT
 
@@ -110,11 +110,9 @@ def parse_stream_request(
         return StreamRequest(
             kind, request_id, symbol, timeframe, periods, specs, limit, chart=chart, feed=feed
         )
-    start = message.get("start")
-    if start is None:
+    stamp = parse_time_point(message.get("start"), "start")  # one range, number or text
+    if stamp is None:
         raise ParameterError("start", "replay needs start (UNIX seconds or ISO 8601).")
-    stamp = parse_time_bound(start if isinstance(start, str) else str(start), "start")
-    assert stamp is not None
     speed = parse_speed(message.get("speed", 1.0), max_speed)
     return StreamRequest(
         kind,

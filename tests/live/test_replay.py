@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pandas as pd
 import websockets
 
 from tests.async_run import run_async
@@ -60,3 +61,32 @@ def test_replay_of_an_unknown_symbol_is_an_error_frame(server: str) -> None:
 
     frame = run_async(scenario())
     assert frame["type"] == "error" and frame["detail"].startswith("Unknown symbol 'NOPE'")
+
+
+def test_replay_start_has_one_range_for_numbers_and_text(server: str) -> None:
+    """#19: start -1e20 said 'not a date' while '1000-01-01' was accepted."""
+    start = int(START.timestamp()) + 100 * 60
+    iso = (START + pd.Timedelta(minutes=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    async def scenario() -> list[dict]:
+        frames = []
+        async with websockets.connect(ws_url(server)) as ws:
+            for index, value in enumerate([-1e20, "1000-01-01", 10**12, start, iso]):
+                await ws.send(json.dumps({"type": "replay", "id": f"s{index}", "symbol": "EURUSD",
+                                          "start": value, "speed": 0.001, "limit": 3}))  # fmt: skip
+                frame = await next_frame(ws)
+                while frame["type"] == "update":
+                    frame = await next_frame(ws)
+                frames.append(frame)
+                if frame["type"] == "snapshot":
+                    await ws.send(json.dumps({"type": "unsubscribe", "id": f"s{index}"}))
+        return frames
+
+    far_past, old_text, far_future, number, text = run_async(scenario())
+    for frame in (far_past, old_text, far_future):
+        assert frame["type"] == "error" and frame["parameter"] == "start"
+        assert (
+            "outside the times accepted: 1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z"
+            in (frame["detail"])
+        )
+    assert number["type"] == text["type"] == "snapshot" and number["bars"] == text["bars"]
