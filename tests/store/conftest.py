@@ -27,23 +27,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def store_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("store")
-    write_minutes(folder / f"{SYMBOL}.csv")
-    write_minutes(folder / "GBPUSD.csv", seed=2)
-    return folder
-
-
-@pytest.fixture(scope="session")
 def store_server(
-    backend: str, store_data_dir: Path, request: pytest.FixtureRequest
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """A server on ``backend``; with PostgreSQL, DATABASE_URL names the private server."""
     settings = {"STORE_MAX_LAYOUTS": "5", "STORE_WATCHLIST_MAX_SYMBOLS": "10"}
     if backend == "postgresql":
         settings["DATABASE_URL"] = request.getfixturevalue("postgres").url
-    folder = store_data_dir / backend
-    folder.mkdir(exist_ok=True)
+    folder: Path = tmp_path_factory.mktemp(f"store-{backend}")
     write_minutes(folder / f"{SYMBOL}.csv")
     write_minutes(folder / "GBPUSD.csv", seed=2)
     with run_server(folder, **settings) as base:
