@@ -14,6 +14,7 @@ from limits.errors import StorageError
 
 logger = logging.getLogger(__name__)
 RETRY_REDIS_S = 5.0
+SWEEP_S = 1.0  # expired in-memory counters are dropped this often
 KEY_PREFIX = "superchart:limits"
 MAX_KEYS_HELD = 100_000  # clients whose storage keys are remembered (then forgotten at once)
 
@@ -46,6 +47,30 @@ def redis_storage(url: str, timeout_s: float) -> Storage:
     )
 
 
+class SweptMemoryStorage(MemoryStorage):
+    """``limits``' in-memory storage, its sweep of expired counters run at most every
+    ``SWEEP_S`` rather than scheduled by every increment (the library starts an asyncio task per
+    ``incr`` that walks every key: a task and an O(clients) walk per request). An expired
+    counter is still reset when next read (``get``), so the windows are exact; the sweep only
+    frees memory."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sweep_at = 0.0
+
+    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        await self.get(key)  # resets the counter of a window that has ended
+        now = time.monotonic()
+        if now >= self._sweep_at:
+            self._sweep_at = now + SWEEP_S
+            await self._MemoryStorage__schedule_expiry()  # type: ignore[attr-defined]
+        async with self.locks[key]:
+            self.storage[key] += amount
+            if self.storage[key] == amount:
+                self.expirations[key] = time.time() + expiry
+        return self.storage.get(key, amount)
+
+
 class RateLimiter:
     """Fixed windows, as ``limits``' FixedWindowRateLimiter counts them, read in one pass: one
     ``incr`` (which starts the window) and one ``get_expiry`` per rate, so the verdict and the
@@ -53,7 +78,7 @@ class RateLimiter:
 
     def __init__(self, rate: str, shared: Storage | None = None) -> None:
         self.items: list[RateLimitItem] = parse_many(rate)
-        self._local: Storage = MemoryStorage()
+        self._local: Storage = SweptMemoryStorage()
         self._shared = shared
         self._shared_down_until = 0.0
         self._expiries = [item.get_expiry() for item in self.items]
