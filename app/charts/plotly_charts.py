@@ -31,6 +31,7 @@ from app.core import (
     parse_indicators,
     resample_ohlcv,
 )
+from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format
 from app.core.service import add_lines
 
 MAX_FIGURE_BARS = 3000
@@ -175,11 +176,11 @@ def build_plotly_figure(
     )
     lines, shapes = indicator_traces(view, x, specs, decimals=decimals)
     traces.extend(lines)
-    intraday = view.timeframe.seconds < 86400
+    hover_time = bar_time_format(view.timeframe)  # the core's rule: May '18, 2018-05-07, ...
     layout = figure_layout(
         title=title,
         notices=notices,
-        time_format="%Y-%m-%d %H:%M UTC" if intraday else "%Y-%m-%d",
+        time_format=hover_time + (" UTC" if hover_time == INTRADAY_FORMAT else ""),
         decimals=decimals,
         max_volume=float(np.nanmax(volume)) if len(volume) else 0.0,
         pane_formats=[value_format(s, decimals) for s in specs if s.pane == "own"],

@@ -18,17 +18,11 @@ def utc(seconds: int | None) -> str:
     return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def price(value: float | None) -> str:
-    """Two decimals, eight below 1 (small coins).
-
-    >>> price(27123.456), price(0.000123456)
-    ('27,123.46', '0.00012346')
-    """
-    if value is None:
-        return "-"
-    magnitude = abs(value)
-    decimals = 2 if magnitude >= 1 or magnitude == 0 else 8
-    return f"{value:,.{decimals}f}"
+def narrative_is_summary(analysis: Analysis) -> bool:
+    """The narrative is the rule summary itself (no LLM wrote one): a report shows it once."""
+    return analysis.narrative_source != "llm" and (
+        not analysis.narrative or analysis.narrative == analysis.summary
+    )
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -40,6 +34,8 @@ def narrative_note(analysis: Analysis) -> str:
     if analysis.narrative_source == "llm":
         return "Written by the configured LLM from the analysis above."
     reason = f" ({analysis.narrative_reason})" if analysis.narrative_reason else ""
+    if narrative_is_summary(analysis):
+        return f"No LLM narrative{reason}: the summary above is the whole text."
     return f"Written by Super Chart's rules{reason}."
 
 

@@ -42,10 +42,10 @@ def render_paging(view: OhlcvView, bars: int) -> None:
     first = view.first_index + 1
     last = view.first_index + len(view.frame)
     at_newest = reaches_newest(view)
-    times = view.frame["time"]
+    times, tf = view.frame["time"], view.timeframe.name
     where = (
         f"Bars {first:,}–{last:,} of {view.total_bars:,} at {view.timeframe.name} "
-        f"({format_time(times.iloc[0])} → {format_time(times.iloc[-1])} UTC)"
+        f"({format_time(times.iloc[0], tf)} → {format_time(times.iloc[-1], tf)} UTC)"
     )
     if view.total_bars <= len(view.frame):
         st.caption(f"All {view.total_bars:,} {view.timeframe.name} bars.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from app.core.analysis.analyse import Analysis
-from app.core.precision import format_price
 
 MAX_SPIKES_LISTED = 5
 
@@ -41,10 +40,7 @@ def _utc(seconds: int | None) -> str:
 def write_detailed(analysis: Analysis, overview: str | None = None) -> str:
     """Plain text in paragraphs and ``-`` lists; ``overview`` (the LLM's narrative when there is
     one) leads, else the rule summary."""
-    decimals = analysis.decimals if analysis.decimals is not None else 2
-
-    def price(value: float) -> str:
-        return format_price(value, decimals)
+    price = analysis.price
 
     bars = f"{analysis.bars:,} bars"
     head = f"{analysis.symbol} on {analysis.timeframe}: technical analysis of {bars}"

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.analysis.levels import Level
-from app.core.analysis.signals import Signal, _price
+from app.core.analysis.signals import Signal
 from app.core.analysis.spikes import Spike
-from app.core.precision import format_price
+from app.core.precision import price_text
 
 TREND_WORDS = {
     "up": "is in an uptrend",
@@ -68,7 +68,7 @@ class SummaryFacts:
     latest_spike_z: float | None  # None: the volumes before it were flat
 
     def price(self, value: float) -> str:
-        return _price(value) if self.decimals is None else format_price(value, self.decimals)
+        return price_text(value, self.decimals)
 
 
 _ADX = re.compile(r"ADX (\S+) \((\w+)\)")
