@@ -70,6 +70,12 @@ def panel_of(found: Analysis) -> dbc.Card:
             [
                 html.H2("Analysis", className="h6"),
                 html.P(found.summary, className="sc-analysis-summary mb-2"),
+                html.P(  # the same facts in Persian, right-to-left
+                    found.summary_in("fa"),
+                    dir="rtl",
+                    lang="fa",
+                    className="sc-analysis-summary-fa mb-2",
+                ),
                 dbc.Table(html.Tbody(rows), size="sm", className="mb-1", borderless=True),
                 html.Div(
                     f"Strongest levels: {levels}" if levels else "No levels found.",

@@ -3,6 +3,8 @@ from the core's one analysis rule (the same bars and numbers as the page, the AP
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,12 @@ PANEL_TITLE = "Analysis"
 def render_analysis(analysis: Analysis) -> None:
     with st.expander(PANEL_TITLE, expanded=True, icon=":material/insights:"):
         st.markdown(literal(analysis.summary))
+        if analysis.facts is not None:  # the same facts in Persian, right-to-left
+            persian = html.escape(analysis.summary_in("fa"))
+            st.markdown(
+                f'<div dir="rtl" lang="fa" class="sc-summary-fa">{persian}</div>',
+                unsafe_allow_html=True,
+            )
         if analysis.signals:
             signals = pd.DataFrame(
                 {

@@ -68,6 +68,10 @@ def test_the_analysis_panel_shows_the_signals_and_summary_of_the_bars_drawn(data
     text = json.dumps(card.to_plotly_json(), default=lambda o: o.to_plotly_json())
     expected = analyse_symbol("sample_ohlcv", settings=get_settings())[1]  # the API's rule
     assert expected.summary in text
+    persian = next(
+        p for p in card.children.children if getattr(p, "className", "").endswith("summary-fa mb-2")
+    )
+    assert persian.children == expected.summary_in("fa") and persian.dir == "rtl"  # #22
     for signal in expected.signals:
         assert signal.label in text and signal.detail in text
         assert f'"{signal.state_label}"' in text  # in words, never "below_signal"

@@ -84,6 +84,8 @@ def test_the_panel_shows_the_signals_and_summary_of_the_bars_drawn(spiky):
     at = run_app()
     [panel] = [e for e in at.expander if e.label.startswith("Analysis")]
     assert want.summary in [m.value for m in panel.markdown]
+    persian = f'<div dir="rtl" lang="fa" class="sc-summary-fa">{want.summary_in("fa")}</div>'
+    assert persian in [m.value for m in panel.markdown]  # #22: Persian, right-to-left
     [table] = panel.dataframe
     assert list(table.value["Signal"]) == [s.label for s in want.signals]
     assert "below_signal" not in list(table.value["State"])  # words, not program states
