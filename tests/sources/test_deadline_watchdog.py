@@ -31,7 +31,7 @@ def test_the_earliest_deadline_fires_first_among_many_later_ones():
             waited = blocked_read(soon)
         assert soon.expired and 0.2 < waited < 2.0
     finally:
-        for later in waiting:
+        for later in reversed(waiting):  # innermost first, as nested with blocks leave
             later.__exit__(None, None, None)
     assert not any(later.expired for later in waiting)
 

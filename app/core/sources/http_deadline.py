@@ -76,6 +76,8 @@ class Deadline:
 
     def __enter__(self) -> Deadline:
         self._outer = _current()  # a fetch inside another's (a source falling back to another)
+        if self._outer is not None and self._outer.done:
+            self._outer = None  # one left out of order bounds nothing
         if self._outer is not None and self._outer.expires < self.expires:
             self.expires = self._outer.expires  # never outlives the fetch it is part of
         _local.deadline = self
