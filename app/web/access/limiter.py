@@ -4,6 +4,7 @@ unreachable the counters fall back to memory (one warning), and Redis is tried a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -48,27 +49,32 @@ def redis_storage(url: str, timeout_s: float) -> Storage:
 
 
 class SweptMemoryStorage(MemoryStorage):
-    """``limits``' in-memory storage, its sweep of expired counters run at most every
-    ``SWEEP_S`` rather than scheduled by every increment (the library starts an asyncio task per
-    ``incr`` that walks every key: a task and an O(clients) walk per request). An expired
-    counter is still reset when next read (``get``), so the windows are exact; the sweep only
-    frees memory."""
+    """``limits``' in-memory storage (its counters, expirations and sweep task), counted for
+    fixed windows in one synchronous step: nothing in it waits, so on the event loop it needs
+    neither the library's per-key asyncio locks nor an ``await`` per read. Expired counters are
+    swept at most every ``SWEEP_S`` (the library starts a sweep task from every ``incr``, each
+    walking every key); an expired counter is reset when next counted, so windows stay exact."""
 
     def __init__(self) -> None:
         super().__init__()
         self._sweep_at = 0.0
+        self._sweeping: asyncio.Future | None = None
 
-    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        await self.get(key)  # resets the counter of a window that has ended
-        now = time.monotonic()
-        if now >= self._sweep_at:
-            self._sweep_at = now + SWEEP_S
-            await self._MemoryStorage__schedule_expiry()  # type: ignore[attr-defined]
-        async with self.locks[key]:
-            self.storage[key] += amount
-            if self.storage[key] == amount:
-                self.expirations[key] = time.time() + expiry
-        return self.storage.get(key, amount)
+    def count(self, key: str, expiry: float) -> tuple[int, float]:
+        """Add one to ``key``'s window; (its count, when it ends, epoch seconds)."""
+        now = time.time()
+        ends = self.expirations.get(key)
+        if ends is not None and ends <= now:
+            self.storage.pop(key, None)
+            ends = None
+        if ends is None:
+            ends = self.expirations[key] = now + expiry
+        value = self.storage[key] = self.storage.get(key, 0) + 1
+        if time.monotonic() >= self._sweep_at:
+            self._sweep_at = time.monotonic() + SWEEP_S
+            schedule = self._MemoryStorage__schedule_expiry  # type: ignore[attr-defined]
+            self._sweeping = asyncio.ensure_future(schedule())
+        return value, ends
 
 
 class RateLimiter:
@@ -118,8 +124,11 @@ class RateLimiter:
         for item, storage_key, expiry in zip(
             self.items, self.storage_keys(key), self._expiries, strict=True
         ):
-            count = await storage.incr(storage_key, expiry)
-            reset_at = await storage.get_expiry(storage_key)
+            if isinstance(storage, SweptMemoryStorage):
+                count, reset_at = storage.count(storage_key, expiry)
+            else:
+                count = await storage.incr(storage_key, expiry)
+                reset_at = await storage.get_expiry(storage_key)
             verdict = Verdict(
                 count <= item.amount,
                 item.amount,
