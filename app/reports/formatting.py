@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from app.core.analysis import Analysis
+from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format, format_bar_time
 
 
-def utc(seconds: int | None) -> str:
-    """UNIX seconds as ``2024-01-31 14:00 UTC``.
+def utc(seconds: int | None, timeframe: str | None = None) -> str:
+    """UNIX seconds as a bar of ``timeframe`` is written (the core's rule): ``2024-01-31 14:00
+    UTC`` intraday, ``2024-01-31`` daily and weekly, ``Jan '24`` monthly.
 
-    >>> utc(1706709600)
-    '2024-01-31 14:00 UTC'
+    >>> utc(1706709600), utc(1706659200, "1d"), utc(1704067200, "1M")
+    ('2024-01-31 14:00 UTC', '2024-01-31', "Jan '24")
     """
     if seconds is None:
         return "-"
-    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = format_bar_time(int(seconds), timeframe)
+    return text + " UTC" if bar_time_format(timeframe) == INTRADAY_FORMAT else text
 
 
 def narrative_is_summary(analysis: Analysis) -> bool:

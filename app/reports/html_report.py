@@ -63,8 +63,8 @@ def _levels_table(analysis: Analysis) -> str:
             lv.kind,
             analysis.price(lv.price),
             str(lv.touches),
-            utc(lv.first_time),
-            utc(lv.last_time),
+            utc(lv.first_time, analysis.timeframe),
+            utc(lv.last_time, analysis.timeframe),
             number(lv.strength, 3),
         ]
         for lv in analysis.levels
@@ -77,7 +77,7 @@ def _spikes_table(analysis: Analysis) -> tuple[str, str]:
     spikes = list(analysis.volume_spikes)[-MAX_SPIKE_ROWS:][::-1]
     rows = [
         [
-            utc(s.time),
+            utc(s.time, analysis.timeframe),
             number(s.volume),
             number(s.mean),
             number(s.std),
@@ -147,7 +147,7 @@ def render_html_report(
         ),
         "</head><body>",
         f"<h1>{_e(title)}</h1>",
-        f"<p class='meta'>Last bar {_e(utc(analysis.as_of))} · close "
+        f"<p class='meta'>Last bar {_e(utc(analysis.as_of, analysis.timeframe))} · close "
         f"{_e(analysis.price(analysis.last_close))} · {analysis.bars:,} bars analysed · "
         f"made {made}</p>",
         f"<div class='panel'>{chart}</div>",

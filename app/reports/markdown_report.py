@@ -45,7 +45,8 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
     lines = [
         f"# {md_text(analysis.symbol)} {md_text(analysis.timeframe)} analysis",
         "",
-        f"Last bar {utc(analysis.as_of)}, close {analysis.price(analysis.last_close)}, "
+        f"Last bar {utc(analysis.as_of, analysis.timeframe)}, "
+        f"close {analysis.price(analysis.last_close)}, "
         f"{analysis.bars:,} bars analysed.",
         "",
         "## Summary",
@@ -73,8 +74,8 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
                     lv.kind,
                     analysis.price(lv.price),
                     str(lv.touches),
-                    utc(lv.first_time),
-                    utc(lv.last_time),
+                    utc(lv.first_time, analysis.timeframe),
+                    utc(lv.last_time, analysis.timeframe),
                     number(lv.strength, 3),
                 ]
                 for lv in analysis.levels
@@ -91,7 +92,7 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
             ["time", "volume", "mean", "std", "z-score", "confidence"],
             [
                 [
-                    utc(s.time),
+                    utc(s.time, analysis.timeframe),
                     number(s.volume),
                     number(s.mean),
                     number(s.std),
