@@ -119,8 +119,8 @@ async def read_udf_search(request: Request) -> Response:
 @router.get("/history", summary="UDF: bars")
 async def read_udf_history(request: Request) -> Response:
     """`?symbol&resolution&from&to&countback`: `{s: "ok", t, o, h, l, c, v}` (t in UNIX
-    seconds; the values `/api/ohlcv` gives for the same bars), bars with from <= t < to, or the
-    last `countback` bars before `to`; `{s: "no_data", nextTime}` when none are there but older
+    seconds; the values `/api/ohlcv` gives for the same bars), bars with from <= t <= to, or the
+    last `countback` bars up to `to`; `{s: "no_data", nextTime}` when none are there but older
     ones are, `{s: "no_data"}` before the first bar; `{s: "error", errmsg}` otherwise. At most
     100,000 bars an answer (more is an error naming the cap)."""
     try:
@@ -177,7 +177,7 @@ async def read_udf_time(request: Request) -> Response:
 @router.get("/timescale_marks", summary="UDF: volume spikes as timescale marks")
 async def read_udf_timescale_marks(request: Request) -> Response:
     """`?symbol&from&to&resolution`: `[{id, time, color, label, tooltip, shape}]`, one per
-    volume spike (volume above mean + 4 sigma of the 25 bars before) in from <= t < to."""
+    volume spike (volume above mean + 4 sigma of the 25 bars before) in from <= t <= to."""
     try:
         query = history_query({k: _param(request, k) for k in request.query_params})
     except ParameterError as exc:
