@@ -50,8 +50,8 @@ def render_paging(view: OhlcvView, bars: int) -> None:
     if view.total_bars <= len(view.frame):
         st.caption(f"All {view.total_bars:,} {view.timeframe.name} bars.")
         return
-    text, older, newer, newest = st.columns([6, 1, 1, 1], vertical_alignment="center")
-    text.caption(where)
+    st.caption(where)  # a row of its own, the buttons under it: narrow columns cut "Newest"
+    older, newer, newest = st.columns(3, vertical_alignment="center")
     older.button(
         "Older",
         key=OLDER_KEY,

@@ -56,16 +56,17 @@ def format_time(stamp: pd.Timestamp, timeframe: str | None = None) -> str:
 
 
 def render_summary(summary: Summary) -> None:
-    bars, span, close = st.columns([1, 2, 1])
+    bars, close = st.columns(2)
     bars.metric(f"Bars ({summary.timeframe})", f"{summary.bars:,}")
     start, end = (format_time(t, summary.timeframe) for t in (summary.start, summary.end))
-    span.metric("Shown (UTC)", f"{start} → {end}")
     delta = None
     if summary.change is not None:
         delta = signed_price_text(summary.change, summary.decimals)
         if summary.change_pct is not None:
             delta += f" ({summary.change_pct:+.2f}%)"
     close.metric("Last close", price_text(summary.last_close, summary.decimals), delta=delta)
+    # A caption, not a metric: a metric cut the range to "2018-02-...".
+    st.caption(f"Shown (UTC): {start} → {end}")
 
 
 def frame_to_csv(

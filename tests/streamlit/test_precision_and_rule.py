@@ -66,3 +66,11 @@ def test_streamlit_dash_and_the_api_give_the_same_analysis(fx):
                            emas=(), upload=None, uploads=uploads, settings=settings)  # fmt: skip
     line = data.summary
     assert re.search(r"last \d+\.\d{5}\b", line), line
+
+
+def test_no_select_all_past_the_line_cap_and_no_cut_labels(data_dir):
+    at = run_app()
+    picker = at.multiselect(key="indicators")
+    assert picker.proto.select_all == 0  # no "Select all": it would pass the 12-line cap
+    assert any(c.value.startswith("Shown (UTC): ") for c in at.caption)  # whole, not a metric
+    assert [t.label for t in at.toggle] == ["Levels", "Volume spikes"]
