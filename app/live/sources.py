@@ -5,7 +5,8 @@
   (``CsvTail``); anything the tail cannot follow (a rewrite, a truncation, a Parquet file)
   reloads the file through the data source and resets the subscribers.
 - Broker: ``poll_broker`` asks the REST API for the bars from the last one held, once per
-  symbol every LIVE_POLL_S, whatever the number of subscribers.
+  symbol every LIVE_POLL_S, whatever the number of subscribers (with the Redis hub, once per
+  symbol across every replica: ``app.live.shared_poll``).
 - Exchange: ``follow_exchange`` (``app.live.exchange``) holds one upstream WebSocket per symbol.
 """
 
@@ -105,14 +106,19 @@ async def poll_broker(
     """Every ``interval`` seconds, the bars from the last one held (one request per symbol)."""
     while True:
         await asyncio.sleep(interval)
-        last = feed.book.last_time
-        start = pd.Timestamp(last, tz="UTC") if last is not None else None
-        try:
-            frame = await asyncio.to_thread(fetch, start)
-        except SuperChartError as exc:
-            logger.warning("live poll of %s failed: %s", feed.name, exc)
-            continue
-        try:
-            feed.apply(frame)
-        except OlderBarError:
-            logger.info("live poll of %s: history changed, ignoring older bars", feed.name)
+        await poll_once(feed, fetch)
+
+
+async def poll_once(feed: SymbolFeed, fetch: Callable[[pd.Timestamp | None], pd.DataFrame]) -> None:
+    """The bars from the last one held, merged into ``feed``; a failure is logged, not raised."""
+    last = feed.book.last_time
+    start = pd.Timestamp(last, tz="UTC") if last is not None else None
+    try:
+        frame = await asyncio.to_thread(fetch, start)
+    except SuperChartError as exc:
+        logger.warning("live poll of %s failed: %s", feed.name, exc)
+        return
+    try:
+        feed.apply(frame)
+    except OlderBarError:
+        logger.info("live poll of %s: history changed, ignoring older bars", feed.name)
