@@ -28,6 +28,7 @@ class SpikeOut(BaseModel):
 class SignalOut(BaseModel):
     name: Literal["trend", "rsi", "macd", "bollinger", "level"]
     state: str = Field(description="a fixed word: up, down, overbought, bullish_cross, squeeze...")
+    state_label: str = Field(default="", description="the state in words: 'below signal line'")
     detail: str
 
 

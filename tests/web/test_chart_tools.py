@@ -118,6 +118,9 @@ def test_daily_bars_show_dates_without_a_time_of_day(page, server):
         "window.superChart.candles.data().at(-1).time)"
     )
     assert ":" not in label
+    open_chart(page, server, symbol=BIG_SYMBOL, timeframe="1M")  # a month: "May '18" (#20)
+    when = page.locator(".legend-time").text_content()
+    assert re.fullmatch(r"[A-Z][a-z]{2} '\d\d", when), when
     open_chart(page, server, symbol=BIG_SYMBOL)  # minutes do show the time
     assert re.search(r" \d\d:\d\d$", page.locator(".legend-time").text_content())
     assert_clean(page)

@@ -81,7 +81,7 @@ class Signal:
         return STATE_LABELS.get(self.state, self.state.replace("_", " "))
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "state_label": self.state_label}
 
 
 def _last(values: np.ndarray) -> float:

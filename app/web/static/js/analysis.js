@@ -2,8 +2,8 @@
 // with their touch counts, volume spikes as markers on the volume bars, and the signals and
 // summary in a panel that links to the report. Text from the server goes in with textContent.
 
-import { state } from "./page_state.js";
-import { formatVolume } from "./format.js";
+import { state, timeframeSeconds } from "./page_state.js";
+import { formatTime, formatVolume } from "./format.js";
 
 const SPIKE_COLOR = "#f9a825";
 
@@ -113,7 +113,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     const signals = element("dl", "signals");
     for (const signal of result.signals) {
       const term = element("dt", "", signal.name);
-      const state_ = element("dd", "", signal.state.replaceAll("_", " "));
+      const state_ = element("dd", "", signal.state_label || signal.state.replaceAll("_", " "));
       state_.appendChild(element("span", "signal-detail", signal.detail));
       signals.append(term, state_);
     }
@@ -123,7 +123,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
         level.kind + " " + level.price.toFixed(state.precision) + " · " + level.touches + " touches"));
     }
     const spikes = result.volume_spikes.slice(-5).reverse().map((spike) =>
-      element("li", "", new Date(spike.time * 1000).toISOString().slice(0, 16).replace("T", " ") +
+      element("li", "", formatTime(spike.time, timeframeSeconds()) +
         " UTC · " + formatVolume(spike.volume) + " · z " + spike.zscore.toFixed(1)));
     const report = element("a", "report-link", "Open the report");
     report.href = "/report?" + analysisQuery().toString();
@@ -137,6 +137,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
       element("h3", "", "Levels"), levels,
       element("h3", "", "Latest volume spikes"), element("ul", "spikes"),
       report,
+      element("p", "muted analysis-scope", result.scope || ""), // the one analysis rule, said
     );
     body.querySelector(".spikes").replaceChildren(...spikes);
   }
