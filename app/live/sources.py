@@ -64,10 +64,12 @@ class FileFollower:
             self._unreadable_since = None
             if bars is not None:
                 self.feed.apply(bars)
+            self.feed.clear_error()
         except TailUnreadable as exc:
             if not self._wait_for_the_writer():
                 logger.info("%s: reloading (%s)", self.path.name, exc)
-                await self.reload()
+                self.feed.set_error(f"the file's last change cannot be read: {exc}")
+                await self.reload(clears_error=False)
         except (ReloadNeeded, OlderBarError, OSError) as exc:
             logger.info("%s: reloading (%s)", self.path.name, exc)
             await self.reload()
@@ -90,14 +92,19 @@ class FileFollower:
             _background.add(task)
             task.add_done_callback(_background.discard)
 
-    async def reload(self) -> None:
+    async def reload(self, clears_error: bool = True) -> None:
+        """Read the whole file again. After an unreadable tail the source may hand back its
+        last good version: the error stays until a change reads cleanly."""
         try:
             frame, size = await self.reload_frame()
         except SuperChartError as exc:  # a half-written file: keep the bars we have
             logger.warning("%s: live reload failed, keeping the last bars: %s", self.path, exc)
+            self.feed.set_error(f"{exc} (showing the last bars read)")
             return
         self.tail = self._open_tail(size)
         self.feed.replace(frame)
+        if clears_error:
+            self.feed.clear_error()
 
 
 async def poll_broker(
@@ -117,7 +124,9 @@ async def poll_once(feed: SymbolFeed, fetch: Callable[[pd.Timestamp | None], pd.
         frame = await asyncio.to_thread(fetch, start)
     except SuperChartError as exc:
         logger.warning("live poll of %s failed: %s", feed.name, exc)
+        feed.set_error(f"the last poll failed: {exc}")
         return
+    feed.clear_error()
     try:
         feed.apply(frame)
     except OlderBarError:
