@@ -168,3 +168,24 @@ def test_symbol_search_offers_matches_and_opens_the_pick(page, server):
     assert "ema_21=false" in page.url  # the EMA choice carries over
     assert page.evaluate(BAR_COUNT) > 0
     assert_clean(page)
+
+
+def test_an_unknown_symbol_entered_says_so_and_offers_close_matches(page, server):
+    """#20: XYZ + Enter did nothing while the old chart stayed."""
+    open_chart(page, server, symbol=BIG_SYMBOL)
+    box = page.locator("#symbol-search")
+    box.click()
+    box.fill("sampel_ohlcv")
+    page.wait_for_function("() => document.querySelector('#symbol-options').hidden")  # no match
+    box.press("Enter")
+    note = page.locator("#symbol-options .symbol-missing")
+    note.wait_for()
+    assert note.inner_text() == "No symbol sampel_ohlcv. Did you mean:"
+    offered = page.locator("#symbol-options li[role=option]")
+    assert SMALL_SYMBOL in offered.all_inner_texts()
+    assert f"symbol={BIG_SYMBOL}" in page.url  # nothing opened meanwhile
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(f"symbol={SMALL_SYMBOL}"))
+    page.wait_for_function("() => window.superChart && window.superChart.ready")
+    assert page.evaluate("() => window.superChart.state.symbol") == SMALL_SYMBOL
