@@ -159,3 +159,20 @@ def test_two_of_one_indicator_are_two_lines_in_the_link_too(page, server):
     assert len(set(colours)) == 3
     assert "indicators=sma%3A20%2Crsi%3A14%2Csma%3A20" in page.url
     assert_clean(page)
+
+
+def test_editing_an_indicator_keeps_its_pane_in_place(page, server):
+    """#20: RSI 14 -> 21 moved RSI's pane from first to last."""
+    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi,macd")
+    assert legend_text(page, 1).startswith("RSI 14") and legend_text(page, 2).startswith("MACD")
+    page.get_by_role("button", name="Indicators").click()
+    rsi_row = page.locator("#indicators-dialog li.instance").filter(has_text="RSI 14")
+    rsi_row.locator("input[data-param='period']").fill("21")
+    rsi_row.locator("input[data-param='period']").press("Enter")
+    page.wait_for_function("() => window.superChart.data.columns.rsi_21 !== undefined")
+    page.wait_for_function("() => window.superChart.studies.drawn.size === 2")
+    assert legend_text(page, 1).startswith("RSI 21")
+    assert legend_text(page, 2).startswith("MACD")
+    assert page.evaluate(SERIES_PER_PANE)[1:] == [1, 3]
+    assert "indicators=rsi%3A21%2Cmacd" in page.url
+    assert_clean(page)

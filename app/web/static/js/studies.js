@@ -156,6 +156,22 @@ export function createStudies(chart, colors) {
     }
   }
 
+  /** Panes (and the legend's order) as ``ids`` lists the instances: an edited indicator,
+   * drawn again at the foot, goes back to its place. */
+  function order(ids) {
+    const sorted = ids.filter((id) => drawn.has(id)).map((id) => drawn.get(id));
+    let paneIndex = 1;
+    for (const entry of sorted) {
+      if (!ownPane(entry.instance.name)) continue;
+      const pane = entry.outputs[0].series.getPane();
+      if (pane.paneIndex() !== paneIndex) pane.moveTo(paneIndex);
+      paneIndex += 1;
+    }
+    drawn.clear();
+    for (const entry of sorted) drawn.set(entry.instance.id, entry);
+    setStretch();
+  }
+
   /** The instances drawn, each with the index of the pane it is in now. */
   function entries() {
     return [...drawn.values()].map((entry) => ({
@@ -164,5 +180,5 @@ export function createStudies(chart, colors) {
     }));
   }
 
-  return { add, remove, draw, updateBar, setPrecision, entries, drawn };
+  return { add, remove, draw, updateBar, setPrecision, entries, order, drawn };
 }
