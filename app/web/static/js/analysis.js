@@ -4,6 +4,7 @@
 
 import { state, timeframeSeconds } from "./page_state.js";
 import { formatTime, formatVolume } from "./format.js";
+import { showMessage } from "./notices.js";
 
 const SPIKE_COLOR = "#f9a825";
 
@@ -23,8 +24,9 @@ export function analysisQuery() {
 
 export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
   const shown = { levels: Boolean(state.levels), spikes: Boolean(state.spikes), panel: false };
-  let result = null; // the last answer, for state.symbol + state.timeframe
-  let resultKey = "";
+  // The last answer, for state.symbol + state.timeframe; the offline file has it embedded.
+  let result = state.analysis || null;
+  let resultKey = state.analysis ? analysisQuery().toString() : "";
   let lines = []; // [series, priceLine]
   let markers = null;
   let asked = null;
@@ -175,8 +177,21 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
   return { shown, set, refresh, draw, drawn };
 }
 
-/** The Levels and Volume spikes boxes and the panel's open/close buttons. */
+/** The Levels and Volume spikes boxes and the panel's open/close buttons (the offline file
+ * has the boxes only). */
 export function wireAnalysisControls(analysis, onChange) {
+  for (const what of ["levels", "spikes"]) {
+    const box = document.getElementById(what + "-toggle");
+    if (!box) continue;
+    box.addEventListener("change", () => {
+      state[what] = box.checked;
+      analysis.set(what, box.checked);
+      onChange();
+    });
+  }
+  if (state.standalone && state.analysisError && (state.levels || state.spikes)) {
+    showMessage(state.analysisError); // asked for in the link, and not in the file: say so
+  }
   const button = document.getElementById("analysis-button");
   if (!button) return;
   const showPanel = (on) => {
@@ -185,12 +200,4 @@ export function wireAnalysisControls(analysis, onChange) {
   };
   button.addEventListener("click", () => showPanel(!analysis.shown.panel));
   document.getElementById("analysis-close").addEventListener("click", () => showPanel(false));
-  for (const what of ["levels", "spikes"]) {
-    const box = document.getElementById(what + "-toggle");
-    box.addEventListener("change", () => {
-      state[what] = box.checked;
-      analysis.set(what, box.checked);
-      onChange();
-    });
-  }
 }
