@@ -29,6 +29,7 @@ class ClientSub:
         self.ready = False  # its snapshot is queued: updates may follow
         self.last_time: int | None = None
         self.status_listener: Callable[[Any], None] | None = None  # the feed's status -> frame
+        self.status: bytes | None = None  # the newest status frame not sent yet
 
     def update_frame(self, message: LiveMessage) -> bytes | None:
         """The update frame for these bars, leaving out any older than the last one sent (a

@@ -150,7 +150,7 @@ def follow_status(client: LiveClient, sub: ClientSub) -> None:
     feed = sub.channel.producer.feed
 
     def send_status(state: StatusState) -> None:
-        client.queue_frame(status_frame(sub.id, sub.symbol, sub.timeframe, state))
+        client.outbox.status_changed(sub, status_frame(sub.id, sub.symbol, sub.timeframe, state))
 
     sub.status_listener = send_status
     feed.status.listeners.add(send_status)
