@@ -5,11 +5,10 @@
 
 import { catalogEntry, ownPane } from "./indicators.js";
 import { priceFormat } from "./format.js";
+import { state } from "./page_state.js";
 
 const PERCENT_LIKE = new Set(["rsi", "stoch", "mfi", "willr", "adx", "cci"]);
 const VOLUME_LIKE = new Set(["obv"]);
-const SECOND_COLOR = "#ff9800";
-const SECOND_COLOR_ALT = "#2962ff";
 const PRICE_PANE_STRETCH = 3;
 
 /** The columns an instance draws: as the payload named them, else from the catalog's outputs. */
@@ -44,9 +43,13 @@ function formatFor(name, precision) {
   return priceFormat(unit === "percent" ? 2 : precision);
 }
 
+/** As app/charts/theme.py's output_color: the second output takes the colour paired with the
+ * instance's own, so no two lines of a chart share a colour. */
 function outputColor(instance, index) {
-  if (index === 0 || instance.name === "bb") return instance.color;
-  return instance.color === SECOND_COLOR ? SECOND_COLOR_ALT : SECOND_COLOR;
+  if (index !== 1) return instance.color;
+  const palette = state.options.indicatorPalette || [];
+  const second = state.options.secondOutputPalette || [];
+  return second[Math.max(0, palette.indexOf(instance.color))] || instance.color;
 }
 
 function seriesFor(chart, instance, column, index, paneIndex, precision, colors) {
