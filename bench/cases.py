@@ -15,6 +15,7 @@ from bench import (
     image_cases,
     indicator_cases,
     live_cases,
+    scale_cases,
     scan_cases,
     source_cases,
     store_cases,
@@ -135,6 +136,28 @@ CASES: tuple[Case, ...] = (
         access_cases.requests_per_second_guarded,
         (*FASTAPI, "app.web.access"),
         higher_is_better=True,
+    ),
+    *(
+        Case(
+            f"req/s /api/ohlcv 500 bars + 4 EMAs, {workers} uvicorn worker(s), 32 clients",
+            None,
+            scale_cases.workers_case(workers),
+            FASTAPI,
+            higher_is_better=True,
+        )
+        for workers in (1, 2, 4)
+    ),
+    Case(
+        "live p99: 2 replicas through Redis vs 1 process, 1,000 WS clients, 10 bars/s",
+        1.5,
+        scale_cases.fanout_two_replicas,
+        (*FASTAPI, "app.live.redis_hub"),
+    ),
+    Case(
+        "broker polls per interval: 4 replicas vs 1 (Redis poll lease)",
+        1.0,
+        scale_cases.broker_polls,
+        (*FASTAPI, "app.live.shared_poll"),
     ),
     Case(
         "/udf/history 5k bars vs /api/ohlcv columns, same request",

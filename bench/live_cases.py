@@ -54,7 +54,7 @@ def cpu_seconds(pid: int) -> float:
 
 def run_phase(
     mode: str,
-    server: Server,
+    server: Server | list[Server],
     symbols: list[str],
     clients: int,
     processes: int,
@@ -64,14 +64,24 @@ def run_phase(
     deflate: bool = False,
     workload: str = "appends",
 ) -> Phase:
-    url = server.base_url.replace("http://", "ws://") + ("/ws" if mode == "ours" else "/")
-    rss_before = server.rss_mib()
+    servers = server if isinstance(server, list) else [server]  # replicas: clients in turn
+    urls = [
+        s.base_url.replace("http://", "ws://") + ("/ws" if mode == "ours" else "/") for s in servers
+    ]
+    rss_before = sum(s.rss_mib() for s in servers)
     outs, procs = [], []
     per_process = [clients // processes + (i < clients % processes) for i in range(processes)]
     for i, count in enumerate(per_process):
         out = folder / f"{mode}-{i}.npy"
         outs.append(out)
-        args = [url, mode, str(count), ",".join(symbols), str(seconds + 3), str(out)]
+        args = [
+            urls[i % len(urls)],
+            mode,
+            str(count),
+            ",".join(symbols),
+            str(seconds + 3),
+            str(out),
+        ]
         if deflate:
             args.append("deflate")
         procs.append(
@@ -93,15 +103,15 @@ def run_phase(
         proc.stdin.write("go\n")
         proc.stdin.flush()
     time.sleep(0.5)
-    rss_after = server.rss_mib()
-    cpu_start = cpu_seconds(server.pid)
+    rss_after = sum(s.rss_mib() for s in servers)
+    cpu_start = sum(cpu_seconds(s.pid) for s in servers)
     data = folder / ("data" if mode == "ours" else "floor-data")
     if workload == "rewrites":
         written = live_publish.rewrites(data, symbols, seconds, writes_per_second)
     else:
-        control = None if mode == "ours" else server.base_url
+        control = None if mode == "ours" else servers[0].base_url
         written = live_publish.appends(control, data, symbols, seconds, writes_per_second)
-    cpu = cpu_seconds(server.pid) - cpu_start
+    cpu = sum(cpu_seconds(s.pid) for s in servers) - cpu_start
     for proc in procs:
         proc.wait(timeout=120)
     samples = np.concatenate([np.load(out) for out in outs])
