@@ -3,6 +3,7 @@ symbol search, the legend (formatted, hovered, on a 390 px screen) and dates on 
 
 from __future__ import annotations
 
+import base64
 import re
 import struct
 from pathlib import Path
@@ -80,6 +81,35 @@ def test_screenshot_downloads_a_png_of_the_chart(page, server):
     width, height = png_size(data)
     box = page.locator("#chart").bounding_box()
     assert abs(width - box["width"]) <= 2 and abs(height - box["height"]) <= 2
+    assert_clean(page)
+
+
+def test_screenshot_holds_the_legend(page, server, tmp_path):
+    """#20: the PNG had only the title; now the legends' texts are drawn where the page shows
+    them: the PNG differs from the bare chart in the legend's rows and nowhere else."""
+    from PIL import Image, ImageChops
+
+    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi")
+    bare = page.evaluate("() => window.superChart.chart.takeScreenshot(true).toDataURL()")
+    (tmp_path / "bare.png").write_bytes(base64.b64decode(bare.split(",", 1)[1]))
+    with page.expect_download() as info:
+        page.locator("#screenshot").click()
+    shot = Image.open(info.value.path()).convert("RGB")
+    plain = Image.open(tmp_path / "bare.png").convert("RGB")
+    texts = page.evaluate("() => window.superChart.lastLegendText()")
+    assert "EMA 10" in texts and "RSI 14" in texts, texts
+    assert any(text.startswith("O") for text in texts), texts  # the OHLC row
+    legend = page.locator(".pane-legend[data-pane='0']").bounding_box()
+    chart = page.locator("#chart").bounding_box()
+    top, bottom = legend["y"] - chart["y"], legend["y"] - chart["y"] + legend["height"]
+    diff = ImageChops.difference(shot, plain).getbbox()
+    assert diff is not None, "nothing drawn over the chart"
+    assert diff[1] >= top - 2 and diff[1] <= bottom, (diff, top, bottom)
+    rsi = page.locator(".pane-legend[data-pane='1']").bounding_box()
+    rsi_top = rsi["y"] - chart["y"]
+    rsi_rows = ImageChops.difference(shot, plain).crop((0, int(rsi_top), shot.width,
+                                                        int(rsi_top + rsi["height"])))  # fmt: skip
+    assert rsi_rows.getbbox() is not None  # the RSI pane's legend is drawn too
     assert_clean(page)
 
 

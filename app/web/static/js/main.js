@@ -2,6 +2,7 @@
 // lines and indicators over the prices, oscillators in panes of their own; pages older and
 // newer bars in as the user scrolls. Each part lives in its own module; this one wires them.
 
+import { lastLegendText } from "./screenshot_legend.js";
 import { sendTokenWithFetches } from "./access.js";
 import { state, pageQuery, timeframeSeconds } from "./page_state.js";
 import { createHeld } from "./bars.js";
@@ -279,6 +280,7 @@ window.superChart = {
   analysis,
   live,
   replay,
+  lastLegendText, // what the last screenshot drew of the legends
 };
 
 // First draw, from the data embedded in the page.

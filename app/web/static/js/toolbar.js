@@ -1,7 +1,8 @@
 // The header's controls: timeframe buttons, chart type, price scale mode, theme, fullscreen and
-// the screenshot (the library's takeScreenshot, saved as a PNG).
+// the screenshot (the library's takeScreenshot with the legends drawn on, saved as a PNG).
 
 import { state } from "./page_state.js";
+import { drawLegendOnto } from "./screenshot_legend.js";
 
 /** Marks the button of ``timeframe`` as pressed (the timeframe drawn). */
 export function markTimeframe(timeframe) {
@@ -41,17 +42,21 @@ function fileName(extension) {
   return safe + "." + extension;
 }
 
-/** The chart as drawn (all panes), titled with symbol and timeframe, downloaded as a PNG. */
+/** The chart as drawn (all panes) with its legends (symbol, OHLC, EMAs, indicators: as
+ * TradingView's snapshot), downloaded as a PNG; a title only when there is no legend. */
 export function saveScreenshot(chart, textColor) {
   const canvas = chart.takeScreenshot(true);
-  const context = canvas.getContext("2d");
-  const ratio = window.devicePixelRatio || 1;
-  context.save();
-  context.scale(ratio, ratio);
-  context.font = "13px " + state.options.fontFamily;
-  context.fillStyle = textColor;
-  context.fillText(state.symbol + " · " + state.timeframe, 8, 16);
-  context.restore();
+  const drawn = drawLegendOnto(canvas, chart.chartElement().parentElement); // where the legends sit
+  if (!drawn.length) {
+    const context = canvas.getContext("2d");
+    const ratio = window.devicePixelRatio || 1;
+    context.save();
+    context.scale(ratio, ratio);
+    context.font = "13px " + state.options.fontFamily;
+    context.fillStyle = textColor;
+    context.fillText(state.symbol + " · " + state.timeframe, 8, 16);
+    context.restore();
+  }
   return new Promise((resolve) => {
     canvas.toBlob((blob) => {
       const link = document.createElement("a");
