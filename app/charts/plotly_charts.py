@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 
 from app.charts import theme
 from app.charts.plotly_indicators import indicator_traces, value_format
-from app.charts.plotly_layout import VOLUME_TRACE, figure_layout
+from app.charts.plotly_layout import VOLUME_TRACE, figure_layout, price_floor
+from app.charts.plotly_time import bar_positions, hover_times, time_ticks, wall_times
 from app.charts.precision import price_format, view_price_precision
 from app.core import (
     IndicatorSpec,
@@ -31,7 +32,6 @@ from app.core import (
     parse_indicators,
     resample_ohlcv,
 )
-from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format
 from app.core.service import add_lines
 
 MAX_FIGURE_BARS = 3000
@@ -132,7 +132,8 @@ def build_plotly_figure(
     specs = drawable_indicators(view, indicators)
     decimals = view_price_precision(view)
     frame = view.frame
-    x = frame["time"].dt.tz_convert(None).to_numpy()  # UTC wall times; Plotly has no zones
+    times = wall_times(view)
+    x = bar_positions(view)  # bars side by side: no weekend or night gaps (plotly_time)
     open_, high, low, close, volume = (
         np.ascontiguousarray(frame[name].to_numpy(dtype=np.float64))
         for name in ("open", "high", "low", "close", "volume")
@@ -146,6 +147,8 @@ def build_plotly_figure(
             low=low,
             close=close,
             name=PRICE_TRACE,
+            customdata=hover_times(times, view.timeframe),
+            hovertemplate=_candle_hover(decimals),
             increasing={"line": {"color": theme.UP, "width": 1}, "fillcolor": theme.UP},
             decreasing={"line": {"color": theme.DOWN, "width": 1}, "fillcolor": theme.DOWN},
             whiskerwidth=0,
@@ -176,11 +179,11 @@ def build_plotly_figure(
     )
     lines, shapes = indicator_traces(view, x, specs, decimals=decimals)
     traces.extend(lines)
-    hover_time = bar_time_format(view.timeframe)  # the core's rule: May '18, 2018-05-07, ...
     layout = figure_layout(
         title=title,
         notices=notices,
-        time_format=hover_time + (" UTC" if hover_time == INTRADAY_FORMAT else ""),
+        ticks=time_ticks(times, x),
+        price_floor=price_floor(low),
         decimals=decimals,
         max_volume=float(np.nanmax(volume)) if len(volume) else 0.0,
         pane_formats=[value_format(s, decimals) for s in specs if s.pane == "own"],
@@ -189,7 +192,20 @@ def build_plotly_figure(
         layout["shapes"] = shapes
     if ui_revision is not None:
         layout["uirevision"] = ui_revision
-    return go.Figure(data=traces, layout=layout)
+    figure = go.Figure(data=traces, layout=layout)
+    figure._bar_times = times  # for overlays placed by time (plotly_overlays); not sent
+    figure._bar_positions = x
+    return figure
+
+
+def _candle_hover(decimals: int) -> str:
+    """The candle's hover row: the bar's date (the unified title shows only its position), then
+    its prices at the data's precision."""
+    value = price_format(decimals)
+    prices = "".join(
+        f"<br>{name}: %{{{name}:{value}}}" for name in ("open", "high", "low", "close")
+    )
+    return f"%{{customdata}}{prices}<extra></extra>"
 
 
 def drawable_indicators(
@@ -217,7 +233,7 @@ def drawable_emas(view: OhlcvView, periods: Sequence[int]) -> list[int]:
 def ema_trace(view: OhlcvView, period: int, *, offered_emas: Sequence[int]) -> go.Scatter:
     """One EMA line exactly as :func:`build_plotly_figure` draws it for the same (fitted) view,
     so a front end can add a line to a figure it already shows (Dash patches)."""
-    x = view.frame["time"].dt.tz_convert(None).to_numpy()
+    x = bar_positions(view)
     offered = list(dict.fromkeys(offered_emas))
     return _ema_trace(view, x, period, offered, view_price_precision(view))
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from app.charts import theme
 from app.charts.precision import price_format
 
@@ -44,6 +46,17 @@ def pane_legend(index: int) -> str:
     return f"legend{index + 2}"
 
 
+def price_floor(low: np.ndarray) -> float | None:
+    """The lowest price the axis may show: 0 when no bar trades under it (a price the data
+    cannot have is never a tick, whatever a band below the bars, such as a Bollinger lower band
+    on a steep rally, would ask of the autorange); None for data that goes negative
+    (spreads)."""
+    finite = low[np.isfinite(low)]
+    if finite.size and float(finite.min()) < 0:
+        return None
+    return 0.0
+
+
 def _axis_style() -> dict:
     return {
         "gridcolor": theme.GRID,
@@ -74,13 +87,16 @@ def figure_layout(
     *,
     title: str | None,
     notices: Sequence[str],
-    time_format: str,
+    ticks: tuple[Sequence[int], Sequence[str]],
+    price_floor: float | None,
     decimals: int,
     max_volume: float,
     pane_formats: Sequence[str] = (),
 ) -> dict:
     """The layout for a price pane and ``len(pane_formats)`` indicator panes (each with its
-    value format). ``decimals``: the price's; ``max_volume`` sizes the volume axis so its bars
+    value format). ``ticks``: the time axis' (tickvals, ticktext) over the bars' positions
+    (``plotly_time``); ``price_floor``: the lowest price the axis shows (see :func:`price_floor`);
+    ``decimals``: the price's; ``max_volume`` sizes the volume axis so its bars
     stay in the foot of the price pane."""
     axis = _axis_style()
     price_domain, domains = pane_domains(len(pane_formats))
@@ -99,9 +115,12 @@ def figure_layout(
         "margin": {"l": 10, "r": 10, "t": 80 if title or notices else 40, "b": 30},
         "xaxis": {
             **axis,
-            "type": "date",
+            "type": "linear",  # bar positions: no gaps (plotly_time)
             "anchor": bottom_axis,
-            "hoverformat": time_format,
+            "tickmode": "array",
+            "tickvals": list(ticks[0]),
+            "ticktext": list(ticks[1]),
+            "unifiedhovertitle": {"text": " "},  # the candle's row carries the date
             "rangeslider": {"visible": False},
         },
         "yaxis": {
@@ -109,6 +128,7 @@ def figure_layout(
             "domain": price_domain,
             "side": "right",
             "fixedrange": False,
+            "autorangeoptions": {} if price_floor is None else {"clipmin": price_floor},
             "tickformat": price_format(decimals),
             "hoverformat": price_format(decimals),
         },

@@ -13,7 +13,6 @@ import pyarrow as pa
 from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
 from app.core.errors import DataError
 from app.core.frame import NOTICES_ATTR, canonical_frame_from_ns
-from app.core.month_dates import month_dated
 from app.core.split_times import times_from_date_and_time
 
 logger = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ def check_bars(
     if _all_good(times_ns, open_, high, low, close, volume):
         if volume is None:
             volume = np.zeros(rows)
-        return _month_dated(CheckedBars(times_ns, open_, high, low, close, volume), label)
+        return CheckedBars(times_ns, open_, high, low, close, volume)
 
     prices = {"open": open_, "high": high, "low": low, "close": close}
     for column, values in prices.items():
@@ -186,16 +185,7 @@ def check_bars(
 
     if order is not None:
         open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
-    return _month_dated(CheckedBars(times_sorted, open_, high, low, close, volume, notices), label)
-
-
-def _month_dated(bars: CheckedBars, label: str) -> CheckedBars:
-    """Monthly bars on the 1st of their month (see :mod:`app.core.month_dates`)."""
-    columns = (bars.open, bars.high, bars.low, bars.close, bars.volume)
-    times, columns, notice = month_dated(bars.times_ns, columns, label)
-    if notice is None:
-        return bars
-    return CheckedBars(times, *columns, (*bars.notices, notice))
+    return CheckedBars(times_sorted, open_, high, low, close, volume, notices)
 
 
 def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> str:

@@ -20,6 +20,7 @@ from app.charts.plotly_charts import (
     drawable_emas,
     ema_trace,
 )
+from app.charts.plotly_time import bar_positions, time_ticks, wall_times
 from app.config import Settings
 from app.dash_app.alerts import error_alert, notices
 from app.dash_app.analysis_panel import add_overlays
@@ -33,7 +34,7 @@ from app.dash_app.live import (
     held_after,
 )
 from app.dash_app.uploads import UploadCache, UploadRef
-from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_window
+from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_page, page_window
 
 # What set the chart callback off, besides the data controls (a whole redraw).
 EMAS_ONLY = "emas"
@@ -99,7 +100,7 @@ def render_chart(
         figure = build_plotly_figure(
             data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
         )
-        add_overlays(figure, data, overlays)
+        add_overlays(figure, data.view, overlays)
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])
@@ -135,7 +136,8 @@ def update_chart(
     common = {"uploads": uploads, "settings": settings, "indicators": indicators}
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     current = isinstance(drawn, dict) and drawn.get("key") == key
-    wanted = _page_window(page, key, drawn) if current else None
+    load = partial(_chart_data, source, symbol, timeframe, upload_ref, uploads, settings)
+    wanted = _page_window(page, key, drawn, load, indicators) if current else None
     if trigger in (PAGE_ONLY, LIVE_ONLY) and not current:
         # The figure shown is not the controls' one: its redraw was on its way, and this request
         # has just made Dash drop it (one callback's newer request wins). Draw it here.
@@ -200,6 +202,10 @@ def live_update(
     emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
     offered = tuple(settings.ema_periods)
     patch = Patch()
+    xaxis = patch["layout"]["xaxis"]
+    xaxis["tickvals"], xaxis["ticktext"] = time_ticks(
+        wall_times(whole.view), bar_positions(whole.view)
+    )
     if held.lists:
         delta = build_plotly_figure(recent.view, offered_emas=offered, visible_emas=emas)
         extend_arrays(patch, bar_arrays(delta, len(delta.data)), held.count - 1)
@@ -218,11 +224,24 @@ def live_note(updated: str, checked: str) -> str:
     return f"live: updated {updated}, checked {checked}"
 
 
-def _page_window(page: Any, key: str, drawn: dict) -> Window | None:
-    """The window a page request for the figure ``key`` asks for, if any."""
+def _page_window(
+    page: Any, key: str, drawn: dict, load: Any, indicators: Sequence[str]
+) -> Window | None:
+    """The window a page request for the figure ``key`` asks for, if any. The request is in bar
+    positions; the bar it names is looked up in the window held (the core caches it)."""
     if not isinstance(page, dict) or page.get("key") != key:
         return None
-    return next_window(page.get("relayout"), Held.from_store(drawn.get("held")))
+    held = Held.from_store(drawn.get("held"))
+    wanted = next_page(page.get("relayout"), held)
+    if wanted is None or held is None:
+        return None
+    try:
+        shown = load(Window.from_store(drawn.get("window")), indicators).view
+    except Exception:  # the redraw that follows shows the error
+        return None
+    if shown.frame.empty:
+        return None
+    return page_window(wanted, shown.frame["time"], shown.first_index)
 
 
 def toggle_ema_lines(

@@ -22,7 +22,16 @@ from app.core import OhlcvView
 from app.dash_app.window import Held, bar_values
 
 # Trace attributes with one value per bar, as paths into the trace.
-BAR_ARRAYS = (("x",), ("open",), ("high",), ("low",), ("close",), ("y",), ("marker", "color"))
+BAR_ARRAYS = (
+    ("x",),
+    ("customdata",),  # the candles' hover dates
+    ("open",),
+    ("high",),
+    ("low",),
+    ("close",),
+    ("y",),
+    ("marker", "color"),
+)
 
 
 def changed_bars(view: OhlcvView, held: Held) -> tuple[int, bool] | None:

@@ -4,7 +4,7 @@ reaches the server.
 Without it every relayout (the first autosize, each zoom step) would be a chart request, and
 Dash drops an answer on its way when a newer request for the same outputs starts: a relayout
 that changes nothing would swallow an EMA toggle sent just before it. The server checks again
-(:func:`app.dash_app.window.next_window`); this only spares it the requests that change nothing.
+(:func:`app.dash_app.window.next_page`); this only spares it the requests that change nothing.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ function (relayout, drawn) {
     if ((a === undefined || b === undefined) && Array.isArray(pair) && pair.length === 2) {
         [a, b] = pair;
     }
-    const utc = v => (typeof v === "string" && v.length <= 40)
-        ? Date.parse(v.replace(" ", "T") + (/(Z|[+-]\\d\\d:?\\d\\d)$/i.test(v) ? "" : "Z"))
-        : NaN;
-    let low = utc(a), high = utc(b);
-    const first = utc(drawn.held.first), last = utc(drawn.held.last);
-    if ([low, high, first, last].some(Number.isNaN)) { return skip; }
+    const num = v => (typeof v === "number" && Number.isFinite(v)) ? v : NaN;
+    let low = num(a), high = num(b);
+    // bar positions (app.charts.plotly_time): the first held bar's and the last one's
+    const first = drawn.held.position || 0;
+    const last = first + Math.max(drawn.held.count || 1, 1) - 1;
+    if ([low, high].some(Number.isNaN)) { return skip; }
     if (low > high) { [low, high] = [high, low]; }
     if (low < first && high > last) { return skip; }
     const older = low < first && drawn.held.more_before;

@@ -2,12 +2,14 @@
 
 A figure carries at most ``WINDOW_BARS`` bars (Plotly candlesticks grow sluggish past a few
 thousand), always of the timeframe the user picked. The newest window is drawn first; when the
-user pans or zooms past an edge of the bars held (Dash's ``relayoutData``), the neighbouring
-window is loaded around what they look at, as the FastAPI page pages on scroll.
+user pans or zooms past an edge of the bars held (Dash's ``relayoutData``, in bar positions:
+``app.charts.plotly_time``), the neighbouring window is loaded around what they look at, as the
+FastAPI page pages on scroll.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -66,6 +68,7 @@ class Held:
     count: int = 0  # bars held
     tail: tuple[float | None, ...] = ()  # the last bar's open, high, low, close, volume
     lists: bool = False  # the figure's arrays are plain lists (live updates can extend them)
+    position: int = 0  # the first bar's x (its index in the timeframe's history: plotly_time)
 
     @classmethod
     def of(cls, view: OhlcvView, *, lists: bool = False) -> Held:
@@ -79,7 +82,12 @@ class Held:
             count=len(view.frame),
             tail=bar_values(view, -1),
             lists=lists,
+            position=view.first_index,
         )
+
+    @property
+    def last_position(self) -> int:
+        return self.position + max(self.count, 1) - 1
 
     def to_store(self) -> dict:
         return asdict(self)
@@ -98,6 +106,7 @@ class Held:
                 count=int(data.get("count", 0)),
                 tail=tuple(None if v is None else float(v) for v in data.get("tail", ())),
                 lists=bool(data.get("lists", False)),
+                position=int(data.get("position", 0)),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -111,9 +120,10 @@ def bar_values(view: OhlcvView, row: int) -> tuple[float | None, ...]:
     return tuple(v if v == v else None for v in values)
 
 
-def visible_range(relayout: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The time range a pan or zoom left on screen, from ``relayoutData``; None when the event
-    did not set one (autosize, autorange, a y-only change) or is not a range we understand."""
+def visible_range(relayout: Any) -> tuple[float, float] | None:
+    """The bar positions (x) a pan or zoom left on screen, from ``relayoutData``; None when the
+    event did not set one (autosize, autorange, a y-only change) or is not a range we
+    understand."""
     if not isinstance(relayout, dict):
         return None
     low = relayout.get("xaxis.range[0]")
@@ -121,32 +131,53 @@ def visible_range(relayout: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     pair = relayout.get("xaxis.range")
     if (low is None or high is None) and isinstance(pair, list) and len(pair) == 2:
         low, high = pair
-    a, b = _timestamp(low), _timestamp(high)
+    a, b = _position(low), _position(high)
     if a is None or b is None:
         return None
     return (a, b) if a <= b else (b, a)
 
 
-def next_window(relayout: Any, held: Held | None) -> Window | None:
-    """The window to load after a pan or zoom past one edge of the bars held: the bars in view
+@dataclass(frozen=True)
+class PageTo:
+    """The bar (by position) a new window ends at (``older``) or starts from."""
+
+    position: int
+    older: bool
+
+
+def next_page(relayout: Any, held: Held | None) -> PageTo | None:
+    """Where to load after a pan or zoom past one edge of the bars held: up to the bars in view
     and ``MARGIN_BARS`` beyond them. None when the bars held cover the view, when nothing lies
     beyond the edge crossed, or when the view is wider than the bars held on both sides (no
     window of ``WINDOW_BARS`` would show more of it; the summary says how to see more)."""
     shown = visible_range(relayout)
-    if shown is None or held is None:
+    if shown is None or held is None or held.count < 1:
         return None
     a, b = shown
-    first, last = _timestamp(held.first), _timestamp(held.last)
-    if first is None or last is None:
-        return None
-    margin = pd.Timedelta(seconds=held.seconds * MARGIN_BARS)
+    first, last = held.position, held.last_position
     if a < first and b > last:
         return None
     if a < first and held.more_before:
-        return Window(end=_iso(b + margin))
+        return PageTo(min(max(math.floor(b) + MARGIN_BARS, first), last), older=True)
     if b > last and held.more_after:
-        return Window(start=_iso(a - margin))
+        return PageTo(min(max(math.ceil(a) - MARGIN_BARS, first), last), older=False)
     return None
+
+
+def page_window(page: PageTo, times: pd.Series, first_position: int) -> Window:
+    """The window ``page`` asks for, its bar found among ``times`` (the bars held, the first at
+    ``first_position``)."""
+    row = min(max(page.position - first_position, 0), len(times) - 1)
+    stamp = _iso(times.iloc[row])
+    return Window(end=stamp) if page.older else Window(start=stamp)
+
+
+def _position(value: Any) -> float | None:
+    """A Plotly linear-axis value -> a finite float; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _timestamp(value: Any) -> pd.Timestamp | None:

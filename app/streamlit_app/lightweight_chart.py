@@ -24,7 +24,6 @@ from lightweight_charts.widgets import StreamlitChart
 
 from app.charts import theme
 from app.charts.plotly_overlays import RESISTANCE_COLOR, SPIKE_COLOR, SUPPORT_COLOR, level_label
-from app.charts.precision import view_price_precision
 from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
 from app.core.analysis import Level, Spike
 from app.core.indicators import IndicatorSpec
@@ -122,7 +121,7 @@ def _chart_page(
             price_label=False,
         )
         line.set(frame[["time", column]].rename(columns={column: name}))
-    _draw_analysis(chart, levels, spikes, view_price_precision(_view))
+    _draw_analysis(chart, levels, spikes)
     colours = _indicator_colours(_view.indicators)
     for spec in _view.indicators:
         if spec.pane == "price":
@@ -139,19 +138,13 @@ def _chart_page(
     return chart.page
 
 
-def _draw_analysis(
-    chart, levels: Sequence[Level], spikes: Sequence[Spike], decimals: int | None
-) -> None:
+def _draw_analysis(chart, levels: Sequence[Level], spikes: Sequence[Spike]) -> None:
     """Levels as price lines labelled with their touch count; spikes as markers under their
     candles (the package puts markers on the candle series only)."""
     for level in levels:
         colour = SUPPORT_COLOR if level.kind == "support" else RESISTANCE_COLOR
         chart.horizontal_line(
-            level.price,
-            color=colour,
-            width=1,
-            style="dashed",
-            text=level_label(asdict(level), decimals),
+            level.price, color=colour, width=1, style="dashed", text=level_label(asdict(level))
         )
     if spikes:
         chart.marker_list(

@@ -101,8 +101,10 @@ def test_hover_shows_the_time_for_intraday_bars_and_the_date_for_daily(hourly_vi
     daily = build_view(synthetic_ohlcv(50, timeframe="1d"), symbol="d", emas=())
     intraday = build_plotly_figure(hourly_view, offered_emas=OFFERED)
     days = build_plotly_figure(daily, offered_emas=())
-    assert intraday.layout.xaxis.hoverformat == "%Y-%m-%d %H:%M UTC"
-    assert days.layout.xaxis.hoverformat == "%Y-%m-%d"
+    first = hourly_view.frame["time"].iloc[1]
+    assert trace(intraday, PRICE_TRACE).customdata[1] == f"{first:%Y-%m-%d %H:%M} UTC"
+    assert trace(days, PRICE_TRACE).customdata[0] == f"{daily.frame['time'].iloc[0]:%Y-%m-%d}"
+    assert "%{customdata}" in trace(days, PRICE_TRACE).hovertemplate
 
 
 def test_title_and_notice_are_shown(hourly_view):

@@ -3,9 +3,12 @@ lines, the error boxes."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP_SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "main_streamlit.py")
@@ -25,8 +28,22 @@ def figure(at: AppTest) -> dict:
 
 
 def candles(fig: dict) -> dict:
+    """The candlestick trace, its ``x`` (bar positions, sent as a typed array) as a list."""
     [trace] = [t for t in fig["data"] if t["type"] == "candlestick"]
-    return trace
+    return {**trace, "x": typed_list(trace["x"])}
+
+
+def typed_list(values) -> list:
+    """A Plotly JSON array: a plain list, or a typed array ``{"dtype", "bdata"}``."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def candle_times(fig: dict) -> pd.Series:
+    """The candles' UTC wall times, from the dates their hover shows."""
+    dates = [text.removesuffix(" UTC") for text in candles(fig)["customdata"]]
+    return pd.Series(pd.to_datetime(dates))
 
 
 def shown_ema_names(fig: dict) -> set[str]:

@@ -26,9 +26,12 @@ FIGURE = """() => {
     const gd = document.querySelector('.js-plotly-plot');
     const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
     if (!trace) return null;
-    const ms = Array.from(trace.x, x => new Date(String(x).replace(' ', 'T') + 'Z').getTime());
+    // the candles' dates (their hover text: bars sit at positions, side by side)
+    const ms = Array.from(trace.customdata, t => Date.parse(String(t).replace(' UTC', 'Z')
+        .replace(' ', 'T')));
     return {
         times: ms,
+        gaps: Math.max(...Array.from(trace.x).slice(1).map((x, i) => x - trace.x[i])),
         closes: Array.from(trace.close),
         title: (gd.layout.title && gd.layout.title.text) || '',
         boxes: gd.querySelectorAll('.trace.boxes path').length,
@@ -39,7 +42,7 @@ FIGURE = """() => {
 # The page coordinates of candle ``i`` (middle of the price pane), to hover it with the mouse.
 CANDLE_POINT = """(i) => {
     const gd = document.querySelector('.js-plotly-plot');
-    const trace = gd.data.find(t => t.type === 'candlestick');
+    const trace = gd._fullData.find(t => t.type === 'candlestick');  // arrays decoded
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
     const box = gd.getBoundingClientRect();
     const x = xa.d2p(xa.d2c(trace.x[i]));
@@ -105,6 +108,7 @@ def test_hourly_bars_are_drawn_hourly_and_older_ones_are_a_page_away(page, serve
     page.goto(server)
     fig = wait_for_figure(page, f"c.times.length === {PLOTLY_WINDOW_BARS} && c.boxes > 0")
     assert spacings_s(fig["times"]) == {3600.0}  # candle spacing equals the timeframe
+    assert fig["gaps"] == 1  # bars side by side
     last = bars.iloc[-1]
     assert fig["times"][-1] == int(last["time"].timestamp() * 1000)
     assert fig["closes"][-1] == pytest.approx(last["close"])
@@ -113,7 +117,7 @@ def test_hourly_bars_are_drawn_hourly_and_older_ones_are_a_page_away(page, serve
 
     # Hovering a candle shows one hourly bar of the file: its time and its own OHLC values.
     text = hover_text(page, PLOTLY_WINDOW_BARS - 3)
-    hovered = pd.Timestamp(re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)[1], tz="UTC")
+    hovered = pd.Timestamp(re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)[1], tz="UTC")
     assert hovered >= bars["time"].iloc[-10]
     [bar] = bars[bars["time"] == hovered].itertuples()
     for name in ("open", "high", "low", "close"):

@@ -34,7 +34,7 @@ def test_a_rerun_draws_bars_appended_to_the_file_and_says_when(data_dir):
     at.run()
     trace = candles(figure(at))
     assert len(trace["x"]) == 301
-    assert pd.Timestamp(trace["x"][-1]) == time.tz_convert(None)
+    assert pd.Timestamp(trace["customdata"][-1].removesuffix(" UTC")) == time.tz_convert(None)
 
 
 def test_uploads_do_not_refresh(data_dir):
@@ -76,7 +76,8 @@ LAST_CANDLE = """() => {
     const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
     if (!trace) return null;
     const n = trace.x.length;
-    return {bars: n, time: String(trace.x[n - 1]), close: trace.close[n - 1]};
+    return {bars: n, time: String(trace.customdata[n - 1]).replace(' UTC', ''),
+            close: trace.close[n - 1]};
 }"""
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from app.core import add_emas
 from app.streamlit_app.engines import LIGHTWEIGHT_WINDOW_BARS, PLOTLY_WINDOW_BARS
-from tests.streamlit.app_views import candles, errors, figure, run_app
+from tests.streamlit.app_views import candle_times, candles, errors, figure, run_app
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 
 HOURLY_ROWS = 5_000
@@ -22,10 +21,6 @@ def hourly(data_dir):
     """DATA_DIR's default symbol replaced by 5,000 hourly bars (too many for one Plotly chart)."""
     (data_dir / "sample_ohlcv.csv").write_bytes(ohlcv_csv(HOURLY_ROWS, seed=21))
     return ohlcv_frame(HOURLY_ROWS, seed=21)
-
-
-def candle_times(fig: dict) -> pd.Series:
-    return pd.Series(pd.to_datetime(candles(fig)["x"]))
 
 
 def spacing_seconds(fig: dict) -> set[float]:

@@ -21,7 +21,6 @@ from app.web.routes.chart import PAGE_CSP, templates
 router = APIRouter(tags=["chart"])
 
 MAX_CHARTS = 8  # the largest grid (4 x 2)
-WORKSPACE_BARS = 10_000  # bars each chart loads (no paging on scroll yet: a deeper history)
 
 
 def workspace_state() -> dict[str, Any]:
@@ -36,7 +35,7 @@ def workspace_state() -> dict[str, Any]:
         "options": chart_options(offered),
         "theme": "dark",
         "maxCharts": MAX_CHARTS,
-        "pageBars": WORKSPACE_BARS,
+        "pageBars": 2_000,
     }
 
 
