@@ -209,13 +209,24 @@ def test_a_long_listing_is_reused_a_moment_then_read_again(tree: Path, monkeypat
     file's new last bar shows within LIST_KEEP_SECONDS."""
     import app.core.sources.files as files
 
+    class Clock:  # the module's clock, moved by hand: a loaded machine cannot age the list
+        now = 1000.0
+
+        def monotonic(self) -> float:
+            return self.now
+
+        def __getattr__(self, name: str):
+            return getattr(time, name)  # sleep, time, ... as they are
+
+    clock = Clock()
     monkeypatch.setattr(files, "LIST_KEEP_MIN_SYMBOLS", 3)
-    monkeypatch.setattr(files, "LIST_KEEP_SECONDS", 0.5)
+    monkeypatch.setattr(files, "time", clock)
     source = FileSource(tree)
     first = source.list_symbols()
+    clock.now += files.LIST_KEEP_SECONDS * 0.9
     assert source.list_symbols() is first
     synthetic_ohlcv(31, "1h", seed=24).to_csv(tree / "GOOG.csv", index=False)  # one bar more
-    time.sleep(0.6)
+    clock.now += files.LIST_KEEP_SECONDS * 0.2
     again = source.list_symbols()
     assert {i.symbol: i.bars for i in again}["GOOG"] == 31
     unchanged = {i.symbol: i for i in first}
