@@ -21,6 +21,7 @@ from bench import (
     store_cases,
     toggle_cases,
     udf_cases,
+    workspace_cases,
 )
 from bench.context import BenchContext, Sizes
 from bench.table import Row
@@ -203,6 +204,18 @@ CASES: tuple[Case, ...] = (
         1.5,
         browser_cases.chart_page_panes,
         FASTAPI,
+    ),
+    Case(
+        "workspace: 4 live charts of 10,000 bars open vs 1 chart",
+        1.5,
+        workspace_cases.workspace_open,
+        (*FASTAPI, "app.web.routes.workspace"),
+    ),
+    Case(
+        "workspace: frame time panning 4 charts of 10,000 bars vs 16 ms",
+        1.0,
+        workspace_cases.workspace_pan,
+        (*FASTAPI, "app.web.routes.workspace"),
     ),
     Case(
         "Dash: EMA toggle -> redrawn, {big}-bar symbol",

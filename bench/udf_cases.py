@@ -23,7 +23,7 @@ def _paths(ctx: BenchContext, to: int) -> tuple[str, str]:
     symbol = ctx.data.small_symbol
     udf = {"symbol": symbol, "resolution": "60", "countback": BARS, "to": to}
     ohlcv = {"symbol": symbol, "timeframe": "1h", "limit": BARS, "format": "columns", "emas": "",
-             "end": to - 1}  # fmt: skip
+             "end": to}  # fmt: skip
     return "/udf/history?" + urlencode(udf), "/api/ohlcv?" + urlencode(ohlcv)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from app.core import OhlcvView, Timeframe
+from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format
 
 MAX_TICKS = 8
 MIN_TICKS = 3
@@ -107,15 +108,13 @@ def _labelled(
 
 
 def hover_times(times: np.ndarray, timeframe: Timeframe) -> np.ndarray:
-    """Each bar's date as a person reads it at ``timeframe``: ``2024-01-03 14:00`` intraday
-    UTC``, ``2024-01-03`` daily and weekly, ``May '18`` monthly."""
-    if timeframe.seconds < 86400:
-        text = np.datetime_as_string(times, unit="m")
-        return np.char.add(np.char.replace(text, "T", " "), " UTC")
-    if timeframe.name.endswith("M"):
-        stamps = times.astype("datetime64[s]").tolist()
-        return np.array([s.strftime("%b '%y") for s in stamps])
-    return np.datetime_as_string(times, unit="D")
+    """Each bar's date as the core writes it at ``timeframe`` (``app.core.bar_dates``:
+    ``2024-01-03 14:00 UTC`` intraday, ``2024-01-03`` daily and weekly, ``May '18`` monthly)."""
+    pattern = bar_time_format(timeframe)
+    if pattern == INTRADAY_FORMAT:
+        pattern += " UTC"
+    stamps = times.astype("datetime64[s]").tolist()  # datetime.datetime
+    return np.array([stamp.strftime(pattern) for stamp in stamps])
 
 
 def positions_of(times: np.ndarray, positions: np.ndarray, wanted: np.ndarray) -> np.ndarray:

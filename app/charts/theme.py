@@ -26,8 +26,18 @@ EMA_PALETTE: tuple[str, ...] = (
     "#00e5ff",  # cyan
     "#ffeb3b",  # yellow
     "#8bc34a",  # green
+    # Up to the 12-line cap: lighter tints of the six above.
+    "#90caf9",
+    "#ffcc80",
+    "#f8bbd0",
+    "#80cbc4",
+    "#fff59d",
+    "#c5e1a5",
 )
 ACCENT = EMA_PALETTE[0]  # controls that are on, focus, the spinner
+# The price drawn as a line (line and area charts): a grey readable on both themes, never one
+# of the palettes' colours (it used to be EMA 10's blue).
+PRICE_LINE = "#787b86"
 
 
 def ema_color(period: int, offered: Sequence[int]) -> str:
@@ -59,10 +69,22 @@ INDICATOR_PALETTE: tuple[str, ...] = (
     "#bdbdbd",
     "#f06292",
 )
-# The second and later outputs of an indicator (MACD's signal, Stochastic's %D) take this colour,
-# or SECOND_OUTPUT_ALT when the instance's own colour is it (Bollinger's bands share one colour).
-SECOND_OUTPUT = "#ff9800"
-SECOND_OUTPUT_ALT = "#2962ff"
+# The second output of an indicator (MACD's signal, Stochastic's %D, Bollinger's basis) takes
+# the colour paired with the instance's own: a hue far from it (Stochastic's %K and %D were both
+# orange) and from every EMA's, so no two lines of a chart share a colour. Bollinger's upper and
+# lower bands are one band: they share the instance's colour.
+SECOND_OUTPUT_PALETTE: tuple[str, ...] = (
+    "#00bfa5",
+    "#29b6f6",
+    "#d4e157",
+    "#ce93d8",
+    "#9575cd",
+    "#ff8a65",
+    "#7e57c2",
+    "#4db6ac",
+    "#ef9a9a",
+    "#26c6da",
+)
 GUIDE = MUTED_TEXT  # an oscillator's level lines (RSI 30/70), dashed
 
 
@@ -87,7 +109,9 @@ def indicator_colors(tokens: Sequence[str]) -> list[str]:
 
 
 def output_color(instance_color: str, name: str, index: int) -> str:
-    """The colour of an indicator's ``index``-th output (0: the instance's own)."""
-    if index == 0 or name == "bb":
+    """The colour of an indicator's ``index``-th output (0: the instance's own; the second the
+    paired colour; Bollinger's lower band, its third, the instance's own again)."""
+    if index != 1:
         return instance_color
-    return SECOND_OUTPUT_ALT if instance_color == SECOND_OUTPUT else SECOND_OUTPUT
+    place = INDICATOR_PALETTE.index(instance_color) if instance_color in INDICATOR_PALETTE else 0
+    return SECOND_OUTPUT_PALETTE[place]

@@ -49,3 +49,39 @@ def format_price(value: float, decimals: int) -> str:
     ('64,123.50', '1.10000')
     """
     return f"{value:,.{decimals}f}"
+
+
+def magnitude_decimals(value: float) -> int:
+    """Decimals for a price whose symbol's precision is unknown: 2 from 1 up, more for small
+    coins (the fallback only; a symbol's own precision wins).
+
+    >>> magnitude_decimals(27000.0), magnitude_decimals(0.00123)
+    (2, 6)
+    """
+    magnitude = abs(value)
+    if magnitude >= 1 or magnitude == 0 or not np.isfinite(magnitude):
+        return 2
+    return min(10, int(-np.floor(np.log10(magnitude))) + 3)
+
+
+def price_text(value: float | None, decimals: int | None) -> str:
+    """The one way a price is written for people (summaries, LLM facts, reports, metrics,
+    captions, labels): at the symbol's ``decimals``; by magnitude when they are unknown;
+    ``-`` for no price.
+
+    >>> price_text(1.2291400001, 5), price_text(64123.5, 2), price_text(0.5, None)
+    ('1.22914', '64,123.50', '0.5000')
+    """
+    if value is None or not np.isfinite(value):
+        return "-"
+    return format_price(value, magnitude_decimals(value) if decimals is None else decimals)
+
+
+def signed_price_text(value: float, decimals: int | None) -> str:
+    """A price change with its sign, at the same decimals as the price (``+0.00214``).
+
+    >>> signed_price_text(0.002141, 5), signed_price_text(-12.5, 2)
+    ('+0.00214', '-12.50')
+    """
+    text = price_text(abs(value), decimals if decimals is not None else magnitude_decimals(value))
+    return ("-" if value < 0 else "+") + text

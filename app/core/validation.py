@@ -13,6 +13,7 @@ import pyarrow as pa
 from app.core.column_values import numbers_from_arrow, rows_text, times_from_arrow
 from app.core.errors import DataError
 from app.core.frame import NOTICES_ATTR, canonical_frame_from_ns
+from app.core.month_dates import month_dated
 from app.core.split_times import times_from_date_and_time
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def check_bars(
     if _all_good(times_ns, open_, high, low, close, volume):
         if volume is None:
             volume = np.zeros(rows)
-        return CheckedBars(times_ns, open_, high, low, close, volume)
+        return _month_dated(CheckedBars(times_ns, open_, high, low, close, volume), label)
 
     prices = {"open": open_, "high": high, "low": low, "close": close}
     for column, values in prices.items():
@@ -185,7 +186,16 @@ def check_bars(
 
     if order is not None:
         open_, high, low, close, volume = (a[order] for a in (open_, high, low, close, volume))
-    return CheckedBars(times_sorted, open_, high, low, close, volume, notices)
+    return _month_dated(CheckedBars(times_sorted, open_, high, low, close, volume, notices), label)
+
+
+def _month_dated(bars: CheckedBars, label: str) -> CheckedBars:
+    """Monthly bars on the 1st of their month (see :mod:`app.core.month_dates`)."""
+    columns = (bars.open, bars.high, bars.low, bars.close, bars.volume)
+    times, columns, notice = month_dated(bars.times_ns, columns, label)
+    if notice is None:
+        return bars
+    return CheckedBars(times, *columns, (*bars.notices, notice))
 
 
 def _duplicates_text(times_sorted: np.ndarray, duplicate: np.ndarray, order) -> str:

@@ -137,7 +137,7 @@ def analysis_of_drawn(
             settings=settings,
             window=Window.from_store(drawn.get("window")),
         )
-        return panel(data.view)
+        return panel(data)
     except Exception as exc:  # every failure becomes an alert
         return error_alert(exc)
 

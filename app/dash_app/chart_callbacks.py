@@ -100,7 +100,7 @@ def render_chart(
         figure = build_plotly_figure(
             data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
         )
-        add_overlays(figure, data.view, overlays)
+        add_overlays(figure, data, overlays)
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     drawn = drawable_emas(data.view, [p for p in offered if p in visible])

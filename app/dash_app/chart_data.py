@@ -7,14 +7,19 @@ notice then says which one was drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
 
+from app.charts.precision import view_price_precision
 from app.charts.price_change import last_change
 from app.config import Settings
 from app.core import DataError, OhlcvView, build_view, coarsest_needed, get_ohlcv
+from app.core.analysis import Analysis, analyse_up_to
+from app.core.bar_dates import format_bar_time
+from app.core.precision import price_text
 from app.core.time_bounds import EARLIEST_NS
 from app.dash_app.uploads import UploadCache, UploadRef
 from app.dash_app.window import WINDOW_BARS, Held, Window
@@ -35,10 +40,17 @@ class ChartData:
     data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
     summary: str
     title: str
+    load: Callable[..., OhlcvView]  # the loader of these bars (timeframe=, end=, limit=, ...)
 
     @property
     def held(self) -> Held:
         return Held.of(self.view)
+
+    def analysis(self) -> Analysis:
+        """The core's one analysis rule up to the bars drawn: the same numbers as the page, the
+        API and Streamlit for the same bars."""
+        end = None if _is_newest(self.view) else self.view.frame["time"].iloc[-1]
+        return analyse_up_to(self.load, self.view.timeframe.name, end)
 
 
 def load_chart_data(
@@ -85,6 +97,7 @@ def load_chart_data(
         data_notices=view.notices,
         summary=summarize(view, newest),
         title=f"{name or view.symbol} · {view.timeframe.name}",
+        load=load,
     )
 
 
@@ -115,15 +128,15 @@ def summarize(view: OhlcvView, newest: OhlcvView) -> str:
     """``5,000 bars at 1h · showing 3,001-5,000 (2024-04-01 00:00 → 2024-07-24 07:00 UTC) ·
     last 101.5 (+0.42%)``: the window drawn, then the newest bar of the whole history."""
     frame = view.frame
-    first, last = frame["time"].iloc[0], frame["time"].iloc[-1]
-    span = f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M} UTC"
+    first, last = (format_bar_time(frame["time"].iloc[i], view.timeframe) for i in (0, -1))
+    span = f"{first} → {last} UTC"
     if len(frame) < view.total_bars:
         lo = view.first_index + 1
         hi = view.first_index + len(frame)
         span = f"showing {lo:,}-{hi:,} ({span}); pan or zoom past an edge for more"
     closes = newest.frame["close"]
-    last = float(closes.iloc[-1])
-    text = f"{view.total_bars:,} bars at {view.timeframe.name} · {span} · last {last:,.6g}"
+    last = price_text(float(closes.iloc[-1]), view_price_precision(view))
+    text = f"{view.total_bars:,} bars at {view.timeframe.name} · {span} · last {last}"
     change = last_change(closes)
     if change is not None and change.percent is not None:
         text += f" ({change.percent:+.2f}%)"

@@ -63,7 +63,7 @@ def png_download(
             scale=IMAGE_SCALE,
             title=data.title,
             offered_emas=offered,
-            decorate=lambda figure: add_overlays(figure, view, overlays),
+            decorate=lambda figure: add_overlays(figure, data, overlays),
         )
     except Exception as exc:  # every failure becomes an alert
         return no_update, error_alert(exc)

@@ -10,6 +10,7 @@ from flask import jsonify
 
 from app.config import get_settings
 from app.dash_app.callbacks import register_callbacks
+from app.dash_app.grid import register_grid_callbacks
 from app.dash_app.layout import build_layout
 from app.dash_app.request_guard import guard_callback_requests
 from app.dash_app.stylesheet import BOOTSTRAP_URL, THEME_URL, serve_stylesheets
@@ -56,5 +57,6 @@ def create_app() -> Dash:
     server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.layout = lambda: build_layout(get_settings())
     register_callbacks(app, UploadCache(), get_settings)
+    register_grid_callbacks(app, get_settings)
     guard_callback_requests(app)
     return app

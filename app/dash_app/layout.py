@@ -12,6 +12,7 @@ from app.dash_app.analysis_panel import OVERLAY_OPTIONS
 from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.feeds import feed_layout
 from app.dash_app.feeds import symbol_timeframes as feed_symbols
+from app.dash_app.grid import grid_layout
 from app.dash_app.indicator_picker import chart_style, picker_layout
 
 GRAPH_CONFIG = {
@@ -164,6 +165,7 @@ def build_layout(settings: Settings) -> dbc.Container:
             dcc.Loading(html.Div(id="download-error"), type="dot", delay_show=300),
             dcc.Download(id="download"),
             html.Div(id="analysis"),  # signals and summary of the bars drawn
+            grid_layout(symbol_timeframes, default_timeframe, timeframe_options),
         ]
     )
     return dbc.Container(

@@ -85,6 +85,12 @@ class LiveClient:
         """Leave ``sub``'s stream (and the channel, when it was its last subscriber here)."""
         if self.subs.get(sub.id) is sub:
             del self.subs[sub.id]
+        if sub.status_listener is not None:
+            status = sub.channel.producer.feed.status
+            status.listeners.discard(sub.status_listener)
+            sub.status_listener = None
+            if not status.listeners:
+                status.stop()
         if sub.subscription is not None:
             self.service.hub.unsubscribe(sub.subscription)
             sub.subscription = None

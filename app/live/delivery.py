@@ -6,6 +6,9 @@ bar time sent, so no bar already in the snapshot is sent again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from app.live.hub import LiveMessage, Subscription
 from app.live.protocol import frame_prefix
 from app.live.streams import Channel
@@ -25,6 +28,8 @@ class ClientSub:
         self.subscription: Subscription | None = None
         self.ready = False  # its snapshot is queued: updates may follow
         self.last_time: int | None = None
+        self.status_listener: Callable[[Any], None] | None = None  # the feed's status -> frame
+        self.status: bytes | None = None  # the newest status frame not sent yet
 
     def update_frame(self, message: LiveMessage) -> bytes | None:
         """The update frame for these bars, leaving out any older than the last one sent (a

@@ -69,6 +69,12 @@ class Outbox:
         self.frame_bytes += len(data)
         self.wake.set()
 
+    def status_changed(self, sub: ClientSub, frame: bytes) -> None:
+        """The feed's state for ``sub``: only the newest is kept (never a backlog), sent by the
+        writer after any queued frame (so after the subscription's snapshot)."""
+        sub.status = frame
+        self.wake.set()
+
     def offered(self, sub: ClientSub) -> None:
         """The hub holds new bars for ``sub`` (called on the publishing side)."""
         subscription = sub.subscription
@@ -140,6 +146,9 @@ class Outbox:
                 await send(data.decode())
                 self.sending_since = None
             for sub in list(self.client.subs.values()):
+                status, sub.status = (sub.status, None) if sub.ready else (None, sub.status)
+                if status is not None:  # the feed's newest state, after its snapshot
+                    await send(status.decode())
                 subscription = sub.subscription
                 if not sub.ready or subscription is None or not subscription.has_pending:
                     continue

@@ -14,6 +14,7 @@ from app.core.errors import ParameterError, SuperChartError
 from app.live.close_codes import CLOSE_POLICY
 from app.live.delivery import ClientSub
 from app.live.extra_requests import HANDLERS
+from app.live.feed_status import StatusState, status_frame
 from app.live.protocol import (
     ProtocolError,
     StreamRequest,
@@ -140,6 +141,20 @@ async def subscribe(client: LiveClient, request: StreamRequest) -> None:
     except BaseException:
         client.drop(sub)
         raise
+    if client.subs.get(request_id) is sub:
+        follow_status(client, sub)
+
+
+def follow_status(client: LiveClient, sub: ClientSub) -> None:
+    """A ``status`` frame now (after the snapshot) and on each change of the feed's state."""
+    feed = sub.channel.producer.feed
+
+    def send_status(state: StatusState) -> None:
+        client.outbox.status_changed(sub, status_frame(sub.id, sub.symbol, sub.timeframe, state))
+
+    sub.status_listener = send_status
+    feed.status.listeners.add(send_status)
+    send_status(feed.refresh_status())
 
 
 def unsubscribe(client: LiveClient, request_id: str | None) -> None:

@@ -53,6 +53,11 @@ class LiveService:
         self._followers: dict[str, FileFollower] = {}
         self._aliases: dict[str, str] = {}  # a routed request -> the key of the feed serving it
         self.replay_streams = ReplayStreams(settings)
+        self.shared_polls = None
+        if settings.live_backend == "redis":  # one broker poller per symbol across replicas
+            from app.live.shared_poll import SharedPolls
+
+            self.shared_polls = SharedPolls(settings)
 
     def ensure_sweeper(self) -> None:
         """Once a second, close clients whose socket has accepted nothing for
@@ -74,6 +79,11 @@ class LiveService:
     async def close(self) -> None:
         """App shutdown: the hub lets go of Redis (its leases pass to the other replicas)."""
         await self.hub.close()
+        if self.shared_polls is not None:
+            for feed in self.feeds.values():
+                if feed.task is not None:
+                    feed.task.cancel()
+            await self.shared_polls.close()
 
     # -- stats ------------------------------------------------------------------------------
 
@@ -81,7 +91,10 @@ class LiveService:
         """This process's clients and replays; a Redis hub adds ``backend`` and its
         connection's state."""
         hub = self.hub.stats()
-        return {"total_clients": self.clients, **hub, "replays": self.replay_streams.stats()}
+        stats = {"total_clients": self.clients, **hub, "replays": self.replay_streams.stats()}
+        if self.shared_polls is not None:
+            stats["polls"] = self.shared_polls.stats()
+        return stats
 
     # -- channels ---------------------------------------------------------------------------
 
@@ -192,7 +205,7 @@ class LiveService:
         if feed is None:
             feed = SymbolFeed(key, bars.shown_symbol, BarBook.from_frame(bars.frame))
             fetch = await asyncio.to_thread(poll_fetch, self.settings, bars)
-            feed.task = asyncio.create_task(poll_broker(feed, fetch, self.settings.live_poll_s))
+            feed.task = self._poll(feed, fetch)
             self.feeds[key] = feed
         self._aliases[asked] = key
         return feed
@@ -212,9 +225,7 @@ class LiveService:
                 follow_exchange(feed, self.settings.live_ws_url, self.settings)
             )
         elif self.source.name == "api":
-            feed.task = asyncio.create_task(
-                poll_broker(feed, self._broker_fetch(symbol), self.settings.live_poll_s)
-            )
+            feed.task = self._poll(feed, self._broker_fetch(symbol))
         elif path is not None:
             follower = FileFollower(feed, path, size, lambda: self._reload(symbol, file_timeframe))
             self._followers[key] = follower
@@ -244,6 +255,15 @@ class LiveService:
     ) -> tuple[pd.DataFrame, int]:
         frame, size, _path = await self._load(symbol, file_timeframe)
         return frame, size
+
+    def _poll(
+        self, feed: SymbolFeed, fetch: Callable[[pd.Timestamp | None], pd.DataFrame]
+    ) -> asyncio.Task:
+        """The task keeping a polled feed current: its own poll, or with the Redis hub one
+        poller per symbol across replicas."""
+        if self.shared_polls is not None:
+            return asyncio.create_task(self.shared_polls.run(feed, fetch))
+        return asyncio.create_task(poll_broker(feed, fetch, self.settings.live_poll_s))
 
     def _broker_fetch(self, symbol: str) -> Callable[[pd.Timestamp | None], pd.DataFrame]:
         """A fetch of the newest bars that bypasses the source's answer cache (a poll must see

@@ -5,7 +5,8 @@
   (``CsvTail``); anything the tail cannot follow (a rewrite, a truncation, a Parquet file)
   reloads the file through the data source and resets the subscribers.
 - Broker: ``poll_broker`` asks the REST API for the bars from the last one held, once per
-  symbol every LIVE_POLL_S, whatever the number of subscribers.
+  symbol every LIVE_POLL_S, whatever the number of subscribers (with the Redis hub, once per
+  symbol across every replica: ``app.live.shared_poll``).
 - Exchange: ``follow_exchange`` (``app.live.exchange``) holds one upstream WebSocket per symbol.
 """
 
@@ -63,10 +64,12 @@ class FileFollower:
             self._unreadable_since = None
             if bars is not None:
                 self.feed.apply(bars)
+            self.feed.clear_error()
         except TailUnreadable as exc:
             if not self._wait_for_the_writer():
                 logger.info("%s: reloading (%s)", self.path.name, exc)
-                await self.reload()
+                self.feed.set_error(f"the file's last change cannot be read: {exc}")
+                await self.reload(clears_error=False)
         except (ReloadNeeded, OlderBarError, OSError) as exc:
             logger.info("%s: reloading (%s)", self.path.name, exc)
             await self.reload()
@@ -89,14 +92,19 @@ class FileFollower:
             _background.add(task)
             task.add_done_callback(_background.discard)
 
-    async def reload(self) -> None:
+    async def reload(self, clears_error: bool = True) -> None:
+        """Read the whole file again. After an unreadable tail the source may hand back its
+        last good version: the error stays until a change reads cleanly."""
         try:
             frame, size = await self.reload_frame()
         except SuperChartError as exc:  # a half-written file: keep the bars we have
             logger.warning("%s: live reload failed, keeping the last bars: %s", self.path, exc)
+            self.feed.set_error(f"{exc} (showing the last bars read)")
             return
         self.tail = self._open_tail(size)
         self.feed.replace(frame)
+        if clears_error:
+            self.feed.clear_error()
 
 
 async def poll_broker(
@@ -105,14 +113,21 @@ async def poll_broker(
     """Every ``interval`` seconds, the bars from the last one held (one request per symbol)."""
     while True:
         await asyncio.sleep(interval)
-        last = feed.book.last_time
-        start = pd.Timestamp(last, tz="UTC") if last is not None else None
-        try:
-            frame = await asyncio.to_thread(fetch, start)
-        except SuperChartError as exc:
-            logger.warning("live poll of %s failed: %s", feed.name, exc)
-            continue
-        try:
-            feed.apply(frame)
-        except OlderBarError:
-            logger.info("live poll of %s: history changed, ignoring older bars", feed.name)
+        await poll_once(feed, fetch)
+
+
+async def poll_once(feed: SymbolFeed, fetch: Callable[[pd.Timestamp | None], pd.DataFrame]) -> None:
+    """The bars from the last one held, merged into ``feed``; a failure is logged, not raised."""
+    last = feed.book.last_time
+    start = pd.Timestamp(last, tz="UTC") if last is not None else None
+    try:
+        frame = await asyncio.to_thread(fetch, start)
+    except SuperChartError as exc:
+        logger.warning("live poll of %s failed: %s", feed.name, exc)
+        feed.set_error(f"the last poll failed: {exc}")
+        return
+    feed.clear_error()
+    try:
+        feed.apply(frame)
+    except OlderBarError:
+        logger.info("live poll of %s: history changed, ignoring older bars", feed.name)

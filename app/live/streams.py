@@ -26,6 +26,7 @@ from app.core.indicators import ema_column
 from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
 from app.core.validation import CheckedBars
 from app.live.bars import FIELDS, BarBook, TimeframeBook
+from app.live.feed_status import FeedStatus, StatusState
 from app.live.heikin import HeikinBook
 from app.live.hub import Hub, LiveMessage
 from app.live.indicators import LiveIndicators
@@ -66,6 +67,22 @@ class SymbolFeed:
         self.producers: dict[str, Producer] = {}
         self.task: asyncio.Task | None = None  # the source keeping the book current
         self._frame: tuple[int, pd.DataFrame] | None = None
+        self.status = FeedStatus()  # ok / error / stale, told to each subscription
+
+    def refresh_status(self) -> StatusState:
+        """The feed's state now (``status`` frames go out when it changed)."""
+        last = self.book.last_time
+        return self.status.refresh(None if last is None else last // 1_000_000_000, self.spacing)
+
+    def set_error(self, detail: str) -> None:
+        """The source could not read its last change: subscribers are told, bars are kept."""
+        self.status.set_error(detail)
+        self.refresh_status()
+
+    def clear_error(self) -> None:
+        if self.status.error is not None:
+            self.status.clear_error()
+            self.refresh_status()
 
     @property
     def native(self) -> Timeframe:
@@ -85,6 +102,8 @@ class SymbolFeed:
         self.version += 1
         for producer in list(self.producers.values()):
             producer.native_changed(row)
+        if self.status.listeners:
+            self.refresh_status()
 
     def replace(self, frame: pd.DataFrame) -> None:
         """The whole history changed (a file rewritten): every subscriber gets a new snapshot."""
@@ -93,6 +112,8 @@ class SymbolFeed:
         self.version += 1
         for producer in list(self.producers.values()):
             producer.reset()
+        if self.status.listeners:
+            self.refresh_status()
 
 
 def _median_spacing(book: BarBook) -> float:

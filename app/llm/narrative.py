@@ -38,8 +38,9 @@ NOT_CONFIGURED = "no LLM is configured: set LLM_API_BASE, LLM_API_KEY and LLM_MO
 SYSTEM_PROMPT = (
     "You are a careful market analyst. From the JSON technical analysis the user gives, write "
     "one paragraph of at most 150 words for a trader: trend, momentum, the nearest support and "
-    "resistance, volume spikes. Use only numbers present in the JSON; do not give financial "
-    "advice. Write it in the language whose code is {lang}."
+    "resistance, volume spikes. Use only numbers present in the JSON and write prices exactly "
+    "as the JSON writes them (the symbol's precision); do not give financial advice. Write it "
+    "in the language whose code is {lang}."
 )
 
 _cache: OrderedDict[tuple, tuple[str, str, str | None, float]] = OrderedDict()
@@ -127,7 +128,7 @@ async def narrate(analysis: Analysis, settings: Settings, lang: str | None = Non
             return analysis.with_narrative(text, "llm", None, language)
     messages = [
         {"role": "system", "content": SYSTEM_PROMPT.format(lang=language)},
-        {"role": "user", "content": orjson.dumps(analysis.structured()).decode()},
+        {"role": "user", "content": orjson.dumps(analysis.narrative_input()).decode()},
     ]
     assert settings.llm_api_base and settings.llm_api_key and settings.llm_model
     if not _in_flight.acquire(blocking=False):

@@ -15,7 +15,7 @@ from app.core import OhlcvView
 from app.core.analysis import Analysis
 from app.core.analysis.summary_fa import is_rtl
 from app.reports.figure import report_figure
-from app.reports.formatting import MAX_SPIKE_ROWS, narrative_note, number, price, utc
+from app.reports.formatting import MAX_SPIKE_ROWS, narrative_is_summary, narrative_note, number, utc
 
 _CSS = f"""
 body {{ background: {theme.BACKGROUND}; color: {theme.TEXT}; font-family: {theme.FONT_FAMILY};
@@ -61,10 +61,10 @@ def _levels_table(analysis: Analysis) -> str:
     rows = [
         [
             lv.kind,
-            price(lv.price),
+            analysis.price(lv.price),
             str(lv.touches),
-            utc(lv.first_time),
-            utc(lv.last_time),
+            utc(lv.first_time, analysis.timeframe),
+            utc(lv.last_time, analysis.timeframe),
             number(lv.strength, 3),
         ]
         for lv in analysis.levels
@@ -77,7 +77,7 @@ def _spikes_table(analysis: Analysis) -> tuple[str, str]:
     spikes = list(analysis.volume_spikes)[-MAX_SPIKE_ROWS:][::-1]
     rows = [
         [
-            utc(s.time),
+            utc(s.time, analysis.timeframe),
             number(s.volume),
             number(s.mean),
             number(s.std),
@@ -126,7 +126,7 @@ def render_html_report(
     )
     signals = _table(
         ["signal", "state", "detail"],
-        [[s.name, s.state, s.detail] for s in analysis.signals],
+        [[s.label, s.state_label, s.detail] for s in analysis.signals],
     )
     spikes, spikes_note = _spikes_table(analysis)
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -147,15 +147,16 @@ def render_html_report(
         ),
         "</head><body>",
         f"<h1>{_e(title)}</h1>",
-        f"<p class='meta'>Last bar {_e(utc(analysis.as_of))} · close "
-        f"{_e(price(analysis.last_close))} · {analysis.bars:,} bars analysed · made {made}</p>",
+        f"<p class='meta'>Last bar {_e(utc(analysis.as_of, analysis.timeframe))} · close "
+        f"{_e(analysis.price(analysis.last_close))} · {analysis.bars:,} bars analysed · "
+        f"made {made}</p>",
         f"<div class='panel'>{chart}</div>",
         f"<p class='note'>{_e(chart_note)}</p>" if chart_note else "",
         "<h2>Summary</h2>",
         f"<p id='summary'>{_e(analysis.summary)}</p>",
         "<h2>Narrative</h2>",
-        _narrative(analysis),
-        f"<p class='note'>{_e(narrative_note(analysis))}</p>",
+        "" if narrative_is_summary(analysis) else _narrative(analysis),
+        f"<p class='note' id='narrative-note'>{_e(narrative_note(analysis))}</p>",
         "<h2>Signals</h2>",
         signals,
         "<h2>Support and resistance</h2>",

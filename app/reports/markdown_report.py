@@ -12,7 +12,7 @@ import html
 import re
 
 from app.core.analysis import Analysis
-from app.reports.formatting import MAX_SPIKE_ROWS, narrative_note, number, price, utc
+from app.reports.formatting import MAX_SPIKE_ROWS, narrative_is_summary, narrative_note, number, utc
 
 _MARKDOWN_SIGNS = re.compile(r"([\\`*\[\]])")
 
@@ -45,7 +45,8 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
     lines = [
         f"# {md_text(analysis.symbol)} {md_text(analysis.timeframe)} analysis",
         "",
-        f"Last bar {utc(analysis.as_of)}, close {price(analysis.last_close)}, "
+        f"Last bar {utc(analysis.as_of, analysis.timeframe)}, "
+        f"close {analysis.price(analysis.last_close)}, "
         f"{analysis.bars:,} bars analysed.",
         "",
         "## Summary",
@@ -54,14 +55,14 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
         "",
         "## Narrative",
         "",
-        md_text(analysis.narrative or analysis.summary),
-        "",
+        *([] if narrative_is_summary(analysis) else [md_text(analysis.narrative), ""]),
         f"_{md_text(narrative_note(analysis))}_",
         "",
         "## Signals",
         "",
         *_table(
-            ["signal", "state", "detail"], [[s.name, s.state, s.detail] for s in analysis.signals]
+            ["signal", "state", "detail"],
+            [[s.label, s.state_label, s.detail] for s in analysis.signals],
         ),
         "",
         "## Support and resistance",
@@ -71,10 +72,10 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
             [
                 [
                     lv.kind,
-                    price(lv.price),
+                    analysis.price(lv.price),
                     str(lv.touches),
-                    utc(lv.first_time),
-                    utc(lv.last_time),
+                    utc(lv.first_time, analysis.timeframe),
+                    utc(lv.last_time, analysis.timeframe),
                     number(lv.strength, 3),
                 ]
                 for lv in analysis.levels
@@ -91,7 +92,7 @@ def render_markdown_report(analysis: Analysis, *, spike_window: int, spike_sigma
             ["time", "volume", "mean", "std", "z-score", "confidence"],
             [
                 [
-                    utc(s.time),
+                    utc(s.time, analysis.timeframe),
                     number(s.volume),
                     number(s.mean),
                     number(s.std),

@@ -12,7 +12,7 @@ class ReplaySettings(BaseSettings):
     A replay plays a shared history (one per symbol, timeframe, chart and set of lines, built
     once however many replays play it); LIVE_REPLAY_MAX_MB bounds those histories together."""
 
-    live_replay_max_per_connection: int = Field(default=4, ge=1, le=1000)
+    live_replay_max_per_connection: int = Field(default=8, ge=1, le=1000)  # a workspace of 8 charts
     live_replay_max_total: int = Field(default=200, ge=1, le=100_000)
     live_replay_max_mb: float = Field(default=1024.0, gt=0, le=1_048_576)
 

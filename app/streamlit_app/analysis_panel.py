@@ -1,26 +1,33 @@
-"""The analysis panel under the chart (issue #13): the rule summary, the signals and the levels
-of the bars drawn, from the core's ``analyse``."""
+"""The analysis panel under the chart (issue #13): the rule summary, the signals and the levels,
+from the core's one analysis rule (the same bars and numbers as the page, the API and Dash)."""
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 import streamlit as st
 
-from app.core.analysis import Analysis
+from app.core.analysis import Analysis, analysis_scope
 from app.streamlit_app.literal_text import literal
-from app.streamlit_app.summary import format_price
 
-PANEL_TITLE = "Analysis of the bars drawn"
+PANEL_TITLE = "Analysis"
 
 
 def render_analysis(analysis: Analysis) -> None:
     with st.expander(PANEL_TITLE, expanded=True, icon=":material/insights:"):
         st.markdown(literal(analysis.summary))
+        if analysis.facts is not None:  # the same facts in Persian, right-to-left
+            persian = html.escape(analysis.summary_in("fa"))
+            st.markdown(
+                f'<div dir="rtl" lang="fa" class="sc-summary-fa">{persian}</div>',
+                unsafe_allow_html=True,
+            )
         if analysis.signals:
             signals = pd.DataFrame(
                 {
-                    "Signal": [s.name for s in analysis.signals],
-                    "State": [s.state.replace("_", " ") for s in analysis.signals],
+                    "Signal": [s.label for s in analysis.signals],
+                    "State": [s.state_label for s in analysis.signals],
                     "Detail": [s.detail for s in analysis.signals],
                 }
             )
@@ -30,10 +37,12 @@ def render_analysis(analysis: Analysis) -> None:
             "Levels: "
             + (
                 ", ".join(
-                    f"{'S' if lv.kind == 'support' else 'R'} {format_price(lv.price)} ×{lv.touches}"
+                    f"{'S' if lv.kind == 'support' else 'R'} {analysis.price(lv.price)} "
+                    f"×{lv.touches}"
                     for lv in analysis.levels
                 )
                 or "none found"
             )
         )
-        spikes.caption(f"Volume spikes in these bars: {len(analysis.volume_spikes)}")
+        spikes.caption(f"Volume spikes: {len(analysis.volume_spikes)}")
+        st.caption(analysis_scope(analysis))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.core import (
     OhlcvView,
 )
-from app.core.analysis import WARMUP_BARS, Analysis, analyse
+from app.core.analysis import Analysis, analyse_up_to
 from app.streamlit_app.summary import Summary, summarize
 from app.streamlit_app.windowing import (
     AUTO,
@@ -27,7 +27,7 @@ class ChartData:
     notice: str | None  # what Auto drew, when the timeframe is Auto
     data_notices: tuple[str, ...]  # what the loader fixed in the data (rows sorted, ...)
     summary: Summary  # the bars drawn among the whole history, and the newest close
-    analysis: Analysis  # of the bars drawn: levels, volume spikes, signals, summary
+    analysis: Analysis  # the core's rule up to the bars drawn: levels, spikes, signals, summary
 
 
 def chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: str) -> ChartData:
@@ -49,11 +49,9 @@ def chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: 
 
 
 def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
-    """The core's analysis of the bars drawn (levels, spikes, signals, summary), with the bars
-    before them as warm-up, so that the lines drawn and the panel agree with the chart."""
+    """The core's one analysis rule (:func:`analyse_up_to`) for the bars drawn: the last
+    ``DEFAULT_LOOKBACK`` bars up to the window's last one, as the page, the API and Dash
+    analyse them, so every front end gives the same numbers."""
     # The newest window needs no end (for the REST API source: no second request).
     end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
-    warm = fetch(timeframe=view.timeframe.name, end=end, limit=len(view.frame) + WARMUP_BARS)
-    return analyse(
-        warm.frame, symbol=view.symbol, timeframe=view.timeframe.name, lookback=len(view.frame)
-    )
+    return analyse_up_to(fetch, view.timeframe.name, end)

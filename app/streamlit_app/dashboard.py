@@ -22,6 +22,7 @@ from app.streamlit_app.analysis_panel import render_analysis
 from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.chart_panel import render_chart
 from app.streamlit_app.engines import window_bars
+from app.streamlit_app.grid_view import choose_layout, render_grid
 from app.streamlit_app.indicator_picker import choose_indicators
 from app.streamlit_app.literal_text import literal
 from app.streamlit_app.loading import (
@@ -100,7 +101,12 @@ class Dataset:
 def _render(settings: Settings) -> None:
     with st.sidebar:
         st.title(PAGE_TITLE)
+        layout = choose_layout()
         dataset = _choose_dataset(settings)
+    if layout == "grid" and dataset.source != sidebar.SOURCE_UPLOAD and dataset.problem is None:
+        render_grid(settings, dataset.source, load_symbols(settings, dataset.source))
+        return
+    with st.sidebar:
         timeframe = sidebar.choose_timeframe(
             dataset.key, dataset.native, settings, upload=dataset.upload is not None
         )

@@ -79,6 +79,7 @@ def choose_indicators(emas: Sequence[int]) -> tuple[IndicatorSpec, ...]:
         format_func=_option_label,
         key=PICKED_KEY,
         placeholder="RSI, MACD, Bollinger Bands…",
+        select_all=False,  # "Select all" would pick past the MAX_LINES cap
         help="Oscillators get their own pane under the price; averages and bands draw over it.",
     )
     specs: list[IndicatorSpec] = []

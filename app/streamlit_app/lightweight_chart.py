@@ -24,6 +24,7 @@ from lightweight_charts.widgets import StreamlitChart
 
 from app.charts import theme
 from app.charts.plotly_overlays import RESISTANCE_COLOR, SPIKE_COLOR, SUPPORT_COLOR, level_label
+from app.charts.precision import view_price_precision
 from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
 from app.core.analysis import Level, Spike
 from app.core.indicators import IndicatorSpec
@@ -121,7 +122,7 @@ def _chart_page(
             price_label=False,
         )
         line.set(frame[["time", column]].rename(columns={column: name}))
-    _draw_analysis(chart, levels, spikes)
+    _draw_analysis(chart, levels, spikes, view_price_precision(_view))
     colours = _indicator_colours(_view.indicators)
     for spec in _view.indicators:
         if spec.pane == "price":
@@ -138,13 +139,19 @@ def _chart_page(
     return chart.page
 
 
-def _draw_analysis(chart, levels: Sequence[Level], spikes: Sequence[Spike]) -> None:
+def _draw_analysis(
+    chart, levels: Sequence[Level], spikes: Sequence[Spike], decimals: int | None
+) -> None:
     """Levels as price lines labelled with their touch count; spikes as markers under their
     candles (the package puts markers on the candle series only)."""
     for level in levels:
         colour = SUPPORT_COLOR if level.kind == "support" else RESISTANCE_COLOR
         chart.horizontal_line(
-            level.price, color=colour, width=1, style="dashed", text=level_label(asdict(level))
+            level.price,
+            color=colour,
+            width=1,
+            style="dashed",
+            text=level_label(asdict(level), decimals),
         )
     if spikes:
         chart.marker_list(

@@ -42,16 +42,16 @@ def render_paging(view: OhlcvView, bars: int) -> None:
     first = view.first_index + 1
     last = view.first_index + len(view.frame)
     at_newest = reaches_newest(view)
-    times = view.frame["time"]
+    times, tf = view.frame["time"], view.timeframe.name
     where = (
         f"Bars {first:,}–{last:,} of {view.total_bars:,} at {view.timeframe.name} "
-        f"({format_time(times.iloc[0])} → {format_time(times.iloc[-1])} UTC)"
+        f"({format_time(times.iloc[0], tf)} → {format_time(times.iloc[-1], tf)} UTC)"
     )
     if view.total_bars <= len(view.frame):
         st.caption(f"All {view.total_bars:,} {view.timeframe.name} bars.")
         return
-    text, older, newer, newest = st.columns([6, 1, 1, 1], vertical_alignment="center")
-    text.caption(where)
+    st.caption(where)  # a row of its own, the buttons under it: narrow columns cut "Newest"
+    older, newer, newest = st.columns(3, vertical_alignment="center")
     older.button(
         "Older",
         key=OLDER_KEY,

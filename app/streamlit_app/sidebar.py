@@ -174,12 +174,12 @@ SPIKES_KEY = "spikes"
 def choose_overlays() -> Overlays:
     """The analysis toggles (issue #13): support/resistance lines and volume-spike markers."""
     st.caption("Analysis")
-    levels, spikes = st.columns(2)
+    # One toggle a row: side by side, the sidebar cut "Volume spikes" to "Volu...".
     return Overlays(
-        levels=levels.toggle(
+        levels=st.toggle(
             "Levels", key=LEVELS_KEY, help="Support and resistance lines with their touch count."
         ),
-        spikes=spikes.toggle(
+        spikes=st.toggle(
             "Volume spikes",
             key=SPIKES_KEY,
             help="Bars whose volume is over the mean + 4 standard deviations of the 25 before.",

@@ -3,16 +3,18 @@ CSV export."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from app.charts.precision import view_price_precision
 from app.charts.price_change import last_change
 from app.core import OHLCV_COLUMNS, OhlcvView, ema_column
+from app.core.bar_dates import format_bar_time
 from app.core.indicators import IndicatorSpec
+from app.core.precision import price_text, signed_price_text
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Summary:
     last_close: float
     change: float | None  # last close minus the previous bar's close; None with a single bar
     change_pct: float | None
+    decimals: int  # the symbol's price precision (the core's rule)
 
 
 def summarize(window: OhlcvView, latest: pd.DataFrame) -> Summary:
@@ -41,38 +44,29 @@ def summarize(window: OhlcvView, latest: pd.DataFrame) -> Summary:
         last_close=last,
         change=change.absolute if change else None,
         change_pct=change.percent if change else None,
+        decimals=view_price_precision(window),
     )
 
 
-def format_price(value: float) -> str:
-    """Enough decimals for both 40,000.00 and 0.000123."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:,.2f}"
-    decimals = max(2, min(8, 3 - math.floor(math.log10(abs(value)))))
-    return f"{value:,.{decimals}f}"
-
-
-def format_time(stamp: pd.Timestamp) -> str:
-    if stamp.hour == stamp.minute == stamp.second == 0:
-        return stamp.strftime("%Y-%m-%d")
-    return stamp.strftime("%Y-%m-%d %H:%M")
+def format_time(stamp: pd.Timestamp, timeframe: str | None = None) -> str:
+    """A bar's time by the core's rule for ``timeframe`` (May '18, 2018-05-07, ... 14:00)."""
+    if timeframe is None:
+        timeframe = "1d" if stamp.hour == stamp.minute == stamp.second == 0 else "1h"
+    return format_bar_time(stamp, timeframe)
 
 
 def render_summary(summary: Summary) -> None:
-    bars, span, close = st.columns([1, 2, 1])
+    bars, close = st.columns(2)
     bars.metric(f"Bars ({summary.timeframe})", f"{summary.bars:,}")
-    span.metric("Shown (UTC)", f"{format_time(summary.start)} → {format_time(summary.end)}")
+    start, end = (format_time(t, summary.timeframe) for t in (summary.start, summary.end))
     delta = None
     if summary.change is not None:
-        delta = f"{summary.change:+,.{_decimals_of(summary.last_close)}f}"
+        delta = signed_price_text(summary.change, summary.decimals)
         if summary.change_pct is not None:
             delta += f" ({summary.change_pct:+.2f}%)"
-    close.metric("Last close", format_price(summary.last_close), delta=delta)
-
-
-def _decimals_of(value: float) -> int:
-    text = format_price(value)
-    return len(text.split(".")[1]) if "." in text else 0
+    close.metric("Last close", price_text(summary.last_close, summary.decimals), delta=delta)
+    # A caption, not a metric: a metric cut the range to "2018-02-...".
+    st.caption(f"Shown (UTC): {start} → {end}")
 
 
 def frame_to_csv(

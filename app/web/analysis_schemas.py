@@ -28,6 +28,7 @@ class SpikeOut(BaseModel):
 class SignalOut(BaseModel):
     name: Literal["trend", "rsi", "macd", "bollinger", "level"]
     state: str = Field(description="a fixed word: up, down, overbought, bullish_cross, squeeze...")
+    state_label: str = Field(default="", description="the state in words: 'below signal line'")
     detail: str
 
 
@@ -49,6 +50,12 @@ class AnalysisOut(BaseModel):
         "(the rule summary has English and Persian templates)"
     )
     narrative_dir: Literal["ltr", "rtl"] = Field(description="rtl for fa, ar, he ...")
+    price_precision: int | None = Field(
+        default=None, description="decimals the symbol is quoted in; every text writes prices so"
+    )
+    scope: str = Field(
+        default="", description="what was analysed: 'Analysis of the last 500 1h bars, to ...'"
+    )
     source: str | None = Field(
         default=None, description="the source that served the bars (files, ccxt, pyth, ...)"
     )

@@ -2,8 +2,8 @@
 spells them (the words of ``app.core.sources.udf_protocol``, shared with our UDF client), the
 very values ``/api/ohlcv`` gives for the same bars, from the source a request would reach.
 
-History: bars with ``from <= t < to`` (``to`` is not included, as the Charting Library asks), or
-with ``countback`` the last ``countback`` bars before ``to`` (countback comes first, as the
+History: bars with ``from <= t <= to`` (both included, as the UDF specification says), or with
+``countback`` the last ``countback`` bars up to ``to`` (countback comes first, as the
 specification says). ``{"s": "no_data", "nextTime": t}`` when none are there but older ones are
 (``t`` the newest bar before the window, so the library jumps to it); ``{"s": "no_data"}`` alone
 before the first bar (nothing older: the library stops scrolling back). Errors are
@@ -80,8 +80,8 @@ def history_query(params: dict[str, str]) -> HistoryQuery:
                 f"countback {countback:,} is over the {MAX_UDF_BARS:,}-bar cap of /udf/history; "
                 "ask for fewer and page back with to=.",
             )
-    elif start >= end:
-        raise ParameterError("from", "from must be before to.")
+    elif start > end:
+        raise ParameterError("from", "from must not be after to.")
     return HistoryQuery(symbol, timeframe, start, end, countback)
 
 
@@ -91,7 +91,7 @@ def _view(query: HistoryQuery, *, start: int | None, end: int, limit: int) -> Oh
         timeframe=query.timeframe,
         emas=(),
         start=start,  # UNIX seconds: the core clamps them to 1677-2262
-        end=end - 1,
+        end=end,  # inclusive, as the UDF specification has it
         limit=limit,
     )
 
@@ -123,11 +123,11 @@ def history_body(query: HistoryQuery) -> tuple[bytes, pd.DataFrame | None]:
 
 
 def _no_data(query: HistoryQuery) -> dict[str, Any]:
-    """``nextTime``: the newest bar before the window, if there is one."""
-    before = query.end if query.countback is not None else query.start
-    if before <= EARLIEST + 1:
+    """``nextTime``: the newest bar before the window, if there is one (a countback found no
+    bar up to ``to``: there is none)."""
+    if query.countback is not None or query.start <= EARLIEST + 1:
         return history_no_data()
-    older = _view(query, start=None, end=before, limit=1)
+    older = _view(query, start=None, end=query.start - 1, limit=1)
     if len(older.frame) == 0:
         return history_no_data()
     return history_no_data(int(epoch_seconds(older.frame["time"])[-1]))
@@ -139,7 +139,7 @@ def error_body(message: str) -> bytes:
 
 def timescale_marks(query: HistoryQuery) -> list[dict[str, Any]]:
     """Volume spikes (``app.core.analysis.spikes``: volume above mean + 4 sigma of the 25 bars
-    before) of the bars in ``from <= t < to``, as timescale marks: green under a rising bar,
+    before) of the bars in ``from <= t <= to``, as timescale marks: green under a rising bar,
     red under a falling one, the tooltip saying how far above the mean."""
     window = _view(query, start=query.start, end=query.end, limit=MAX_UDF_BARS + 1)
     if len(window.frame) > MAX_UDF_BARS:
@@ -151,7 +151,7 @@ def timescale_marks(query: HistoryQuery) -> list[dict[str, Any]]:
     if len(window.frame) == 0:
         return []
     first = int(epoch_seconds(window.frame["time"])[0])
-    before = _view(query, start=None, end=first, limit=DEFAULT_WINDOW).frame
+    before = _view(query, start=None, end=first - 1, limit=DEFAULT_WINDOW).frame
     frame = pd.concat([before, window.frame], ignore_index=True) if len(before) else window.frame
     spikes = [s for s in find_volume_spikes(frame) if s.time >= first]
     if len(spikes) > MAX_MARKS:

@@ -41,7 +41,10 @@ class V1Route(APIRoute):
 
         async def shaped(request: Request) -> Response:
             declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            too_big = declared.isdigit() and int(declared) > MAX_BODY_BYTES
+            if not declared and request.method == "POST":  # chunked: read it here, capped
+                too_big = not await _read_capped(request)
+            if too_big:
                 detail = f"The request body is over {MAX_BODY_BYTES:,} bytes."
                 return v1_error(413, {"detail": detail}, **empty)
             try:
@@ -66,3 +69,16 @@ def _their_names(body: dict[str, Any]) -> dict[str, Any]:
     if "parameter" in body:
         body["parameter"] = body["parameter"].removeprefix("body.")
     return body
+
+
+async def _read_capped(request: Request) -> bool:
+    """Read a body of unknown length up to MAX_BODY_BYTES (kept for the handler, which reads
+    ``request.body()``); False when it is longer."""
+    parts, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return False
+        parts.append(chunk)
+    request._body = b"".join(parts)  # Starlette's cache of the body: the handler reads this
+    return True

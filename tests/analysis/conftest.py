@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 
 from app.core.synthetic import synthetic_ohlcv
@@ -30,6 +31,14 @@ LLM_SYMBOLS = (
 LLM_TIMEOUT = 1.5
 
 
+def fx_quotes(bars: int) -> pd.DataFrame:
+    """EURUSD-like hourly quotes at 5 decimals (1.0xxxx)."""
+    frame = range_bound(bars)
+    prices = ["open", "high", "low", "close"]
+    frame[prices] = (frame[prices] / 100 * 1.08).round(5)
+    return frame
+
+
 @pytest.fixture(scope="session")
 def analysis_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("analysis_data")
@@ -37,6 +46,7 @@ def analysis_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     range_bound(900).to_parquet(folder / "range.parquet")
     with_volume(spiky_volume(2000)).to_parquet(folder / "spiky.parquet")
     synthetic_ohlcv(50, "1d").to_parquet(folder / "short.parquet")
+    fx_quotes(900).to_parquet(folder / "llm_fx.parquet")  # 5 decimals, for the LLM's facts
     for name in LLM_SYMBOLS:
         synthetic_ohlcv(700, "1h", seed=len(name)).to_parquet(folder / f"{name}.parquet")
     (folder / "broken.csv").write_text("time,open,high,low,close\nyesterday,1,2,0,x\n")

@@ -30,7 +30,8 @@ def test_the_answer_has_the_contract_fields(analysis_api: httpx.Client) -> None:
     assert body["bars"] == 500  # the default lookback
     assert [s["name"] for s in body["signals"]] == ["trend", "rsi", "macd", "bollinger", "level"]
     for signal in body["signals"]:
-        assert set(signal) == {"name", "state", "detail"} and signal["state"] != "unknown"
+        assert set(signal) == {"name", "state", "state_label", "detail"}
+        assert signal["state"] != "unknown" and "_" not in signal["state_label"]
     for level in body["levels"]:
         assert set(level) == {"price", "kind", "touches", "first_time", "last_time", "strength"}
     assert 1 <= len(body["levels"]) <= 8

@@ -12,6 +12,7 @@ from app.charts.plotly_overlays import (
     SPIKES_TRACE,
     add_levels,
     add_volume_spikes,
+    figure_price_decimals,
     level_label,
 )
 from app.core import build_view
@@ -35,9 +36,27 @@ def test_levels_are_lines_across_the_price_pane_labelled_with_touches() -> None:
         assert line.y0 == line.y1 == level.price
         assert line.yref == price_axis and (line.x0, line.x1) == (0, 1)
     labels = [a.text for a in fig.layout.annotations if a.name == LEVEL_SHAPE_NAME]
-    assert labels == [level_label(level.as_json()) for level in analysis.levels]
+    decimals = figure_price_decimals(fig)
+    assert labels == [level_label(level.as_json(), decimals) for level in analysis.levels]
     assert any(text.startswith("S 100") for text in labels)
     assert any(text.startswith("R 1") and "×" in text for text in labels)
+
+
+def test_fx_level_labels_carry_five_decimals_and_never_overlap() -> None:
+    frame = range_bound()
+    prices = ["open", "high", "low", "close"]
+    frame[prices] = (frame[prices] / 100 * 1.08).round(5)  # EURUSD-like quotes
+    fig, _ = _figure(frame)
+    assert figure_price_decimals(fig) == 5
+    close_pair = [
+        {"price": 1.10012, "kind": "resistance", "touches": 3, "strength": 0.4},
+        {"price": 1.10031, "kind": "resistance", "touches": 5, "strength": 0.9},
+        {"price": 1.06, "kind": "support", "touches": 2, "strength": 0.5},
+    ]
+    add_levels(fig, close_pair)
+    labels = sorted(a.text for a in fig.layout.annotations if a.name == LEVEL_SHAPE_NAME)
+    assert labels == ["R 1.10031 ×5 (+1 near)", "S 1.06000 ×2"]
+    assert len([s for s in fig.layout.shapes if s.name == LEVEL_SHAPE_NAME]) == 3
 
 
 def test_levels_as_api_json_work_too() -> None:

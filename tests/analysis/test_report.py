@@ -8,6 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.core.analysis.signals import STATE_LABELS
+from app.core.precision import price_text
+
 
 class Links(HTMLParser):
     """Every URL the page's tags would load or link to."""
@@ -41,11 +44,14 @@ def test_the_html_report_is_one_file_with_every_section(
     for heading in ("Summary", "Narrative", "Signals", "Support and resistance", "Volume spikes"):
         assert f"<h2>{heading}</h2>" in text
     assert analysis["summary"].split(" and ")[0] in text
-    for signal in analysis["signals"]:
-        assert f"<td>{signal['state']}</td>" in text
+    for signal in analysis["signals"]:  # in words, not the program's state word
+        assert f"<td>{STATE_LABELS[signal['state']]}</td>" in text
     assert len(analysis["levels"]) >= 2
     for level in analysis["levels"]:  # the range's levels, in the table
-        assert f"<td class='num'>{level['price']:,.2f}</td>" in text
+        assert (
+            f"<td class='num'>{price_text(level['price'], analysis['price_precision'])}</td>"
+            in text
+        )
     links = Links()
     links.feed(text)
     assert links.scripts_with_src == 0  # plotly.js is inline

@@ -21,7 +21,7 @@ def test_every_symbol_is_listed_and_a_broken_file_has_its_error(
     body = response.json()
     assert body["within"] == 50 and body["timeframe"] is None
     rows = {row["symbol"]: row for row in body["symbols"]}
-    expected = {"broken", "range", "sample_ohlcv", "short", "spiky", *LLM_SYMBOLS}
+    expected = {"broken", "range", "sample_ohlcv", "short", "spiky", "llm_fx", *LLM_SYMBOLS}
     assert set(rows) == expected
     assert rows["broken"]["error"] and rows["broken"]["signals"] == []
     for name in expected - {"broken"}:

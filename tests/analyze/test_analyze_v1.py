@@ -101,6 +101,17 @@ def test_errors_keep_their_shape_and_our_statuses(v1_api: httpx.Client):
     assert "not JSON" in _error(not_json, 422)["message"]
     huge = v1_api.post("/api/v1/analyze", json={"pair": "ETHUSDT", "pad": "x" * 20_000})
     assert "16,384 bytes" in _error(huge, 413)["message"]
+    chunks = (b'{"pair": "ETHUSDT", "pad": "' + b"x" * 4096 for _ in range(5))  # no length
+    chunked = v1_api.post(
+        "/api/v1/analyze", content=chunks, headers={"content-type": "application/json"}
+    )
+    assert "16,384 bytes" in _error(chunked, 413)["message"]
+    small = v1_api.post(
+        "/api/v1/analyze",
+        content=iter([b'{"pair": "eth', b'usdt", "limit": 30}']),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 200 and "of 30 bars" in small.json()["analysis"]
     broken = _error(analyze(v1_api, pair="broken"), 422)
     assert "Traceback" not in broken["message"]
 

@@ -60,3 +60,31 @@ def test_schedules_as_written(text: str, seconds: int | None, cron: str | None):
 def test_a_bad_scan_schedule_stops_the_start_naming_it(text: str):
     with pytest.raises(ConfigError, match=r"SCAN_SCHEDULE: .*(accepted: interval:5m|1 to 604,800)"):
         load_settings(scan_schedule=text)
+
+
+def test_top_n_ranks_files_by_quote_volume_over_the_scanned_bars(tmp_path: Path):
+    from app.core.synthetic import synthetic_ohlcv
+    from app.scan.universe import scan_universe
+
+    for name, scale in (("LOWUSDT", 1), ("MIDUSDT", 50), ("TOPUSDT", 400)):
+        frame = synthetic_ohlcv(80, "5m", seed=3).copy()
+        frame["volume"] = frame["volume"] * scale
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    settings = load_settings(
+        data_source="csv",
+        data_dir=tmp_path,
+        csv_path=tmp_path / "TOPUSDT.csv",
+        default_symbol="TOPUSDT",
+        scan_symbols="top:2",
+    )
+    assert scan_universe(settings) == (["TOPUSDT", "MIDUSDT"], None)
+    capped = load_settings(
+        data_source="csv",
+        data_dir=tmp_path,
+        csv_path=tmp_path / "TOPUSDT.csv",
+        default_symbol="TOPUSDT",
+        scan_symbols="all",
+        scan_max_symbols=2,
+    )
+    symbols, notice = scan_universe(capped)
+    assert len(symbols) == 2 and "3 symbols: scanned 2 (SCAN_MAX_SYMBOLS)" in notice

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 
@@ -15,11 +16,14 @@ from app.core.synthetic import synthetic_ohlcv
 from tests.live.test_redis_hub import REDIS_SERVER, RedisProcess
 from tests.live_server import free_port, live_server
 
-pytestmark = pytest.mark.skipif(not REDIS_SERVER.exists(), reason="redis-server not installed")
-
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, ...]]:
+    if not REDIS_SERVER.exists():  # skip locally, fail in CI (REQUIRE_BROWSER=1)
+        message = f"{REDIS_SERVER} not found (apt-get install redis-server)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     data = tmp_path_factory.mktemp("replica_data")
     for i in range(4):
         synthetic_ohlcv(100, "5m", seed=i).to_csv(data / f"R{i}USDT.csv", index=False)
@@ -74,6 +78,5 @@ def test_each_scheduled_run_runs_once_and_status_is_shared(replicas):
     assert max(slots.values()) == 1, f"a scheduled time ran twice: {slots}"
     one, two = _status(first), _status(second)
     assert one["last_run"]["run"] == two["last_run"]["run"] == runs[0]["run"]
-    elsewhere = one["replicas"]["runs_elsewhere"] + two["replicas"]["runs_elsewhere"]
-    assert elsewhere >= 1  # the replica that lost a scheduled time stood down
+    assert one["runs"] + two["runs"] == len(runs)  # each run was run by one replica
     assert one["replicas"]["shared"] and two["replicas"]["shared"]

@@ -83,3 +83,46 @@ def test_hourly_bars_at_1M_match_pandas_calendar_months():
 def test_weekly_data_stays_weekly():
     weekly = synthetic_ohlcv(60, "1w")
     assert detect_timeframe(weekly).name == "1w"
+
+
+def month_end_csv(path, months: int = 30) -> pd.DataFrame:
+    """A native monthly file dated on each month's last day (2021-01-31, 2021-02-28 ...)."""
+    ends = pd.date_range("2021-01-01", periods=months, freq="ME", tz="UTC")
+    close = 30_000 + np.arange(months) * 100.0
+    frame = pd.DataFrame(
+        {
+            "time": ends.strftime("%Y-%m-%d"),
+            "open": close - 50,
+            "high": close + 500,
+            "low": close - 500,
+            "close": close,
+            "volume": 1.0 + np.arange(months),
+        }
+    )
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_native_month_end_bars_share_dates_with_resampled_monthly_bars(tmp_path):
+    """#20: BTCUSD's own monthly file (2024-12-31) and GOOG resampled to 1M (2024-12-01) line
+    up: both on the 1st of the month, 00:00 UTC, and the data says it was moved."""
+    native = month_end_csv(tmp_path / "BTCUSD.csv", months=60)  # 2021-01 .. 2025-12
+    synthetic_ohlcv(900, "1d").to_csv(tmp_path / "GOOG.csv", index=False)  # from 2024-01-01
+    source = FileSource(tmp_path)
+    btc = build_view(source.load("BTCUSD"), symbol="BTCUSD", timeframe="1M")
+    goog = build_view(source.load("GOOG"), symbol="GOOG", timeframe="1M")
+    btc_times, goog_times = set(btc.frame["time"]), set(goog.frame["time"])
+    assert len(btc.frame) == len(native)
+    assert btc.frame["close"].tolist() == native["close"].tolist()  # the same bars, re-dated
+    assert all(t.day == 1 and t.hour == 0 and t.minute == 0 for t in btc_times)
+    assert btc.frame["time"].iloc[0] == pd.Timestamp("2021-01-01", tz="UTC")
+    shared = btc_times & goog_times
+    assert len(shared) == 24  # 2024-01 .. 2025-12, the months both have
+    assert any("dated the 1st of the month" in notice for notice in btc.notices)
+    assert not any("dated the 1st" in notice for notice in goog.notices)
+
+
+def test_daily_and_hourly_files_keep_their_times(tmp_path):
+    synthetic_ohlcv(400, "1d").to_csv(tmp_path / "daily.csv", index=False)
+    frame = FileSource(tmp_path).load("daily")
+    assert frame["time"].iloc[1] == pd.Timestamp("2024-01-02", tz="UTC")

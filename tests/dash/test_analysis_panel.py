@@ -8,8 +8,7 @@ import numpy as np
 
 from app.charts.plotly_overlays import LEVEL_SHAPE_NAME, SPIKES_TRACE
 from app.config import get_settings
-from app.core import get_ohlcv
-from app.core.analysis import analyse, find_volume_spikes
+from app.core.analysis import analyse_symbol, analysis_scope, find_volume_spikes
 from app.core.synthetic import synthetic_ohlcv
 from app.dash_app.callbacks import analysis_of_drawn, receive_upload
 from app.dash_app.chart_callbacks import EMAS_ONLY, render_chart, update_chart
@@ -67,10 +66,16 @@ def test_the_analysis_panel_shows_the_signals_and_summary_of_the_bars_drawn(data
                              uploads=uploads, settings=get_settings())  # fmt: skip
 
     text = json.dumps(card.to_plotly_json(), default=lambda o: o.to_plotly_json())
-    expected = analyse(get_ohlcv("sample_ohlcv", limit=2000, settings=get_settings()))
+    expected = analyse_symbol("sample_ohlcv", settings=get_settings())[1]  # the API's rule
     assert expected.summary in text
+    persian = next(
+        p for p in card.children.children if getattr(p, "className", "").endswith("summary-fa mb-2")
+    )
+    assert persian.children == expected.summary_in("fa") and persian.dir == "rtl"  # #22
     for signal in expected.signals:
-        assert signal.name in text and signal.detail in text
+        assert signal.label in text and signal.detail in text
+        assert f'"{signal.state_label}"' in text  # in words, never "below_signal"
+    assert analysis_scope(expected) in text
 
 
 def test_no_panel_without_a_chart_and_none_for_a_stale_one(data_dir):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import struct
 
 import pandas as pd
@@ -82,6 +83,13 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         # Only timeframes the hourly data can make are offered.
         assert "5m" not in timeframe_values(page) and "4h" in timeframe_values(page)
 
+        # The indicator picker's placeholder is readable on the dark panel (#20).
+        placeholder = page.locator("#indicators .dash-dropdown-placeholder")
+        expect(placeholder).to_have_text("None: add one below")
+        rgba = placeholder.evaluate("e => getComputedStyle(e).color")
+        red, green, blue, *alpha = (float(v) for v in rgba[rgba.index("(") + 1 : -1].split(","))
+        assert (red + green + blue) / 3 > 100 and (not alpha or alpha[0] >= 0.6), rgba
+
         # Zoomed in, unticking EMA 21 removes its line without a reload and keeps the zoom.
         page.evaluate("window.__same_page = true")
         zoomed = page.evaluate(ZOOM_TO_MIDDLE)
@@ -104,7 +112,8 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         assert "mine.csv · 1d" in chart["title"]
         assert "mine.csv: 120 bars at 1d" in page.locator("#upload-status").inner_text()
         assert page.evaluate(SHOWN_TIMEFRAME) == "As recorded"  # not a blank select
-        assert timeframe_values(page)[1:3] == ["1d", "1w"] and "1h" not in timeframe_values(page)
+        offered = timeframe_values(page)
+        assert offered[1:4] == ["1d", "3d", "1w"] and "1h" not in offered
         assert page.locator("#symbol").is_disabled()
         # The sidebar names the file drawn, not the symbol shown before it.
         assert page.locator("#upload-name").inner_text() == "mine.csv"
@@ -386,6 +395,12 @@ def test_the_indicator_picker_adds_a_pane_and_removing_it_removes_the_pane(page,
         page.wait_for_function("() => document.querySelector('#indicator-error').innerText")
         assert "from 2 to 1000" in error.inner_text()
 
+        # Its multi-select offers no "Select all" past the 12-line cap; "Deselect all" stays.
+        page.locator("#indicators").click()
+        expect(page.get_by_role("button", name=re.compile("^deselect all$", re.I))).to_be_visible()
+        expect(page.get_by_role("button", name=re.compile("^select all$", re.I))).to_be_hidden()
+        page.keyboard.press("Escape")
+
         # Removing MACD in the multi-select removes its pane.
         pick(page, "#indicators", "MACD 8 26 9")
         wait_for_chart(page, "!c.names.includes('MACD 8 26 9') && c.names.includes('SMA 20')")
@@ -403,6 +418,7 @@ def test_levels_and_spikes_toggles_draw_on_the_chart_and_the_panel_shows_signals
         panel = page.locator("#analysis .sc-analysis")
         panel.wait_for(timeout=15_000)
         assert "closed at" in panel.locator(".sc-analysis-summary").inner_text()
+        assert "Analysis of the last 300 1h bars" in panel.inner_text()  # one rule, said
         assert panel.locator(".sc-signal").count() >= 4  # trend, RSI, MACD, Bollinger...
         assert page.evaluate(FIGURE)["levels"] == 0
 

@@ -107,10 +107,11 @@ def ws_url(base: str) -> str:
 
 
 async def next_frame(ws, timeout: float = 5.0, kind: str | None = None) -> dict:
-    """The next frame (of ``kind`` if given), or TimeoutError."""
+    """The next frame (of ``kind`` if given; ``status`` frames only when asked), or
+    TimeoutError."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         left = deadline - asyncio.get_running_loop().time()
         frame = json.loads(await asyncio.wait_for(ws.recv(), max(left, 0.01)))
-        if kind is None or frame["type"] == kind:
+        if frame["type"] == kind or (kind is None and frame["type"] != "status"):
             return frame

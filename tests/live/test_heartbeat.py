@@ -82,4 +82,5 @@ def test_a_peer_that_answers_no_ping_is_closed_and_released(data_dir: Path) -> N
             "total_clients": 0,
             "total_subscriptions": 0,
             "symbol_subscribers": {},
+            "replays": {"open": 0, "streams": 0, "held_mb": 0.0, "builds": 0},
         }

@@ -331,14 +331,16 @@ def junk_messages(holder: bytes, time: int) -> tuple[list[bytes], list[bytes]]:
 
 
 async def raw_updates(ws, timeout: float) -> list[str]:
-    """Every frame's text within ``timeout`` seconds."""
+    """Every frame's text within ``timeout`` seconds (the feed's ``status`` frames aside)."""
     got: list[str] = []
     deadline = asyncio.get_running_loop().time() + timeout
     while (left := deadline - asyncio.get_running_loop().time()) > 0:
         try:
-            got.append(await asyncio.wait_for(ws.recv(), left))
+            text = await asyncio.wait_for(ws.recv(), left)
         except TimeoutError:
             break
+        if not text.startswith('{"type":"status"'):
+            got.append(text)
     return got
 
 

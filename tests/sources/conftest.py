@@ -21,7 +21,7 @@ def market() -> Iterator[MarketStandIn]:
 
 
 def many_sources(market: MarketStandIn, **extra: object) -> Settings:
-    """files (default) + binance + pyth + udf, all but files on the stand-in; short deadlines."""
+    """files (default) + binance + pyth + udf, all but files on the stand-in."""
     values: dict[str, object] = {
         "sources": "files,binance,pyth,udf",
         "feed_fallback": "pyth,binance",
@@ -29,8 +29,8 @@ def many_sources(market: MarketStandIn, **extra: object) -> Settings:
         "pyth_url": market.udf_url,
         "udf_url": market.udf_url,
         "data_dir": DATA_DIR,
-        "request_timeout": 1.0,
-        "exchange_deadline": 2.0,
+        "request_timeout": 5.0,  # a loaded CI machine; the slow-answer tests pass shorter ones
+        "exchange_deadline": 10.0,
         "cache_ttl": 0,
         "upstream_max_mb": 1,
     }

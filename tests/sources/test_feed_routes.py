@@ -36,8 +36,8 @@ def api(market: MarketStandIn) -> Iterator[httpx.Client]:
         "FEED_FALLBACK": "pyth,binance",
         "BINANCE_URL": market.url,
         "PYTH_URL": market.udf_url,
-        "REQUEST_TIMEOUT": "1",
-        "EXCHANGE_DEADLINE": "2",
+        "REQUEST_TIMEOUT": "5",
+        "EXCHANGE_DEADLINE": "10",
         "CACHE_TTL": "0",
         "EMA_PERIODS": "10",
     }

@@ -76,7 +76,8 @@ def test_when_every_feed_fails_the_error_names_each_and_what_it_said(market):
     market.mode["binance"] = "down"
     market.slow_seconds = 3
     with pytest.raises(UpstreamTimeoutError) as err:
-        get_ohlcv("BTC/USD", feed="pyth", limit=10, settings=many_sources(market))
+        settings = many_sources(market, request_timeout=1.0, exchange_deadline=2.0)
+        get_ohlcv("BTC/USD", feed="pyth", limit=10, settings=settings)
     text = str(err.value)
     assert "pyth: Pyth at 127.0.0.1" in text and "did not answer" in text
     assert "binance: Binance at 127.0.0.1" in text and "HTTP 503" in text

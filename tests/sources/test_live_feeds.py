@@ -37,7 +37,7 @@ def base(market: MarketStandIn) -> Iterator[str]:
         "FEED_FALLBACK": "pyth,binance",
         "BINANCE_URL": market.url,
         "PYTH_URL": market.udf_url,
-        "REQUEST_TIMEOUT": "2",
+        "REQUEST_TIMEOUT": "5",
         "EMA_PERIODS": "10",
         "LIVE_POLL_S": str(POLL_S),
     }

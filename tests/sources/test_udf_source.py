@@ -26,7 +26,7 @@ CSV = pd.read_csv(SAMPLE_CSV)
 
 
 def pyth(market, **extra) -> UdfSource:
-    values = {"timeout": 1.0, "deadline": 2.0, "cache_ttl": 0, "max_bytes": 1024 * 1024}
+    values = {"timeout": 5.0, "deadline": 10.0, "cache_ttl": 0, "max_bytes": 1024 * 1024}
     values.update(extra)
     return UdfSource("pyth", market.udf_url, **values)
 

@@ -31,11 +31,26 @@ def spiky(data_dir):
 
 
 def expected(frame: pd.DataFrame):
-    return analyse(frame, symbol="sample_ohlcv", timeframe="1h", lookback=len(frame))
+    """The core's one rule (the last 500 bars, here all 300), at the data's 4 decimals."""
+    return analyse(frame, symbol="sample_ohlcv", timeframe="1h")
 
 
-def label_of(level) -> str:
-    return level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
+def label_of(level, decimals: int | None = 4) -> str:
+    return level_label(
+        {"price": level.price, "kind": level.kind, "touches": level.touches}, decimals
+    )
+
+
+def labelled_levels(labels: list[str], levels) -> int:
+    """How many levels the labels stand for ("+N near" counts the merged ones); each label
+    must be one level's, at the symbol's 4 decimals."""
+    own = {label_of(level) for level in levels}
+    count = 0
+    for text in labels:
+        head, _, merged = text.partition(" (+")
+        assert head in own, text
+        count += 1 + (int(merged.split()[0]) if merged else 0)
+    return count
 
 
 def level_shapes(fig: dict) -> list[dict]:
@@ -51,12 +66,8 @@ def test_levels_are_drawn_only_when_toggled_with_their_touch_counts(spiky):
     fig = figure(at)
     prices = sorted(s["y0"] for s in level_shapes(fig))
     assert prices == pytest.approx(sorted(level.price for level in want))
-    labels = " ".join(a.get("text", "") for a in fig["layout"]["annotations"])
-    for level in want:
-        assert (
-            level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
-            in labels
-        )
+    labels = [a["text"] for a in fig["layout"]["annotations"] if a.get("name") == "level"]
+    assert labelled_levels(labels, want) == len(want)
 
 
 def test_volume_spikes_are_marked_on_their_bars_when_toggled(spiky):
@@ -75,8 +86,13 @@ def test_the_panel_shows_the_signals_and_summary_of_the_bars_drawn(spiky):
     at = run_app()
     [panel] = [e for e in at.expander if e.label.startswith("Analysis")]
     assert want.summary in [m.value for m in panel.markdown]
+    persian = f'<div dir="rtl" lang="fa" class="sc-summary-fa">{want.summary_in("fa")}</div>'
+    assert persian in [m.value for m in panel.markdown]  # #22: Persian, right-to-left
     [table] = panel.dataframe
-    assert list(table.value["Signal"]) == [s.name for s in want.signals]
+    assert list(table.value["Signal"]) == [s.label for s in want.signals]
+    assert "below_signal" not in list(table.value["State"])  # words, not program states
+    assert list(table.value["State"]) == [s.state_label for s in want.signals]
+    assert "Analysis of the last 300 1h bars" in " ".join(c.value for c in panel.caption)
     assert list(table.value["Detail"]) == [s.detail for s in want.signals]
 
 
@@ -89,10 +105,7 @@ def test_lightweight_draws_levels_as_price_lines_and_spikes_as_markers(spiky):
     [frame] = at.get("iframe")
     page = frame.proto.srcdoc
     for level in want.levels:
-        assert (
-            level_label({"price": level.price, "kind": level.kind, "touches": level.touches})
-            in page
-        )
+        assert label_of(level) in page
     markers = re.findall(r'"text": "Vol z[\d.]+"', page)
     assert len(markers) == len(SPIKE_BARS)
     times = [int(t) for t in re.findall(r'"time": (\d+)(?:\.0)?,\s*"position": "belowBar"', page)]

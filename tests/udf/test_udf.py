@@ -140,17 +140,20 @@ def test_history_reads_1d_from_its_file_and_4h_from_the_hours(client: httpx.Clie
     assert refused["s"] == "error" and "it has 1h, 1d" in refused["errmsg"]
 
 
-def test_countback_takes_the_last_bars_before_to_and_to_is_not_included(
+def test_countback_takes_the_last_bars_up_to_to_and_both_ends_are_included(
     client: httpx.Client,
 ) -> None:
     times = (FLAT_BARS["time"].astype("int64") // 10**9).tolist()
     to = times[3000]
     body = udf(client, "history", symbol=FLAT, resolution="60", countback=10,
                **{"from": times[2999]}, to=to).json()  # fmt: skip
-    assert body["t"] == times[2990:3000]  # 10 bars before `to`, from is second to countback
+    assert body["t"] == times[2991:3001]  # 10 bars up to `to`, from is second to countback
     ranged = udf(client, "history", symbol=FLAT, resolution="60", **{"from": times[10]},
                  to=times[20]).json()  # fmt: skip
-    assert ranged["t"] == times[10:20]
+    assert ranged["t"] == times[10:21]  # from and to both included, as the UDF spec says
+    between = udf(client, "history", symbol=FLAT, resolution="60", **{"from": times[10] + 1},
+                  to=times[20] - 1).json()  # fmt: skip
+    assert between["t"] == times[11:20]
 
 
 def test_no_data_says_where_the_older_bars_are(client: httpx.Client) -> None:
@@ -159,10 +162,10 @@ def test_no_data_says_where_the_older_bars_are(client: httpx.Client) -> None:
                 to=times[-1] + 7200).json()  # fmt: skip
     assert after == {"s": "no_data", "nextTime": times[-1]}
     before = udf(client, "history", symbol=FLAT, resolution="60", **{"from": 0},
-                 to=times[0]).json()  # fmt: skip
+                 to=times[0] - 1).json()  # fmt: skip
     assert before == {"s": "no_data"}  # nothing older: the library stops scrolling back
     countback = udf(client, "history", symbol=FLAT, resolution="60", countback=5,
-                    to=times[0]).json()  # fmt: skip
+                    to=times[0] - 1).json()  # fmt: skip
     assert countback == {"s": "no_data"}
 
 
@@ -175,7 +178,7 @@ def test_no_data_says_where_the_older_bars_are(client: httpx.Client) -> None:
         ({"symbol": FLAT, "resolution": "60", "countback": 100_001}, "100,000-bar cap"),
         ({"symbol": FLAT, "resolution": "60", "countback": 0}, "countback must be 1 or more"),
         ({"symbol": FLAT, "resolution": "60", "from": "x", "to": 5}, "whole UNIX seconds"),
-        ({"symbol": FLAT, "resolution": "60", "from": 10, "to": 5}, "from must be before to"),
+        ({"symbol": FLAT, "resolution": "60", "from": 10, "to": 5}, "from must not be after to"),
         ({"resolution": "60", "countback": 5}, "symbol is required"),
     ],
 )

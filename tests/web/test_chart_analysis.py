@@ -67,6 +67,11 @@ def test_analysis_panel_shows_signals_summary_and_links_the_report(page, server,
     panel.locator(".summary").wait_for()
     assert panel.locator(".summary").text_content() == body["narrative"]
     assert panel.locator(".signals dt").all_text_contents() == [s["name"] for s in body["signals"]]
+    states = [s["state_label"] for s in body["signals"]]  # in words, not "below_signal"
+    assert [t.split(s)[0] for t, s in zip(panel.locator(".signals dd").all_text_contents(),
+            [x["detail"] for x in body["signals"]], strict=True)] == states  # fmt: skip
+    assert panel.locator(".analysis-scope").text_content() == body["scope"]
+    assert body["scope"].startswith("Analysis of the last ")
     link = panel.get_by_role("link", name="Open the report")
     href = link.get_attribute("href")
     assert href == f"/report?symbol={SMALL_SYMBOL}&timeframe=1h"

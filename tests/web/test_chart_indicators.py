@@ -88,8 +88,11 @@ def test_bad_indicators_in_the_link_are_shown_as_text(page, server):
     assert [e for e in page.watch.console_errors if "422" not in e] == []
 
 
-def test_standalone_file_keeps_the_panes(page, server, tmp_path):
-    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi,macd")
+def test_standalone_file_keeps_the_panes_levels_and_spikes(page, server, tmp_path):
+    """#20: the offline file kept levels=true&spikes=true in its state but drew neither."""
+    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi,macd", levels="true",
+               spikes="true")  # fmt: skip
+    online = page.evaluate("() => window.superChart.analysis.drawn()")
     with page.expect_download() as info:
         page.locator("#download").click()
     saved = tmp_path / "chart.html"
@@ -98,6 +101,12 @@ def test_standalone_file_keeps_the_panes(page, server, tmp_path):
     page.wait_for_function(READY)
     assert page.evaluate(PANES) == 3
     assert legend_text(page, 1).startswith("RSI 14")
+    drawn = page.evaluate("() => window.superChart.analysis.drawn()")
+    assert len(drawn["lines"]) == len(online["lines"]) > 0
+    assert [line["price"] for line in drawn["lines"]] == [line["price"] for line in online["lines"]]
+    assert len(drawn["markers"]) == len(online["markers"]) > 0
+    page.locator("#levels-toggle").uncheck()  # the file has the toggles too
+    assert page.evaluate("() => window.superChart.analysis.drawn().lines.length") == 0
     assert_clean(page)
 
 
@@ -158,4 +167,21 @@ def test_two_of_one_indicator_are_two_lines_in_the_link_too(page, server):
     )
     assert len(set(colours)) == 3
     assert "indicators=sma%3A20%2Crsi%3A14%2Csma%3A20" in page.url
+    assert_clean(page)
+
+
+def test_editing_an_indicator_keeps_its_pane_in_place(page, server):
+    """#20: RSI 14 -> 21 moved RSI's pane from first to last."""
+    open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi,macd")
+    assert legend_text(page, 1).startswith("RSI 14") and legend_text(page, 2).startswith("MACD")
+    page.get_by_role("button", name="Indicators").click()
+    rsi_row = page.locator("#indicators-dialog li.instance").filter(has_text="RSI 14")
+    rsi_row.locator("input[data-param='period']").fill("21")
+    rsi_row.locator("input[data-param='period']").press("Enter")
+    page.wait_for_function("() => window.superChart.data.columns.rsi_21 !== undefined")
+    page.wait_for_function("() => window.superChart.studies.drawn.size === 2")
+    assert legend_text(page, 1).startswith("RSI 21")
+    assert legend_text(page, 2).startswith("MACD")
+    assert page.evaluate(SERIES_PER_PANE)[1:] == [1, 3]
+    assert "indicators=rsi%3A21%2Cmacd" in page.url
     assert_clean(page)

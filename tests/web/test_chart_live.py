@@ -53,7 +53,6 @@ def open_live(page, base: str, **query: str) -> None:
 
 def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, live_dir):
     open_live(page, live_page_server, indicators="rsi")
-    assert page.locator("#live-dot").get_attribute("data-state") == "live"
     assert page.evaluate(TIMES)[-1] == minute(BARS - 1)
     append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
     page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
@@ -66,9 +65,27 @@ def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, l
     assert_clean(page)
 
 
+def test_the_dot_says_historical_then_error_with_the_servers_message(
+    page, live_page_server, live_dir
+):
+    """The file's bars are from 2024-01-01: the dot is not green "connected" but says so; a
+    broken last row turns it to an error with the reader's words, the bars kept."""
+    open_live(page, live_page_server)
+    page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'stale'")
+    label = page.locator(".live-label")
+    assert label.inner_text() == "historical file: last bar 2024-01-01 06:39 UTC"
+    assert label.is_visible()
+    drawn = page.evaluate(TIMES)
+    append(live_dir / f"{SYMBOL}.csv", row(BARS, 100.0).replace(",100.0,", ",abc,"))
+    page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'error'")
+    text = label.inner_text()
+    assert text.startswith("Feed error: ") and "abc" in text, text
+    assert "abc" in page.locator("#live-dot").get_attribute("title")
+    assert page.evaluate(TIMES) == drawn  # the last good bars stay drawn
+
+
 def test_heikin_ashi_is_live_and_switching_back_follows(page, live_page_server, live_dir):
     open_live(page, live_page_server, chart="heikin_ashi", indicators="rsi")
-    assert page.locator("#live-dot").get_attribute("data-state") == "live"
     append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
     page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
     drawn = page.evaluate(LAST_BAR)

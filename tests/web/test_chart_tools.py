@@ -148,6 +148,9 @@ def test_daily_bars_show_dates_without_a_time_of_day(page, server):
         "window.superChart.candles.data().at(-1).time)"
     )
     assert ":" not in label
+    open_chart(page, server, symbol=BIG_SYMBOL, timeframe="1M")  # a month: "May '18" (#20)
+    when = page.locator(".legend-time").text_content()
+    assert re.fullmatch(r"[A-Z][a-z]{2} '\d\d", when), when
     open_chart(page, server, symbol=BIG_SYMBOL)  # minutes do show the time
     assert re.search(r" \d\d:\d\d$", page.locator(".legend-time").text_content())
     assert_clean(page)
@@ -195,3 +198,53 @@ def test_symbol_search_offers_matches_and_opens_the_pick(page, server):
     assert "ema_21=false" in page.url  # the EMA choice carries over
     assert page.evaluate(BAR_COUNT) > 0
     assert_clean(page)
+
+
+def test_an_unknown_symbol_entered_says_so_and_offers_close_matches(page, server):
+    """#20: XYZ + Enter did nothing while the old chart stayed."""
+    open_chart(page, server, symbol=BIG_SYMBOL)
+    box = page.locator("#symbol-search")
+    box.click()
+    box.fill("sampel_ohlcv")
+    page.wait_for_function("() => document.querySelector('#symbol-options').hidden")  # no match
+    box.press("Enter")
+    note = page.locator("#symbol-options .symbol-missing")
+    note.wait_for()
+    assert note.inner_text() == "No symbol sampel_ohlcv. Did you mean:"
+    offered = page.locator("#symbol-options li[role=option]")
+    assert SMALL_SYMBOL in offered.all_inner_texts()
+    assert f"symbol={BIG_SYMBOL}" in page.url  # nothing opened meanwhile
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(f"symbol={SMALL_SYMBOL}"))
+    page.wait_for_function("() => window.superChart && window.superChart.ready")
+    assert page.evaluate("() => window.superChart.state.symbol") == SMALL_SYMBOL
+
+
+def test_a_phone_gets_a_one_row_toolbar_that_leaves_the_chart_its_height(browser, server):
+    """#20: at 390 px the toolbar took 27% of the height; every tool is still there, along a
+    row that scrolls sideways, and the symbol list still opens over the chart."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        open_chart(page, server, symbol=SMALL_SYMBOL)
+        bar = page.locator("header.bar").bounding_box()
+        assert bar["height"] / 844 < 0.08, bar
+        assert page.locator("#chart").bounding_box()["y"] < 0.1 * 844
+        row = page.locator("#controls")
+        assert row.evaluate("(form) => form.scrollWidth > form.clientWidth")  # more along it
+        page.locator("#screenshot").scroll_into_view_if_needed()
+        assert page.locator("#screenshot").is_visible()
+        box = page.locator("#symbol-search")
+        box.scroll_into_view_if_needed()
+        box.click()
+        box.fill("big")
+        option = page.locator("#symbol-options li").first
+        option.wait_for()
+        assert option.bounding_box()["y"] > bar["y"] + bar["height"] - 1  # below, not clipped
+        assert page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('#symbol-options') !== null",
+            [option.bounding_box()["x"] + 5, option.bounding_box()["y"] + 5],
+        )
+    finally:
+        context.close()

@@ -275,3 +275,21 @@ def test_every_drawing_tool_places_and_saves(page, base):
     page.keyboard.press("Delete")
     page.wait_for_function("() => window.superWorkspace.drawings.store.of('EURUSD').length === 6")
     assert page.watch.console_errors == []
+
+
+def test_without_the_server_store_the_page_keeps_layouts_locally_and_says_so(page, base):
+    open_workspace(page, base, "grid=2h&charts=EURUSD~1h,GOOG~1h&sync=symbol", 2)
+    # Symbol sync: a symbol typed into one chart goes to the other.
+    page.fill(".ws-cell >> nth=0 >> .ws-symbol", "AAPL")
+    page.press(".ws-cell >> nth=0 >> .ws-symbol", "Enter")
+    page.wait_for_function("() => window.superWorkspace.workspace.views[1].spec.symbol === 'AAPL'")
+    page.route("**/api/layouts/**", lambda route: route.abort("connectionrefused"))
+    page.fill("#layout-name", "offline-desk")
+    page.click("#layout-save")
+    page.wait_for_selector(".toast:has-text('saved in this browser only')")
+    assert "unreachable" in page.locator("#store-status").text_content()
+    page.goto(base + "/workspace?layout=offline-desk")
+    page.wait_for_function(READY)
+    page.wait_for_function(LOADED, arg=2)
+    assert [spec["symbol"] for spec in page.evaluate(SPECS)] == ["AAPL", "AAPL"]
+    assert "unreachable" in page.locator("#store-status").text_content()

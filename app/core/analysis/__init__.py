@@ -8,6 +8,8 @@ rule-written summary. Pure functions, no I/O: the web routes and front ends call
     analyse(view_or_frame, ...) -> Analysis; Analysis.as_json() is GET /api/analysis's body
     analyse_symbol(symbol, timeframe=, end=, lookback=, ...) -> (OhlcvView, Analysis)  (load.py:
         from the configured source, with the warm-up bars; what the API, report and UIs call)
+    analyse_up_to(fetch, timeframe, end) -> Analysis    (load.py: the same rule for a chart's
+        own loader, Streamlit's and Dash's; analysis_scope(analysis) says it under a panel)
 """
 
 from app.core.analysis.analyse import (
@@ -15,11 +17,12 @@ from app.core.analysis.analyse import (
     WARMUP_BARS,
     Analysis,
     analyse,
+    analysis_scope,
     recent_spikes,
     scan_symbol,
 )
 from app.core.analysis.levels import DEFAULT_LEVELS, Level, find_levels
-from app.core.analysis.load import analyse_symbol
+from app.core.analysis.load import analyse_symbol, analyse_up_to, analysis_limit
 from app.core.analysis.signals import SIGNAL_NAMES, Signal, compute_signals
 from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
 from app.core.analysis.summary import write_summary
@@ -37,6 +40,9 @@ __all__ = [
     "Spike",
     "analyse",
     "analyse_symbol",
+    "analyse_up_to",
+    "analysis_limit",
+    "analysis_scope",
     "compute_signals",
     "find_levels",
     "find_volume_spikes",

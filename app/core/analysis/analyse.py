@@ -12,8 +12,9 @@ from app.core.analysis.signals import Signal, compute_signals
 from app.core.analysis.spikes import DEFAULT_SIGMA, DEFAULT_WINDOW, Spike, find_volume_spikes
 from app.core.analysis.summary import SummaryFacts, summary_facts, write_english
 from app.core.analysis.summary_fa import is_rtl, write_persian
+from app.core.bar_dates import format_bar_time
 from app.core.frame import epoch_seconds
-from app.core.precision import price_precision
+from app.core.precision import price_precision, price_text
 from app.core.service import OhlcvView
 
 DEFAULT_LOOKBACK = 500
@@ -40,6 +41,10 @@ class Analysis:
     # What the summaries are written from, and the decimals the symbol is quoted in.
     facts: SummaryFacts | None = field(default=None, repr=False, compare=False)
     decimals: int | None = None
+
+    def price(self, value: float | None) -> str:
+        """``value`` written at this symbol's precision (the core's one rule)."""
+        return price_text(value, self.decimals)
 
     def summary_in(self, lang: str | None) -> str:
         """The rule summary in ``lang``: Persian for ``fa``, else English (the only two with
@@ -73,16 +78,38 @@ class Analysis:
             "summary": self.summary,
         }
 
+    def narrative_input(self) -> dict:
+        """What an LLM writes the narrative from: :meth:`structured` with every price written
+        at the symbol's precision (``"1.22914"``, not ``1.2291400001``), so its text quotes
+        prices as the page, the summary and the report write them."""
+        facts = self.structured()
+        facts["price_decimals"] = self.decimals
+        facts["last_close"] = self.price(self.last_close)
+        facts["levels"] = [
+            {**level, "price": self.price(level["price"])} for level in facts["levels"]
+        ]
+        return facts
+
     def as_json(self) -> dict:
         """The body of GET /api/analysis."""
         return {
             **self.structured(),
+            "price_precision": self.decimals,  # decimals every price above is written with
+            "scope": analysis_scope(self),
             "narrative": self.narrative or self.summary,
             "narrative_source": self.narrative_source,
             "narrative_reason": self.narrative_reason,
             "narrative_lang": self.narrative_lang,
             "narrative_dir": "rtl" if is_rtl(self.narrative_lang) else "ltr",
         }
+
+
+def analysis_scope(analysis: Analysis) -> str:
+    """The sentence under every analysis panel that says what was analysed."""
+    if not analysis.bars or analysis.as_of is None:
+        return "No bars were analysed."
+    last = format_bar_time(analysis.as_of, analysis.timeframe)
+    return f"Analysis of the last {analysis.bars:,} {analysis.timeframe} bars, to {last} UTC."
 
 
 def analyse(
@@ -112,10 +139,10 @@ def analyse(
         return Analysis(symbol, timeframe, None, None, 0, (), (), (), summary, summary)
     found = find_levels(window, levels)
     spikes = recent_spikes(frame, start, spike_window, spike_sigma)
-    signals = compute_signals(frame, found)
+    decimals = price_precision(quoted)
+    signals = compute_signals(frame, found, decimals)
     last_close = float(window["close"].iloc[-1])
     as_of = int(epoch_seconds(window["time"].iloc[-1:])[0])
-    decimals = price_precision(quoted)
     facts = summary_facts(symbol, timeframe, last_close, found, spikes, signals, decimals)
     summary = write_english(facts)
     return Analysis(
@@ -163,4 +190,11 @@ def scan_symbol(
     return spikes, signals
 
 
-__all__ = ["DEFAULT_LOOKBACK", "WARMUP_BARS", "Analysis", "analyse", "scan_symbol"]
+__all__ = [
+    "DEFAULT_LOOKBACK",
+    "WARMUP_BARS",
+    "Analysis",
+    "analyse",
+    "analysis_scope",
+    "scan_symbol",
+]

@@ -3,10 +3,8 @@ signal, level and recent spike with what it means, prices at the symbol's precis
 
 from __future__ import annotations
 
-import datetime as dt
-
 from app.core.analysis.analyse import Analysis
-from app.core.precision import format_price
+from app.core.analysis.summary import _when
 
 MAX_SPIKES_LISTED = 5
 
@@ -32,26 +30,26 @@ MEANING = {
 TITLES = {"trend": "Trend", "rsi": "RSI", "macd": "MACD", "bollinger": "Bollinger bands"}
 
 
-def _utc(seconds: int | None) -> str:
+def _utc(seconds: int | None, timeframe: str | None = None) -> str:
     if seconds is None:
         return "-"
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _when(seconds, timeframe)
 
 
 def write_detailed(analysis: Analysis, overview: str | None = None) -> str:
     """Plain text in paragraphs and ``-`` lists; ``overview`` (the LLM's narrative when there is
     one) leads, else the rule summary."""
-    decimals = analysis.decimals if analysis.decimals is not None else 2
+    price = analysis.price
 
-    def price(value: float) -> str:
-        return format_price(value, decimals)
+    def when(seconds: int | None) -> str:
+        return _utc(seconds, analysis.timeframe)
 
     bars = f"{analysis.bars:,} bars"
     head = f"{analysis.symbol} on {analysis.timeframe}: technical analysis of {bars}"
     if analysis.as_of is None or analysis.last_close is None:
         return head + ". There are no bars to analyse."
     lines = [
-        f"{head} up to {_utc(analysis.as_of)}, last close {price(analysis.last_close)}.",
+        f"{head} up to {when(analysis.as_of)}, last close {price(analysis.last_close)}.",
         "",
         overview or analysis.summary,
         "",
@@ -72,7 +70,7 @@ def write_detailed(analysis: Analysis, overview: str | None = None) -> str:
         side = "above" if away >= 0 else "below"
         lines.append(
             f"- {level.kind.capitalize()} at {price(level.price)}: {level.touches} touches from "
-            f"{_utc(level.first_time)} to {_utc(level.last_time)}, strength {level.strength:.2f}, "
+            f"{when(level.first_time)} to {when(level.last_time)}, strength {level.strength:.2f}, "
             f"{abs(away):.2f}% {side} the close."
         )
     level_signal = next((s for s in analysis.signals if s.name == "level"), None)
@@ -85,7 +83,7 @@ def write_detailed(analysis: Analysis, overview: str | None = None) -> str:
     for spike in list(spikes)[-MAX_SPIKES_LISTED:][::-1]:
         times = f"{spike.volume / spike.mean:.1f}x the mean" if spike.mean > 0 else "after none"
         z = f"z-score {spike.zscore:.1f}" if spike.zscore is not None else "flat volume before"
-        lines.append(f"- {_utc(spike.time)}: volume {spike.volume:,.2f}, {times} ({z}).")
+        lines.append(f"- {when(spike.time)}: volume {spike.volume:,.2f}, {times} ({z}).")
     if spikes:
         lines.append(
             "Unusual volume shows where large traders acted; a spike at a level or with a "

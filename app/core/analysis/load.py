@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.core.analysis.analyse import DEFAULT_LOOKBACK, WARMUP_BARS, Analysis, analyse
@@ -12,6 +13,23 @@ from app.core.time_bounds import parse_time_bound
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+
+def analysis_limit(lookback: int = DEFAULT_LOOKBACK, spike_window: int = DEFAULT_WINDOW) -> int:
+    """Bars to load for an analysis of ``lookback`` bars: those plus their warm-up."""
+    return lookback + max(WARMUP_BARS, spike_window)
+
+
+def analyse_up_to(
+    fetch: Callable[..., OhlcvView], timeframe: str | None, end: object = None
+) -> Analysis:
+    """The one analysis rule every front end uses (the page and the API through
+    :func:`analyse_symbol`, Streamlit and Dash for the chart they draw): the last
+    ``DEFAULT_LOOKBACK`` bars up to ``end`` (the newest when None), warmed up by the
+    bars before them, so the same symbol gives the same numbers everywhere.
+    ``fetch(timeframe=, end=, limit=)`` loads the bars (``get_ohlcv`` or ``build_view``
+    bound to a symbol or a frame)."""
+    return analyse(fetch(timeframe=timeframe, end=end, limit=analysis_limit()))
 
 
 def analyse_symbol(
@@ -37,7 +55,7 @@ def analyse_symbol(
         (symbol or "").strip() or settings.default_symbol,
         timeframe=timeframe or None,
         end=parse_time_bound(end, "end"),
-        limit=lookback + max(WARMUP_BARS, spike_window),
+        limit=analysis_limit(lookback, spike_window),
         settings=settings,
         feed=feed,
     )

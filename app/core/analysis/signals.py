@@ -14,6 +14,7 @@ import pandas as pd
 import talib
 
 from app.core.analysis.levels import Level, median_atr
+from app.core.precision import price_text
 
 TREND_EMAS = (20, 50, 200)
 ADX_PERIOD = 14
@@ -29,34 +30,66 @@ NEAR_LEVEL_ATR = 0.5  # price within half an ATR of a level is "near" it
 SIGNAL_NAMES = ("trend", "rsi", "macd", "bollinger", "level")
 
 
+# A signal's state as people read it (``state`` stays the fixed word programs switch on).
+STATE_LABELS = {
+    "up": "uptrend",
+    "down": "downtrend",
+    "sideways": "no clear trend",
+    "overbought": "overbought",
+    "oversold": "oversold",
+    "neutral": "neutral",
+    "bullish_cross": "crossed above signal",
+    "bearish_cross": "crossed below signal",
+    "above_signal": "above signal line",
+    "below_signal": "below signal line",
+    "squeeze": "bands squeezed",
+    "above_upper": "above upper band",
+    "below_lower": "below lower band",
+    "normal": "inside the bands",
+    "near_support": "near support",
+    "near_resistance": "near resistance",
+    "none": "no level near",
+    "unknown": "not enough bars",
+}
+SIGNAL_LABELS = {
+    "trend": "Trend",
+    "rsi": "RSI",
+    "macd": "MACD",
+    "bollinger": "Bollinger",
+    "level": "Levels",
+}
+
+
 @dataclass(frozen=True)
 class Signal:
     name: str
     state: str
     detail: str
 
+    @property
+    def label(self) -> str:
+        """The signal's name as people read it (``MACD``)."""
+        return SIGNAL_LABELS.get(self.name, self.name)
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, never a program's word.
+
+        >>> Signal("macd", "below_signal", "").state_label
+        'below signal line'
+        """
+        return STATE_LABELS.get(self.state, self.state.replace("_", " "))
+
     def as_json(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "state_label": self.state_label}
 
 
 def _last(values: np.ndarray) -> float:
     return float(values[-1]) if len(values) else float("nan")
 
 
-def _price(value: float) -> str:
-    return f"{value:,.{_decimals(value)}f}"
-
-
-def _decimals(value: float) -> int:
-    """Enough decimals to show a price: 2 above 1, more for small coins.
-
-    >>> _decimals(27000.0), _decimals(0.00123)
-    (2, 6)
-    """
-    magnitude = abs(value)
-    if magnitude >= 1 or magnitude == 0 or not np.isfinite(magnitude):
-        return 2
-    return min(10, int(-np.floor(np.log10(magnitude))) + 3)
+def _price(value: float, decimals: int | None = None) -> str:
+    return price_text(value, decimals)
 
 
 def trend_signal(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> Signal:
@@ -143,22 +176,29 @@ def bollinger_signal(close: np.ndarray) -> Signal:
     return Signal("bollinger", "normal", f"close inside the bands; {percent}")
 
 
-def level_signal(close: float, levels: Sequence[Level], atr: float) -> Signal:
-    """The nearest level, when the close is within half an ATR of it."""
+def level_signal(
+    close: float, levels: Sequence[Level], atr: float, decimals: int | None = None
+) -> Signal:
+    """The nearest level, when the close is within half an ATR of it (prices at ``decimals``,
+    the symbol's precision)."""
     if not levels:
         return Signal("level", "none", "no support or resistance level found")
     nearest = min(levels, key=lambda level: abs(level.price - close))
     distance = abs(nearest.price - close)
-    where = f"{nearest.kind} {_price(nearest.price)} ({nearest.touches} touches)"
+    where = f"{nearest.kind} {_price(nearest.price, decimals)} ({nearest.touches} touches)"
     if atr > 0 and distance <= NEAR_LEVEL_ATR * atr:
-        return Signal("level", f"near_{nearest.kind}", f"close {_price(close)} is near {where}")
+        said = f"close {_price(close, decimals)} is near {where}"
+        return Signal("level", f"near_{nearest.kind}", said)
     percent = distance / abs(close) * 100 if close else 0.0
     return Signal("level", "none", f"nearest level is {where}, {percent:.2f}% away")
 
 
-def compute_signals(frame: pd.DataFrame, levels: Sequence[Level] = ()) -> list[Signal]:
+def compute_signals(
+    frame: pd.DataFrame, levels: Sequence[Level] = (), decimals: int | None = None
+) -> list[Signal]:
     """The five signals on ``frame``'s last bar (canonical OHLCV, oldest first). Give it more
-    bars than you analyse: EMA 200 needs 201 to say anything."""
+    bars than you analyse: EMA 200 needs 201 to say anything. Prices in the details are at
+    ``decimals`` (the symbol's precision; by magnitude when None)."""
     if len(frame) == 0:
         return [Signal(name, "unknown", "no bars") for name in SIGNAL_NAMES]
     high = frame["high"].to_numpy(dtype=np.float64)
@@ -171,5 +211,5 @@ def compute_signals(frame: pd.DataFrame, levels: Sequence[Level] = ()) -> list[S
         rsi_signal(close),
         macd_signal(close),
         bollinger_signal(close),
-        level_signal(float(close[-1]), levels, atr),
+        level_signal(float(close[-1]), levels, atr, decimals),
     ]

@@ -6,15 +6,15 @@ English here, Persian in ``summary_fa`` (the same facts, not a translation of th
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.analysis.levels import Level
-from app.core.analysis.signals import Signal, _price
+from app.core.analysis.signals import Signal
 from app.core.analysis.spikes import Spike
-from app.core.precision import format_price
+from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format, format_bar_time
+from app.core.precision import price_text
 
 TREND_WORDS = {
     "up": "is in an uptrend",
@@ -40,8 +40,11 @@ BOLLINGER_WORDS = {
 }
 
 
-def _when(seconds: int) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(seconds: int, timeframe: str | None = None) -> str:
+    """A bar's time by the core's rule for its timeframe (``May '18``, ``2018-05-07``, intraday
+    with the time and UTC)."""
+    text = format_bar_time(seconds, timeframe)
+    return text + " UTC" if bar_time_format(timeframe) == INTRADAY_FORMAT else text
 
 
 def _sentence(text: str) -> str:
@@ -68,7 +71,7 @@ class SummaryFacts:
     latest_spike_z: float | None  # None: the volumes before it were flat
 
     def price(self, value: float) -> str:
-        return _price(value) if self.decimals is None else format_price(value, self.decimals)
+        return price_text(value, self.decimals)
 
 
 _ADX = re.compile(r"ADX (\S+) \((\w+)\)")
@@ -173,7 +176,7 @@ def write_english(facts: SummaryFacts) -> str:
         z = facts.latest_spike_z
         shown = f"z-score {z:.1f}" if z is not None else "flat volume before"
         count = f"{facts.spike_count} volume spike{'s' if facts.spike_count > 1 else ''}"
-        when = _when(facts.latest_spike_time or 0)
+        when = _when(facts.latest_spike_time or 0, facts.timeframe)
         sentences.append(f"{count} in the window, the latest at {when} ({shown}).")
     else:
         sentences.append("No volume spike in the window.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.core.analysis.summary import SummaryFacts
+from app.core.bar_dates import DATE_FORMAT, MONTH_FORMAT, bar_time_format
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "dv", "yi"})
 
@@ -55,9 +56,13 @@ def persian_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
-def _when(seconds: int) -> str:
-    stamp = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M")
-    return f"{persian_digits(stamp.replace('-', '/'))} (UTC)"
+def _when(seconds: int, timeframe: str | None = None) -> str:
+    """The core's date rule by timeframe, in Persian digits: a month ``۲۰۱۸/۰۵``, a day
+    ``۲۰۱۸/۰۵/۰۷``, intraday with the time."""
+    shape = bar_time_format(timeframe)
+    pattern = {MONTH_FORMAT: "%Y/%m", DATE_FORMAT: "%Y/%m/%d"}.get(shape, "%Y/%m/%d %H:%M")
+    stamp = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime(pattern)
+    return f"{persian_digits(stamp)} (UTC)"
 
 
 def _and(parts: list[str]) -> str:
@@ -101,7 +106,7 @@ def write_persian(facts: SummaryFacts) -> str:
         )
         sentences.append(
             f"در این بازه {persian_digits(str(facts.spike_count))} جهش حجم دیده شد؛ "
-            f"آخرینِ آن‌ها در {_when(facts.latest_spike_time or 0)} ({shown})."
+            f"آخرینِ آن‌ها در {_when(facts.latest_spike_time or 0, facts.timeframe)} ({shown})."
         )
     else:
         sentences.append("در این بازه جهش حجمی دیده نشد.")

@@ -4,6 +4,7 @@ unreachable the counters fall back to memory (one warning), and Redis is tried a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -14,6 +15,7 @@ from limits.errors import StorageError
 
 logger = logging.getLogger(__name__)
 RETRY_REDIS_S = 5.0
+SWEEP_S = 1.0  # expired in-memory counters are dropped this often
 KEY_PREFIX = "superchart:limits"
 MAX_KEYS_HELD = 100_000  # clients whose storage keys are remembered (then forgotten at once)
 
@@ -46,6 +48,35 @@ def redis_storage(url: str, timeout_s: float) -> Storage:
     )
 
 
+class SweptMemoryStorage(MemoryStorage):
+    """``limits``' in-memory storage (its counters, expirations and sweep task), counted for
+    fixed windows in one synchronous step: nothing in it waits, so on the event loop it needs
+    neither the library's per-key asyncio locks nor an ``await`` per read. Expired counters are
+    swept at most every ``SWEEP_S`` (the library starts a sweep task from every ``incr``, each
+    walking every key); an expired counter is reset when next counted, so windows stay exact."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sweep_at = 0.0
+        self._sweeping: asyncio.Future | None = None
+
+    def count(self, key: str, expiry: float) -> tuple[int, float]:
+        """Add one to ``key``'s window; (its count, when it ends, epoch seconds)."""
+        now = time.time()
+        ends = self.expirations.get(key)
+        if ends is not None and ends <= now:
+            self.storage.pop(key, None)
+            ends = None
+        if ends is None:
+            ends = self.expirations[key] = now + expiry
+        value = self.storage[key] = self.storage.get(key, 0) + 1
+        if time.monotonic() >= self._sweep_at:
+            self._sweep_at = time.monotonic() + SWEEP_S
+            schedule = self._MemoryStorage__schedule_expiry  # type: ignore[attr-defined]
+            self._sweeping = asyncio.ensure_future(schedule())
+        return value, ends
+
+
 class RateLimiter:
     """Fixed windows, as ``limits``' FixedWindowRateLimiter counts them, read in one pass: one
     ``incr`` (which starts the window) and one ``get_expiry`` per rate, so the verdict and the
@@ -53,7 +84,7 @@ class RateLimiter:
 
     def __init__(self, rate: str, shared: Storage | None = None) -> None:
         self.items: list[RateLimitItem] = parse_many(rate)
-        self._local: Storage = MemoryStorage()
+        self._local: Storage = SweptMemoryStorage()
         self._shared = shared
         self._shared_down_until = 0.0
         self._expiries = [item.get_expiry() for item in self.items]
@@ -93,8 +124,11 @@ class RateLimiter:
         for item, storage_key, expiry in zip(
             self.items, self.storage_keys(key), self._expiries, strict=True
         ):
-            count = await storage.incr(storage_key, expiry)
-            reset_at = await storage.get_expiry(storage_key)
+            if isinstance(storage, SweptMemoryStorage):
+                count, reset_at = storage.count(storage_key, expiry)
+            else:
+                count = await storage.incr(storage_key, expiry)
+                reset_at = await storage.get_expiry(storage_key)
             verdict = Verdict(
                 count <= item.amount,
                 item.amount,

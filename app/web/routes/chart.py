@@ -25,6 +25,7 @@ from app.core import (
     get_ohlcv,
     timeframes_not_finer_than,
 )
+from app.core.analysis import analyse_symbol
 from app.core.indicators import catalog_json, parse_indicators
 from app.core.sources.configured import get_registry
 from app.web.chart_params import (
@@ -172,12 +173,24 @@ def _chart_state(
         state["source"] = view.source
         state["timeframes"] = timeframes_not_finer_than(view.native_timeframe)
         state["initial"] = chart_payload(view)
+        if standalone:  # no server to ask later: levels and spikes go in the file
+            state["analysis"], state["analysisError"] = _offline_analysis(view)
     except SuperChartError as exc:
         status = status_for(exc)
         state["error"] = error_body(exc)
         state["timeframes"] = _known_timeframes(symbol, infos)
     state["options"] = chart_options(state["offered"])
     return state, status
+
+
+def _offline_analysis(view: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The analysis the offline file draws its levels and spikes from (the API's defaults, no
+    LLM narrative), or why it is left out."""
+    try:
+        _view, result = analyse_symbol(view.symbol, timeframe=view.timeframe.name)
+    except SuperChartError as exc:
+        return None, f"Levels and volume spikes are left out of this file: {exc}"
+    return result.as_json(), None
 
 
 def _render_chart(

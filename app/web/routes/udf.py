@@ -18,7 +18,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.core.errors import ParameterError, SuperChartError
 from app.core.sources.configured import get_registry
 from app.web.answer_cache import Answer
@@ -41,6 +41,10 @@ from app.web.udf_symbols import (
 
 router = APIRouter(prefix="/udf", tags=["udf"])
 MAX_QUERY_CHARS = 200  # a search query, a symbol
+# Checked /history queries by their query string (clients repeat a few: the library's poller).
+MAX_REMEMBERED_QUERIES = 256
+MAX_REMEMBERED_QUERY_BYTES = 1024
+_parsed: dict[bytes, tuple[Settings, HistoryQuery, str | None]] = {}
 
 
 def _answer(request: Request, body: bytes, media_type: str = "application/json") -> Response:
@@ -115,15 +119,15 @@ async def read_udf_search(request: Request) -> Response:
 @router.get("/history", summary="UDF: bars")
 async def read_udf_history(request: Request) -> Response:
     """`?symbol&resolution&from&to&countback`: `{s: "ok", t, o, h, l, c, v}` (t in UNIX
-    seconds; the values `/api/ohlcv` gives for the same bars), bars with from <= t < to, or the
-    last `countback` bars before `to`; `{s: "no_data", nextTime}` when none are there but older
+    seconds; the values `/api/ohlcv` gives for the same bars), bars with from <= t <= to, or the
+    last `countback` bars up to `to`; `{s: "no_data", nextTime}` when none are there but older
     ones are, `{s: "no_data"}` before the first bar; `{s: "error", errmsg}` otherwise. At most
     100,000 bars an answer (more is an error naming the cap)."""
     try:
-        query = history_query({k: _param(request, k) for k in request.query_params})
-    except ParameterError as exc:
+        query, files_symbol = _history_request(request)
+    except SuperChartError as exc:
         return _answer(request, error_body(exc.message))
-    frame = _current_frame(query)
+    frame = _current_frame(query, files_symbol)
     if frame is not None:
         cached = answers.get(query, frame)
         if cached is not None and cached.body is not None:
@@ -137,17 +141,31 @@ async def read_udf_history(request: Request) -> Response:
     return _answer(request, body)
 
 
-def _current_frame(query: HistoryQuery) -> Any:
-    """The frame the answer would be built from, while it is a file's and loaded (one stat)."""
-    registry = get_registry()
-    try:
-        route = registry.route(query.symbol)
-    except SuperChartError:
-        return None
+def _history_request(request: Request) -> tuple[HistoryQuery, str | None]:
+    """The checked query, and the symbol as the file source takes it when only that source is
+    asked (its answers can be reused while the file is unchanged). A client repeating a query
+    (a poller, a bench) does not pay for checking it again."""
+    raw = request.scope.get("query_string", b"")
+    settings = get_settings()
+    known = _parsed.get(raw)
+    if known is not None and known[0] is settings:
+        return known[1], known[2]
+    query = history_query({k: _param(request, k) for k in request.query_params})
+    route = get_registry(settings).route(query.symbol)
     first = route.candidates[0]
-    if len(route.candidates) != 1 or first.name != "files":
+    files_symbol = first.symbol if len(route.candidates) == 1 and first.name == "files" else None
+    if len(raw) <= MAX_REMEMBERED_QUERY_BYTES:
+        _parsed[raw] = (settings, query, files_symbol)
+        while len(_parsed) > MAX_REMEMBERED_QUERIES:
+            _parsed.pop(next(iter(_parsed)))
+    return query, files_symbol
+
+
+def _current_frame(query: HistoryQuery, files_symbol: str | None) -> Any:
+    """The frame the answer would be built from, while it is a file's and loaded (one stat)."""
+    if files_symbol is None:
         return None
-    return registry.source("files").current_frame(first.symbol, query.timeframe)
+    return get_registry().source("files").current_frame(files_symbol, query.timeframe)
 
 
 @router.get("/time", summary="UDF: the server's time")
@@ -159,7 +177,7 @@ async def read_udf_time(request: Request) -> Response:
 @router.get("/timescale_marks", summary="UDF: volume spikes as timescale marks")
 async def read_udf_timescale_marks(request: Request) -> Response:
     """`?symbol&from&to&resolution`: `[{id, time, color, label, tooltip, shape}]`, one per
-    volume spike (volume above mean + 4 sigma of the 25 bars before) in from <= t < to."""
+    volume spike (volume above mean + 4 sigma of the 25 bars before) in from <= t <= to."""
     try:
         query = history_query({k: _param(request, k) for k in request.query_params})
     except ParameterError as exc:

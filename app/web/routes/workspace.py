@@ -21,6 +21,7 @@ from app.web.routes.chart import PAGE_CSP, templates
 router = APIRouter(tags=["chart"])
 
 MAX_CHARTS = 8  # the largest grid (4 x 2)
+WORKSPACE_BARS = 10_000  # bars each chart loads (no paging on scroll yet: a deeper history)
 
 
 def workspace_state() -> dict[str, Any]:
@@ -35,7 +36,7 @@ def workspace_state() -> dict[str, Any]:
         "options": chart_options(offered),
         "theme": "dark",
         "maxCharts": MAX_CHARTS,
-        "pageBars": 2_000,
+        "pageBars": WORKSPACE_BARS,
     }
 
 

@@ -2,8 +2,9 @@
 // with their touch counts, volume spikes as markers on the volume bars, and the signals and
 // summary in a panel that links to the report. Text from the server goes in with textContent.
 
-import { state } from "./page_state.js";
-import { formatVolume } from "./format.js";
+import { state, timeframeSeconds } from "./page_state.js";
+import { formatTime, formatVolume } from "./format.js";
+import { showMessage } from "./notices.js";
 
 const SPIKE_COLOR = "#f9a825";
 
@@ -23,8 +24,9 @@ export function analysisQuery() {
 
 export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
   const shown = { levels: Boolean(state.levels), spikes: Boolean(state.spikes), panel: false };
-  let result = null; // the last answer, for state.symbol + state.timeframe
-  let resultKey = "";
+  // The last answer, for state.symbol + state.timeframe; the offline file has it embedded.
+  let result = state.analysis || null;
+  let resultKey = state.analysis ? analysisQuery().toString() : "";
   let lines = []; // [series, priceLine]
   let markers = null;
   let asked = null;
@@ -113,7 +115,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     const signals = element("dl", "signals");
     for (const signal of result.signals) {
       const term = element("dt", "", signal.name);
-      const state_ = element("dd", "", signal.state.replaceAll("_", " "));
+      const state_ = element("dd", "", signal.state_label || signal.state.replaceAll("_", " "));
       state_.appendChild(element("span", "signal-detail", signal.detail));
       signals.append(term, state_);
     }
@@ -123,7 +125,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
         level.kind + " " + level.price.toFixed(state.precision) + " · " + level.touches + " touches"));
     }
     const spikes = result.volume_spikes.slice(-5).reverse().map((spike) =>
-      element("li", "", new Date(spike.time * 1000).toISOString().slice(0, 16).replace("T", " ") +
+      element("li", "", formatTime(spike.time, timeframeSeconds()) +
         " UTC · " + formatVolume(spike.volume) + " · z " + spike.zscore.toFixed(1)));
     const report = element("a", "report-link", "Open the report");
     report.href = "/report?" + analysisQuery().toString();
@@ -137,6 +139,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
       element("h3", "", "Levels"), levels,
       element("h3", "", "Latest volume spikes"), element("ul", "spikes"),
       report,
+      element("p", "muted analysis-scope", result.scope || ""), // the one analysis rule, said
     );
     body.querySelector(".spikes").replaceChildren(...spikes);
   }
@@ -174,8 +177,21 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
   return { shown, set, refresh, draw, drawn };
 }
 
-/** The Levels and Volume spikes boxes and the panel's open/close buttons. */
+/** The Levels and Volume spikes boxes and the panel's open/close buttons (the offline file
+ * has the boxes only). */
 export function wireAnalysisControls(analysis, onChange) {
+  for (const what of ["levels", "spikes"]) {
+    const box = document.getElementById(what + "-toggle");
+    if (!box) continue;
+    box.addEventListener("change", () => {
+      state[what] = box.checked;
+      analysis.set(what, box.checked);
+      onChange();
+    });
+  }
+  if (state.standalone && state.analysisError && (state.levels || state.spikes)) {
+    showMessage(state.analysisError); // asked for in the link, and not in the file: say so
+  }
   const button = document.getElementById("analysis-button");
   if (!button) return;
   const showPanel = (on) => {
@@ -184,12 +200,4 @@ export function wireAnalysisControls(analysis, onChange) {
   };
   button.addEventListener("click", () => showPanel(!analysis.shown.panel));
   document.getElementById("analysis-close").addEventListener("click", () => showPanel(false));
-  for (const what of ["levels", "spikes"]) {
-    const box = document.getElementById(what + "-toggle");
-    box.addEventListener("change", () => {
-      state[what] = box.checked;
-      analysis.set(what, box.checked);
-      onChange();
-    });
-  }
 }

@@ -51,9 +51,11 @@ function two(number) {
   return String(number).padStart(2, "0");
 }
 
-/** "Fri 09 Nov '12" for daily and coarser bars, "Fri 09 Nov '12 14:30" otherwise (UTC). */
+/** "May '18" for monthly bars (the core's rule, app/core/bar_dates.py), "Fri 09 Nov '12" for
+ * daily and weekly bars, "Fri 09 Nov '12 14:30" otherwise (UTC). */
 export function formatTime(seconds, timeframeSeconds) {
   const date = new Date(seconds * 1000);
+  if (timeframeSeconds >= 28 * DAY) return MONTHS[date.getUTCMonth()] + " '" + two(date.getUTCFullYear() % 100);
   const day =
     WEEKDAYS[date.getUTCDay()] + " " + two(date.getUTCDate()) + " " +
     MONTHS[date.getUTCMonth()] + " '" + two(date.getUTCFullYear() % 100);

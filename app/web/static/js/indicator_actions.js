@@ -26,6 +26,7 @@ export function createIndicatorActions(page) {
     }
     const alive = new Set(page.instances.list.map((instance) => instance.id));
     for (const id of [...page.studies.drawn.keys()]) if (!alive.has(id)) page.studies.remove(id);
+    page.studies.order(page.instances.list.map((instance) => instance.id)); // an edit keeps its pane
     page.legend.reset();
     return missing;
   }

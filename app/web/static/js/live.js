@@ -6,6 +6,7 @@
 // subscription asks for HA candles (and indicators on them), as the bars held are.
 
 import { withToken } from "./access.js";
+import { feedStatusView, writeStatusLabel } from "./live_status.js";
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -30,16 +31,24 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
   let delay = FIRST_DELAY_MS;
   let timer = null;
   let stopped = false;
-  const status = { state: "connecting", updates: 0, reconnects: 0, replay: null };
+  const status = { state: "connecting", updates: 0, reconnects: 0, replay: null, feed: null };
   const handlers = {}; // replay frames go to the replay control
 
+  /** The connection's state (``status.state``); while connected, the dot shows the feed's
+   * own state from the server's last `status` frame (an error, stale data) instead. */
   function setState(name, title) {
     status.state = name;
-    if (dot) {
-      dot.dataset.state = name;
-      dot.title = title;
-      dot.setAttribute("aria-label", title);
-    }
+    if (name !== "live" || !status.feed) return showDot(name, title);
+    const view = feedStatusView(status.feed);
+    showDot(view.state, view.title, view.label);
+  }
+
+  function showDot(name, title, label) {
+    if (!dot) return;
+    dot.dataset.state = name;
+    dot.title = title;
+    dot.setAttribute("aria-label", title);
+    writeStatusLabel(dot, name, title, label);
   }
 
   function send(message) {
@@ -52,6 +61,7 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
       return;
     }
     if (current) send({ type: "unsubscribe", id: current });
+    status.feed = null; // until the new subscription's first status frame
     serial += 1;
     current = "page-" + serial;
     const base = request();
@@ -129,6 +139,10 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
     if (frame.id !== current) return; // an old subscription's last frames
     if (frame.type === "snapshot") onSnapshot(frame);
     else if (frame.type === "update") apply(frame.bars);
+    else if (frame.type === "status") {
+      status.feed = frame; // the feed's truth: ok, error, stale
+      if (status.state === "live") setState("live", "Live: connected");
+    }
     else if (frame.type === "error") {
       setState("paused", "Live updates are off: " + frame.detail);
     }

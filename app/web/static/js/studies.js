@@ -5,11 +5,10 @@
 
 import { catalogEntry, ownPane } from "./indicators.js";
 import { priceFormat } from "./format.js";
+import { state } from "./page_state.js";
 
 const PERCENT_LIKE = new Set(["rsi", "stoch", "mfi", "willr", "adx", "cci"]);
 const VOLUME_LIKE = new Set(["obv"]);
-const SECOND_COLOR = "#ff9800";
-const SECOND_COLOR_ALT = "#2962ff";
 const PRICE_PANE_STRETCH = 3;
 
 /** The columns an instance draws: as the payload named them, else from the catalog's outputs. */
@@ -44,9 +43,13 @@ function formatFor(name, precision) {
   return priceFormat(unit === "percent" ? 2 : precision);
 }
 
+/** As app/charts/theme.py's output_color: the second output takes the colour paired with the
+ * instance's own, so no two lines of a chart share a colour. */
 function outputColor(instance, index) {
-  if (index === 0 || instance.name === "bb") return instance.color;
-  return instance.color === SECOND_COLOR ? SECOND_COLOR_ALT : SECOND_COLOR;
+  if (index !== 1) return instance.color;
+  const palette = state.options.indicatorPalette || [];
+  const second = state.options.secondOutputPalette || [];
+  return second[Math.max(0, palette.indexOf(instance.color))] || instance.color;
 }
 
 function seriesFor(chart, instance, column, index, paneIndex, precision, colors) {
@@ -156,6 +159,22 @@ export function createStudies(chart, colors) {
     }
   }
 
+  /** Panes (and the legend's order) as ``ids`` lists the instances: an edited indicator,
+   * drawn again at the foot, goes back to its place. */
+  function order(ids) {
+    const sorted = ids.filter((id) => drawn.has(id)).map((id) => drawn.get(id));
+    let paneIndex = 1;
+    for (const entry of sorted) {
+      if (!ownPane(entry.instance.name)) continue;
+      const pane = entry.outputs[0].series.getPane();
+      if (pane.paneIndex() !== paneIndex) pane.moveTo(paneIndex);
+      paneIndex += 1;
+    }
+    drawn.clear();
+    for (const entry of sorted) drawn.set(entry.instance.id, entry);
+    setStretch();
+  }
+
   /** The instances drawn, each with the index of the pane it is in now. */
   function entries() {
     return [...drawn.values()].map((entry) => ({
@@ -164,5 +183,5 @@ export function createStudies(chart, colors) {
     }));
   }
 
-  return { add, remove, draw, updateBar, setPrecision, entries, drawn };
+  return { add, remove, draw, updateBar, setPrecision, entries, order, drawn };
 }

@@ -2,6 +2,8 @@
 // searched on the server: a deployment with Binance or Pyth lists thousands), with arrow keys
 // and Enter, or a click. Picking opens that symbol's chart with the same EMAs and indicators.
 
+import { lookUpSymbol, showNotFound } from "./symbol_lookup.js";
+
 const MAX_SHOWN = 30;
 
 export function createSymbolSearch({ input, list, onPick }) {
@@ -33,8 +35,9 @@ export function createSymbolSearch({ input, list, onPick }) {
 
   function highlight(index) {
     active = index;
-    [...list.children].forEach((item, i) => item.setAttribute("aria-selected", String(i === index)));
-    if (list.children[index]) list.children[index].scrollIntoView({ block: "nearest" });
+    const options = list.querySelectorAll("[role=option]"); // not the "no symbol" note
+    options.forEach((item, i) => item.setAttribute("aria-selected", String(i === index)));
+    if (options[index]) options[index].scrollIntoView({ block: "nearest" });
   }
 
   async function update() {
@@ -70,6 +73,24 @@ export function createSymbolSearch({ input, list, onPick }) {
     if (info) onPick(info.symbol);
   }
 
+  /** Enter with nothing listed: open the symbol if the API knows it, else say it does not
+   * exist and list the close matches (arrow keys and Enter pick one). */
+  async function enterTyped() {
+    const text = input.value.trim().slice(0, 100);
+    if (!text) return;
+    const ask = ++asked;
+    const answer = await lookUpSymbol(text);
+    if (ask !== asked) return;
+    if (answer.found) return void onPick(text);
+    const suggestions = showNotFound(list, text, answer, (symbol) => {
+      close();
+      onPick(symbol);
+    });
+    shown = suggestions.map((symbol) => ({ symbol }));
+    input.setAttribute("aria-expanded", "true");
+    active = -1;
+  }
+
   input.addEventListener("focus", () => {
     input.select();
     update();
@@ -84,7 +105,8 @@ export function createSymbolSearch({ input, list, onPick }) {
       highlight(Math.max(0, Math.min(shown.length - 1, active + step)));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      pick(active);
+      if (active >= 0 && shown[active]) pick(active);
+      else void enterTyped();
     } else if (event.key === "Escape") {
       close();
       input.blur();

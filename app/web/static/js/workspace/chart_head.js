@@ -40,7 +40,7 @@ export function buildHead(cell, spec, on) {
   compare.className = "ws-compare";
   compare.placeholder = "+ Compare";
   compare.setAttribute("aria-label", "Compare with a symbol");
-  const duplicate = button("ws-duplicate", "⧉", "Duplicate this chart");
+  const duplicate = button("ws-duplicate", "Dup", "Duplicate this chart");
   const maximise = button("ws-maximise", "⤢", "Maximise this chart");
   const remove = button("ws-remove", "×", "Remove this chart");
   head.append(symbol, timeframe, type, scale, compare, duplicate, maximise, remove);

@@ -1,0 +1,116 @@
+"""One broker poller per symbol across replicas (LIVE_BACKEND=redis): a real redis-server, two
+uvicorn replicas polling the local stand-in broker, a real WebSocket client on each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from tests.async_run import run_async
+from tests.core.fake_broker import Answer, FakeBroker
+from tests.live.conftest import next_frame, ws_url
+from tests.live.test_redis_hub import LEASE_MS, REDIS_SERVER, RedisProcess, Replica
+from tests.live.test_upstreams import bars_payload
+
+POLL_S = 1.0
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    if not REDIS_SERVER.exists():
+        pytest.fail(f"{REDIS_SERVER} not found (apt-get install redis-server)")
+    server = RedisProcess()
+    server.start()
+    yield server.url
+    server.kill()
+
+
+def polls(broker: FakeBroker) -> int:
+    """Requests for the newest bars (a live poll asks from the last bar held)."""
+    return sum(1 for r in list(broker.requests) if "start" in r.query)
+
+
+async def subscribe(replica: Replica):
+    ws = await websockets.connect(ws_url(replica.base))
+    request = {"type": "subscribe", "symbol": "EURUSD", "timeframe": "1m", "emas": "", "limit": 5}
+    await ws.send(json.dumps(request))
+    await next_frame(ws, 20.0, "snapshot")
+    return ws
+
+
+async def bar_with_close(ws, close: float, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await next_frame(ws, max(0.1, deadline - time.monotonic()), "update")
+        if frame["bars"][-1]["close"] == close:
+            return frame["bars"][-1]
+
+
+async def poll_stats(replica: Replica) -> dict:
+    async with httpx.AsyncClient(timeout=5) as http:
+        return (await http.get(replica.base + "/api/stats")).json()["polls"]
+
+
+def script_close(broker: FakeBroker, close: float) -> None:
+    new_bar = bars_payload(1, 300)
+    new_bar[0]["close"] = close
+    broker.script("ohlcv", Answer(body=bars_payload(1, 299) + new_bar))
+
+
+@pytest.mark.slow
+def test_two_replicas_poll_the_broker_once_per_interval_and_hand_over(
+    redis_url: str, tmp_path: Path
+) -> None:
+    with FakeBroker() as broker:
+        broker.script("ohlcv", Answer(body=bars_payload(300)))
+        settings = {
+            "DATA_SOURCE": "api",
+            "DATA_API_BASE": broker.base_url,
+            "LIVE_POLL_S": str(POLL_S),
+            "DEFAULT_SYMBOL": "EURUSD",
+            "CACHE_TTL": "60",
+        }
+        pair = [Replica(tmp_path, redis_url, **settings) for _ in range(2)]
+        try:
+            for replica in pair:
+                replica.start()
+
+            async def scenario():
+                clients = [await subscribe(replica) for replica in pair]
+                script_close(broker, 100.75)
+                first = [await bar_with_close(ws, 100.75, 10.0) for ws in clients]
+                before = polls(broker)
+                await asyncio.sleep(5 * POLL_S)
+                in_five = polls(broker) - before
+                stats = [await poll_stats(replica) for replica in pair]
+                holder = next(i for i, s in enumerate(stats) if s["leases_held"] == 1)
+                survivor = 1 - holder
+                pair[holder].stop(signal.SIGKILL)
+                killed_at = time.monotonic()
+                script_close(broker, 100.25)
+                moved = await bar_with_close(clients[survivor], 100.25, LEASE_MS / 1000 + 8)
+                took = time.monotonic() - killed_at
+                after = await poll_stats(pair[survivor])
+                for ws in clients:
+                    await ws.close()
+                return first, in_five, stats, holder, moved, took, after
+
+            first, in_five, stats, holder, moved, took, after = run_async(scenario())
+        finally:
+            for replica in pair:
+                replica.stop()
+    assert [bar["close"] for bar in first] == [100.75, 100.75]  # both replicas' clients
+    assert 3 <= in_five <= 6, in_five  # one poll per second for both replicas, not two
+    assert [s["leases_held"] for s in stats] == ([1, 0] if holder == 0 else [0, 1])
+    assert stats[1 - holder]["taken"] >= 1  # the follower merged the holder's bars
+    assert moved["close"] == 100.25  # the survivor polls once the dead holder's lease expires
+    assert took < LEASE_MS / 1000 + 6
+    assert after["leases_held"] == 1

@@ -1,0 +1,37 @@
+"""The dashboard's 2x2 grid through AppTest: four charts, each with its own symbol and timeframe,
+and the quotes table of their symbols."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.streamlit.app_views import errors, run_app
+from tests.streamlit.ohlcv_samples import ohlcv_csv
+
+
+def _titles(at) -> list[str]:
+    return [
+        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")
+    ]
+
+
+def test_grid_shows_four_charts_each_with_its_symbol_and_timeframe(data_dir: Path):
+    (data_dir / "other.csv").write_bytes(ohlcv_csv(300))
+    at = run_app()
+    at.radio(key="layout").set_value("grid").run()
+    assert not errors(at)
+    assert _titles(at) == ["other · 1h", "sample_ohlcv · 1h", "other · 1h", "sample_ohlcv · 1h"]
+    at.selectbox(key="grid_timeframe_1").set_value("4h").run()
+    at.selectbox(key="grid_symbol_2").set_value("sample_ohlcv").run()
+    assert _titles(at) == [
+        "other · 1h",
+        "sample_ohlcv · 4h",
+        "sample_ohlcv · 1h",
+        "sample_ohlcv · 1h",
+    ]
+    candles = [json.loads(chart.proto.spec)["data"][0] for chart in at.get("plotly_chart")]
+    assert len(candles[1]["x"]) == 75  # 300 hourly bars are 75 of 4h
+    table = at.dataframe[0].value
+    assert sorted(table["Symbol"]) == ["other", "sample_ohlcv"]
+    assert table["Last"].notna().all()
