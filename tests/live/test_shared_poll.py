@@ -114,3 +114,56 @@ def test_two_replicas_poll_the_broker_once_per_interval_and_hand_over(
     assert moved["close"] == 100.25  # the survivor polls once the dead holder's lease expires
     assert took < LEASE_MS / 1000 + 6
     assert after["leases_held"] == 1
+
+
+def test_forged_poll_bars_never_reach_a_client_and_a_freed_lease_is_taken(
+    redis_url: str, tmp_path: Path
+) -> None:
+    """Another 'holder' (the test) keeps the poll lease and writes junk, a forged bar and an
+    unsigned one: the replica drops them all, and polls the broker once the lease is free."""
+    import hashlib
+
+    import redis
+
+    digest = hashlib.sha256(b"eurusd").hexdigest()[:32]
+    lease, polled = f"superchart:live:poll:{digest}", f"superchart:live:polled:{digest}"
+    store = redis.Redis.from_url(redis_url)
+    store.set(lease, b"0123456789ab", px=60_000)  # held by a replica that is not ours
+    forged_ns = (1_704_067_200 + 60 * 300) * 10**9
+    forged = b"[[%d, 100.0, 101.0, 99.0, 555.0, 1.0]]" % forged_ns
+    with FakeBroker() as broker:
+        broker.script("ohlcv", Answer(body=bars_payload(300)))
+        settings = {
+            "DATA_SOURCE": "api",
+            "DATA_API_BASE": broker.base_url,
+            "LIVE_POLL_S": str(POLL_S),
+            "DEFAULT_SYMBOL": "EURUSD",
+            "CACHE_TTL": "60",
+            "LIVE_REDIS_SECRET": "a-secret-of-the-service-0123",
+        }
+        replica = Replica(tmp_path, redis_url, **settings)
+        try:
+            replica.start()
+
+            async def scenario():
+                ws = await subscribe(replica)
+                before = polls(broker)
+                for junk in (b"x" * 70_000, b"not an envelope", b"0123456789ab - " + forged):
+                    store.set(polled, junk)
+                    await asyncio.sleep(0.8)
+                follower = await poll_stats(replica)
+                polls_following = polls(broker) - before
+                script_close(broker, 100.75)
+                store.delete(lease)  # the other 'replica' gives the lease back
+                first_update = await next_frame(ws, 10.0, "update")  # none came before
+                holder = store.get(lease)
+                await ws.close()
+                return follower, polls_following, first_update["bars"][-1], holder
+
+            follower, polls_following, bar, holder = run_async(scenario())
+        finally:
+            replica.stop()
+    assert follower["dropped"] == 3 and follower["leases_held"] == 0
+    assert polls_following == 0  # following: the broker is not asked
+    assert bar["close"] == 100.75  # no 555.0 ever reached the client; the broker's bar did
+    assert holder not in (None, b"0123456789ab")  # the replica holds it now
