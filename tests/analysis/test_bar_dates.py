@@ -10,6 +10,7 @@ import pandas as pd
 from app.charts.plotly_charts import build_plotly_figure
 from app.core import build_view
 from app.core.analysis import analyse
+from app.core.bar_dates import bar_time_format
 from app.core.synthetic import synthetic_ohlcv
 from app.reports import render_markdown_report
 
@@ -39,13 +40,17 @@ def test_a_daily_report_writes_dates_without_a_time() -> None:
 
 
 def test_plotly_hovers_follow_the_same_rule() -> None:
-    hover = {
-        tf: build_plotly_figure(_view(tf, 120), offered_emas=()).layout.xaxis.hoverformat
-        for tf in ("1M", "1w", "1d")
+    """The candle's hover carries each bar's date (bars sit at positions: plotly_time)."""
+    hover = {}
+    for tf in ("1M", "1w", "1d"):
+        view = _view(tf, 120)
+        candles = build_plotly_figure(view, offered_emas=()).data[0]
+        hover[tf] = (candles.customdata[-1], f"{view.frame['time'].iloc[-1]:{bar_time_format(tf)}}")
+    assert {tf: shown for tf, (shown, _) in hover.items()} == {
+        tf: wanted for tf, (_, wanted) in hover.items()
     }
-    assert hover == {"1M": "%b '%y", "1w": "%Y-%m-%d", "1d": "%Y-%m-%d"}
+    assert "'" in hover["1M"][0] and len(hover["1d"][0]) == 10
     hourly = build_view(synthetic_ohlcv(50, "1h"), symbol="X", timeframe="1h")
-    assert build_plotly_figure(hourly, offered_emas=()).layout.xaxis.hoverformat == (
-        "%Y-%m-%d %H:%M UTC"
-    )
+    last = build_plotly_figure(hourly, offered_emas=()).data[0].customdata[-1]
+    assert last == f"{hourly.frame['time'].iloc[-1]:%Y-%m-%d %H:%M} UTC"
     assert pd.Timestamp("2018-05-01").strftime("%b '%y") == "May '18"
