@@ -4,6 +4,7 @@ shows the signals and summary and links to the report, and the Scanner opens a s
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -22,25 +23,52 @@ def analysis_of(api, symbol: str, timeframe: str) -> dict:
     return response.json()
 
 
-def test_levels_toggle_draws_each_level_with_its_touches(page, server, api):
+LABEL_YS = """() => {
+  const series = window.superChart.analysis.drawn();
+  const price = window.superChart.candles;
+  const closes = window.superChart.data.columns.close;
+  return { labels: series.lines.filter((line) => line.axisLabelVisible)
+                     .map((line) => price.priceToCoordinate(line.price)),
+           last: price.priceToCoordinate(closes[closes.length - 1]) };
+}"""
+MARKER_XS = """() => window.superChart.analysis.drawn().markers.filter((m) => m.text)
+  .map((m) => window.superChart.chart.timeScale().timeToCoordinate(m.time))"""
+MAX_LEVELS, LABEL_PX, SPIKE_LABEL_PX = 6, 20, 36  # app/web/static/js/level_layout.js
+
+
+def test_levels_toggle_draws_the_strongest_levels_with_labels_apart(page, server, api):
+    """#20: 8 bands within 150 points, labels over each other and over the last price: the
+    strongest MAX_LEVELS are drawn (the rest counted as hidden, and said so), labels that would
+    overlap are merged into the stronger one, none sits on the last price's label."""
     expected = analysis_of(api, SMALL_SYMBOL, "1h")["levels"]
     assert expected
     open_chart(page, server, symbol=SMALL_SYMBOL)
     assert page.evaluate(DRAWN)["lines"] == []
     page.get_by_label("Levels").check()
-    page.wait_for_function(
-        f"() => window.superChart.analysis.drawn().lines.length === {len(expected)}"
-    )
-    lines = page.evaluate(DRAWN)["lines"]
-    assert [line["price"] for line in lines] == [level["price"] for level in expected]
-    for line, level in zip(lines, expected, strict=True):
-        assert (
-            line["title"] == ("S" if level["kind"] == "support" else "R") + f" ×{level['touches']}"
-        )
+    page.wait_for_function("() => window.superChart.analysis.drawn().lines.length > 0")
+    drawn = page.evaluate(DRAWN)
+    lines = drawn["lines"]
+    kept = expected[:MAX_LEVELS]
+    assert [line["price"] for line in lines] == [level["price"] for level in kept]
+    assert drawn["hidden"] == len(expected) - len(kept)
+    if drawn["hidden"]:
+        assert f"{drawn['hidden']} weaker hidden" in page.locator("label.toggle").first.inner_text()
+    for line, level in zip(lines, kept, strict=True):
+        title = ("S" if level["kind"] == "support" else "R") + f" ×{level['touches']}"
+        if line["axisLabelVisible"]:
+            assert re.fullmatch(re.escape(title) + r"( \+\d+)?", line["title"]), line
+        else:
+            assert line["title"] == ""
+    ys = page.evaluate(LABEL_YS)
+    labels = [y for y in ys["labels"] if y is not None]
+    assert labels
+    for i, a in enumerate(labels):
+        assert abs(a - ys["last"]) >= LABEL_PX
+        assert all(abs(a - b) >= LABEL_PX for b in labels[i + 1 :])
     assert "levels=true" in page.url
     # The lines follow the prices into another chart type, and go when unticked.
     page.select_option("#chart-type", "line")
-    assert len(page.evaluate(DRAWN)["lines"]) == len(expected)
+    assert len(page.evaluate(DRAWN)["lines"]) == len(kept)
     page.get_by_label("Levels").uncheck()
     assert page.evaluate(DRAWN)["lines"] == []
     assert_clean(page)
@@ -54,7 +82,9 @@ def test_spikes_toggle_marks_the_spike_bars_from_a_link(page, server, api):
     markers = page.evaluate(DRAWN)["markers"]
     held = set(page.evaluate("() => window.superChart.data.columns.time"))
     assert [m["time"] for m in markers] == [s["time"] for s in spikes if s["time"] in held]
-    assert all(re.fullmatch(r"z \d+\.\d", m["text"]) for m in markers)
+    assert all(re.fullmatch(r"z \d+\.\d", m["text"]) for m in markers if m["text"])
+    xs = sorted(x for x in page.evaluate(MARKER_XS) if x is not None)
+    assert xs and all(b - a >= SPIKE_LABEL_PX for a, b in itertools.pairwise(xs))  # labels apart
     assert page.get_by_label("Volume spikes").is_checked()
     assert_clean(page)
 

@@ -5,6 +5,7 @@
 import { state, timeframeSeconds } from "./page_state.js";
 import { formatTime, formatVolume } from "./format.js";
 import { showMessage } from "./notices.js";
+import { layoutLevels, layoutSpikes, MAX_LEVELS } from "./level_layout.js";
 
 const SPIKE_COLOR = "#f9a825";
 
@@ -29,6 +30,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
   let resultKey = state.analysis ? analysisQuery().toString() : "";
   let lines = []; // [series, priceLine]
   let markers = null;
+  let layout = { hidden: 0, merged: 0 }; // levels left out and labels merged, last drawn
   let asked = null;
 
   async function load() {
@@ -67,43 +69,80 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     lines = [];
   }
 
+  /** The strongest levels (MAX_LEVELS), labels that would overlap merged, none over the last
+   * price's label; how many are hidden is said beside the Levels box. */
   function drawLevels() {
     clearLevels();
-    if (!shown.levels || !result || !pricePane.series) return;
+    layout = { hidden: 0, merged: 0 };
+    if (!shown.levels || !result || !pricePane.series) return sayHidden();
     const colors = state.options.candles;
-    for (const level of result.levels) {
-      const support = level.kind === "support";
-      const line = pricePane.series.createPriceLine({
-        price: level.price,
+    const series = pricePane.series;
+    const yOf = (price) => series.priceToCoordinate(price);
+    const closes = held.data.columns ? held.data.columns.close : [];
+    const lastY = closes && closes.length ? yOf(closes[closes.length - 1]) : null;
+    const { drawn, hidden } = layoutLevels(result.levels, yOf, lastY);
+    for (const item of drawn) {
+      const support = item.level.kind === "support";
+      const line = series.createPriceLine({
+        price: item.level.price,
         color: support ? colors.upColor : colors.downColor,
         lineWidth: 1,
         lineStyle: 2,
-        axisLabelVisible: true,
-        title: (support ? "S" : "R") + " ×" + level.touches,
+        axisLabelVisible: item.label,
+        title: item.label
+          ? (support ? "S" : "R") + " ×" + item.level.touches + (item.merged ? " +" + item.merged : "")
+          : "",
       });
-      lines.push([pricePane.series, line]);
+      lines.push([series, line]);
     }
+    layout = { hidden, merged: drawn.filter((item) => !item.label).length };
+    sayHidden();
   }
 
-  /** Markers on the volume bars held (a spike outside them has no bar to sit on). */
+  function sayHidden() {
+    const box = document.getElementById("levels-toggle");
+    const label = box && box.parentElement;
+    if (!label) return;
+    const text = layout.hidden ? "Levels (" + layout.hidden + " weaker hidden)" : "Levels";
+    if (label.lastChild && label.lastChild.nodeType === Node.TEXT_NODE) label.lastChild.textContent = text;
+    label.title = layout.hidden
+      ? "The " + MAX_LEVELS + " strongest levels are drawn; " + layout.hidden + " weaker ones are hidden"
+      : "";
+  }
+
+  /** Markers on the volume bars held (a spike outside them has no bar to sit on); a label
+   * that would overlap a larger spike's is left off (the arrow stays). */
   function drawSpikes() {
     const wanted = [];
     if (shown.spikes && result && held.data.columns) {
       const times = new Set(held.data.columns.time);
-      for (const spike of result.volume_spikes) {
-        if (!times.has(spike.time)) continue;
+      const onBars = result.volume_spikes.filter((spike) => times.has(spike.time));
+      const xOf = (time) => chart.timeScale().timeToCoordinate(time);
+      for (const { spike, showText } of layoutSpikes(onBars, xOf)) {
         wanted.push({
           time: spike.time,
           position: "aboveBar",
           color: SPIKE_COLOR,
           shape: "arrowDown",
-          text: "z " + spike.zscore.toFixed(1),
+          text: showText ? "z " + spike.zscore.toFixed(1) : "",
         });
       }
     }
     if (!markers) markers = window.LightweightCharts.createSeriesMarkers(pricePane.volume, []);
     markers.setMarkers(wanted);
   }
+
+  // Zooming or scrolling moves the labels: lay them out again, once per frame at most.
+  let pending = false;
+  chart.timeScale().subscribeVisibleLogicalRangeChange(() => {
+    if (pending || !result || !(shown.levels || shown.spikes)) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      drawLevels();
+      drawSpikes();
+    });
+  });
 
   function renderPanel() {
     if (!panel || !shown.panel) return;
@@ -171,7 +210,11 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
 
   /** What is drawn now, for tests: the level lines and the spike markers. */
   function drawn() {
-    return { lines: lines.map(([, line]) => line.options()), markers: markers ? markers.markers() : [] };
+    return {
+      lines: lines.map(([, line]) => line.options()),
+      markers: markers ? markers.markers() : [],
+      hidden: layout.hidden,
+    };
   }
 
   return { shown, set, refresh, draw, drawn };
