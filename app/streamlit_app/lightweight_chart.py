@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from lightweight_charts.widgets import StreamlitChart
@@ -78,6 +79,21 @@ PANE_HEIGHT = 130  # pixels each extra oscillator pane adds to the chart's heigh
 INDICATOR_PALETTE = ("#f7525f", "#7e57c2", "#26c6da", "#ffa726", "#66bb6a", "#ec407a")
 
 
+PRICE_MARGIN_TOP = 0.08
+PRICE_MARGIN_BOTTOM = 0.25  # room for the volume under the candles
+
+
+def price_margin_bottom(frame: pd.DataFrame) -> float:
+    """The price scale's bottom margin: room for the volume, but never so much that the scale
+    reaches under zero for prices that cannot be negative (a long rally: GOOG 1M showed 0, -100,
+    -200 under its candles). The price at the bottom edge is ``low - bottom / (1 - top -
+    bottom) * (high - low)``, which stays >= 0 while ``bottom <= (1 - top) * low / high``."""
+    low, high = float(frame["low"].min()), float(frame["high"].max())
+    if not (np.isfinite(low) and np.isfinite(high)) or low < 0 or high <= 0:
+        return PRICE_MARGIN_BOTTOM
+    return round(min(PRICE_MARGIN_BOTTOM, (1 - PRICE_MARGIN_TOP) * low / high), 4)
+
+
 def _pane_split(panes: int) -> tuple[float, float]:
     """The price chart's share of the height, and each pane's."""
     if panes == 0:
@@ -106,7 +122,9 @@ def _chart_page(
     chart.volume_config(
         scale_margin_top=0.8, up_color=theme.UP_VOLUME, down_color=theme.DOWN_VOLUME
     )
-    chart.price_scale(scale_margin_top=0.08, scale_margin_bottom=0.25)
+    chart.price_scale(
+        scale_margin_top=PRICE_MARGIN_TOP, scale_margin_bottom=price_margin_bottom(frame)
+    )
     chart.legend(visible=True, font_family=_FONT, color=theme.TEXT)
     chart.set(frame[list(OHLCV_COLUMNS)])
     for period in visible_emas:
