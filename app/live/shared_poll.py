@@ -12,6 +12,8 @@ holder's bars, and the Redis hub's stream leases, hand-overs and checks work as 
   step takes it and polls at once. A replica shutting down gives its leases back.
 - What a follower reads is checked before use (size, signature, shape, increasing times, finite
   prices); anything else is dropped with a counted warning, at most one a minute.
+- The holder's last poll error goes with its bars: every replica's clients get the same
+  ``status`` frame (error while the broker fails, back to ok when it answers).
 - A follower whose bars do not join the published ones (it loaded its history earlier from an
   older answer, say) asks the broker itself once, as before.
 - Redis unreachable: every replica polls for itself, as with LIVE_BACKEND=memory, with one
@@ -36,7 +38,7 @@ import pandas as pd
 from redis.exceptions import RedisError
 
 from app.core.frame import canonical_frame_from_ns
-from app.live.bars import FIELDS
+from app.live.bars import FIELDS, OlderBarError
 from app.live.redis_wire import ACQUIRE, RELEASE, make_client, new_origin, signature
 from app.live.sources import poll_once
 from app.live.streams import SymbolFeed
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 PUBLISHED_BARS = 64  # the newest bars the holder writes after each poll
 MAX_PUBLISHED_BYTES = 64 * 1024
+MAX_ERROR_CHARS = 1000  # the holder's last poll error, shown to every replica's clients
 MAX_STEP_S = 0.5  # how often followers read the holder's bars and try for the lease
 WARNING_S = 60.0
 KIND_POLLED = b"p"
@@ -159,7 +162,7 @@ class SharedPolls:
             [int(book.times[i]), *(float(book.columns[f][i]) for f in FIELDS)]
             for i in range(start, book.n)
         ]
-        payload = orjson.dumps(rows)
+        payload = orjson.dumps({"bars": rows, "error": feed.status.error})
         mark = signature(self.secret, self.origin, KIND_POLLED, payload)
         value = b" ".join((self.origin, mark, payload))
         expiry = self.lease_ms + int(self.interval * 1000)
@@ -184,7 +187,7 @@ class SharedPolls:
         if value is None or value == seen:
             return seen
         try:
-            frame = self._open(value)
+            frame, error = self._open(value)
         except RejectedBars as exc:
             self._reject(feed, str(exc))
             return value
@@ -195,10 +198,18 @@ class SharedPolls:
             await poll_once(feed, fetch)
         else:
             self.taken += 1
-            await poll_once(feed, lambda _start: frame)
+            try:
+                feed.apply(frame)
+            except OlderBarError:
+                logger.info("live poll of %s: history changed, ignoring older bars", feed.name)
+            if error is None:
+                feed.clear_error()
+            else:  # the holder's poll failed: this replica's clients are told too
+                feed.set_error(error)
         return value
 
-    def _open(self, value: bytes) -> pd.DataFrame:
+    def _open(self, value: bytes) -> tuple[pd.DataFrame, str | None]:
+        """The holder's bars and its last poll's error (None: it succeeded)."""
         if len(value) > MAX_PUBLISHED_BYTES:
             raise RejectedBars(f"{len(value)} bytes, over the {MAX_PUBLISHED_BYTES}-byte cap")
         parts = value.split(b" ", 2)
@@ -209,9 +220,14 @@ class SharedPolls:
         if not hmac.compare_digest(mark, expected):
             raise RejectedBars("bad signature")
         try:
-            rows = orjson.loads(payload)
+            body = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
             raise RejectedBars("not JSON") from exc
+        if not isinstance(body, dict) or set(body) != {"bars", "error"}:
+            raise RejectedBars('not {"bars", "error"}')
+        rows, error = body["bars"], body["error"]
+        if error is not None and (not isinstance(error, str) or len(error) > MAX_ERROR_CHARS):
+            raise RejectedBars(f"error is not text of at most {MAX_ERROR_CHARS} characters")
         if not isinstance(rows, list) or len(rows) > PUBLISHED_BARS:
             raise RejectedBars(f"not a list of at most {PUBLISHED_BARS} bars")
         width = 1 + len(FIELDS)
@@ -225,7 +241,7 @@ class SharedPolls:
                 raise RejectedBars("a price is not a finite number")
             times.append(row[0])
         columns = [np.array([r[i] for r in rows], dtype=np.float64) for i in range(1, width)]
-        return canonical_frame_from_ns(np.array(times, dtype=np.int64), *columns)
+        return canonical_frame_from_ns(np.array(times, dtype=np.int64), *columns), error
 
     async def _release(self, leases: list[bytes]) -> None:
         for lease in leases:

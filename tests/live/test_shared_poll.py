@@ -54,6 +54,14 @@ async def bar_with_close(ws, close: float, timeout: float) -> dict:
             return frame["bars"][-1]
 
 
+async def status_with(ws, state: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await next_frame(ws, max(0.1, deadline - time.monotonic()), "status")
+        if frame["state"] == state:
+            return frame
+
+
 async def poll_stats(replica: Replica) -> dict:
     async with httpx.AsyncClient(timeout=5) as http:
         return (await http.get(replica.base + "/api/stats")).json()["polls"]
@@ -87,6 +95,9 @@ def test_two_replicas_poll_the_broker_once_per_interval_and_hand_over(
                 clients = [await subscribe(replica) for replica in pair]
                 script_close(broker, 100.75)
                 first = [await bar_with_close(ws, 100.75, 10.0) for ws in clients]
+                broker.script("ohlcv", Answer(503, {"detail": "down for maintenance"}))
+                failed = [await status_with(ws, "error", 10.0) for ws in clients]
+                script_close(broker, 100.75)
                 before = polls(broker)
                 await asyncio.sleep(5 * POLL_S)
                 in_five = polls(broker) - before
@@ -101,13 +112,15 @@ def test_two_replicas_poll_the_broker_once_per_interval_and_hand_over(
                 after = await poll_stats(pair[survivor])
                 for ws in clients:
                     await ws.close()
-                return first, in_five, stats, holder, moved, took, after
+                return first, failed, in_five, stats, holder, moved, took, after
 
-            first, in_five, stats, holder, moved, took, after = run_async(scenario())
+            first, failed, in_five, stats, holder, moved, took, after = run_async(scenario())
         finally:
             for replica in pair:
                 replica.stop()
     assert [bar["close"] for bar in first] == [100.75, 100.75]  # both replicas' clients
+    # the holder's failed poll is told on both replicas (the follower's from Redis)
+    assert [frame["detail"].startswith("the last poll failed") for frame in failed] == [True] * 2
     assert 3 <= in_five <= 6, in_five  # one poll per second for both replicas, not two
     assert [s["leases_held"] for s in stats] == ([1, 0] if holder == 0 else [0, 1])
     assert stats[1 - holder]["taken"] >= 1  # the follower merged the holder's bars
@@ -130,7 +143,7 @@ def test_forged_poll_bars_never_reach_a_client_and_a_freed_lease_is_taken(
     store = redis.Redis.from_url(redis_url)
     store.set(lease, b"0123456789ab", px=60_000)  # held by a replica that is not ours
     forged_ns = (1_704_067_200 + 60 * 300) * 10**9
-    forged = b"[[%d, 100.0, 101.0, 99.0, 555.0, 1.0]]" % forged_ns
+    forged = b'{"bars": [[%d, 100.0, 101.0, 99.0, 555.0, 1.0]], "error": null}' % forged_ns
     with FakeBroker() as broker:
         broker.script("ohlcv", Answer(body=bars_payload(300)))
         settings = {
