@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +30,7 @@ from app.core.errors import (
 )
 from app.core.sources import SymbolInfo
 from app.core.sources.api_payload import frame_from_payload, payload_list
+from app.core.sources.frame_cache import FrameCache
 from app.core.sources.upstream_http import UpstreamClient
 from app.core.timeframes import Timeframe, parse_timeframe
 
@@ -47,7 +45,6 @@ DEFAULT_BARS = 5000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_CONCURRENT = 8
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9._:/^=-]{1,40}$")
-_CACHE_SIZE = 64
 
 
 class ApiSource:
@@ -89,8 +86,7 @@ class ApiSource:
         self.default_symbol = default_symbol
         self.default_timeframe = parse_timeframe(default_timeframe)
         self.retries = retries
-        self._cache: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = FrameCache()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiSource:
@@ -186,23 +182,15 @@ class ApiSource:
         if end is not None:
             params["end"] = _iso_utc(end)
         key = tuple(sorted(params.items()))
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(key)
-                return cached[1]
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         payload = self._get_json("ohlcv", params, symbol)
         try:
             frame = frame_from_payload(payload, f"data API answer for {symbol!r}")
         except UpstreamPayloadError as exc:  # messages quote payload values: scrub our key
             raise UpstreamPayloadError(self._scrub(str(exc))) from None
-        if self.cache_ttl > 0:
-            with self._lock:
-                self._cache[key] = (time.monotonic() + self.cache_ttl, frame)
-                self._cache.move_to_end(key)
-                while len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, frame, self.cache_ttl)
         return frame
 
     def list_symbols(self) -> list[SymbolInfo]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
 import time
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,11 +28,12 @@ from app.core.errors import (
 )
 from app.core.frame import NOTICES_ATTR
 from app.core.sources import SymbolInfo
+from app.core.sources.bar_cap import capped_bars, public_client
 from app.core.sources.exchange_candles import epoch_ms, frame_from_candles
+from app.core.sources.frame_cache import FrameCache
 from app.core.sources.names import SERVED_SYMBOL_ATTR
 from app.core.sources.quote_swap import other_quote, split_pair, swap_notice
 from app.core.sources.upstream_answers import error_code, json_answer, upstream_text
-from app.core.sources.upstream_http import UpstreamClient
 from app.core.timeframes import Timeframe, parse_timeframe
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ INTERVALS += ("1w", "1M")
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9]{2,30}$")
 INVALID_SYMBOL = -1121  # Binance's error code for a symbol it does not list
 INVALID_INTERVAL = -1120
-_CACHE_SIZE = 64
 
 
 class _NotListed(SymbolNotFoundError):
@@ -74,23 +72,14 @@ class BinanceSource:
         max_bytes: int = 50 * 1024 * 1024,
         max_concurrent: int = 8,
     ) -> None:
-        self._client = UpstreamClient(
-            base_url,
-            None,
-            timeout=timeout,
-            max_bytes=max_bytes,
-            max_concurrent=max_concurrent,
-            retries=2,
-            backoff_factor=0.3,
-            retry_after_max=5.0,
-            label="Binance",
+        self._client = public_client(
+            base_url, "Binance", timeout=timeout, max_bytes=max_bytes, max_concurrent=max_concurrent
         )
         self.deadline = deadline
         self.cache_ttl = cache_ttl
         self.bars = bars
         self.default_timeframe = parse_timeframe(default_timeframe)
-        self._cache: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = FrameCache()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BinanceSource:
@@ -120,9 +109,7 @@ class BinanceSource:
         when it would have to ask): a web route checks this on the event loop."""
         tf = timeframe or self.default_timeframe
         key = (self.display_name(symbol), tf.name, self.bars, None, None)
-        with self._lock:
-            cached = self._cache.get(key)
-        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+        return self._cache.peek(key)
 
     def list_symbols(self) -> list[SymbolInfo]:
         """The pairs ``exchangeInfo`` lists as trading."""
@@ -164,26 +151,13 @@ class BinanceSource:
             raise ParameterError(
                 "timeframe", f"Binance has no {tf.name} klines; it has {', '.join(INTERVALS)}."
             )
-        bars = limit or self.bars
-        if bars > MAX_BARS:
-            raise ParameterError(
-                "limit",
-                f"{bars:,} bars is over the Binance feed's {MAX_BARS:,}-bar cap per request; "
-                "ask for fewer or page back with end=.",
-            )
+        bars = capped_bars(limit, self.bars, MAX_BARS, "Binance")
         key = (pair, tf.name, bars, epoch_ms(start), epoch_ms(end))
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(key)
-                return cached[1]
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         frame = self._fetch(str(symbol).strip(), pair, tf, bars, epoch_ms(start), epoch_ms(end))
-        if self.cache_ttl > 0:
-            with self._lock:
-                self._cache[key] = (time.monotonic() + self.cache_ttl, frame)
-                while len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, frame, self.cache_ttl)
         return frame
 
     # -- fetching ---------------------------------------------------------------------------

@@ -24,7 +24,6 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -39,10 +38,12 @@ from app.core.errors import (
     shorten,
 )
 from app.core.sources import SymbolInfo
+from app.core.sources.bar_cap import capped_bars
 from app.core.sources.exchange_candles import epoch_ms
 from app.core.sources.exchange_failures import ExchangeFailure, ccxt_failure, combined_error
 from app.core.sources.exchange_http import AnswerTooLarge, AnswerTooSlow, cap_client
 from app.core.sources.exchange_pages import Pages, fetch_pages, frame_of_pages
+from app.core.sources.frame_cache import FrameCache
 from app.core.sources.http_deadline import Deadline
 from app.core.sources.names import SERVED_SYMBOL_ATTR
 from app.core.sources.quote_swap import other_quote, swap_notice
@@ -57,7 +58,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_BARS = 1000  # bars fetched when no window is asked for
 MAX_BARS = 20_000  # per fetch: tens of pages at most
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9]{1,20}/[A-Za-z0-9]{1,20}$")  # spot pairs
-_CACHE_SIZE = 64
 UPSTREAM_MAX_BYTES = 50 * 1024 * 1024  # UPSTREAM_MAX_MB's default
 
 
@@ -97,8 +97,7 @@ class ExchangeSource:
         self.max_bytes = max_bytes  # every answer's cap (UPSTREAM_MAX_MB)
         self._clients: dict[str, Any] = {}
         self._client_locks = {name: threading.Lock() for name in self.exchanges}
-        self._cache: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = FrameCache()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ExchangeSource:
@@ -143,26 +142,13 @@ class ExchangeSource:
                 "BTC/USDT.",
             )
         tf = timeframe or self.default_timeframe
-        bars = limit or self.bars
-        if bars > MAX_BARS:
-            raise ParameterError(
-                "limit",
-                f"{bars:,} bars is over the exchange feed's {MAX_BARS:,}-bar cap per request; "
-                "ask for fewer or page back with end=.",
-            )
+        bars = capped_bars(limit, self.bars, MAX_BARS, "exchange")
         key = (pair, tf.name, bars, epoch_ms(start), epoch_ms(end))
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(key)
-                return cached[1]
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         frame = self._fetch_with_fallback(pair, tf, bars, epoch_ms(start), epoch_ms(end))
-        if self.cache_ttl > 0:
-            with self._lock:
-                self._cache[key] = (time.monotonic() + self.cache_ttl, frame)
-                while len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, frame, self.cache_ttl)
         return frame
 
     # -- fallback ---------------------------------------------------------------------------

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -30,11 +28,12 @@ from app.core.errors import (
 )
 from app.core.frame import NOTICES_ATTR
 from app.core.sources import SymbolInfo
+from app.core.sources.bar_cap import capped_bars, public_client
+from app.core.sources.frame_cache import FrameCache
 from app.core.sources.names import SERVED_SYMBOL_ATTR
 from app.core.sources.quote_swap import other_quote, swap_notice
 from app.core.sources.udf_protocol import NoData, read_history, resolution_of
 from app.core.sources.upstream_answers import json_answer
-from app.core.sources.upstream_http import UpstreamClient
 from app.core.timeframes import Timeframe, parse_timeframe
 
 if TYPE_CHECKING:
@@ -48,7 +47,6 @@ MAX_PAGES = 10
 MAX_LISTED = 20_000  # symbols kept from /search
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9._:/^=&-]{1,60}$")
 PYTH_CLASSES = ("Crypto", "Equity", "FX", "Metal", "Rates", "Commodities", "Crypto.Index")
-_CACHE_SIZE = 64
 _NOT_FOUND_WORDS = ("unknown symbol", "invalid symbol", "not found", "no such symbol")
 
 
@@ -71,23 +69,18 @@ class UdfSource:
     ) -> None:
         self.name = name  # "pyth" or "udf"
         self.label = label or ("Pyth" if name == "pyth" else "the UDF server")
-        self._client = UpstreamClient(
+        self._client = public_client(
             base_url,
-            None,
+            self.label,
             timeout=timeout,
             max_bytes=max_bytes,
             max_concurrent=max_concurrent,
-            retries=2,
-            backoff_factor=0.3,
-            retry_after_max=5.0,
-            label=self.label,
         )
         self.deadline = deadline
         self.cache_ttl = cache_ttl
         self.bars = bars
         self.default_timeframe = parse_timeframe(default_timeframe)
-        self._cache: OrderedDict[tuple, tuple[float, pd.DataFrame]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = FrameCache()
 
     @classmethod
     def from_settings(cls, settings: Settings, name: str) -> UdfSource:
@@ -118,9 +111,7 @@ class UdfSource:
         when it would have to ask): a web route checks this on the event loop."""
         tf = timeframe or self.default_timeframe
         key = (str(symbol).strip(), tf.name, self.bars, None, None)
-        with self._lock:
-            cached = self._cache.get(key)
-        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+        return self._cache.peek(key)
 
     def list_symbols(self) -> list[SymbolInfo]:
         """What ``/search`` answers to an empty query (the server's whole list, as Pyth's)."""
@@ -157,28 +148,15 @@ class UdfSource:
                 "60 letters, digits or . _ : / - ^ = &.",
             )
         tf = timeframe or self.default_timeframe
-        bars = limit or self.bars
-        if bars > MAX_BARS:
-            raise ParameterError(
-                "limit",
-                f"{bars:,} bars is over the {self.name} feed's {MAX_BARS:,}-bar cap per request; "
-                "ask for fewer or page back with end=.",
-            )
+        bars = capped_bars(limit, self.bars, MAX_BARS, self.name)
         start_s = None if start is None else int(pd.Timestamp(start).timestamp())
         end_s = None if end is None else int(pd.Timestamp(end).timestamp())
         key = (text, tf.name, bars, start_s, end_s)
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(key)
-                return cached[1]
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         frame = self._fetch(text, tf, bars, start_s, end_s)
-        if self.cache_ttl > 0:
-            with self._lock:
-                self._cache[key] = (time.monotonic() + self.cache_ttl, frame)
-                while len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, frame, self.cache_ttl)
         return frame
 
     # -- fetching ---------------------------------------------------------------------------

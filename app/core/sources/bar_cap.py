@@ -1,0 +1,37 @@
+"""The bars one remote fetch may ask for, and the keyless client the public feeds share."""
+
+from __future__ import annotations
+
+from app.core.errors import ParameterError
+from app.core.sources.upstream_http import UpstreamClient
+
+
+def capped_bars(limit: int | None, default: int, max_bars: int, feed: str) -> int:
+    """``limit`` (``default`` when None or 0), refused with a 422 naming the cap past
+    ``max_bars``; checked before any request is made."""
+    bars = limit or default
+    if bars > max_bars:
+        raise ParameterError(
+            "limit",
+            f"{bars:,} bars is over the {feed} feed's {max_bars:,}-bar cap per request; "
+            "ask for fewer or page back with end=.",
+        )
+    return bars
+
+
+def public_client(
+    base_url: str, label: str, *, timeout: float, max_bytes: int, max_concurrent: int
+) -> UpstreamClient:
+    """A keyless client for a public market-data server: two retries with short backoff, at
+    most 5 s of Retry-After honoured."""
+    return UpstreamClient(
+        base_url,
+        None,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_concurrent=max_concurrent,
+        retries=2,
+        backoff_factor=0.3,
+        retry_after_max=5.0,
+        label=label,
+    )
