@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from app.core import OhlcvView, Timeframe
-from app.core.bar_dates import INTRADAY_FORMAT, bar_time_format
+from app.core.bar_dates import DATE_FORMAT, INTRADAY_FORMAT, bar_time_format
 
 MAX_TICKS = 8
 MIN_TICKS = 3
@@ -111,8 +111,11 @@ def hover_times(times: np.ndarray, timeframe: Timeframe) -> np.ndarray:
     """Each bar's date as the core writes it at ``timeframe`` (``app.core.bar_dates``:
     ``2024-01-03 14:00 UTC`` intraday, ``2024-01-03`` daily and weekly, ``May '18`` monthly)."""
     pattern = bar_time_format(timeframe)
-    if pattern == INTRADAY_FORMAT:
-        pattern += " UTC"
+    if pattern == INTRADAY_FORMAT:  # numpy writes ISO dates ~20x faster than strftime
+        text = np.char.replace(np.datetime_as_string(times, unit="m"), "T", " ")
+        return np.char.add(text, " UTC")
+    if pattern == DATE_FORMAT:
+        return np.datetime_as_string(times, unit="D")
     stamps = times.astype("datetime64[s]").tolist()  # datetime.datetime
     return np.array([stamp.strftime(pattern) for stamp in stamps])
 
