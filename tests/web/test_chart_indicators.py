@@ -92,6 +92,9 @@ def test_standalone_file_keeps_the_panes_levels_and_spikes(page, server, tmp_pat
     """#20: the offline file kept levels=true&spikes=true in its state but drew neither."""
     open_chart(page, server, symbol=SMALL_SYMBOL, indicators="rsi,macd", levels="true",
                spikes="true")  # fmt: skip
+    ready = "() => { const d = window.superChart.analysis.drawn();"
+    ready += " return d.lines.length > 0 && d.markers.length > 0; }"
+    page.wait_for_function(ready)  # the analysis is fetched after the first draw
     online = page.evaluate("() => window.superChart.analysis.drawn()")
     with page.expect_download() as info:
         page.locator("#download").click()
@@ -101,6 +104,7 @@ def test_standalone_file_keeps_the_panes_levels_and_spikes(page, server, tmp_pat
     page.wait_for_function(READY)
     assert page.evaluate(PANES) == 3
     assert legend_text(page, 1).startswith("RSI 14")
+    page.wait_for_function(ready)
     drawn = page.evaluate("() => window.superChart.analysis.drawn()")
     assert len(drawn["lines"]) == len(online["lines"]) > 0
     assert [line["price"] for line in drawn["lines"]] == [line["price"] for line in online["lines"]]
