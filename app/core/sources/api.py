@@ -30,6 +30,7 @@ from app.core.errors import (
 )
 from app.core.sources import SymbolInfo
 from app.core.sources.api_payload import frame_from_payload, payload_list
+from app.core.sources.bar_cap import client_limits
 from app.core.sources.frame_cache import FrameCache
 from app.core.sources.upstream_http import UpstreamClient
 from app.core.timeframes import Timeframe, parse_timeframe
@@ -97,12 +98,8 @@ class ApiSource:
         return cls(
             settings.data_api_base,
             settings.data_api_key,
-            timeout=settings.request_timeout,
-            cache_ttl=settings.cache_ttl,
             default_symbol=settings.default_symbol,
-            default_timeframe=settings.default_timeframe,
-            max_bytes=settings.upstream_max_bytes,
-            max_concurrent=settings.upstream_max_concurrent,
+            **client_limits(settings),
         )
 
     def close(self) -> None:

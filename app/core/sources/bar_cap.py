@@ -1,9 +1,27 @@
-"""The bars one remote fetch may ask for, and the keyless client the public feeds share."""
+"""The limits the remote sources share: the bars one fetch may ask for, the settings that bound
+every client, and the keyless client the public feeds use."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from app.core.errors import ParameterError
 from app.core.sources.upstream_http import UpstreamClient
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+
+def client_limits(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments every HTTP source takes from the settings: REQUEST_TIMEOUT,
+    CACHE_TTL, DEFAULT_TIMEFRAME, UPSTREAM_MAX_MB and UPSTREAM_MAX_CONCURRENT."""
+    return {
+        "timeout": settings.request_timeout,
+        "cache_ttl": settings.cache_ttl,
+        "default_timeframe": settings.default_timeframe,
+        "max_bytes": settings.upstream_max_bytes,
+        "max_concurrent": settings.upstream_max_concurrent,
+    }
 
 
 def capped_bars(limit: int | None, default: int, max_bars: int, feed: str) -> int:

@@ -28,7 +28,7 @@ from app.core.errors import (
 )
 from app.core.frame import NOTICES_ATTR
 from app.core.sources import SymbolInfo
-from app.core.sources.bar_cap import capped_bars, public_client
+from app.core.sources.bar_cap import capped_bars, client_limits, public_client
 from app.core.sources.exchange_candles import epoch_ms, frame_from_candles
 from app.core.sources.frame_cache import FrameCache
 from app.core.sources.names import SERVED_SYMBOL_ATTR
@@ -85,12 +85,8 @@ class BinanceSource:
     def from_settings(cls, settings: Settings) -> BinanceSource:
         return cls(
             settings.binance_url,
-            timeout=settings.request_timeout,
             deadline=settings.exchange_deadline,
-            cache_ttl=settings.cache_ttl,
-            default_timeframe=settings.default_timeframe,
-            max_bytes=settings.upstream_max_bytes,
-            max_concurrent=settings.upstream_max_concurrent,
+            **client_limits(settings),
         )
 
     def close(self) -> None:
