@@ -12,6 +12,9 @@ from app.core.errors import TooManyBarsError
 
 _CHUNK = 8 << 20
 
+# Bars in an answer (HTTP or a live snapshot) when no limit is given: the most recent ones.
+DEFAULT_LIMIT = 5_000
+
 
 def check_bar_count(rows: int, max_bars: int, label: str, *, at_least: bool = False) -> None:
     if rows > max_bars:

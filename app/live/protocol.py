@@ -13,12 +13,12 @@ from typing import Any
 import orjson
 
 from app.core import ParameterError, parse_ema_periods
+from app.core.bar_limits import DEFAULT_LIMIT
 from app.core.errors import shorten
 from app.core.heikin_ashi import ChartType, parse_chart_type
 from app.core.indicators import IndicatorSpec, check_line_count, parse_indicators
 from app.core.time_bounds import parse_time_point
 from app.core.timeframes import Timeframe, parse_timeframe
-from app.web.schemas import DEFAULT_LIMIT
 
 MESSAGE_TYPES = ("subscribe", "unsubscribe", "replay", "replay_control", "quotes", "alerts")
 REPLAY_ACTIONS = ("pause", "play", "step", "speed")

@@ -25,11 +25,11 @@ import pandas as pd
 
 from app.core import get_ohlcv
 from app.core.errors import SuperChartError
+from app.core.ohlcv_json import records_json
 from app.core.sources.configured import get_registry
 from app.core.sources.fetch import REMOTE_SOURCES
 from app.live.protocol import StreamRequest
 from app.live.streams import bar_records, view_columns
-from app.web.ohlcv_json import records_json
 
 if TYPE_CHECKING:
     from app.config import Settings

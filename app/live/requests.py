@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from app.core.error_body import error_body
 from app.core.errors import ParameterError, SuperChartError
 from app.live.close_codes import CLOSE_POLICY
 from app.live.delivery import ClientSub
@@ -25,7 +26,6 @@ from app.live.protocol import (
     parse_stream_request,
 )
 from app.live.replay_streams import ReplayLimitError
-from app.web.errors import error_body
 
 if TYPE_CHECKING:
     from app.live.connection import LiveClient

@@ -23,6 +23,7 @@ from app.charts.lightweight import ohlcv_columns
 from app.core import OhlcvView, build_view
 from app.core.heikin_ashi import ChartType
 from app.core.indicators import ema_column
+from app.core.ohlcv_json import records_json
 from app.core.timeframes import Timeframe, check_not_finer, timeframe_for_spacing
 from app.core.validation import CheckedBars
 from app.live.bars import FIELDS, BarBook, TimeframeBook
@@ -30,7 +31,6 @@ from app.live.feed_status import FeedStatus, StatusState
 from app.live.heikin import HeikinBook
 from app.live.hub import Hub, LiveMessage
 from app.live.indicators import LiveIndicators
-from app.web.ohlcv_json import records_json
 
 logger = logging.getLogger(__name__)
 SNAPSHOT_CACHE = 16

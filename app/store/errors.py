@@ -1,4 +1,5 @@
-"""The store's errors, under the project's one hierarchy (``app.core.errors``).
+"""The store's errors, under the project's one hierarchy (``app.core.errors``); each names its HTTP
+status (``http_status``, read by ``app.core.error_body``).
 
 SuperChartError
 └── StoreError
@@ -20,14 +21,22 @@ class StoreError(SuperChartError):
 class StoreUnavailableError(StoreError):
     """The database did not answer (or its migrations could not run)."""
 
+    http_status = 503
+
 
 class RecordNotFoundError(StoreError):
     """The record asked for does not exist for this owner."""
+
+    http_status = 404
 
 
 class StoreLimitError(StoreError):
     """An owner already holds as many records of a kind as allowed."""
 
+    http_status = 409
+
 
 class BodyTooLargeError(StoreError):
     """A request body larger than its cap (refused before it is parsed)."""
+
+    http_status = 413

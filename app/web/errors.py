@@ -1,4 +1,5 @@
-"""Our exception hierarchy -> HTTP, in one place (JSON for the API, the same words on the page)."""
+"""Our exception hierarchy -> HTTP answers (JSON for the API, the same words on the page); the
+status and body themselves are decided in ``app.core.error_body``, shared with the live socket."""
 
 from __future__ import annotations
 
@@ -9,77 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.core import (
-    ConfigError,
-    DataError,
-    ParameterError,
-    SuperChartError,
-    SymbolNotFoundError,
-    TooManyBarsError,
-    UploadTooLargeError,
-    UpstreamAuthError,
-    UpstreamBusyError,
-    UpstreamError,
-    UpstreamPayloadError,
-    UpstreamRateLimitedError,
-    UpstreamTimeoutError,
-    UpstreamUnavailableError,
-)
-from app.core.errors import shorten
-from app.store.errors import (
-    BodyTooLargeError,
-    RecordNotFoundError,
-    StoreLimitError,
-    StoreUnavailableError,
-)
+from app.core.error_body import error_body, status_for
+from app.core.errors import SuperChartError, shorten
 
 logger = logging.getLogger(__name__)
 
-# Most specific first: UpstreamSymbolNotFoundError is both an UpstreamError and a
-# SymbolNotFoundError, and is a 404 like any unknown symbol.
-STATUS_BY_ERROR: tuple[tuple[type[SuperChartError], int], ...] = (
-    (SymbolNotFoundError, 404),
-    (RecordNotFoundError, 404),
-    (StoreLimitError, 409),
-    (BodyTooLargeError, 413),
-    (StoreUnavailableError, 503),
-    (UpstreamAuthError, 502),
-    (UpstreamRateLimitedError, 503),
-    (UpstreamBusyError, 503),
-    (UpstreamUnavailableError, 503),
-    (UpstreamTimeoutError, 504),
-    (UpstreamPayloadError, 502),
-    (UpstreamError, 502),
-    (UploadTooLargeError, 413),
-    (TooManyBarsError, 413),
-    (DataError, 422),
-    (ParameterError, 422),
-    (ConfigError, 503),
-)
-
-
-def status_for(exc: SuperChartError) -> int:
-    for error_type, status in STATUS_BY_ERROR:
-        if isinstance(exc, error_type):
-            return status
-    return 400
-
-
-def error_body(exc: SuperChartError) -> dict[str, Any]:
-    """``{"detail": message}`` plus what a client can act on (the parameter, close matches)."""
-    body: dict[str, Any] = {"detail": exc.message}
-    if isinstance(exc, ParameterError):
-        body["parameter"] = exc.parameter
-    if isinstance(exc, SymbolNotFoundError):
-        body["symbol"] = exc.symbol
-        body["suggestions"] = exc.suggestions
-    tried = getattr(exc, "tried", None)  # a feed and its fallbacks: each source's own answer
-    if tried:
-        body["tried"] = [
-            {"source": label, "status": status_for(error), "detail": error.message}
-            for label, error in tried
-        ]
-    return body
+__all__ = ["error_body", "register_error_handlers", "status_for", "validation_body"]
 
 
 def validation_body(exc: RequestValidationError) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.bar_limits import DEFAULT_LIMIT
 from app.core.indicators import MAX_LINES
 from app.web.query_numbers import ASCII_DIGITS
 
-DEFAULT_LIMIT = 5_000  # bars in an answer when no limit is given: the most recent ones
 MAX_RECORDS = 100_000  # a dict per bar is what costs a client; columns go further
 MAX_COLUMNS = 1_000_000
 

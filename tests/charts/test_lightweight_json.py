@@ -8,8 +8,8 @@ import orjson
 
 from app.charts.lightweight import chart_payload, ohlcv_columns, view_meta
 from app.core import build_view, read_ohlcv_bytes
+from app.core.ohlcv_json import columns_json, records_json
 from app.core.synthetic import synthetic_ohlcv
-from app.web.ohlcv_json import columns_json, records_json
 
 UNSORTED_CSV = (
     b"time,open,high,low,close,volume\n"

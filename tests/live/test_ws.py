@@ -13,8 +13,8 @@ import pytest
 import websockets
 
 from app.core import build_view, read_ohlcv_file
+from app.core.ohlcv_json import records_json
 from app.live.streams import view_columns
-from app.web.ohlcv_json import records_json
 from tests.async_run import run_async
 from tests.live.conftest import BARS, api_bars, append, next_frame, row, write_minutes, ws_url
 

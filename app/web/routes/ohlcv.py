@@ -34,6 +34,7 @@ from app.core import (
 )
 from app.core.frame import frame_notices
 from app.core.indicators import check_line_count
+from app.core.ohlcv_json import columns_json, records_json
 from app.core.sources.configured import get_registry
 from app.core.sources.registry import Route
 from app.core.time_bounds import parse_time_bound
@@ -48,7 +49,6 @@ from app.web.answer_cache import (
 )
 from app.web.docs import NOT_MODIFIED, OHLCV_HEADERS, error_responses, query_parameters
 from app.web.http_cache import etag_matches
-from app.web.ohlcv_json import columns_json, records_json
 from app.web.schemas import (
     DEFAULT_LIMIT,
     MAX_COLUMNS,
