@@ -15,8 +15,11 @@ PLOTLY_CANDLES = """() => {
     const gd = document.querySelector('.js-plotly-plot');
     const trace = gd && gd.data && gd.data.find(t => t.type === 'candlestick');
     if (!trace) return null;
+    // x may be a typed array spec ({dtype, bdata}); plotly.js decodes it into _fullData.
+    const full = (gd._fullData || []).find(t => t.type === 'candlestick');
+    const x = full && full.x ? full.x : trace.x;
     return {
-        bars: trace.x.length,
+        bars: x.length,
         title: (gd.layout.title && gd.layout.title.text) || '',
         boxes: gd.querySelectorAll('.trace.boxes path').length,
         lines: gd.data.filter(t => t.type === 'scatter').map(t => t.name),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.streamlit.app_views import errors, run_app
+from tests.streamlit.app_views import errors, run_app, typed_list
 from tests.streamlit.ohlcv_samples import ohlcv_csv
 
 
@@ -31,7 +31,7 @@ def test_grid_shows_four_charts_each_with_its_symbol_and_timeframe(data_dir: Pat
         "sample_ohlcv · 1h",
     ]
     candles = [json.loads(chart.proto.spec)["data"][0] for chart in at.get("plotly_chart")]
-    assert len(candles[1]["x"]) == 75  # 300 hourly bars are 75 of 4h
+    assert len(typed_list(candles[1]["x"])) == 75  # 300 hourly bars are 75 of 4h
     table = at.dataframe[0].value
     assert sorted(table["Symbol"]) == ["other", "sample_ohlcv"]
     assert table["Last"].notna().all()
