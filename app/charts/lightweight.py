@@ -19,6 +19,7 @@ import orjson
 from app.charts import theme
 from app.charts.precision import view_price_precision
 from app.core import OhlcvView, epoch_seconds
+from app.core.indicators.catalog import MAX_LINES
 
 PRICE_FIELDS = ("open", "high", "low", "close", "volume")
 
@@ -125,6 +126,9 @@ def chart_options(offered_emas: Sequence[int]) -> dict[str, Any]:
         "emaColors": {str(p): theme.ema_color(p, offered_emas) for p in offered_emas},
         "indicatorPalette": list(INDICATOR_PALETTE),
         "secondOutputPalette": list(theme.SECOND_OUTPUT_PALETTE),
+        # Past the palette (more instances than its colours): the same generated colours, in order.
+        "indicatorExtraPalette": theme.extra_palettes(MAX_LINES)[0],
+        "secondOutputExtraPalette": theme.extra_palettes(MAX_LINES)[1],
         "studyColors": {
             "up": theme.UP_VOLUME,
             "down": theme.DOWN_VOLUME,

@@ -4,6 +4,7 @@ reads them here."""
 
 from __future__ import annotations
 
+import colorsys
 from collections.abc import Sequence
 
 BACKGROUND = "#131722"
@@ -96,16 +97,59 @@ def _token_hash(token: str) -> int:
     return value
 
 
+def _generated(place: int, lightness: float, hue_offset: float) -> str:
+    """The ``place``-th colour past the palettes: hues a golden angle apart (never two alike,
+    however many), at one lightness and saturation readable on both themes."""
+    hue = (hue_offset + place * 0.381966) % 1.0
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, 0.75)
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+def extra_indicator_color(place: int) -> str:
+    """An instance's colour once the palette is used up (more instances than its colours)."""
+    return _generated(place, 0.6, 0.05)
+
+
+def extra_second_color(place: int) -> str:
+    """The second output's colour paired with :func:`extra_indicator_color` of ``place``:
+    darker, and half a turn of the hue away."""
+    return _generated(place, 0.42, 0.55)
+
+
+def extra_palettes(count: int) -> tuple[list[str], list[str]]:
+    """The first ``count`` colours past the palettes and their paired second colours, for the
+    page (``chart_options``), which takes them in the same order."""
+    return (
+        [extra_indicator_color(i) for i in range(count)],
+        [extra_second_color(i) for i in range(count)],
+    )
+
+
 def indicator_colors(tokens: Sequence[str]) -> list[str]:
     """One colour per indicator token, in the order added (``"rsi:14"``, ``"macd:12:26:9"``):
-    the palette place of its hash, or the next one not taken yet."""
+    the palette place of its hash, or the next one not taken yet; past the palette, the first
+    generated colour not taken (:func:`extra_indicator_color`), so no two instances share one."""
     used: list[str] = []
+    size = len(INDICATOR_PALETTE)
     for token in tokens:
-        start = _token_hash(token) % len(INDICATOR_PALETTE)
-        candidates = (INDICATOR_PALETTE[(start + i) % len(INDICATOR_PALETTE)] for i in range(10))
-        color = next((c for c in candidates if c not in used), INDICATOR_PALETTE[start])
+        start = _token_hash(token) % size
+        candidates = (INDICATOR_PALETTE[(start + i) % size] for i in range(size))
+        color = next((c for c in candidates if c not in used), None)
+        place = 0
+        while color is None:
+            generated = extra_indicator_color(place)
+            color = generated if generated not in used else None
+            place += 1
         used.append(color)
     return used
+
+
+def _extra_place(color: str) -> int | None:
+    """Which generated colour ``color`` is, if it is one (instances past the palette)."""
+    for place in range(len(INDICATOR_PALETTE) * 10):
+        if extra_indicator_color(place) == color:
+            return place
+    return None
 
 
 def output_color(instance_color: str, name: str, index: int) -> str:
@@ -113,5 +157,7 @@ def output_color(instance_color: str, name: str, index: int) -> str:
     paired colour; Bollinger's lower band, its third, the instance's own again)."""
     if index != 1:
         return instance_color
-    place = INDICATOR_PALETTE.index(instance_color) if instance_color in INDICATOR_PALETTE else 0
-    return SECOND_OUTPUT_PALETTE[place]
+    if instance_color in INDICATOR_PALETTE:
+        return SECOND_OUTPUT_PALETTE[INDICATOR_PALETTE.index(instance_color)]
+    place = _extra_place(instance_color)
+    return SECOND_OUTPUT_PALETTE[0] if place is None else extra_second_color(place)

@@ -48,3 +48,27 @@ def test_palettes_never_overlap():
     everything = [color.lower() for palette in palettes for color in palette]
     assert len(everything) == len(set(everything))
     assert len(theme.SECOND_OUTPUT_PALETTE) == len(theme.INDICATOR_PALETTE)
+
+
+def test_colours_never_repeat_past_the_palette_however_many_indicators():
+    """More instances than the palette's colours (and past the 12-line cap, for the rule's
+    sake): every instance and every second output still has a colour of its own, and the
+    colours are the same on every call (deterministic, as the page takes them)."""
+    tokens = [f"sma:{period}" for period in range(2, 42)] + ["stoch:14:3:3", "macd:12:26:9"]
+    colors = theme.indicator_colors(tokens)
+    seconds = [theme.output_color(color, "stoch", 1) for color in colors]
+    every = [c.lower() for c in colors + seconds + list(theme.EMA_PALETTE)]
+    every += [theme.PRICE_LINE, theme.GUIDE]
+    assert len(every) == len(set(every)), sorted(c for c in every if every.count(c) > 1)
+    assert theme.indicator_colors(tokens) == colors
+    past = colors[len(theme.INDICATOR_PALETTE) :]
+    assert past[:3] == theme.extra_palettes(3)[0]  # the page's extra palette, in the same order
+
+
+def test_the_page_gets_the_generated_colours():
+    from app.charts.lightweight import chart_options
+
+    options = chart_options((10, 21))
+    extra, second = theme.extra_palettes(len(options["indicatorExtraPalette"]))
+    assert options["indicatorExtraPalette"] == extra and len(extra) >= 12
+    assert options["secondOutputExtraPalette"] == second

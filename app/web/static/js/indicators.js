@@ -51,7 +51,9 @@ export function createInstances(initial) {
       const color = palette[(start + step) % palette.length];
       if (!used.has(color)) return color;
     }
-    return palette[start];
+    // Past the palette: theme.py's generated colours, in the same order (never a repeat).
+    const extra = (state.options.indicatorExtraPalette || []).find((color) => !used.has(color));
+    return extra || palette[start];
   }
 
   function add(token) {

@@ -47,8 +47,9 @@ function formatFor(name, precision) {
  * instance's own, so no two lines of a chart share a colour. */
 function outputColor(instance, index) {
   if (index !== 1) return instance.color;
-  const palette = state.options.indicatorPalette || [];
-  const second = state.options.secondOutputPalette || [];
+  const options = state.options;
+  const palette = [...(options.indicatorPalette || []), ...(options.indicatorExtraPalette || [])];
+  const second = [...(options.secondOutputPalette || []), ...(options.secondOutputExtraPalette || [])];
   return second[Math.max(0, palette.indexOf(instance.color))] || instance.color;
 }
 
