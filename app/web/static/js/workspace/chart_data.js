@@ -28,8 +28,9 @@ export async function fetchColumns(spec, limit) {
   return body;
 }
 
-/** The live subscription for ``spec`` (its snapshot and updates go to ``onBars(bars, snapshot)``). */
-export function subscribeBars(socket, spec, onBars, onError) {
+/** The live subscription for ``spec`` (its snapshot and updates go to ``onBars(bars, snapshot)``,
+ * the feed's `status` frames to ``onStatus(frame)``). */
+export function subscribeBars(socket, spec, onBars, onError, onStatus) {
   return socket.subscribe({
     type: "subscribe",
     symbol: spec.symbol,
@@ -41,6 +42,7 @@ export function subscribeBars(socket, spec, onBars, onError) {
     if (frame.type === "snapshot") onBars(frame.bars, true);
     else if (frame.type === "update") onBars(frame.bars, false);
     else if (frame.type === "error") onError(frame.detail);
+    else if (frame.type === "status" && onStatus) onStatus(frame);
   }, "chart");
 }
 

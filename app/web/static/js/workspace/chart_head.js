@@ -1,4 +1,4 @@
-// A workspace chart's head: symbol, timeframe, chart type, scale, compare, and the buttons that
+// A workspace chart's head: symbol, its live dot, timeframe, chart type, scale, compare, and the buttons that
 // duplicate, maximise or remove it.
 
 import { state } from "../page_state.js";
@@ -43,7 +43,10 @@ export function buildHead(cell, spec, on) {
   const duplicate = button("ws-duplicate", "Dup", "Duplicate this chart");
   const maximise = button("ws-maximise", "⤢", "Maximise this chart");
   const remove = button("ws-remove", "×", "Remove this chart");
-  head.append(symbol, timeframe, type, scale, compare, duplicate, maximise, remove);
+  const dot = document.createElement("span");
+  dot.className = "live-dot ws-dot";
+  dot.setAttribute("role", "status");
+  head.append(symbol, dot, timeframe, type, scale, compare, duplicate, maximise, remove);
   const canvas = document.createElement("div");
   canvas.className = "ws-canvas";
   const legend = document.createElement("div");
@@ -80,5 +83,5 @@ export function buildHead(cell, spec, on) {
     scale.value = current.scale;
   }
   sync(spec);
-  return { sync, symbol, timeframe };
+  return { sync, symbol, timeframe, dot };
 }

@@ -10,6 +10,7 @@ import { formatPrice, formatTime, isDaily, pricePrecision } from "../format.js";
 import { fetchColumns, logicalOfTime, mergeBars, subscribeBars, timeOfLogical } from "./chart_data.js";
 import { createCompare } from "./compare.js";
 import { buildHead } from "./chart_head.js";
+import { createChartStatus } from "./chart_status.js";
 
 export const CHART_TYPES = ["candles", "hollow", "bars", "line", "area", "heikin_ashi"];
 export const SCALES = ["normal", "log", "percent"];
@@ -39,6 +40,8 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     remove: () => hooks.onRemove(view),
   });
   view.head = head;
+  const liveStatus = createChartStatus(head.dot, socket);
+  view.liveStatus = liveStatus.status;
   const canvas = cell.querySelector(".ws-canvas");
   const legend = cell.querySelector(".ws-legend");
   const chart = window.LightweightCharts.createChart(canvas, { autoSize: true, crosshair: state.options.crosshair });
@@ -100,6 +103,7 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     if (!view.columns) return;
     const newest = view.columns.time.at(-1);
     if (snapshot && bars.length && bars[0].time > newest) return load(); // a hole: load again
+    if (snapshot) liveStatus.snapshot();
     const { changed: indices, dropped } = mergeBars(view.columns, bars);
     if (!indices.length) return;
     view.liveFrames += 1;
@@ -120,6 +124,7 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     const mine = generation;
     if (live) live.close();
     live = null;
+    liveStatus.reset();
     try {
       const payload = await fetchColumns(spec, state.pageBars);
       if (mine !== generation) return;
@@ -136,7 +141,8 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
       chart.timeScale().scrollToRealTime();
       live = subscribeBars(socket, spec, onBars, (detail) => {
         view.liveError = detail;
-      });
+        liveStatus.refused(detail);
+      }, liveStatus.feed);
       await compare.reload();
       if (view.drawings) await view.drawings.load();
       view.loads += 1;
@@ -199,6 +205,7 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
   view.destroy = () => {
     generation += 1;
     if (live) live.close();
+    liveStatus.close();
     compare.close();
     if (view.drawings) view.drawings.close();
     chart.remove();

@@ -10,7 +10,8 @@ const MAX_DELAY_MS = 15000;
 
 export function createSharedSocket({ dot } = {}) {
   const subscriptions = new Map(); // id -> { message, handler }
-  const status = { state: "connecting", connections: 0, reconnects: 0 };
+  const status = { state: "connecting", title: "Connecting…", connections: 0, reconnects: 0 };
+  const listeners = new Set(); // told of each change of the connection's state (the charts' dots)
   let socket = null;
   let serial = 0;
   let delay = FIRST_DELAY_MS;
@@ -18,6 +19,8 @@ export function createSharedSocket({ dot } = {}) {
 
   function setState(name, title) {
     status.state = name;
+    status.title = title;
+    for (const listener of [...listeners]) listener(status);
     if (!dot) return;
     dot.dataset.state = name;
     dot.title = title;
@@ -81,6 +84,11 @@ export function createSharedSocket({ dot } = {}) {
     status,
     connect,
     subscribe,
+    /** ``listener(status)`` on each change of the connection's state; returns the unlisten. */
+    onState(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     get count() {
       return subscriptions.size;
     },

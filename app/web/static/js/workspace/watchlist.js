@@ -86,13 +86,14 @@ export function createWatchlist({ socket, root, onPick, initialSymbols }) {
       row.append(cell(symbol));
       if (quote.error) row.append(cell(quote.error, "down"), cell(""), cell(""));
       else {
-        const last = cell(quote.last === undefined ? "…" : String(quote.last), "last");
+        const last = cell(quote.last === undefined ? "…" : quote.last === null ? "—" : String(quote.last), "last");
         if (moved[symbol]) {
           last.classList.add("flash-" + moved[symbol]);
           setTimeout(() => last.classList.remove("flash-" + moved[symbol]), FLASH_MS);
         }
-        row.append(last, cell(quote.change === undefined ? "" : String(quote.change), sign),
-          cell(quote.change_pct === undefined ? "" : quote.change_pct.toFixed(2) + "%", sign));
+        // A quote without a previous close (one bar, or a feed in error) has null changes.
+        row.append(last, cell(typeof quote.change === "number" ? String(quote.change) : "", sign),
+          cell(typeof quote.change_pct === "number" ? quote.change_pct.toFixed(2) + "%" : "", sign));
       }
       const remove = document.createElement("button");
       remove.type = "button";
