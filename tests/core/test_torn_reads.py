@@ -85,7 +85,7 @@ def test_while_a_file_keeps_changing_the_last_good_frame_is_served(tmp_path, mon
     source = FileSource(tmp_path, max_bars=ROWS)
     good = source.load("live")
 
-    import app.core.sources.files as files
+    import app.core.sources.parsed_files as files
 
     real_read = files.read_ohlcv_file
 

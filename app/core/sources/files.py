@@ -2,15 +2,9 @@
 stem, and folders of timeframes (``ALPACA/NFLX/1h/nflx.parquet``, see ``file_tree``), whose
 timeframes load their own file or are made from the finest file that divides them.
 
-A read is a consistent snapshot: the file's version is the same before and after it (else it is
-read again, and while it keeps changing the last good frame is served).
-
-A path is only ever taken from the directory listing, never built from what a user typed. Parsed
-frames, and the error of a file that would not parse, are kept in memory per file version (inode,
-size, modification and change times) and re-read when the file changes. Frames are kept up to
-CACHED_BARS bars in all, least recently used out first (a folder of many 1M-bar files must not
-stay in memory whole); each file's SymbolInfo is kept apart, so listing symbols re-reads no file
-whose frame was let go.
+A path is only ever taken from the directory listing, never built from what a user typed.
+Reading, the consistent snapshots (never a torn read) and the parsed frames kept in memory per
+file version, within a bar budget, are ``parsed_files``' job.
 """
 
 from __future__ import annotations
@@ -18,54 +12,23 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from app.core.errors import DataError, SymbolNotFoundError, TimeframeError, shorten
-from app.core.ingest import read_ohlcv_file
 from app.core.sources import SymbolInfo
 from app.core.sources.file_tree import Listing, SymbolFiles, list_data_dir
-from app.core.timeframes import Timeframe, detect_timeframe, parse_timeframe
+from app.core.sources.parsed_files import CachedFile, FileVersion, ParsedFiles
+from app.core.timeframes import Timeframe, parse_timeframe
 
 logger = logging.getLogger(__name__)
-# A file rewritten in place must never be served torn: its (inode, size, mtime, ctime) must be
-# the same before and after the read, else it is read again, then the last good frame is kept.
-# Writers should replace a file by renaming a finished one into place; one that rewrites it in
-# place is read only once it has been quiet for QUIET_SECONDS.
-READ_ATTEMPTS = 5
-RETRY_PAUSE_SECONDS = 0.05
-QUIET_SECONDS = 0.25
-SETTLE_SECONDS = 2.0  # an unreadable file younger than this is taken as half-written
-CACHED_BARS = 10_000_000  # parsed bars kept in memory over all files (~0.5 GB); the newest stays
 TREE_RECHECK_SECONDS = 1.0  # folders below DATA_DIR: a new file there is listed within this
 # list_symbols' answer is reused this long while the listing is the same, once it holds this
 # many symbols (stat'ing thousands of files per search costs tens of ms; a few cost nothing)
 LIST_KEEP_SECONDS = 1.0
 LIST_KEEP_MIN_SYMBOLS = 500
-
-
-FileVersion = tuple[int, int, int, int]
-
-
-@dataclass(frozen=True)
-class _Cached:
-    version: FileVersion
-    frame: pd.DataFrame
-    info: SymbolInfo
-
-
-@dataclass(frozen=True)
-class _Failure:
-    """A file version that did not parse: its error is repeated, not re-parsed and re-logged."""
-
-    version: FileVersion
-    error_type: type[DataError]
-    message: str
 
 
 def _folders_changed(folders: list[tuple[str, int]]) -> bool:
@@ -76,13 +39,6 @@ def _folders_changed(folders: list[tuple[str, int]]) -> bool:
         except OSError:
             return True
     return False
-
-
-def _version(path: Path) -> FileVersion:
-    """(inode, size, mtime, ctime): a rewrite of the same size within the same mtime tick still
-    changes the ctime, and a file replaced by a rename changes the inode."""
-    stat = path.stat()
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 class FileSource:
@@ -101,12 +57,7 @@ class FileSource:
         self.data_dir = Path(data_dir)
         self.max_bars = max_bars  # None: MAX_BARS from the settings
         self.extra_files = tuple(Path(p) for p in extra_files)
-        self.cached_bars = CACHED_BARS
-        self._cache: OrderedDict[Path, _Cached] = OrderedDict()  # least recently used first
-        self._infos: dict[Path, tuple[FileVersion, SymbolInfo]] = {}
-        self._failures: dict[Path, _Failure] = {}
-        self._lock = threading.Lock()
-        self._path_locks: dict[Path, threading.Lock] = {}
+        self._files = ParsedFiles(max_bars=max_bars, check=self._check_inside)
         self.follow_symlinks = follow_symlinks
         self._listing: tuple[tuple, Listing] | None = None
         self._listing_checked = 0.0
@@ -194,66 +145,17 @@ class FileSource:
 
     # -- loading ----------------------------------------------------------------------------
 
-    def _load_path(self, path: Path) -> _Cached:
-        with self._lock:
-            path_lock = self._path_locks.setdefault(path, threading.Lock())
-        with path_lock:  # one parse per file at a time; other files load in parallel
-            cached = self._cache.get(path)
-            if cached is not None:
-                with self._lock:
-                    if path in self._cache:
-                        self._cache.move_to_end(path)
-            for attempt in range(READ_ATTEMPTS):
-                version = self._stat(path)
-                if cached is not None and cached.version == version:
-                    return cached
-                failure = self._failures.get(path)
-                if failure is not None and failure.version == version:
-                    raise failure.error_type(failure.message)
-                if 0 <= time.time() - version[2] / 1e9 < QUIET_SECONDS:
-                    # Written a moment ago: the writer may be between two pieces of a rewrite
-                    # (the file torn on disk, and still between our two stats). Let it settle.
-                    time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
-                    continue
-                frame, error = None, None
-                try:
-                    self._check_inside(path)
-                    frame = read_ohlcv_file(path, max_bars=self.max_bars)
-                except DataError as exc:
-                    error = exc
-                try:
-                    stable = _version(path) == version
-                except FileNotFoundError:
-                    stable = False
-                if stable:
-                    break
-                time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))  # being rewritten: read again
-            else:
-                return self._last_good(path, cached, "kept changing while being read")
-            if error is not None:
-                if cached is not None and time.time() - version[2] / 1e9 < SETTLE_SECONDS:
-                    # Just written, and unreadable: most likely caught half-way through.
-                    return self._last_good(
-                        path, cached, f"was just rewritten and reads as: {error}"
-                    )
-                self._failures[path] = _Failure(version, type(error), str(error))
-                logger.warning(
-                    "%s cannot be read (left out of the symbol list): %s", path.name, error
-                )
-                raise error
-            assert frame is not None
-            self._failures.pop(path, None)
-            times = frame["time"]
-            info = SymbolInfo(
-                symbol=path.stem,
-                timeframe=detect_timeframe(frame).name,
-                start=times.iloc[0],
-                end=times.iloc[-1],
-                bars=len(frame),
-            )
-            cached = _Cached(version, frame, info)
-            self._keep(path, cached)
-            return cached
+    @property
+    def cached_bars(self) -> int:
+        """Parsed bars kept in memory over all files (see ``parsed_files``)."""
+        return self._files.cached_bars
+
+    @cached_bars.setter
+    def cached_bars(self, bars: int) -> None:
+        self._files.cached_bars = bars
+
+    def _load_path(self, path: Path) -> CachedFile:
+        return self._files.load(path)
 
     def _check_inside(self, path: Path) -> None:
         """A file of DATA_DIR turned into a link out of it since it was listed is not read."""
@@ -267,40 +169,8 @@ class FileSource:
                 "(DATA_FOLLOW_SYMLINKS=true allows it)."
             )
 
-    def _keep(self, path: Path, cached: _Cached) -> None:
-        """Remember a parsed file; let the least recently used frames go past ``cached_bars``."""
-        with self._lock:
-            self._infos[path] = (cached.version, cached.info)
-            self._cache[path] = cached
-            self._cache.move_to_end(path)
-            total = sum(len(entry.frame) for entry in self._cache.values())
-            while total > self.cached_bars and len(self._cache) > 1:
-                _, dropped = self._cache.popitem(last=False)
-                total -= len(dropped.frame)
-
     def _info(self, path: Path) -> SymbolInfo:
-        """A file's SymbolInfo: from memory while the file is unchanged, else parsed."""
-        known = self._infos.get(path)
-        if known is not None and known[0] == self._stat(path):
-            return known[1]
-        return self._load_path(path).info
-
-    @staticmethod
-    def _stat(path: Path) -> FileVersion:
-        try:
-            return _version(path)
-        except FileNotFoundError:
-            raise DataError(f"{path.name}: the file disappeared while being read.") from None
-
-    @staticmethod
-    def _last_good(path: Path, cached: _Cached | None, why: str) -> _Cached:
-        """The last frame read whole, while the file is being rewritten (never a torn read)."""
-        if cached is None:
-            raise DataError(
-                f"{path.name}: the file {why.split(' and ')[0]}; try again in a moment."
-            )
-        logger.warning("%s %s; serving its last good version.", path.name, why)
-        return cached
+        return self._files.info(path)
 
     def list_symbols(self) -> list[SymbolInfo]:
         """Every readable symbol (a tree's from its finest file, with its files' timeframes);
@@ -368,13 +238,7 @@ class FileSource:
             path = entry.file_for(tf)[1]
         except TimeframeError:
             return None
-        cached = self._cache.get(path)
-        try:
-            if cached is not None and cached.version == _version(path):
-                return cached.frame
-        except OSError:
-            pass
-        return None
+        return self._files.current(path)
 
     def version(self, symbol: str, timeframe: Timeframe | None = None) -> FileVersion:
         return self._load_path(self._path_for(symbol, timeframe)).version
