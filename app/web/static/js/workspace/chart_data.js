@@ -3,7 +3,9 @@
 // HELD_MAX bars the oldest go.
 
 const HELD_MAX = 10000;
-const SNAPSHOT_BARS = 500;
+// The live snapshot only bridges the bars formed since the answer over HTTP (a hole past it
+// loads the chart again), so it need not send the history a second time.
+const SNAPSHOT_BARS = 50;
 
 export function ohlcvUrl(spec, limit) {
   const query = new URLSearchParams({ symbol: spec.symbol, format: "columns", limit: String(limit) });
@@ -13,8 +15,8 @@ export function ohlcvUrl(spec, limit) {
   return "/api/ohlcv?" + query.toString();
 }
 
-export async function fetchColumns(spec, limit) {
-  const response = await fetch(ohlcvUrl(spec, limit));
+async function fetchPayload(url) {
+  const response = await fetch(url);
   let body = null;
   try {
     body = await response.json();
@@ -26,6 +28,27 @@ export async function fetchColumns(spec, limit) {
     throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
   }
   return body;
+}
+
+// Answers on their way, by address: charts asking for the same bars at once (a layout of one
+// symbol, a duplicated chart) share one request and one JSON parse, and each gets its own copy
+// of the columns (merged into by its live bars).
+const inFlight = new Map();
+
+function ownCopy(payload) {
+  const columns = {};
+  for (const [name, values] of Object.entries(payload.columns || {})) columns[name] = values.slice();
+  return { ...payload, columns };
+}
+
+export async function fetchColumns(spec, limit) {
+  const url = ohlcvUrl(spec, limit);
+  let pending = inFlight.get(url);
+  if (!pending) {
+    pending = fetchPayload(url).finally(() => inFlight.delete(url));
+    inFlight.set(url, pending);
+  }
+  return ownCopy(await pending);
 }
 
 /** The live subscription for ``spec`` (its snapshot and updates go to ``onBars(bars, snapshot)``,

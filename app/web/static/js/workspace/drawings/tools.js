@@ -207,6 +207,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
       },
     };
     view.drawings.reattach();
+    store.load(view.spec.symbol); // on its way while the bars are fetched, not after them
   }
 
   async function deleteSelected() {
