@@ -59,3 +59,13 @@ def shown_ema_names(fig: dict) -> set[str]:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
+
+
+def lightweight_chart(at: AppTest) -> dict:
+    """What the Lightweight Charts component was handed: ``payload`` (the page's data, one array
+    per column), ``state`` (what the page's script reads) and ``height``."""
+    assert not at.get("plotly_chart")
+    [chart] = at.get("component_instance")
+    assert chart.proto.component_name.endswith(".lightweight_chart")
+    args = json.loads(chart.proto.json_args)
+    return {**args, "payload": json.loads(args["payload"])}

@@ -3,15 +3,20 @@ the bars shown, and the panel under the chart shows its signals and summary."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from app.charts.plotly_overlays import SPIKES_TRACE, level_label
 from app.core.analysis import analyse
-from tests.streamlit.app_views import candle_times, candles, figure, run_app, typed_list
+from tests.streamlit.app_views import (
+    candle_times,
+    candles,
+    figure,
+    lightweight_chart,
+    run_app,
+    typed_list,
+)
 from tests.streamlit.ohlcv_samples import ohlcv_frame
 
 SPIKE_BARS = (120, 250)
@@ -96,18 +101,20 @@ def test_the_panel_shows_the_signals_and_summary_of_the_bars_drawn(spiky):
     assert list(table.value["Detail"]) == [s.detail for s in want.signals]
 
 
-def test_lightweight_draws_levels_as_price_lines_and_spikes_as_markers(spiky):
+def test_lightweight_gets_the_levels_and_spikes_to_draw_only_when_toggled(spiky):
     want = expected(spiky)
     at = run_app()
     at.radio(key="engine").set_value("lightweight").run()
+    state = lightweight_chart(at)["state"]
+    assert not state["levels"] and not state["spikes"]
     at.toggle(key="levels").set_value(True).run()
     at.toggle(key="spikes").set_value(True).run()
-    [frame] = at.get("iframe")
-    page = frame.proto.srcdoc
-    for level in want.levels:
-        assert label_of(level) in page
-    markers = re.findall(r'"text": "Vol z[\d.]+"', page)
-    assert len(markers) == len(SPIKE_BARS)
-    times = [int(t) for t in re.findall(r'"time": (\d+)(?:\.0)?,\s*"position": "belowBar"', page)]
+    state = lightweight_chart(at)["state"]
+    assert state["levels"] and state["spikes"]
+    drawn = state["analysis"]
+    assert [(lv["kind"], lv["price"], lv["touches"]) for lv in drawn["levels"]] == [
+        (lv.kind, lv.price, lv.touches) for lv in want.levels
+    ]
+    times = [spike["time"] for spike in drawn["volume_spikes"]]
     assert times == [int(spiky["time"].iloc[i].timestamp()) for i in SPIKE_BARS]
     assert np.all(np.diff(times) > 0)

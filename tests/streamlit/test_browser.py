@@ -7,6 +7,7 @@ import pytest
 
 from app.core import OHLCV_COLUMNS
 from tests.live_server import free_port, live_server
+from tests.streamlit.lightweight_frame import chart_frame, wait_for_candles
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,24 +25,6 @@ PLOTLY_CANDLES = """() => {
         boxes: gd.querySelectorAll('.trace.boxes path').length,
         lines: gd.data.filter(t => t.type === 'scatter').map(t => t.name),
     };
-}"""
-
-# Inside the Lightweight Charts iframe: candle times held by the series, and whether any canvas
-# has pixels of our up-candle colour (#26a69a), i.e. candles were really painted.
-LIGHTWEIGHT_CANDLES = """() => {
-    const handler = Object.values(window).find(v => v && v.series && v.chart && v.volumeSeries);
-    if (!handler) return null;
-    const data = handler.series.data();
-    let painted = 0;
-    for (const canvas of document.querySelectorAll('canvas')) {
-        if (!canvas.width || !canvas.height) continue;
-        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < pixels.length; i += 4) {
-            if (Math.abs(pixels[i] - 38) < 6 && Math.abs(pixels[i + 1] - 166) < 6
-                && Math.abs(pixels[i + 2] - 154) < 6 && pixels[i + 3] > 200) painted++;
-        }
-    }
-    return {bars: data.length, first: data.length ? data[0].time : null, painted};
 }"""
 
 
@@ -88,16 +71,7 @@ def test_dashboard_in_a_real_browser(page, data_dir, tmp_path, monkeypatch):
 
         # The Lightweight Charts engine paints candles at the right times (not 1970).
         page.get_by_text("Lightweight Charts", exact=True).click()
-        frame = page.frame_locator("iframe[title='st.iframe']").first
-        frame.locator("canvas").first.wait_for(timeout=30_000)
-        inner = next(
-            f for f in page.frames if f != page.main_frame and f.url in ("about:srcdoc", "")
-        )
-        inner.wait_for_function(
-            f"() => {{ const c = ({LIGHTWEIGHT_CANDLES})(); return c && c.painted > 0; }}",
-            timeout=30_000,
-        )
-        lwc = inner.evaluate(LIGHTWEIGHT_CANDLES)
+        lwc = wait_for_candles(chart_frame(page))
         assert lwc["bars"] == 120
         assert lwc["first"] == int(pd.Timestamp("2024-01-01", tz="UTC").timestamp())
 

@@ -13,6 +13,7 @@ import pytest
 
 from app.streamlit_app.engines import PLOTLY_WINDOW_BARS
 from tests.live_server import free_port, live_server
+from tests.streamlit.lightweight_frame import chart_frame
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -172,9 +173,6 @@ LEVEL_SHAPES = """() => {
     const gd = document.querySelector('.js-plotly-plot');
     return gd && gd.layout && (gd.layout.shapes || []).filter(s => s.name === 'level').length;
 }"""
-# Charts in the Lightweight Charts iframe: the price chart and one synced subchart per pane.
-LIGHTWEIGHT_CHARTS = """() => Object.values(window)
-    .filter(v => v && v.series && v.chart && v.volumeSeries).length"""
 
 
 def test_levels_png_download_and_an_indicator_pane(page, server):
@@ -196,7 +194,6 @@ def test_levels_png_download_and_an_indicator_pane(page, server):
     page.keyboard.press("Escape")
     sidebar.get_by_text("RSI (Length)", exact=True).wait_for(timeout=30_000)
     page.get_by_text("Lightweight Charts", exact=True).click()
-    page.frame_locator("iframe[title='st.iframe']").first.locator("canvas").first.wait_for()
-    inner = next(f for f in page.frames if f != page.main_frame and f.url in ("about:srcdoc", ""))
-    inner.wait_for_function(f"() => ({LIGHTWEIGHT_CHARTS})() === 2", timeout=30_000)
+    frame = chart_frame(page)
+    frame.wait_for_function("() => superChart.chart.panes().length === 2", timeout=30_000)
     assert page.watch.console_errors == []

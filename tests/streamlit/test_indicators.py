@@ -4,33 +4,16 @@ the EMA toggles beside it."""
 from __future__ import annotations
 
 import io
-import re
 
 import pandas as pd
 import pytest
 
 from app.core import build_view
 from app.core.indicators import MAX_LINES, IndicatorSpec
-from tests.streamlit.app_views import figure, run_app, shown_ema_names
+from tests.streamlit.app_views import figure, lightweight_chart, run_app, shown_ema_names
 from tests.streamlit.ohlcv_samples import ohlcv_frame
 
 pytestmark = pytest.mark.usefixtures("data_dir")
-
-
-def lightweight_page(at) -> str:
-    [frame] = at.get("iframe")
-    return frame.proto.srcdoc
-
-
-def series_values(page: str, name: str) -> list[dict]:
-    """The records a line or histogram called ``name`` is given (``setData`` after its creation)."""
-    created = re.search(rf'\.create(?:Line|Histogram)Series\(\s*"{re.escape(name)}"', page)
-    assert created, f"no series {name!r} in the page"
-    start = page.index(".series.setData(", created.end()) + len(".series.setData(")
-    import json
-
-    records, _ = json.JSONDecoder().raw_decode(page, start)
-    return records
 
 
 def pick(at, *names: str):
@@ -49,10 +32,14 @@ def test_the_picker_offers_the_whole_catalog():
 def test_picked_indicators_reach_the_chart_with_the_cores_values():
     at = pick(run_app(), "rsi")
     at.radio(key="engine").set_value("lightweight").run()
-    page = lightweight_page(at)
-    records = series_values(page, "RSI 14")
+    chart = lightweight_chart(at)
+    assert chart["state"]["indicators"] == ["rsi:14"]
+    [spec] = chart["payload"]["indicators"]
+    assert spec["label"] == "RSI 14" and spec["pane"] == "own"
+    columns = chart["payload"]["columns"]
     expected = build_view(ohlcv_frame(300), symbol="x", indicators=[IndicatorSpec("rsi")]).frame
-    shown = {r["time"]: r["value"] for r in records if "value" in r}
+    values = columns[spec["columns"][0]]
+    shown = {t: v for t, v in zip(columns["time"], values, strict=True) if v is not None}
     want = {
         int(t.timestamp()): v
         for t, v in zip(expected["time"], expected["rsi_14"], strict=True)
@@ -62,16 +49,17 @@ def test_picked_indicators_reach_the_chart_with_the_cores_values():
     assert all(shown[t] == pytest.approx(want[t]) for t in want)
 
 
-def test_lightweight_draws_a_synced_pane_per_oscillator_and_keeps_emas():
+def test_lightweight_gets_every_indicator_in_the_pickers_order_and_keeps_emas():
     at = pick(run_app(), "rsi", "macd", "sma")
     at.radio(key="engine").set_value("lightweight").run()
-    page = lightweight_page(at)
-    assert page.count("Lib.Handler.syncCharts(") == 2  # RSI and MACD panes, synced
-    assert re.search(r'createHistogramSeries\(\s*"MACD 12 26 9 Histogram"', page)
-    assert re.search(r'createLineSeries\(\s*"SMA 20"', page)  # over the price: no pane
-    assert re.search(r'createLineSeries\(\s*"EMA 21"', page)
+    chart = lightweight_chart(at)
+    assert chart["state"]["indicators"] == ["rsi:14", "macd:12:26:9", "sma:20"]
+    panes = {spec["token"]: spec["pane"] for spec in chart["payload"]["indicators"]}
+    assert panes == {"rsi:14": "own", "macd:12:26:9": "own", "sma:20": "price"}
+    assert {"macd_hist_12_26_9", "sma_20", "ema_21"} <= set(chart["payload"]["columns"])
+    assert 21 in chart["state"]["shown"]
     at.multiselect(key="indicators").set_value(["rsi"]).run()
-    assert lightweight_page(at).count("Lib.Handler.syncCharts(") == 1
+    assert lightweight_chart(at)["state"]["indicators"] == ["rsi:14"]
 
 
 def test_parameters_make_instances_and_a_bad_one_is_said_under_its_box():
@@ -81,9 +69,7 @@ def test_parameters_make_instances_and_a_bad_one_is_said_under_its_box():
     [error] = at.sidebar.error
     assert "sma period must be a whole number from 2 to 1000" in error.value
     at.radio(key="engine").set_value("lightweight").run()
-    page = lightweight_page(at)
-    assert re.search(r'createLineSeries\(\s*"SMA 20"', page)
-    assert re.search(r'createLineSeries\(\s*"SMA 50"', page)
+    assert lightweight_chart(at)["state"]["indicators"] == ["sma:20", "sma:50"]
 
 
 def test_more_lines_than_the_cap_are_left_out_and_said():

@@ -139,17 +139,17 @@ def test_a_long_minute_upload_is_drawn_at_one_minute(data_dir):
 
 
 def test_lightweight_engine_draws_a_larger_window_of_the_same_timeframe(data_dir):
-    from tests.streamlit.test_dashboard import lightweight_candles, lightweight_page
+    from tests.streamlit.app_views import lightweight_chart
 
     rows = LIGHTWEIGHT_WINDOW_BARS + 500
     (data_dir / "long.csv").write_bytes(ohlcv_csv(rows))
     at = run_app()
     at.selectbox(key="symbol").set_value("long").run()
     at.radio(key="engine").set_value("lightweight").run()
-    bars = lightweight_candles(lightweight_page(at))
-    assert len(bars) == LIGHTWEIGHT_WINDOW_BARS
-    assert set(np.diff([b["time"] for b in bars])) == {3600}
+    times = lightweight_chart(at)["payload"]["columns"]["time"]
+    assert len(times) == LIGHTWEIGHT_WINDOW_BARS
+    assert set(np.diff(times)) == {3600}
     at.button(key="page_older").click().run()
-    bars = lightweight_candles(lightweight_page(at))
-    assert len(bars) == LIGHTWEIGHT_WINDOW_BARS
-    assert bars[0]["time"] == int(ohlcv_frame(rows)["time"].iloc[0].timestamp())
+    times = lightweight_chart(at)["payload"]["columns"]["time"]
+    assert len(times) == LIGHTWEIGHT_WINDOW_BARS
+    assert times[0] == int(ohlcv_frame(rows)["time"].iloc[0].timestamp())

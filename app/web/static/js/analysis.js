@@ -124,7 +124,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
           position: "aboveBar",
           color: SPIKE_COLOR,
           shape: "arrowDown",
-          text: showText ? "z " + spike.zscore.toFixed(1) : "",
+          text: showText ? (spike.zscore === null ? "Vol" : "z " + spike.zscore.toFixed(1)) : "",
         });
       }
     }
@@ -208,6 +208,13 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     return refresh();
   }
 
+  /** Another answer to draw (the Streamlit component hands its own; there is no server). */
+  function setResult(next) {
+    result = next;
+    resultKey = next ? analysisQuery().toString() : "";
+    return refresh();
+  }
+
   /** What is drawn now, for tests: the level lines and the spike markers. */
   function drawn() {
     return {
@@ -217,7 +224,7 @@ export function createAnalysis({ chart, pricePane, held, panel, showMessage }) {
     };
   }
 
-  return { shown, set, refresh, draw, drawn };
+  return { shown, set, setResult, refresh, draw, drawn };
 }
 
 /** The Levels and Volume spikes boxes and the panel's open/close buttons (the offline file

@@ -1,0 +1,29 @@
+// The Streamlit component protocol (API version 1), by hand: the iframe says it is ready, the
+// app sends "streamlit:render" with the arguments on every run, the iframe sets its height.
+// It is three messages; streamlit-component-lib would bring React-free but npm-built code (and
+// Apache Arrow) for the same.
+
+const API_VERSION = 1;
+
+function send(type, data) {
+  window.parent.postMessage({ isStreamlitMessage: true, type, ...data }, "*");
+}
+
+/** Calls ``onRender(args)`` for each render message from the app (the parent frame only). */
+export function listen(onRender) {
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent) return;
+    const data = event.data;
+    if (!data || data.type !== "streamlit:render" || typeof data.args !== "object") return;
+    onRender(data.args);
+  });
+  send("streamlit:componentReady", { apiVersion: API_VERSION });
+}
+
+let lastHeight = null;
+
+export function setFrameHeight(height) {
+  if (height === lastHeight) return;
+  lastHeight = height;
+  send("streamlit:setFrameHeight", { height });
+}
