@@ -3,7 +3,9 @@
 // by interpolation, so a point keeps its time on every timeframe) and its renderer paints them
 // over the candles. Hit testing reads the same geometry.
 
-import { SHAPES, paintDrawing } from "./shapes.js";
+import { SHAPES, handlesOf, paintDrawing } from "./shapes.js";
+
+const HANDLE_PX = 8;
 
 export class DrawingsPrimitive {
   constructor(view, source) {
@@ -61,6 +63,18 @@ export class DrawingsPrimitive {
       if (SHAPES[geo.type].hit(geo, x, y)) return geo.id;
     }
     return null;
+  }
+
+  /** The handle of drawing ``id`` under (x, y), the nearest within reach; null when none. */
+  handleAt(id, x, y) {
+    const geo = this.geometry.find((each) => each.id === id);
+    if (!geo) return null;
+    let best = null;
+    for (const handle of handlesOf(geo)) {
+      const distance = Math.hypot(handle.x - x, handle.y - y);
+      if (distance <= HANDLE_PX && (!best || distance < best.distance)) best = { ...handle, distance };
+    }
+    return best;
   }
 
   redraw() {

@@ -1,6 +1,8 @@
 // Each drawing type: how many points it takes, how it paints (bitmap space of a Lightweight
-// Charts pane renderer) and how a pointer hits it. Geometry is in media pixels: ``pts`` the
-// points as {x, y}, ``width`` the pane's width.
+// Charts pane renderer), how a pointer hits it and where its handles are. Geometry is in media
+// pixels: ``pts`` the points as {x, y}, ``width`` the pane's width. Style: ``color``, ``width``,
+// ``line_style`` (solid, dashed, dotted; the older ``dash: true`` is dashed) and, for a trend
+// line, ``extend_left`` / ``extend_right``.
 
 const FIB_LEVELS = [0, 0.236, 0.382, 0.5, 0.618, 0.786, 1];
 const HIT_PX = 6;
@@ -18,6 +20,51 @@ function line(ctx, scope, a, b) {
   ctx.moveTo(a.x * scope.horizontalPixelRatio, a.y * scope.verticalPixelRatio);
   ctx.lineTo(b.x * scope.horizontalPixelRatio, b.y * scope.verticalPixelRatio);
   ctx.stroke();
+}
+
+export const LINE_STYLES = ["solid", "dashed", "dotted"];
+
+export function lineStyleOf(style) {
+  if (LINE_STYLES.includes(style.line_style)) return style.line_style;
+  return style.dash ? "dashed" : "solid";
+}
+
+/** The dash pattern (bitmap pixels) of a line style at line width ``width`` (media pixels). */
+function dashPattern(name, width, ratio) {
+  if (name === "dashed") return [Math.max(6, 3 * width) * ratio, Math.max(4, 2 * width) * ratio];
+  if (name === "dotted") return [width * ratio, Math.max(3, 2 * width) * ratio];
+  return [];
+}
+
+/** The trend line's segment, carried to the pane's edges on the sides its style extends. */
+export function extendedSegment(geo, style) {
+  let [a, b] = geo.pts;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  if (!dx && !dy) return [a, b];
+  // The line's parameter t at the left (x = 0) and right (x = width) edges; vertical lines reach
+  // the top and bottom instead (far enough off the pane either way).
+  const far = 4 * Math.max(geo.width, 1000);
+  const tLeft = dx ? (0 - a.x) / dx : -far / Math.abs(dy);
+  const tRight = dx ? (geo.width - a.x) / dx : far / Math.abs(dy);
+  const [tBack, tAhead] = [Math.min(tLeft, tRight), Math.max(tLeft, tRight)];
+  const at = (t) => ({ x: a.x + t * dx, y: a.y + t * dy });
+  const ahead = dx >= 0 ? style.extend_right : style.extend_left; // beyond b
+  const back = dx >= 0 ? style.extend_left : style.extend_right; // before a
+  if (back && tBack < 0) a = at(tBack);
+  if (ahead && tAhead > 1) b = at(tAhead);
+  return [a, b];
+}
+
+/** Where a drawing's handles are: each moves the time of point ``time`` and the price of point
+ * ``price`` (the same point, or, on a rectangle's other two corners, one of each). */
+export function handlesOf(geo) {
+  const out = geo.pts.map((p, i) => ({ x: p.x, y: p.y, time: i, price: i }));
+  if (geo.type === "rectangle") {
+    const [a, b] = geo.pts;
+    out.push({ x: a.x, y: b.y, time: 0, price: 1 }, { x: b.x, y: a.y, time: 1, price: 0 });
+  }
+  return out;
 }
 
 function handles(ctx, scope, pts) {
@@ -45,10 +92,14 @@ export const SHAPES = {
   },
   trend_line: {
     points: 2,
-    paint(ctx, scope, geo) {
-      line(ctx, scope, geo.pts[0], geo.pts[1]);
+    paint(ctx, scope, geo, style) {
+      const [a, b] = extendedSegment(geo, style);
+      line(ctx, scope, a, b);
     },
-    hit: (geo, x, y) => distanceToSegment(x, y, geo.pts[0], geo.pts[1]) <= HIT_PX,
+    hit(geo, x, y) {
+      const [a, b] = extendedSegment(geo, (geo.drawing && geo.drawing.style) || {});
+      return distanceToSegment(x, y, a, b) <= HIT_PX;
+    },
   },
   rectangle: {
     points: 2,
@@ -155,8 +206,8 @@ export function paintDrawing(ctx, scope, geo, style, selected) {
   ctx.strokeStyle = style.color || "#2962ff";
   ctx.fillStyle = style.color || "#2962ff";
   ctx.lineWidth = (style.width || 2) * scope.verticalPixelRatio;
-  ctx.setLineDash(style.dash ? [6 * scope.horizontalPixelRatio, 4 * scope.horizontalPixelRatio] : []);
+  ctx.setLineDash(dashPattern(lineStyleOf(style), style.width || 2, scope.horizontalPixelRatio));
   shape.paint(ctx, scope, geo, style);
   ctx.setLineDash([]);
-  if (selected) handles(ctx, scope, geo.pts);
+  if (selected) handles(ctx, scope, handlesOf(geo));
 }

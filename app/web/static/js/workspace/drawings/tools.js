@@ -1,12 +1,16 @@
-// Drawing on the workspace's charts: the toolbar's tools (and Alt+H/T/...), click to place each
-// point (a preview follows the pointer), click a drawing to select it, drag to move it, Delete,
-// undo/redo, and a selected horizontal line made a server-side alert. Drawings belong to the
-// symbol (store.js): every chart of that symbol shows them, on every timeframe.
+// Drawing on the workspace's charts: the toolbar's tools (and Alt+H/T/...), placing points
+// (pointer.js), selecting, moving a drawing or one of its points, its style editor (editor.js:
+// colour, width, line style, a trend line's extension, a note's words), Delete, undo/redo, and a
+// selected horizontal line made a server-side alert. Every change is one PUT /api/drawings/{id}
+// and one undo step. Drawings belong to the symbol (store.js): every chart of that symbol shows
+// them, on every timeframe.
 
 import { DrawingsPrimitive } from "./primitive.js";
 import { SHAPES } from "./shapes.js";
 import { createDrawingStore } from "./store.js";
 import { createHistory } from "./history.js";
+import { createPointer } from "./pointer.js";
+import { createStyleEditor } from "./editor.js";
 
 const DEFAULT_STYLE = { color: "#2962ff", width: 2 };
 
@@ -16,6 +20,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
   const store = createDrawingStore({
     onChange: (symbol) => {
       for (const view of views) if (view.spec.symbol === symbol) view.drawings.redraw();
+      showEditor();
     },
     onError: toast,
   });
@@ -26,20 +31,33 @@ export function createDrawingTools(workspace, { alerts, toast }) {
   const colorInput = document.getElementById("drawing-color");
   const widthSelect = document.getElementById("drawing-width");
   const magnet = document.getElementById("magnet");
-  // Editing the selected drawing's colour and width (undoable, saved).
-  for (const input of [colorInput, widthSelect]) {
-    input.addEventListener("change", async () => {
-      const drawing = selectedDrawing();
-      if (!drawing) return;
-      const before = structuredClone(drawing);
-      drawing.style = { ...drawing.style, color: colorInput.value, width: Number(widthSelect.value) };
-      try {
-        await store.update(drawing);
-        history.record({ id: drawing.id }, before, structuredClone(drawing));
-      } catch (error) {
-        toast("Not saved: " + error.message);
-      }
-    });
+  const editor = createStyleEditor({
+    onStyle: (patch) => restyle(patch),
+    onText: (words) => restyle({ text: words }),
+    onDelete: () => deleteSelected(),
+  });
+  // The toolbar's colour and width: those of new drawings, and of the selected one.
+  colorInput.addEventListener("change", () => restyle({ color: colorInput.value }));
+  widthSelect.addEventListener("change", () => restyle({ width: Number(widthSelect.value) }));
+
+  /** Saves ``drawing`` (changed in place from ``before``) as one undoable step. */
+  async function commit(drawing, before, failure = "Not saved: ") {
+    try {
+      await store.update(drawing);
+      history.record({ id: drawing.id }, before, structuredClone(drawing));
+    } catch (error) {
+      toast(failure + error.message);
+    }
+  }
+
+  async function restyle(patch) {
+    const drawing = selectedDrawing();
+    if (!drawing) return;
+    const style = { ...drawing.style, ...patch };
+    if (JSON.stringify(style) === JSON.stringify(drawing.style || {})) return;
+    const before = structuredClone(drawing);
+    drawing.style = style;
+    await commit(drawing, before);
   }
 
   function setTool(tool) {
@@ -54,36 +72,20 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     return store.of(state.selected.symbol).find((each) => each.id === state.selected.id) || null;
   }
 
+  function showEditor() {
+    const view = state.selected && state.selected.view;
+    editor.show(view && views.has(view) ? view : null, selectedDrawing());
+  }
+
   function select(view, id) {
-    state.selected = id ? { id, symbol: view.spec.symbol } : null;
+    state.selected = id ? { id, symbol: view.spec.symbol, view } : null;
     const drawing = selectedDrawing();
     if (drawing && drawing.style) {
       if (drawing.style.color) colorInput.value = drawing.style.color;
       if (drawing.style.width) widthSelect.value = String(drawing.style.width);
     }
+    showEditor();
     for (const each of views) each.drawings.redraw();
-  }
-
-  function pointAt(view, event) {
-    const box = view.canvasElement.getBoundingClientRect();
-    const x = event.clientX - box.left;
-    const y = event.clientY - box.top;
-    if (x > view.chart.timeScale().width()) return null; // on the price scale
-    const time = view.xToTime(x);
-    let price = view.series().coordinateToPrice(y);
-    if (time === null || price === null) return null;
-    if (magnet.checked) price = snapToBar(view, time, price);
-    return { x, y, point: { time, price } };
-  }
-
-  /** Magnet: the nearest of the open, high, low and close of the bar at ``time``. */
-  function snapToBar(view, time, price) {
-    const { columns } = view;
-    if (!columns || !columns.time.length) return price;
-    let index = columns.time.findIndex((each) => each > time) - 1;
-    if (index < 0) index = time < columns.time[0] ? 0 : columns.time.length - 1;
-    const prices = [columns.open[index], columns.high[index], columns.low[index], columns.close[index]];
-    return prices.reduce((best, each) => (Math.abs(each - price) < Math.abs(best - price) ? each : best), prices[0]);
   }
 
   async function place(view, at) {
@@ -110,68 +112,17 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     }
   }
 
-  function startDrag(view, id, at) {
-    const drawing = store.of(view.spec.symbol).find((each) => each.id === id);
-    if (!drawing) return;
-    const series = view.series();
-    const start = drawing.points.map((p) => ({ x: view.timeToX(p.time), y: series.priceToCoordinate(p.price) }));
-    state.drag = { view, drawing, before: structuredClone(drawing), start, from: at, moved: false };
-    view.chart.applyOptions({ handleScroll: false, handleScale: false });
-  }
-
-  function onPointerDown(view, event) {
-    if (event.button !== 0) return;
-    const at = pointAt(view, event);
-    if (!at) return;
-    if (state.tool) {
-      event.stopPropagation();
-      event.preventDefault();
-      place(view, at);
-      return;
-    }
-    const id = view.drawings.primitive.hit(at.x, at.y);
-    select(view, id);
-    if (id) {
-      event.stopPropagation();
-      event.preventDefault();
-      startDrag(view, id, at);
-    }
-  }
-
-  function onPointerMove(view, event) {
-    const at = pointAt(view, event);
-    if (!at) return;
-    if (state.tool && state.pending && state.pending.symbol === view.spec.symbol) {
-      state.pending.points = [...state.pending.points.slice(0, state.pending.placed), at.point];
-      view.drawings.redraw();
-    }
-    const drag = state.drag;
-    if (drag && drag.view === view) {
-      const dx = at.x - drag.from.x;
-      const dy = at.y - drag.from.y;
-      drag.moved = drag.moved || Math.abs(dx) + Math.abs(dy) > 2;
-      drag.drawing.points = drag.start.map((p) => ({
-        time: view.xToTime(p.x + dx),
-        price: view.series().coordinateToPrice(p.y + dy),
-      }));
-      store.of(view.spec.symbol); // same objects: the primitive reads them
-      for (const each of views) if (each.spec.symbol === view.spec.symbol) each.drawings.redraw();
-    }
-  }
-
-  async function onPointerUp() {
-    const drag = state.drag;
-    if (!drag) return;
-    state.drag = null;
-    drag.view.chart.applyOptions({ handleScroll: true, handleScale: true });
-    if (!drag.moved) return;
-    try {
-      await store.update(drag.drawing);
-      history.record({ id: drag.drawing.id }, drag.before, structuredClone(drag.drawing));
-    } catch (error) {
-      toast("The move was not saved: " + error.message);
-    }
-  }
+  const pointer = createPointer({
+    state,
+    store,
+    views,
+    place,
+    select,
+    selectedDrawing,
+    commit,
+    magnetOn: () => magnet.checked,
+    editText: () => editor.editText(),
+  });
 
   function attach(view) {
     views.add(view);
@@ -184,12 +135,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
       return { drawings, selectedId: state.selected && state.selected.id };
     });
     let series = null;
-    const element = view.canvasElement;
-    const down = (event) => onPointerDown(view, event);
-    const move = (event) => onPointerMove(view, event);
-    element.addEventListener("mousedown", down, true);
-    element.addEventListener("mousemove", move, true);
-    window.addEventListener("mouseup", onPointerUp);
+    const stopListening = pointer.listen(view);
     view.drawings = {
       primitive,
       reattach() {
@@ -203,7 +149,8 @@ export function createDrawingTools(workspace, { alerts, toast }) {
       load: () => store.load(view.spec.symbol),
       close() {
         views.delete(view);
-        window.removeEventListener("mouseup", onPointerUp);
+        stopListening();
+        if (state.selected && state.selected.view === view) select(view, null);
       },
     };
     view.drawings.reattach();
@@ -214,6 +161,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     const drawing = selectedDrawing();
     if (!drawing) return;
     state.selected = null;
+    showEditor();
     try {
       await store.remove(drawing);
       history.record({ id: drawing.id }, structuredClone(drawing), null);
@@ -230,7 +178,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     }
     try {
       const alert = await alerts.priceCross(view, drawing.points[0].price);
-      drawing.style = { ...drawing.style, alert: alert.id, dash: true };
+      drawing.style = { ...drawing.style, alert: alert.id, line_style: "dashed", dash: true };
       await store.update(drawing);
     } catch (error) {
       toast("No alert made: " + error.message);
@@ -241,6 +189,7 @@ export function createDrawingTools(workspace, { alerts, toast }) {
     store,
     history,
     state,
+    editor,
     attach,
     setTool,
     deleteSelected,
