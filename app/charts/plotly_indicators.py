@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts import theme
+from app.charts.plotly_bars import direction_bars
 from app.charts.plotly_layout import pane_axis, pane_legend
 from app.charts.precision import price_format
 from app.core import IndicatorSpec, OhlcvView
@@ -84,17 +85,7 @@ def indicator_traces(
 def _trace(style: str, common: dict, color: str) -> go.BaseTraceType:
     if style == "histogram":
         rising = np.nan_to_num(common["y"]) >= 0
-        return go.Bar(
-            **common,
-            marker={  # 0/1 through a two-colour scale, as the volume bars (typed arrays)
-                "color": rising.astype(np.int8),
-                "colorscale": [[0, theme.DOWN_VOLUME], [1, theme.UP_VOLUME]],
-                "cmin": 0,
-                "cmax": 1,
-                "line": {"width": 0},
-            },
-            showlegend=False,  # a colourscale's swatch is grey; the line above names it
-        )
+        return direction_bars(rising, **common, showlegend=False)  # the line above names it
     if style == "dots":
         return go.Scatter(**common, mode="markers", marker={"color": color, "size": 3})
     return go.Scatter(

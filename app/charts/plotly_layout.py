@@ -9,6 +9,7 @@ shared.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +21,8 @@ VOLUME_TRACE = "Volume"
 VOLUME_SHARE = 0.2  # of the price pane's height, at its foot
 PANE_GAP = 0.03
 FIRST_PANE_AXIS = 3  # y3 is the first indicator pane
+CHAR_PX = 7.2  # a digit's width at the axes' 12 px font
+VOLUME_LABEL_MARGIN = 22  # px left of the panes: the "Volume" label, turned upright
 
 
 def pane_domains(panes: int) -> tuple[tuple[float, float], list[tuple[float, float]]]:
@@ -57,12 +60,32 @@ def price_floor(low: np.ndarray) -> float | None:
     return 0.0
 
 
+def tick_label_chars(values: np.ndarray, value_format: str) -> int:
+    """How many characters the widest tick label of ``values`` in the d3 ``value_format`` has
+    (``,.2f`` written out; other formats, such as ``.4~s``, at most 7)."""
+    finite = values[np.isfinite(values)]
+    found = re.fullmatch(r"(,?)\.(\d+)f", value_format)
+    if not finite.size or not found:
+        return 7
+    comma = "," if found.group(1) else ""
+    widest = max(float(finite.max()), float(finite.min()), key=abs)
+    # the axis may reach a little past the data (autorange padding): one digit more
+    return len(f"{widest * 1.1:{comma}.{found.group(2)}f}")
+
+
+def right_margin(label_chars: int) -> int:
+    """Room for the value labels right of the panes, in pixels, for ``label_chars``
+    characters. Fixed, not Plotly's automargin: that draws the whole figure twice (~0.5 s for
+    2,000 candles)."""
+    return 12 + round(label_chars * CHAR_PX)
+
+
 def _axis_style() -> dict:
     return {
         "gridcolor": theme.GRID,
         "linecolor": theme.BORDER,
         "zeroline": False,
-        "automargin": True,  # room for the price labels on the right
+        "automargin": False,  # see right_margin
         "showspikes": True,
         "spikecolor": theme.BORDER,
         "spikethickness": 1,
@@ -92,12 +115,14 @@ def figure_layout(
     decimals: int,
     max_volume: float,
     pane_formats: Sequence[str] = (),
+    label_chars: int = 10,
 ) -> dict:
     """The layout for a price pane and ``len(pane_formats)`` indicator panes (each with its
     value format). ``ticks``: the time axis' (tickvals, ticktext) over the bars' positions
     (``plotly_time``); ``price_floor``: the lowest price the axis shows (see :func:`price_floor`);
     ``decimals``: the price's; ``max_volume`` sizes the volume axis so its bars
-    stay in the foot of the price pane."""
+    stay in the foot of the price pane; ``label_chars``: the widest value label's characters
+    (:func:`tick_label_chars`), which sizes the right margin."""
     axis = _axis_style()
     price_domain, domains = pane_domains(len(pane_formats))
     bottom_axis = pane_axis(len(domains) - 1) if domains else "y"
@@ -112,7 +137,12 @@ def figure_layout(
         "dragmode": "pan",
         "showlegend": True,
         "legend": {**_legend(1.0), "yanchor": "bottom"},
-        "margin": {"l": 10, "r": 10, "t": 80 if title or notices else 40, "b": 30},
+        "margin": {
+            "l": VOLUME_LABEL_MARGIN,
+            "r": right_margin(label_chars),
+            "t": 80 if title or notices else 40,
+            "b": 30,
+        },
         "xaxis": {
             **axis,
             "type": "linear",  # bar positions: no gaps (plotly_time)
@@ -142,14 +172,15 @@ def figure_layout(
         "bargap": 0.1,
         "barmode": "overlay",
         "annotations": [
-            {
+            {  # left of the pane, beside the volume strip: never over a candle
                 "text": VOLUME_TRACE,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": price_domain[0] + (price_domain[1] - price_domain[0]) * VOLUME_SHARE,
-                "xanchor": "left",
-                "yanchor": "top",
+                "y": price_domain[0] + (price_domain[1] - price_domain[0]) * VOLUME_SHARE / 2,
+                "xanchor": "right",
+                "yanchor": "middle",
+                "textangle": -90,
                 "showarrow": False,
                 "font": {"color": theme.MUTED_TEXT, "size": 11},
             }

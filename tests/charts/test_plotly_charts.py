@@ -93,8 +93,10 @@ def test_volume_bars_are_coloured_by_direction(hourly_view):
     marker = trace(figure, VOLUME_TRACE).marker
     frame = hourly_view.frame
     rising = (frame["close"] >= frame["open"]).to_numpy()
-    np.testing.assert_array_equal(np.asarray(marker.color).astype(bool), rising)
-    assert [stop[1] for stop in marker.colorscale] == [theme.DOWN_VOLUME, theme.UP_VOLUME]
+    # One colour string per bar: plotly.js warns once per bar coloured through a colorscale.
+    expected = [theme.UP_VOLUME if up else theme.DOWN_VOLUME for up in rising]
+    assert list(marker.color) == expected
+    assert marker.colorscale is None
 
 
 def test_hover_shows_the_time_for_intraday_bars_and_the_date_for_daily(hourly_view):
@@ -186,4 +188,7 @@ def test_volume_is_labelled_in_its_pane_not_by_a_grey_legend_swatch(hourly_view)
     assert trace(figure, VOLUME_TRACE).showlegend is False  # its swatch could only be grey
     [label] = [a for a in figure.layout.annotations if a.text == VOLUME_TRACE]
     assert (label.xref, label.yref) == ("paper", "paper")
-    assert label.y == pytest.approx(0.2)  # the top of the volume strip in the price pane
+    # Left of the plot area (in its margin), upright beside the volume strip: over no candle.
+    assert (label.x, label.xanchor, label.textangle) == (0, "right", -90)
+    assert figure.layout.margin.l >= 20
+    assert label.y == pytest.approx(0.1)  # the middle of the volume strip in the price pane

@@ -83,7 +83,9 @@ def test_values_are_the_cores_and_colours_the_pages(view):
     hist = by_name["MACD 12 26 9 Histogram"]
     assert hist.type == "bar"
     rising = np.nan_to_num(view.frame["macd_hist_12_26_9"].to_numpy()) >= 0
-    np.testing.assert_array_equal(np.asarray(hist.marker.color).astype(bool), rising)
+    assert list(hist.marker.color) == [
+        theme.UP_VOLUME if up else theme.DOWN_VOLUME for up in rising
+    ]
     # RSI's 30/70 guides on its pane
     levels = sorted(s.y0 for s in figure.layout.shapes if s.yref == "y3")
     assert levels == [30.0, 70.0]

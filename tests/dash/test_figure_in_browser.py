@@ -1,0 +1,106 @@
+"""The Plotly figure as plotly.js draws it in the Dash app: no colour warnings from the
+direction-coloured bars, the "Volume" label over no candle, the value labels inside the
+figure, and the date labels recomputed for the bars in view on zoom. One Dash server for the
+module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.dash.samples import ohlcv_csv
+from tests.dash.test_browser import pick
+from tests.live_server import free_port, live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BARS = 2000
+DRAWN = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const candles = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
+    return !!(candles && candles.x.length && gd.querySelector('.trace.boxes path'));
+}"""
+# Where things are drawn, in page pixels: the plot area, the "Volume" label, the candles' boxes
+# and the value labels right of the panes.
+GEOMETRY = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
+    const size = gd._fullLayout._size;
+    const box = (el) => { const r = el.getBoundingClientRect();
+                          return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+    const label = [...gd.querySelectorAll('.annotation')]
+        .find(a => a.textContent.trim() === 'Volume');
+    return {
+        plot: {left: svg.left + size.l, right: svg.left + size.l + size.w,
+               top: svg.top + size.t, bottom: svg.top + size.t + size.h},
+        svgRight: svg.right,
+        label: label && box(label.querySelector('text')),
+        candles: [...gd.querySelectorAll('.trace.boxes path.box')].map(box),
+        valueLabels: [...gd.querySelectorAll('.ytick text')].map(box),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def dash_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder: Path = tmp_path_factory.mktemp("figure-data")
+    (folder / "hourly.csv").write_bytes(ohlcv_csv(BARS, seed=5))
+    port = free_port()
+    env = {
+        "DASH_PORT": str(port),
+        "DATA_SOURCE": "csv",
+        "DATA_DIR": str(folder),
+        "DEFAULT_SYMBOL": "hourly",
+        "DEFAULT_TIMEFRAME": "1h",
+        "EMA_PERIODS": "10,21,50,150",
+        "DASH_REFRESH_S": "0",
+    }
+    with live_server(["app/main_dash.py"], port=port, health_path="/health", env=env) as base:
+        yield base
+
+
+def test_direction_coloured_bars_draw_without_colour_warnings(page, dash_base):
+    """Volume and a MACD histogram: plotly.js logged "Invalid color specifier" once per bar
+    when they were coloured through a colorscale."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    pick(page, "#indicator-kind", "MACD · Moving Average Convergence Divergence (pane)")
+    expect(page.locator("#indicator-param-1")).to_have_value("26")
+    page.get_by_role("button", name="Add indicator").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chart .barlayer .trace').length >= 2", timeout=60_000
+    )  # the volume bars and the histogram's, drawn
+    bars = page.evaluate(
+        "() => [...document.querySelectorAll('#chart .barlayer .trace path')]"
+        ".map(p => getComputedStyle(p).fill)"
+    )
+    assert len(bars) > BARS  # both traces' bars are painted...
+    assert len(set(bars)) == 2 and "rgb(0, 0, 0)" not in bars  # ...in the two volume colours
+    assert not [text for text in messages if "Invalid color" in text]
+    assert page.watch.console_errors == []
+
+
+def test_the_volume_label_sits_left_of_the_candles_and_value_labels_fit(page, dash_base):
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    drawn = page.evaluate(GEOMETRY)
+    plot, label = drawn["plot"], drawn["label"]
+    assert label is not None
+    assert label["right"] <= plot["left"] + 1  # in the margin left of the plot area
+    assert plot["top"] < label["top"] < label["bottom"] <= plot["bottom"] + 1  # beside the volume
+    assert drawn["candles"]
+    overlapping = [
+        box
+        for box in drawn["candles"]
+        if box["left"] < label["right"] and box["right"] > label["left"]
+        and box["top"] < label["bottom"] and box["bottom"] > label["top"]
+    ]  # fmt: skip
+    assert overlapping == []
+    # The price labels are not cut at the figure's right edge (a fixed margin, not automargin).
+    assert drawn["valueLabels"]
+    assert max(box["right"] for box in drawn["valueLabels"]) <= drawn["svgRight"]
