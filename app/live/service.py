@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -54,10 +54,10 @@ class LiveService:
         self._aliases: dict[str, str] = {}  # a routed request -> the key of the feed serving it
         self.replay_streams = ReplayStreams(settings)
         self.shared_polls = None
-        if settings.live_backend == "redis":  # one broker poller per symbol across replicas
-            from app.live.shared_poll import SharedPolls
+        if settings.live_backend == "redis":  # one upstream reader per symbol across replicas
+            from app.live.shared_upstream import SharedUpstreams
 
-            self.shared_polls = SharedPolls(settings)
+            self.shared_polls = SharedUpstreams(settings)
 
     def ensure_sweeper(self) -> None:
         """Once a second, close clients whose socket has accepted nothing for
@@ -218,19 +218,42 @@ class LiveService:
         name = await asyncio.to_thread(shown, symbol) if callable(shown) else str(symbol)
         feed = SymbolFeed(key, name, BarBook.from_frame(frame))
         self.feeds[key] = feed
-        if self.settings.live_ws_url:
+        settings = self.settings
+        if settings.live_ws_url:
             from app.live.exchange import follow_exchange
 
-            feed.task = asyncio.create_task(
-                follow_exchange(feed, self.settings.live_ws_url, self.settings)
-            )
+            url = settings.live_ws_url
+            feed.task = self._read(feed, lambda: follow_exchange(feed, url, settings), None)
         elif self.source.name == "api":
             feed.task = self._poll(feed, self._broker_fetch(symbol))
         elif path is not None:
             follower = FileFollower(feed, path, size, lambda: self._reload(symbol, file_timeframe))
-            self._followers[key] = follower
-            await self.watch.add(follower)
+            if self.shared_polls is None:
+                self._followers[key] = follower
+                await self.watch.add(follower)
+            else:  # the lease holder follows the file; the others reload it when it is rewritten
+                feed.task = self._read(feed, lambda: self._follow_file(follower), follower.reload)
         return feed
+
+    def _read(
+        self,
+        feed: SymbolFeed,
+        read: Callable[[], Awaitable[None]],
+        resync: Callable[[], Awaitable[None]] | None,
+    ) -> asyncio.Task:
+        """The task keeping a pushed feed current: ``read`` itself, or with the Redis hub one
+        reader per symbol across replicas (``app.live.shared_upstream``)."""
+        if self.shared_polls is not None:
+            return asyncio.create_task(self.shared_polls.follow(feed, read, resync))
+        return asyncio.create_task(read())
+
+    async def _follow_file(self, follower: FileFollower) -> None:
+        """Watch the file until cancelled."""
+        await self.watch.add(follower)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self.watch.remove(follower)
 
     async def _load(
         self, symbol: str, file_timeframe: Timeframe | None = None

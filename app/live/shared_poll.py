@@ -3,10 +3,11 @@
 Without it each replica following a broker-served symbol asks the broker for the newest bars
 every LIVE_POLL_S: N replicas, N requests per interval. With it, the replicas share a lease per
 symbol in Redis (``SET NX PX``, renewed at every step of at most half a second): only its holder
-asks the broker, then writes the newest ``PUBLISHED_BARS`` bars of its book to Redis (one key per
-symbol, signed under LIVE_REDIS_SECRET, expiring with the lease). The others read that key at
-each step and merge the bars into their own book, so their producers (and snapshots) carry the
-holder's bars, and the Redis hub's stream leases, hand-overs and checks work as before.
+asks the broker, then writes the newest bars of its book to Redis (``app.live.published_bars``:
+one key per symbol, signed under LIVE_REDIS_SECRET, expiring with the lease). The others read
+that key at each step and merge the bars into their own book, so their producers (and
+snapshots) carry the holder's bars, and the Redis hub's stream leases, hand-overs and checks
+work as before. Exchange sockets and followed files: ``app.live.shared_upstream``.
 
 - A holder that dies keeps the lease until it expires (LIVE_REDIS_LEASE_MS); the next replica to
   step takes it and polls at once. A replica shutting down gives its leases back.
@@ -24,22 +25,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import logging
-import math
 import time
 from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
-import numpy as np
-import orjson
 import pandas as pd
 from redis.exceptions import RedisError
 
-from app.core.frame import canonical_frame_from_ns
-from app.live.bars import FIELDS, OlderBarError
-from app.live.redis_wire import ACQUIRE, RELEASE, make_client, new_origin, signature
+from app.live.bars import OlderBarError
+from app.live.published_bars import RejectedBars, decode, encode, first_ns
+from app.live.redis_wire import ACQUIRE, RELEASE, make_client, new_origin
 from app.live.sources import poll_once
 from app.live.streams import SymbolFeed
 
@@ -49,22 +46,14 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 logger = logging.getLogger(__name__)
-PUBLISHED_BARS = 64  # the newest bars the holder writes after each poll
-MAX_PUBLISHED_BYTES = 64 * 1024
-MAX_ERROR_CHARS = 1000  # the holder's last poll error, shown to every replica's clients
 MAX_STEP_S = 0.5  # how often followers read the holder's bars and try for the lease
 WARNING_S = 60.0
-KIND_POLLED = b"p"
 
 
 class PollRole(Enum):
     LOCAL = "local"  # Redis unreachable: poll for ourselves
     HOLDER = "holder"
     FOLLOWER = "follower"
-
-
-class RejectedBars(ValueError):
-    """What the poll key holds is not bars a replica of this service wrote."""
 
 
 class SharedPolls:
@@ -156,15 +145,7 @@ class SharedPolls:
         return PollRole.FOLLOWER
 
     async def _publish(self, feed: SymbolFeed, polled: bytes) -> None:
-        book = feed.book
-        start = max(0, book.n - PUBLISHED_BARS)
-        rows = [
-            [int(book.times[i]), *(float(book.columns[f][i]) for f in FIELDS)]
-            for i in range(start, book.n)
-        ]
-        payload = orjson.dumps({"bars": rows, "error": feed.status.error})
-        mark = signature(self.secret, self.origin, KIND_POLLED, payload)
-        value = b" ".join((self.origin, mark, payload))
+        value = encode(feed.book, feed.status.error, self.origin, self.secret)
         expiry = self.lease_ms + int(self.interval * 1000)
         try:
             await self._call(self.client.set(polled, value, px=expiry))
@@ -187,12 +168,12 @@ class SharedPolls:
         if value is None or value == seen:
             return seen
         try:
-            frame, error = self._open(value)
+            frame, error, _history = decode(value, self.secret)
         except RejectedBars as exc:
             self._reject(feed, str(exc))
             return value
         last = feed.book.last_time
-        if len(frame) and last is not None and _ns(frame) > last:
+        if len(frame) and last is not None and first_ns(frame) > last:
             logger.info("live poll of %s: behind the published bars, asking once", feed.name)
             self.polls += 1
             await poll_once(feed, fetch)
@@ -207,41 +188,6 @@ class SharedPolls:
             else:  # the holder's poll failed: this replica's clients are told too
                 feed.set_error(error)
         return value
-
-    def _open(self, value: bytes) -> tuple[pd.DataFrame, str | None]:
-        """The holder's bars and its last poll's error (None: it succeeded)."""
-        if len(value) > MAX_PUBLISHED_BYTES:
-            raise RejectedBars(f"{len(value)} bytes, over the {MAX_PUBLISHED_BYTES}-byte cap")
-        parts = value.split(b" ", 2)
-        if len(parts) != 3:
-            raise RejectedBars("not origin signature payload")
-        origin, mark, payload = parts
-        expected = signature(self.secret, origin, KIND_POLLED, payload)
-        if not hmac.compare_digest(mark, expected):
-            raise RejectedBars("bad signature")
-        try:
-            body = orjson.loads(payload)
-        except orjson.JSONDecodeError as exc:
-            raise RejectedBars("not JSON") from exc
-        if not isinstance(body, dict) or set(body) != {"bars", "error"}:
-            raise RejectedBars('not {"bars", "error"}')
-        rows, error = body["bars"], body["error"]
-        if error is not None and (not isinstance(error, str) or len(error) > MAX_ERROR_CHARS):
-            raise RejectedBars(f"error is not text of at most {MAX_ERROR_CHARS} characters")
-        if not isinstance(rows, list) or len(rows) > PUBLISHED_BARS:
-            raise RejectedBars(f"not a list of at most {PUBLISHED_BARS} bars")
-        width = 1 + len(FIELDS)
-        times: list[int] = []
-        for row in rows:
-            if not isinstance(row, list) or len(row) != width or type(row[0]) is not int:
-                raise RejectedBars("a bar is not [time_ns, open, high, low, close, volume]")
-            if times and row[0] <= times[-1]:
-                raise RejectedBars("bar times do not increase")
-            if not all(type(v) in (int, float) and math.isfinite(v) for v in row[1:]):
-                raise RejectedBars("a price is not a finite number")
-            times.append(row[0])
-        columns = [np.array([r[i] for r in rows], dtype=np.float64) for i in range(1, width)]
-        return canonical_frame_from_ns(np.array(times, dtype=np.int64), *columns), error
 
     async def _release(self, leases: list[bytes]) -> None:
         for lease in leases:
@@ -276,8 +222,3 @@ class SharedPolls:
                 reason,
                 self.rejected,
             )
-
-
-def _ns(frame: pd.DataFrame) -> int:
-    """The first bar's time in epoch nanoseconds."""
-    return int(pd.Timestamp(frame["time"].iloc[0]).value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,9 @@ class SymbolFeed:
         self.task: asyncio.Task | None = None  # the source keeping the book current
         self._frame: tuple[int, pd.DataFrame] | None = None
         self.status = FeedStatus()  # ok / error / stale, told to each subscription
+        # Told of each change (True: the whole history replaced), for sharing it across
+        # replicas (``app.live.shared_upstream``).
+        self.on_change: Callable[[bool], None] | None = None
 
     def refresh_status(self) -> StatusState:
         """The feed's state now (``status`` frames go out when it changed)."""
@@ -78,11 +82,15 @@ class SymbolFeed:
         """The source could not read its last change: subscribers are told, bars are kept."""
         self.status.set_error(detail)
         self.refresh_status()
+        if self.on_change is not None:
+            self.on_change(False)
 
     def clear_error(self) -> None:
         if self.status.error is not None:
             self.status.clear_error()
             self.refresh_status()
+            if self.on_change is not None:
+                self.on_change(False)
 
     @property
     def native(self) -> Timeframe:
@@ -104,6 +112,8 @@ class SymbolFeed:
             producer.native_changed(row)
         if self.status.listeners:
             self.refresh_status()
+        if self.on_change is not None:
+            self.on_change(False)
 
     def replace(self, frame: pd.DataFrame) -> None:
         """The whole history changed (a file rewritten): every subscriber gets a new snapshot."""
@@ -114,6 +124,8 @@ class SymbolFeed:
             producer.reset()
         if self.status.listeners:
             self.refresh_status()
+        if self.on_change is not None:
+            self.on_change(True)
 
 
 def _median_spacing(book: BarBook) -> float:
