@@ -16,12 +16,14 @@ from fastapi.responses import HTMLResponse
 from app.charts.lightweight import chart_options, json_for_script
 from app.config import get_settings
 from app.core import TIMEFRAMES
-from app.web.routes.chart import PAGE_CSP, templates
+from app.core.indicators import catalog_json
+from app.web.routes.chart import PAGE_BARS, PAGE_CSP, templates
 
 router = APIRouter(tags=["chart"])
 
 MAX_CHARTS = 8  # the largest grid (4 x 2)
-WORKSPACE_BARS = 10_000  # bars each chart loads (no paging on scroll yet: a deeper history)
+WORKSPACE_BARS = 10_000  # bars each chart opens with; older ones are paged in on scrolling back
+WORKSPACE_HELD_BARS = 2 * WORKSPACE_BARS  # at most this many held per chart (the far side goes)
 
 
 def workspace_state() -> dict[str, Any]:
@@ -37,6 +39,9 @@ def workspace_state() -> dict[str, Any]:
         "theme": "dark",
         "maxCharts": MAX_CHARTS,
         "pageBars": WORKSPACE_BARS,
+        "pagingBars": PAGE_BARS,
+        "heldBars": WORKSPACE_HELD_BARS,
+        "catalog": catalog_json(),
     }
 
 
@@ -45,7 +50,8 @@ def workspace_state() -> dict[str, Any]:
     response_class=HTMLResponse,
     summary="The workspace: several live charts, a watchlist, drawings and alerts",
     description="grid=1|2h|2v|3|4|6|8 and charts=SPEC,SPEC,... with SPEC "
-    "SYMBOL~TIMEFRAME~TYPE~SCALE~EMAS~COMPARED (e.g. EURUSD~1h~candles~normal~10.21~GOOG|AAPL; "
+    "SYMBOL~TIMEFRAME~TYPE~SCALE~EMAS~COMPARED~INDICATORS (e.g. "
+    "EURUSD~1h~candles~normal~10.21~GOOG|AAPL~rsi:14|macd:12:26:9; "
     "only the symbol is required), sync=crosshair.range.symbol.timeframe; or layout=NAME (a "
     "saved layout) or share=ID (a shared one, read-only). The page's script builds the rest.",
 )

@@ -84,3 +84,34 @@ export function createHeld(heldBars) {
     data, count, hasMoreBefore, hasMoreAfter, replace, prepend, append, dropColumns, dropOldest, edgeTime,
   };
 }
+
+/** Live bars (records, oldest first) merged into ``held``: a bar of the newest time replaces the
+ * forming one, a newer one is appended; returns the indices changed. While the newest bars are
+ * not held (the user scrolled far back) only the count of bars grows, so paging forward brings
+ * them. Used by every live chart (the page's and the workspace's). */
+export function mergeLiveBars(held, bars, snapshot) {
+  const columns = held.data.columns;
+  const names = Object.keys(columns);
+  const changed = [];
+  for (const bar of bars) {
+    const count = held.count();
+    const last = count ? columns.time[count - 1] : -Infinity;
+    if (held.hasMoreAfter()) {
+      if (!snapshot && held.data.newestSeen !== undefined && bar.time > held.data.newestSeen) {
+        held.data.meta.total_bars += 1;
+      }
+      held.data.newestSeen = Math.max(held.data.newestSeen ?? bar.time, bar.time);
+      continue;
+    }
+    if (bar.time < last) continue; // already held
+    const index = bar.time === last ? count - 1 : count;
+    for (const name of names) {
+      const value = bar[name] === undefined ? null : bar[name];
+      if (index === count) columns[name].push(value);
+      else columns[name][index] = value;
+    }
+    if (index === count) held.data.meta.total_bars += 1;
+    changed.push(index);
+  }
+  return changed;
+}

@@ -1,5 +1,7 @@
 // The "Indicators" dialog, as on TradingView: search the catalog (GET /api/indicators), add an
 // indicator (several of one allowed), edit its parameters within the catalog's bounds, remove it.
+// One dialog serves the chart it was opened for: ``open(focusId, chart)`` with ``chart`` =
+// {instances, actions} switches to that chart's indicators (a workspace has several charts).
 
 import { state } from "./page_state.js";
 import { labelOf } from "./indicators.js";
@@ -12,6 +14,7 @@ function element(tag, className, text) {
 }
 
 export function createIndicatorDialog({ dialog, instances, actions }) {
+  const target = { instances, actions };
   const search = dialog.querySelector("#indicator-search");
   const catalogList = dialog.querySelector("#indicator-catalog");
   const instanceList = dialog.querySelector("#indicator-instances");
@@ -54,7 +57,7 @@ export function createIndicatorDialog({ dialog, instances, actions }) {
         button.addEventListener("click", () => {
           const defaults = (entry.params || []).map((param) => param.default);
           showError("");
-          actions.add(defaults.length ? entry.name + ":" + defaults.join(":") : entry.name);
+          target.actions.add(defaults.length ? entry.name + ":" + defaults.join(":") : entry.name);
         });
         item.appendChild(button);
         return item;
@@ -87,14 +90,15 @@ export function createIndicatorDialog({ dialog, instances, actions }) {
       showError("");
       const params = [...instance.params];
       params[index] = value;
-      actions.edit(instance.id, params);
+      target.actions.edit(instance.id, params);
     });
     label.append(input);
     return label;
   }
 
   function renderInstances() {
-    const items = instances.list.map((instance) => {
+    if (!target.instances) return; // not opened for a chart yet
+    const items = target.instances.list.map((instance) => {
       const item = element("li", "instance");
       item.dataset.id = String(instance.id);
       const swatch = element("span", "swatch");
@@ -106,7 +110,7 @@ export function createIndicatorDialog({ dialog, instances, actions }) {
       const remove = element("button", "remove", "Remove");
       remove.type = "button";
       remove.setAttribute("aria-label", "Remove " + labelOf(instance));
-      remove.addEventListener("click", () => actions.remove(instance.id));
+      remove.addEventListener("click", () => target.actions.remove(instance.id));
       item.append(params, remove);
       return item;
     });
@@ -114,7 +118,8 @@ export function createIndicatorDialog({ dialog, instances, actions }) {
     instanceList.replaceChildren(...items);
   }
 
-  async function open(focusId) {
+  async function open(focusId, chart) {
+    if (chart) Object.assign(target, { instances: chart.instances, actions: chart.actions });
     if (!dialog.open) dialog.showModal();
     await loadCatalog();
     renderCatalog();
@@ -126,5 +131,7 @@ export function createIndicatorDialog({ dialog, instances, actions }) {
   search.addEventListener("input", renderCatalog);
   dialog.addEventListener("close", () => showError(""));
 
-  return { open, refresh: renderInstances, showError };
+  /** Whether the dialog shows ``chart``'s indicators (another chart's changes do not redraw it). */
+  const shows = (chart) => target.instances === chart.instances;
+  return { open, refresh: renderInstances, showError, shows };
 }

@@ -2,11 +2,10 @@
 // its columns when they are not held, draw or take off its series, and keep the address, the
 // legend and the dialog in step. A failed fetch puts everything back and says why.
 
-import { state } from "./page_state.js";
 import { columnsOf } from "./studies.js";
 
-/** ``page``: held, instances, studies, updateUrl, and (set once they exist) legend, loader and
- * dialog. */
+/** ``page``: held, instances, studies, updateUrl, ctx (the chart context), and (set once they
+ * exist) legend, loader and dialog. */
 export function createIndicatorActions(page) {
   function known() {
     return page.held.data.indicators;
@@ -21,7 +20,7 @@ export function createIndicatorActions(page) {
       const wanted = columnsOf(instance, known());
       if (!wanted.every((name) => name in columns)) missing.push(instance);
       else if (!page.studies.drawn.has(instance.id)) {
-        page.studies.add(instance, columns, known(), state.precision);
+        page.studies.add(instance, columns, known(), page.ctx.precision);
       }
     }
     const alive = new Set(page.instances.list.map((instance) => instance.id));

@@ -1,7 +1,9 @@
 // A legend at the top of each pane: name, parameters and values, the hovered bar's while the
-// mouse is over the chart and the newest bar's otherwise. Text goes in with textContent.
+// mouse is over the chart and the newest bar's otherwise. Text goes in with textContent. Its
+// chart's symbol, timeframe and precision come from the chart context ``ctx`` (one per chart).
+// ``extraRows()`` (optional) adds rows under the price row (a workspace chart's compared symbols).
 
-import { state, timeframeSeconds } from "./page_state.js";
+import { state } from "./page_state.js";
 import { formatPrice, formatTime, formatVolume } from "./format.js";
 import { labelOf } from "./indicators.js";
 import { emaColumn } from "./emas.js";
@@ -14,12 +16,12 @@ function element(tag, className, text) {
   return node;
 }
 
-export function createLegend({ container, chart, held, emas, studies, actions }) {
+export function createLegend({ container, chart, held, emas, studies, actions, ctx, titleId, extraRows }) {
   const root = element("div", "legends");
   root.setAttribute("aria-live", "off");
   container.appendChild(root);
   const title = element("span", "legend-title");
-  title.id = "legend";
+  if (titleId) title.id = titleId;
   let hovered = null; // index of the bar under the mouse, null when the mouse is away
   let observed = new Set();
   const observer = new ResizeObserver(() => place());
@@ -32,31 +34,31 @@ export function createLegend({ container, chart, held, emas, studies, actions })
   function format(name, value) {
     const unit = unitOf(name);
     if (unit === "volume") return formatVolume(value);
-    return formatPrice(value, unit === "percent" ? 2 : state.precision);
+    return formatPrice(value, unit === "percent" ? 2 : ctx.precision);
   }
 
   function priceRow(index) {
     const row = element("div", "legend-row");
     row.appendChild(title);
-    title.textContent = state.symbol + " · " + state.timeframe;
+    title.textContent = ctx.symbol + " · " + ctx.timeframe;
     if (index < 0) return row;
     const time = valueAt("time", index);
     const values = element("span", "legend-values");
-    values.appendChild(element("span", "legend-time", formatTime(time, timeframeSeconds())));
+    values.appendChild(element("span", "legend-time", formatTime(time, ctx.barSeconds())));
     const close = valueAt("close", index);
     const open = valueAt("open", index);
     const tone = close >= open ? "up" : "down";
     for (const [key, label] of [["open", "O"], ["high", "H"], ["low", "L"], ["close", "C"]]) {
       const item = element("span", "legend-item");
       item.appendChild(element("span", "legend-key", label));
-      item.appendChild(element("span", "legend-value " + tone, formatPrice(valueAt(key, index), state.precision)));
+      item.appendChild(element("span", "legend-value " + tone, formatPrice(valueAt(key, index), ctx.precision)));
       values.appendChild(item);
     }
     const previous = valueAt("close", index - 1);
     if (previous) {
       const change = close - previous;
       const sign = change >= 0 ? "+" : "−";
-      const text = sign + formatPrice(Math.abs(change), state.precision) +
+      const text = sign + formatPrice(Math.abs(change), ctx.precision) +
         " (" + sign + Math.abs((100 * change) / previous).toFixed(2) + "%)";
       values.appendChild(element("span", "legend-value " + tone, text));
     }
@@ -134,7 +136,7 @@ export function createLegend({ container, chart, held, emas, studies, actions })
     if (held.data.columns) {
       for (const period of Object.keys(emas.lines)) {
         const color = state.options.emaColors[String(period)];
-        const value = formatPrice(valueAt(emaColumn(period), index), state.precision);
+        const value = formatPrice(valueAt(emaColumn(period), index), ctx.precision);
         boxes[0].appendChild(lineRow("EMA " + period, [[value, color]], null));
       }
       for (const entry of studies.entries()) {
@@ -142,6 +144,7 @@ export function createLegend({ container, chart, held, emas, studies, actions })
         if (box) box.appendChild(studyRow(entry, index));
       }
     }
+    if (extraRows) boxes[0].append(...extraRows());
     root.replaceChildren(...boxes);
     place();
   }

@@ -7,6 +7,7 @@
 
 import { withToken } from "./access.js";
 import { feedStatusView, writeStatusLabel } from "./live_status.js";
+import { mergeLiveBars } from "./bars.js";
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -77,36 +78,6 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
     });
   }
 
-  /** Bars from the server merged into those held, oldest first; returns the indices changed.
-   * While the newest bars are not held (the user scrolled far back) only the count of bars
-   * grows, so paging forward brings them. */
-  function merge(bars, snapshot) {
-    const columns = held.data.columns;
-    const names = Object.keys(columns);
-    const changed = [];
-    for (const bar of bars) {
-      const count = held.count();
-      const last = count ? columns.time[count - 1] : -Infinity;
-      if (held.hasMoreAfter()) {
-        if (!snapshot && held.data.newestSeen !== undefined && bar.time > held.data.newestSeen) {
-          held.data.meta.total_bars += 1;
-        }
-        held.data.newestSeen = Math.max(held.data.newestSeen ?? bar.time, bar.time);
-        continue;
-      }
-      if (bar.time < last) continue; // already held
-      const index = bar.time === last ? count - 1 : count;
-      for (const name of names) {
-        const value = bar[name] === undefined ? null : bar[name];
-        if (index === count) columns[name].push(value);
-        else columns[name][index] = value;
-      }
-      if (index === count) held.data.meta.total_bars += 1;
-      changed.push(index);
-    }
-    return changed;
-  }
-
   async function onSnapshot(frame) {
     const bars = frame.bars;
     const columns = held.data.columns;
@@ -121,7 +92,7 @@ export function createLive({ held, dot, request, onBars, fetchGap, showMessage }
   }
 
   function apply(bars, snapshot) {
-    const changed = merge(bars, snapshot);
+    const changed = mergeLiveBars(held, bars, snapshot);
     if (changed.length) {
       status.updates += 1;
       onBars(changed);

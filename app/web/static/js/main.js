@@ -1,26 +1,20 @@
-// Super Chart page (Lightweight Charts 5, vendored): price pane with volume at its foot, EMA
-// lines and indicators over the prices, oscillators in panes of their own; pages older and
-// newer bars in as the user scrolls. Each part lives in its own module; this one wires them.
+// Super Chart page (/chart, Lightweight Charts 5, vendored): one chart component (the same one
+// each workspace chart is: price pane with volume, EMA lines, indicators in panes of their own,
+// paging older and newer bars in on scroll) plus the page's extras: the toolbar, the address,
+// the indicators dialog, analysis, the scanner, live updates and Bar Replay, the screenshot and
+// the offline file. Each part lives in its own module; this one wires them.
 
 import { lastLegendText } from "./screenshot_legend.js";
 import { sendTokenWithFetches } from "./access.js";
-import { state, pageQuery, timeframeSeconds } from "./page_state.js";
-import { createHeld } from "./bars.js";
-import { createLoader } from "./paging.js";
-import { createPricePane } from "./price_series.js";
-import { createEmaLines } from "./emas.js";
-import { createInstances } from "./indicators.js";
-import { createStudies } from "./studies.js";
-import { createLegend } from "./legend.js";
+import { state, pageContext, pageQuery } from "./page_state.js";
+import { createChartComponent } from "./chart_component.js";
 import { createIndicatorDialog } from "./dialog.js";
-import { createIndicatorActions } from "./indicator_actions.js";
 import { createAnalysis, wireAnalysisControls } from "./analysis.js";
 import { createScanner } from "./scanner.js";
 import { createLive } from "./live.js";
 import { createReplay } from "./replay.js";
 import { createSymbolSearch } from "./symbol_search.js";
 import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
-import { formatTime, isDaily, pricePrecision } from "./format.js";
 import { showMessage, showNotices } from "./notices.js";
 import {
   markTimeframe, saveScreenshot, toggleFullscreen, wireButton, wireSelect, wireTimeframes,
@@ -28,121 +22,34 @@ import {
 
 sendTokenWithFetches(); // API_TOKENS: before any fetch (a no-op on an open server)
 const container = document.getElementById("chart");
-const options = state.options;
 state.precision = 2;
-
-function timeOptions() {
-  return {
-    timeScale: { timeVisible: !isDaily(timeframeSeconds()), secondsVisible: false },
-    localization: { timeFormatter: (time) => formatTime(time, timeframeSeconds()) },
-  };
-}
-
-const chart = window.LightweightCharts.createChart(container, { autoSize: true, crosshair: options.crosshair });
-chart.applyOptions(chartThemeOptions(state.theme));
-chart.applyOptions(timeOptions());
 applyPageTheme(state.theme);
 
-const held = createHeld(state.heldBars);
-const pricePane = createPricePane(chart);
-pricePane.setType(state.chart, null);
-pricePane.setScaleMode(state.scale);
-const emas = createEmaLines(chart, options.emaColors);
-const shown = new Set(state.shown); // EMAs the user has ticked (drawn once there is data)
-const instances = createInstances(state.indicators);
-const studies = createStudies(chart, options.studyColors);
-
-const page = { held, instances, studies, updateUrl };
-const indicators = createIndicatorActions(page);
-const actions = state.standalone ? null : indicators;
-const legend = createLegend({ container, chart, held, emas, studies, actions });
-page.legend = legend;
-
-function request() {
-  return {
-    symbol: state.symbol,
-    timeframe: state.timeframe,
-    emas: state.offered.join(","),
-    indicators: instances.tokens().join(","),
-    chart: state.chart === "heikin_ashi" ? "heikin_ashi" : "",
-  };
-}
-
-/** Everything drawn from the bars held. */
-function draw() {
-  const columns = held.data.columns;
-  pricePane.draw(columns);
-  emas.draw(columns);
-  studies.draw(columns, held.data.indicators);
-  legend.render();
-}
-
-/** Live bars merged into those held: the few changed drawn one by one (the forming bar
- * replaced, new ones appended), many at once redrawn whole. */
-function drawBars(indices) {
-  const columns = held.data.columns;
-  const over = held.count() - (state.heldBars + state.pageBars);
-  if (over > 0) {
-    // Bounded: the oldest page goes, and the view stays on the same bars.
-    const range = chart.timeScale().getVisibleLogicalRange();
-    held.dropOldest(state.pageBars);
-    draw();
-    if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from - state.pageBars, to: range.to - state.pageBars });
-    return;
-  }
-  if (indices.length > 3) {
-    draw();
-    return;
-  }
-  for (const index of indices) {
-    pricePane.updateBar(columns, index);
-    emas.updateBar(columns, index);
-    studies.updateBar(columns, index);
-  }
-  legend.render();
-}
-
-/** Bars between the newest held and a live snapshot, from the API (after a reconnect). */
-async function fetchGap(newest, first) {
-  const gap = await loader.fetchColumns({ start: newest + 1, end: first - 1, limit: state.heldBars });
-  if (gap.columns.time.length) {
-    held.append(gap, 0);
-    draw();
-  }
-}
-
-/** A page of bars joined on: drawn, and the spike markers on the bars it brought. */
-function drawPage() {
-  draw();
-  analysis.draw();
-}
-
-function setPrecision(precision) {
-  if (precision === state.precision) return;
-  state.precision = precision;
-  pricePane.setPrecision(precision);
-  emas.setPrecision(precision);
-  studies.setPrecision(precision);
-}
-
-function setData(payload) {
-  held.replace(payload);
-  state.error = null;
-  container.hidden = false;
-  setPrecision(pricePrecision(payload, payload.columns));
-  chart.applyOptions(timeOptions());
-  draw();
-  // The EMA lines ticked, including any ticked while there was nothing to draw.
-  for (const period of state.offered) {
-    if (shown.has(period) && !(period in emas.lines)) emas.add(period, held.data.columns, state.precision);
-    if (!shown.has(period) && period in emas.lines) emas.remove(period);
-  }
-  indicators.sync();
-  analysis.refresh(); // a new symbol or timeframe has its own analysis
-  if (live && !replay.active) live.resubscribe(); // updates for what is drawn now
-}
-
-const loader = createLoader({ chart, held, request, onReplace: setData, onPage: drawPage, showMessage });
+// The page's one chart: the chart component (as each workspace chart is), its context a view
+// onto the page's state; this module adds the page's extras around it.
+const component = createChartComponent({
+  container,
+  ctx: pageContext(),
+  emas: state.shown,
+  indicators: state.indicators,
+  hooks: {
+    showMessage,
+    onChange: () => updateUrl(),
+    beforeData() {
+      state.error = null;
+      container.hidden = false;
+    },
+    onData() {
+      analysis.refresh(); // a new symbol or timeframe has its own analysis
+      if (live && !replay.active) live.resubscribe(); // updates for what is drawn now
+    },
+    onPage: () => analysis.draw(), // the spike markers on the bars a page brought
+  },
+  legendOptions: { titleId: "legend", readOnly: state.standalone },
+});
+const { chart, held, instances, studies, legend, loader } = component;
+const shown = component.shown; // EMAs the user has ticked (drawn once there is data)
+const actions = state.standalone ? null : component.actions;
 
 // -- the address ---------------------------------------------------------------------------
 
@@ -162,10 +69,10 @@ function updateUrl() {
 // -- indicators and analysis ---------------------------------------------------------------
 
 const dialogElement = document.getElementById("indicators-dialog");
-page.dialog = dialogElement ? createIndicatorDialog({ dialog: dialogElement, instances, actions }) : null;
-page.loader = loader;
+const dialog = dialogElement ? createIndicatorDialog({ dialog: dialogElement, instances, actions }) : null;
+component.setDialog(dialog);
 const analysis = createAnalysis({
-  chart, pricePane, held, panel: document.getElementById("analysis-panel"), showMessage,
+  chart, pricePane: component.pricePane, held, panel: document.getElementById("analysis-panel"), showMessage,
 });
 const scannerElement = document.getElementById("scanner-dialog");
 const scanner = scannerElement ? createScanner({ dialog: scannerElement, onOpen: openSymbol }) : null;
@@ -183,29 +90,24 @@ function openSymbol(symbol, timeframe) {
 // -- live and replay ------------------------------------------------------------------------
 
 const live = state.standalone ? null : createLive({
-  held, dot: document.getElementById("live-dot"), request, onBars: drawBars, fetchGap, showMessage,
+  held,
+  dot: document.getElementById("live-dot"),
+  request: component.request,
+  onBars: component.drawBars,
+  fetchGap: component.fetchGap,
+  showMessage,
 });
 const replay = live ? createReplay({
   live,
   held,
-  request,
-  onStart: setData,
+  request: component.request,
+  onStart: component.setData,
   onExit: () => loader.switchTimeframe(state.timeframe, {}).then(updateUrl),
   showMessage,
 }) : { active: false };
 wireButton("replay-button", () => replay.toggle && replay.toggle());
 
 // -- controls -------------------------------------------------------------------------------
-
-function toggleEma(period, on) {
-  if (on) shown.add(period);
-  else shown.delete(period);
-  if (!held.data.columns) return; // nothing drawn yet: the tick is used once there is data
-  if (on && !(period in emas.lines)) emas.add(period, held.data.columns, state.precision);
-  if (!on && period in emas.lines) emas.remove(period);
-  legend.render();
-  updateUrl();
-}
 
 function switchTimeframe(timeframe) {
   loader.switchTimeframe(timeframe, {
@@ -218,32 +120,19 @@ function switchTimeframe(timeframe) {
 }
 
 function setChartType(type, select) {
-  const heikin = (name) => name === "heikin_ashi";
-  if (heikin(type) === heikin(state.chart) || !held.data.columns) {
-    state.chart = type;
-    pricePane.setType(type, held.data.columns);
+  component.setType(type, { onFail: () => (select.value = state.chart) }).then(() => {
     analysis.draw(); // the levels belong to the new price series
-    legend.render();
     updateUrl();
-    return;
-  }
-  loader.refetchHeld({ chart: heikin(type) ? "heikin_ashi" : "" }, {
-    commit() {
-      state.chart = type;
-      pricePane.setType(type, null);
-    },
-    onFail: () => (select.value = state.chart),
-  }).then(updateUrl);
+  });
 }
 
 for (const box of document.querySelectorAll("#ema-toggles input[type=checkbox]")) {
-  box.addEventListener("change", () => toggleEma(Number(box.dataset.period), box.checked));
+  box.addEventListener("change", () => component.toggleEma(Number(box.dataset.period), box.checked));
 }
 wireTimeframes(switchTimeframe);
 const typeSelect = wireSelect("chart-type", (type) => setChartType(type, typeSelect));
 wireSelect("scale-mode", (mode) => {
-  state.scale = mode;
-  pricePane.setScaleMode(mode);
+  component.setScale(mode);
   updateUrl();
 });
 wireButton("theme-toggle", () => {
@@ -254,7 +143,7 @@ wireButton("theme-toggle", () => {
 });
 wireButton("fullscreen", () => toggleFullscreen(document.documentElement));
 wireButton("screenshot", () => saveScreenshot(chart, themeColors(state.theme).text));
-wireButton("indicators-button", () => page.dialog && page.dialog.open());
+wireButton("indicators-button", () => component.openDialog());
 wireButton("scanner-button", () => scanner && scanner.open());
 wireAnalysisControls(analysis, updateUrl);
 const searchInput = document.getElementById("symbol-search");
@@ -265,17 +154,18 @@ if (searchInput) {
 window.superChart = {
   chart,
   get candles() {
-    return pricePane.series;
+    return component.pricePane.series;
   },
-  volume: pricePane.volume,
-  emas: emas.lines,
+  volume: component.pricePane.volume,
+  emas: component.emas.lines,
   data: held.data,
   status: loader.status,
   state,
   instances,
   studies,
   legend,
-  dialog: page.dialog,
+  dialog,
+  component,
   actions,
   analysis,
   live,
@@ -291,7 +181,7 @@ if (state.error) {
   setDownloadLink(location.search.replace(/^\?/, ""));
   legend.render();
 } else {
-  setData(state.initial);
+  component.setData(state.initial);
   updateUrl();
 }
 if (live) live.connect();

@@ -17,6 +17,48 @@ export function timeframeSeconds(timeframe) {
   return state.timeframeSeconds[timeframe || state.timeframe] || 60;
 }
 
+/** The chart context of the page's one chart: what the chart modules (legend, paging,
+ * indicator actions) read of their chart's state, here a view onto the page's state. A
+ * workspace chart passes its own (see workspace/chart_view.js). */
+export function pageContext() {
+  return {
+    get symbol() {
+      return state.symbol;
+    },
+    get timeframe() {
+      return state.timeframe;
+    },
+    get precision() {
+      return state.precision;
+    },
+    set precision(value) {
+      state.precision = value;
+    },
+    get chart() {
+      return state.chart;
+    },
+    set chart(type) {
+      state.chart = type;
+    },
+    get scale() {
+      return state.scale;
+    },
+    set scale(mode) {
+      state.scale = mode;
+    },
+    get pageBars() {
+      return state.pageBars;
+    },
+    get heldBars() {
+      return state.heldBars;
+    },
+    get standalone() {
+      return state.standalone;
+    },
+    barSeconds: (timeframe) => timeframeSeconds(timeframe),
+  };
+}
+
 /** The page's query: symbol, timeframe, EMA flags, indicators, chart type, scale, theme and
  * the analysis overlays. */
 export function pageQuery(shownEmas, indicatorTokens) {

@@ -1,18 +1,17 @@
 // Fetching bars: older and newer pages as the user scrolls, and whole windows when the timeframe,
 // the chart type or the indicators change. A page is only joined onto the bars it was asked for;
-// anything that replaced them meanwhile (a switch, a page on the other side) drops it.
-
-import { state, timeframeSeconds } from "./page_state.js";
+// anything that replaced them meanwhile (a switch, a page on the other side) drops it. One loader
+// per chart: sizes and the timeframe's spacing come from the chart context ``ctx``.
 
 const EDGE_BARS = 50; // bars from an edge of what is held that trigger fetching the next page
 
-export function createLoader({ chart, held, request, onReplace, onPage, showMessage }) {
+export function createLoader({ chart, held, request, onReplace, onPage, showMessage, ctx }) {
   // loadingOlder/loadingNewer: a page of that side is on its way (one per side at a time).
   const status = { loadingOlder: false, loadingNewer: false, requests: 0 };
   let latestSwitch = null; // the switch asked for last: an earlier one arriving later is dropped
 
   function apiUrl(params) {
-    const query = new URLSearchParams({ ...request(), format: "columns", limit: String(state.pageBars) });
+    const query = new URLSearchParams({ ...request(), format: "columns", limit: String(ctx.pageBars) });
     for (const key of ["indicators", "chart"]) {
       if (!query.get(key)) query.delete(key);
     }
@@ -83,7 +82,7 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
   /** Fetches the next page on one side and shows it, unless the bars held changed under it. */
   async function loadPage(side) {
     const how = SIDES[side];
-    if (state.standalone || status[how.busy] || !how.hasMore()) return;
+    if (ctx.standalone || status[how.busy] || !how.hasMore()) return;
     const edge = held.edgeTime(side);
     const generation = held.data.generation;
     const stillWanted = () => held.data.generation === generation && held.edgeTime(side) === edge;
@@ -100,7 +99,7 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
   }
 
   function checkEdges() {
-    if (!held.data.columns || state.standalone) return;
+    if (!held.data.columns || ctx.standalone) return;
     const range = chart.timeScale().getVisibleLogicalRange();
     if (!range) return;
     if (range.from < EDGE_BARS) loadPage("older");
@@ -123,11 +122,11 @@ export function createLoader({ chart, held, request, onReplace, onPage, showMess
   function windowParams(timeframe, place) {
     const params = { timeframe };
     if (!place) return params;
-    const seconds = timeframeSeconds(timeframe);
-    const half = Math.floor(state.pageBars / 2);
+    const seconds = ctx.barSeconds(timeframe);
+    const half = Math.floor(ctx.pageBars / 2);
     const inView = Math.ceil((place.to - place.from) / seconds) + 1;
     params.end = place.to + half * seconds;
-    params.limit = Math.min(state.heldBars, inView + 2 * half);
+    params.limit = Math.min(ctx.heldBars, inView + 2 * half);
     return params;
   }
 

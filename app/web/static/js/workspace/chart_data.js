@@ -11,6 +11,7 @@ export function ohlcvUrl(spec, limit) {
   const query = new URLSearchParams({ symbol: spec.symbol, format: "columns", limit: String(limit) });
   if (spec.timeframe) query.set("timeframe", spec.timeframe);
   if (spec.emas && spec.emas.length) query.set("emas", spec.emas.join(","));
+  if (spec.indicators && spec.indicators.length) query.set("indicators", spec.indicators.join(","));
   if (spec.type === "heikin_ashi") query.set("chart", "heikin_ashi");
   return "/api/ohlcv?" + query.toString();
 }
@@ -59,6 +60,7 @@ export function subscribeBars(socket, spec, onBars, onError, onStatus) {
     symbol: spec.symbol,
     timeframe: spec.timeframe,
     emas: (spec.emas || []).join(","),
+    indicators: (spec.indicators || []).join(","),
     chart: spec.type === "heikin_ashi" ? "heikin_ashi" : "candles",
     limit: SNAPSHOT_BARS,
   }, (frame) => {

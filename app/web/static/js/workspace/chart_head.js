@@ -1,4 +1,5 @@
-// A workspace chart's head: symbol, its live dot, timeframe, chart type, scale, compare, and the buttons that
+// A workspace chart's head: symbol, its live dot, timeframe, chart type, scale, the EMA toggles,
+// the indicators button (the page's dialog, for this chart), compare, and the buttons that
 // duplicate, maximise or remove it.
 
 import { state } from "../page_state.js";
@@ -24,6 +25,39 @@ function button(className, text, title) {
   return element;
 }
 
+/** A menu of EMA checkboxes (one per period offered), ``onToggle(period, on)``. */
+function emaToggles(onToggle) {
+  const element = document.createElement("details");
+  element.className = "ws-emas";
+  const summary = document.createElement("summary");
+  summary.textContent = "EMA";
+  summary.title = "EMA lines";
+  const list = document.createElement("div");
+  list.className = "ws-ema-list";
+  const boxes = state.offered.map((period) => {
+    const label = document.createElement("label");
+    label.className = "ema";
+    label.style.setProperty("--ema-color", state.options.emaColors[String(period)]);
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.dataset.period = String(period);
+    box.setAttribute("aria-label", "EMA " + period);
+    box.addEventListener("change", () => onToggle(period, box.checked));
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    label.append(box, swatch, "EMA " + period);
+    list.append(label);
+    return box;
+  });
+  element.append(summary, list);
+  return {
+    element,
+    sync(shown) {
+      for (const box of boxes) box.checked = shown.includes(Number(box.dataset.period));
+    },
+  };
+}
+
 export function buildHead(cell, spec, on) {
   cell.textContent = "";
   const head = document.createElement("div");
@@ -40,18 +74,22 @@ export function buildHead(cell, spec, on) {
   compare.className = "ws-compare";
   compare.placeholder = "+ Compare";
   compare.setAttribute("aria-label", "Compare with a symbol");
+  const emas = emaToggles(on.ema);
+  const indicators = button("ws-indicators", "ƒx", "Indicators of this chart");
   const duplicate = button("ws-duplicate", "Dup", "Duplicate this chart");
   const maximise = button("ws-maximise", "⤢", "Maximise this chart");
   const remove = button("ws-remove", "×", "Remove this chart");
   const dot = document.createElement("span");
   dot.className = "live-dot ws-dot";
   dot.setAttribute("role", "status");
-  head.append(symbol, dot, timeframe, type, scale, compare, duplicate, maximise, remove);
+  head.append(symbol, dot, timeframe, type, scale, emas.element, indicators, compare, duplicate, maximise, remove);
   const canvas = document.createElement("div");
   canvas.className = "ws-canvas";
-  const legend = document.createElement("div");
-  legend.className = "ws-legend";
-  canvas.append(legend);
+  const message = document.createElement("div");
+  message.className = "ws-message";
+  message.setAttribute("role", "alert");
+  message.hidden = true;
+  canvas.append(message);
   cell.append(head, canvas);
 
   symbol.addEventListener("keydown", (event) => {
@@ -75,12 +113,14 @@ export function buildHead(cell, spec, on) {
   duplicate.addEventListener("click", on.duplicate);
   maximise.addEventListener("click", on.maximise);
   remove.addEventListener("click", on.remove);
+  indicators.addEventListener("click", on.indicators);
 
   function sync(current) {
     symbol.value = current.symbol;
     timeframe.value = current.timeframe;
     type.value = current.type;
     scale.value = current.scale;
+    emas.sync(current.emas || []);
   }
   sync(spec);
   return { sync, symbol, timeframe, dot };

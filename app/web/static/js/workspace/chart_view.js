@@ -1,19 +1,19 @@
-// One chart of the workspace, a component made as many times as there are charts: its own DOM
-// (a head with symbol, timeframe, type and scale, a legend, the canvas), its own state (the spec),
-// its own bars and its own subscriptions on the page's shared socket. The workspace composes them.
+// One chart of the workspace, a cell made as many times as there are charts: its head (symbol,
+// live dot, timeframe, type, scale, EMAs, indicators, compare), and the page's chart component
+// (../chart_component.js: bars paged in on scroll, EMA lines, indicators in their own panes,
+// legends) with its own chart context, live on its own subscription on the page's shared socket.
 
 import { state } from "../page_state.js";
-import { createPricePane } from "../price_series.js";
-import { createEmaLines } from "../emas.js";
-import { chartThemeOptions } from "../theme.js";
-import { formatPrice, formatTime, isDaily, pricePrecision } from "../format.js";
-import { fetchColumns, logicalOfTime, mergeBars, subscribeBars, timeOfLogical } from "./chart_data.js";
+import { createChartComponent } from "../chart_component.js";
+import { fetchColumns, logicalOfTime, subscribeBars, timeOfLogical } from "./chart_data.js";
 import { createCompare } from "./compare.js";
 import { buildHead } from "./chart_head.js";
 import { createChartStatus } from "./chart_status.js";
 
 export const CHART_TYPES = ["candles", "hollow", "bars", "line", "area", "heikin_ashi"];
 export const SCALES = ["normal", "log", "percent"];
+const TOKEN = /^[a-z][a-z0-9_]*(:-?\d+(\.\d+)?)*$/;
+const MAX_LINES = 12; // EMAs + indicator instances the API computes per request
 
 export function normalSpec(spec) {
   const out = { ...spec };
@@ -23,17 +23,50 @@ export function normalSpec(spec) {
   out.scale = SCALES.includes(out.scale) ? out.scale : "normal";
   out.emas = (out.emas || []).map(Number).filter((p) => state.offered.includes(p));
   out.compare = (out.compare || []).map(String).filter(Boolean).slice(0, 5);
+  out.indicators = (out.indicators || []).map(String).filter((token) => TOKEN.test(token))
+    .slice(0, Math.max(0, MAX_LINES - state.offered.length));
   return out;
 }
 
-export function createChartView({ cell, socket, spec: initial, hooks }) {
+/** The chart context of a workspace chart: a view onto its spec. */
+function contextOf(spec) {
+  return {
+    get symbol() {
+      return spec.symbol;
+    },
+    get timeframe() {
+      return spec.timeframe;
+    },
+    get chart() {
+      return spec.type;
+    },
+    set chart(type) {
+      spec.type = type;
+    },
+    get scale() {
+      return spec.scale;
+    },
+    set scale(mode) {
+      spec.scale = mode;
+    },
+    precision: 2,
+    pageBars: state.pagingBars || 2000,
+    heldBars: state.heldBars || 20000,
+    standalone: false,
+    barSeconds: (timeframe) => state.timeframeSeconds[timeframe || spec.timeframe] || 60,
+  };
+}
+
+export function createChartView({ cell, socket, spec: initial, hooks, dialog }) {
   const spec = normalSpec(initial);
-  const view = { spec, cell, columns: null, precision: 2, error: null, loads: 0, liveFrames: 0 };
+  const view = { spec, cell, error: null, loads: 0, liveFrames: 0 };
   const head = buildHead(cell, spec, {
     symbol: (value) => view.setSymbol(value),
     timeframe: (value) => view.setTimeframe(value),
     type: (value) => view.setType(value),
     scale: (value) => view.setScale(value),
+    ema: (period, on) => component.toggleEma(period, on),
+    indicators: () => component.openDialog(),
     compare: (value) => view.addCompare(value),
     duplicate: () => hooks.onDuplicate(view),
     maximise: () => hooks.onMaximise(view),
@@ -43,80 +76,73 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
   const liveStatus = createChartStatus(head.dot, socket);
   view.liveStatus = liveStatus.status;
   const canvas = cell.querySelector(".ws-canvas");
-  const legend = cell.querySelector(".ws-legend");
-  const chart = window.LightweightCharts.createChart(canvas, { autoSize: true, crosshair: state.options.crosshair });
-  chart.applyOptions(chartThemeOptions(state.theme));
-  view.chart = chart;
-  const pricePane = createPricePane(chart);
-  pricePane.setType(spec.type, null);
-  pricePane.setScaleMode(spec.scale);
-  const emas = createEmaLines(chart, state.options.emaColors);
-  const compare = createCompare(view, { onChange: () => changed(), render: () => renderLegend() });
+  const message = cell.querySelector(".ws-message");
+  const ctx = contextOf(spec);
+  let compare = null; // made once the chart exists (its lines are series of the chart)
   let live = null;
+  let loading = false; // a load draws, then subscribes once
   let generation = 0; // a load started later wins over one still on its way
-  cell.addEventListener("pointerdown", () => hooks.onActivate(view), true);
 
-  view.barSeconds = () => state.timeframeSeconds[spec.timeframe] || 60;
-  view.series = () => pricePane.series;
+  function showMessage(text) {
+    view.error = text || null;
+    message.textContent = text || "";
+    message.hidden = !text;
+  }
 
   function changed() {
+    Object.assign(spec, component.settings());
+    head.sync(spec);
     hooks.onChange(view);
   }
 
-  function renderLegend(bar) {
-    const columns = view.columns;
-    let text = spec.symbol + " · " + spec.timeframe;
-    if (view.error) text += " — " + view.error;
-    else if (columns && columns.time.length) {
-      const i = bar === undefined ? columns.time.length - 1 : bar;
-      const p = view.precision;
-      text += `  O ${formatPrice(columns.open[i], p)} H ${formatPrice(columns.high[i], p)}` +
-        ` L ${formatPrice(columns.low[i], p)} C ${formatPrice(columns.close[i], p)}`;
-    }
-    legend.textContent = "";
-    const main = document.createElement("div");
-    main.className = view.error ? "ws-error" : "";
-    main.textContent = text;
-    legend.append(main, compare.legend());
-  }
+  const component = createChartComponent({
+    container: canvas,
+    ctx,
+    emas: spec.emas,
+    indicators: spec.indicators,
+    dialog,
+    hooks: {
+      showMessage,
+      onChange: changed,
+      onData: () => !loading && subscribe(), // new columns (an indicator added): live for them
+      onPage: () => view.drawings && view.drawings.redraw(),
+    },
+    legendOptions: { extraRows: () => (compare ? [compare.legend()] : []) },
+  });
+  const chart = component.chart;
+  view.chart = chart;
+  view.component = component;
+  view.series = () => component.pricePane.series;
+  view.barSeconds = () => ctx.barSeconds();
+  Object.defineProperty(view, "columns", { get: () => component.held.data.columns });
+  Object.defineProperty(view, "precision", { get: () => ctx.precision });
+  compare = createCompare(view, { onChange: () => changed(), render: () => component.legend.render() });
+  cell.addEventListener("pointerdown", () => hooks.onActivate(view), true);
 
   chart.subscribeCrosshairMove((param) => {
-    if (!view.columns) return;
-    if (param.logical !== undefined && param.logical !== null && param.time !== undefined) {
-      renderLegend(Math.max(0, Math.min(view.columns.time.length - 1, Math.round(param.logical))));
-    } else renderLegend();
-    if (hooks.onCrosshair && param.sourceEvent !== undefined) hooks.onCrosshair(view, param);
+    if (view.columns && hooks.onCrosshair && param.sourceEvent !== undefined) hooks.onCrosshair(view, param);
   });
   chart.timeScale().subscribeVisibleLogicalRangeChange(() => hooks.onRange && hooks.onRange(view));
 
-  function draw() {
-    const columns = view.columns;
-    pricePane.draw(columns);
-    emas.draw(columns);
-    for (const period of spec.emas) if (!(period in emas.lines)) emas.add(period, columns, view.precision);
-    for (const period of Object.keys(emas.lines).map(Number)) if (!spec.emas.includes(period)) emas.remove(period);
-    renderLegend();
-    if (view.drawings) view.drawings.redraw();
-  }
-
-  function onBars(bars, snapshot) {
-    if (!view.columns) return;
-    const newest = view.columns.time.at(-1);
-    if (snapshot && bars.length && bars[0].time > newest) return load(); // a hole: load again
+  async function onBars(bars, snapshot) {
     if (snapshot) liveStatus.snapshot();
-    const { changed: indices, dropped } = mergeBars(view.columns, bars);
+    const indices = await component.applyLive(bars, snapshot);
     if (!indices.length) return;
     view.liveFrames += 1;
-    if (dropped || indices.length > 3) draw();
-    else {
-      for (const index of indices) {
-        pricePane.updateBar(view.columns, index);
-        emas.updateBar(view.columns, index);
-      }
-      renderLegend();
-    }
+    if (view.drawings && indices.length > 3) view.drawings.redraw();
     compare.onBars();
     if (hooks.onBars) hooks.onBars(view);
+  }
+
+  /** The live subscription for what is drawn now (EMAs, indicators, Heikin Ashi prices). */
+  function subscribe() {
+    if (live) live.close();
+    liveStatus.reset();
+    const wanted = { ...spec, emas: state.offered, indicators: component.instances.tokens() };
+    live = subscribeBars(socket, wanted, onBars, (detail) => {
+      view.liveError = detail;
+      liveStatus.refused(detail);
+    }, liveStatus.feed);
   }
 
   async function load() {
@@ -126,30 +152,25 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     live = null;
     liveStatus.reset();
     try {
-      const payload = await fetchColumns(spec, state.pageBars);
+      const wanted = { ...spec, emas: state.offered, indicators: component.instances.tokens() };
+      const payload = await fetchColumns(wanted, state.pageBars);
       if (mine !== generation) return;
-      view.columns = payload.columns;
-      view.error = null;
-      view.precision = pricePrecision(payload, payload.columns);
-      pricePane.setPrecision(view.precision);
-      emas.setPrecision(view.precision);
-      chart.applyOptions({
-        timeScale: { timeVisible: !isDaily(view.barSeconds()), secondsVisible: false },
-        localization: { timeFormatter: (time) => formatTime(time, view.barSeconds()) },
-      });
-      draw();
+      showMessage("");
+      loading = true;
+      try {
+        component.setData(payload);
+      } finally {
+        loading = false;
+      }
       chart.timeScale().scrollToRealTime();
-      live = subscribeBars(socket, spec, onBars, (detail) => {
-        view.liveError = detail;
-        liveStatus.refused(detail);
-      }, liveStatus.feed);
+      if (view.drawings) view.drawings.redraw();
+      subscribe();
       await compare.reload();
       if (view.drawings) await view.drawings.load();
       view.loads += 1;
     } catch (error) {
       if (mine !== generation) return;
-      view.error = error.message;
-      renderLegend();
+      showMessage(spec.symbol + " · " + spec.timeframe + ": " + error.message);
     }
   }
 
@@ -159,38 +180,39 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     if (!symbol || symbol === spec.symbol) return;
     spec.symbol = symbol;
     head.sync(spec);
-    changed();
+    hooks.onChange(view);
     load();
   };
   view.setTimeframe = (timeframe) => {
     if (!state.timeframes.includes(timeframe) || timeframe === spec.timeframe) return;
     spec.timeframe = timeframe;
     head.sync(spec);
-    changed();
+    hooks.onChange(view);
     load();
   };
   view.setType = (type) => {
     if (!CHART_TYPES.includes(type) || type === spec.type) return;
     const reload = (type === "heikin_ashi") !== (spec.type === "heikin_ashi");
-    spec.type = type;
+    if (reload) {
+      spec.type = type;
+      component.pricePane.setType(type, null);
+      load();
+    } else component.setType(type);
     head.sync(spec);
-    pricePane.setType(type, view.columns);
     if (view.drawings) view.drawings.reattach();
-    changed();
-    if (reload) load();
-    else if (view.columns) draw();
+    hooks.onChange(view);
   };
   view.setScale = (scale) => {
     if (!SCALES.includes(scale)) return;
     spec.scale = scale;
     head.sync(spec);
-    pricePane.setScaleMode(compare.count() ? "percent" : scale);
-    changed();
+    view.applyScaleMode();
+    hooks.onChange(view);
   };
   view.addCompare = (symbol) => compare.add(symbol);
   view.removeCompare = (symbol) => compare.remove(symbol);
-  view.applyScaleMode = () => pricePane.setScaleMode(compare.count() ? "percent" : spec.scale);
-  view.settings = () => normalSpec(spec);
+  view.applyScaleMode = () => component.pricePane.setScaleMode(compare.count() ? "percent" : spec.scale);
+  view.settings = () => normalSpec({ ...spec, ...component.settings() });
   /** x (pixels) of a time, on any timeframe: bars interpolated, the ends extrapolated. */
   view.timeToX = (time) => {
     if (!view.columns) return null;
@@ -208,7 +230,7 @@ export function createChartView({ cell, socket, spec: initial, hooks }) {
     liveStatus.close();
     compare.close();
     if (view.drawings) view.drawings.close();
-    chart.remove();
+    component.destroy();
   };
   return view;
 }

@@ -1,5 +1,6 @@
-// A layout as its address: /workspace?grid=4&charts=EURUSD~1h~candles~normal~10.21~GOOG|AAPL,...
-// &sync=crosshair.range (only the symbol of each chart is required).
+// A layout as its address: /workspace?grid=4&charts=EURUSD~1h~candles~normal~10.21~GOOG|AAPL~rsi:14|macd:12:26:9,...
+// &sync=crosshair.range (only the symbol of each chart is required; the fields are symbol,
+// timeframe, type, scale, EMAs, compared symbols, indicator tokens).
 
 export const GRIDS = { 1: [1, 1], "2h": [2, 1], "2v": [1, 2], 3: [3, 1], 4: [2, 2], 6: [3, 2], 8: [4, 2] };
 export const SYNC_NAMES = ["crosshair", "range", "symbol", "timeframe"];
@@ -18,12 +19,13 @@ export function capacity(grid) {
 }
 
 export function encodeChart(spec) {
-  return [spec.symbol, spec.timeframe, spec.type, spec.scale, (spec.emas || []).join("."), (spec.compare || []).join("|")]
-    .join("~").replace(/~+$/, "");
+  const fields = [spec.symbol, spec.timeframe, spec.type, spec.scale, (spec.emas || []).join("."),
+    (spec.compare || []).join("|"), (spec.indicators || []).join("|")];
+  return fields.join("~").replace(/~+$/, "");
 }
 
 export function decodeChart(text) {
-  const [symbol, timeframe, type, scale, emas, compare] = text.split("~");
+  const [symbol, timeframe, type, scale, emas, compare, indicators] = text.split("~");
   return {
     symbol,
     timeframe,
@@ -31,6 +33,7 @@ export function decodeChart(text) {
     scale,
     emas: emas ? emas.split(".").filter(Boolean).map(Number) : [],
     compare: compare ? compare.split("|").filter(Boolean) : [],
+    indicators: indicators ? indicators.split("|").filter(Boolean) : [],
   };
 }
 
@@ -65,6 +68,7 @@ export function checkLayout(body) {
       scale: chart.scale,
       emas: Array.isArray(chart.emas) ? chart.emas : [],
       compare: Array.isArray(chart.compare) ? chart.compare.map(String) : [],
+      indicators: Array.isArray(chart.indicators) ? chart.indicators.map(String).slice(0, 12) : [],
     };
   });
   const grid = body.grid in GRIDS && capacity(body.grid) >= charts.length ? body.grid : gridFor(charts.length);

@@ -17,6 +17,7 @@ import { createWatchlist } from "./watchlist.js";
 import { createDrawingTools } from "./drawings/tools.js";
 import { createAlerts } from "./alerts.js";
 import { wireShortcuts } from "./shortcuts.js";
+import { createIndicatorDialog } from "../dialog.js";
 
 sendTokenWithFetches();
 applyPageTheme(state.theme);
@@ -32,6 +33,8 @@ const store = createLayoutStore({
 });
 
 const workspace = { views: [], active: null, socket, store, gridName: "1" };
+// One indicators dialog for the page, opened for one chart at a time (its ƒx button, a legend's ⚙).
+const dialog = createIndicatorDialog({ dialog: document.getElementById("indicators-dialog") });
 const grid = createGrid(document.getElementById("grid-root"), { onSplit: () => updateUrl() });
 const sync = createSync(workspace);
 const toasts = document.getElementById("toasts");
@@ -91,7 +94,7 @@ function addChart(spec, index) {
     return null;
   }
   const cell = grid.newCell();
-  const view = createChartView({ cell, socket, spec, hooks });
+  const view = createChartView({ cell, socket, spec, hooks, dialog });
   drawings.attach(view);
   const at = index === undefined ? workspace.views.length : index;
   workspace.views.splice(at, 0, view);
@@ -181,7 +184,7 @@ const watchlist = createWatchlist({
   initialSymbols: () => workspace.views.map((view) => view.spec.symbol),
 });
 wireShortcuts(workspace, { drawings });
-window.superWorkspace = { workspace, socket, store, sync, watchlist, alerts, drawings, layout };
+window.superWorkspace = { workspace, socket, store, sync, watchlist, alerts, drawings, layout, dialog };
 socket.connect();
 alerts.start();
 start().then(() => {
