@@ -37,7 +37,7 @@ def _networks(value: tuple[str, ...]) -> tuple[IpNetwork, ...]:
 
 class AccessSettings(BaseSettings):
     """API_TOKENS, ALLOWED_IPS, TRUSTED_PROXIES, FORWARDED_HEADER, METRICS_ALLOWED_IPS,
-    RATE_LIMIT, WS_MAX_PER_CLIENT (see the README's "Running it for others")."""
+    RATE_LIMIT, WS_MAX_PER_CLIENT, WS_COUNT_TTL_S (see the README's "Running it for others")."""
 
     # Any of these (comma-separated) opens the API, /ws, the page and /udf; blank: no token asked.
     api_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = ()
@@ -50,8 +50,12 @@ class AccessSettings(BaseSettings):
     metrics_allowed_ips: Annotated[tuple[IpNetwork, ...], NoDecode] = ()
     # Requests per token (else per client address), e.g. 120/minute or 10/second;100/minute.
     rate_limit: str | None = None
-    # Open WebSockets per token (else per client address) in one worker process; 0: no cap.
+    # Open WebSockets per token (else per client address), over every worker and replica when
+    # REDIS_URL is set (else per worker process); 0: no cap.
     ws_max_per_client: int = Field(default=0, ge=0, le=100_000)
+    # How long a socket counted in Redis stays counted without its process renewing it (every
+    # third of this): what a crashed worker's sockets count for, at most.
+    ws_count_ttl_s: float = Field(default=15.0, ge=1.0, le=300.0)
 
     @field_validator("api_tokens", mode="before")
     @classmethod

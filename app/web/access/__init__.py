@@ -17,6 +17,7 @@ from app.web.access.allowlist import AllowlistMiddleware
 from app.web.access.client import ClientResolver
 from app.web.access.limiter import RateLimiter, redis_storage
 from app.web.access.rate_limit import RateLimitMiddleware
+from app.web.access.socket_count import SocketCounter
 from app.web.access.tokens import TokenMiddleware
 
 __all__ = ["install_access"]
@@ -49,12 +50,15 @@ def install_access(app: FastAPI, settings: Settings) -> None:
         if settings.rate_limit and settings.redis_enabled:
             shared = redis_storage(settings.redis_url, settings.live_redis_timeout_s)
         limiter = RateLimiter(settings.rate_limit, shared) if settings.rate_limit else None
-        app.add_middleware(
-            RateLimitMiddleware,
-            resolver=resolver,
-            limiter=limiter,
-            ws_max_per_client=settings.ws_max_per_client,
-        )
+        sockets = None
+        if settings.ws_max_per_client:
+            sockets = SocketCounter(
+                settings.ws_max_per_client,
+                settings.redis_url if settings.redis_enabled else None,
+                settings.live_redis_timeout_s,
+                settings.ws_count_ttl_s,
+            )
+        app.add_middleware(RateLimitMiddleware, resolver=resolver, limiter=limiter, sockets=sockets)
     if settings.api_tokens:
         app.add_middleware(TokenMiddleware, tokens=settings.access_tokens)
     if settings.allowed_ips or settings.metrics_allowed_ips:

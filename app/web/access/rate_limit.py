@@ -3,12 +3,11 @@
 Over the rate: 429 with ``Retry-After``; every counted answer carries ``RateLimit-Limit``,
 ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds). ``/health``, ``/metrics`` and the
 page's static files are not counted. A WebSocket's upgrade counts as one request; the sockets
-open at once are capped separately (in this worker process), answered 429 beyond the cap.
+open at once are capped separately (over every worker and replica through Redis when it is set:
+``socket_count``), answered 429 beyond the cap.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +15,7 @@ from app.web.access import rules
 from app.web.access.client import ClientResolver
 from app.web.access.deny import deny
 from app.web.access.limiter import RateLimiter
+from app.web.access.socket_count import SocketCounter
 from app.web.access.tokens import TOKEN_SCOPE_KEY
 
 
@@ -26,13 +26,12 @@ class RateLimitMiddleware:
         *,
         resolver: ClientResolver,
         limiter: RateLimiter | None,
-        ws_max_per_client: int,
+        sockets: SocketCounter | None,
     ) -> None:
         self.app = app
         self.resolver = resolver
         self.limiter = limiter
-        self.ws_max = ws_max_per_client
-        self.open_sockets: Counter[str] = Counter()
+        self.sockets = sockets
 
     def client_key(self, scope: Scope) -> str:
         token_id = scope.get(TOKEN_SCOPE_KEY)
@@ -68,17 +67,19 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     async def _socket(self, scope: Scope, receive: Receive, send: Send, key: str) -> None:
-        if self.ws_max and self.open_sockets[key] >= self.ws_max:
+        sockets = self.sockets
+        if sockets is None:
+            await self.app(scope, receive, send)
+            return
+        member = await sockets.admit(key)
+        if member is None:
             detail = (
-                f"{self.ws_max} live connections are already open from this client "
+                f"{sockets.maximum} live connections are already open from this client "
                 "(WS_MAX_PER_CLIENT)."
             )
             await deny(scope, send, 429, detail, {"Retry-After": "5"})
             return
-        self.open_sockets[key] += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.open_sockets[key] -= 1
-            if self.open_sockets[key] <= 0:
-                del self.open_sockets[key]
+            await sockets.release(key, member)
