@@ -231,3 +231,49 @@ def test_a_notes_words_are_edited_saved_and_undone(page, base):
     stored = page.evaluate("() => window.superWorkspace.drawings.store.of('BTCUSD')")
     assert [drawing["style"]["text"] for drawing in stored] == ["second thoughts"]
     assert page.errors == []
+
+
+SELECTED_HANDLES = f"""() => {{
+  const id = window.superWorkspace.drawings.state.selected.id;
+  const geo = {VIEW}.drawings.primitive.geometry.find((each) => each.id === id);
+  return geo.pts.map((p) => [p.x, p.y]);
+}}"""
+
+
+@pytest.mark.parametrize(
+    ("tool", "clicks", "handle", "moves"),
+    [
+        # A rectangle's corner that is no point of its own: first point's time, second's price.
+        ("rectangle", [[300, 200], [420, 300]], [300, 300], {(0, "time"), (1, "price")}),
+        ("fib_retracement", [[300, 200], [420, 300]], [420, 300], {(1, "time"), (1, "price")}),
+        (
+            "parallel_channel",
+            [[300, 200], [420, 260], [360, 330]],
+            [360, 330],
+            {(2, "time"), (2, "price")},
+        ),
+        (
+            "long_position",
+            [[300, 300], [420, 220], [420, 360]],
+            [420, 220],
+            {(1, "time"), (1, "price")},
+        ),
+    ],
+)
+def test_a_handle_moves_only_its_own_time_and_price(page, base, tool, clicks, handle, moves):
+    symbol = "GOOG"
+    open_chart(page, base, symbol)
+    page.evaluate(
+        "async () => { const tools = window.superWorkspace.drawings;"
+        f" for (const d of [...tools.store.of('{symbol}')]) await tools.store.remove(d); }}"
+    )
+    page.click(f"[data-tool='{tool}']")
+    for x, y in clicks:
+        page.mouse.click(*on_canvas(page, x, y))
+    before = wait_saved(base, page, symbol, lambda rows: len(rows) == 1)[0]["points"]
+    drag(page, handle, [handle[0] + 60, handle[1] - 50])
+    after = wait_saved(base, page, symbol, lambda rows: rows[0]["points"] != before)[0]["points"]
+    for index, (old, new) in enumerate(zip(before, after, strict=True)):
+        for field in ("time", "price"):
+            changed = old[field] != new[field]
+            assert changed == ((index, field) in moves), f"{tool}: point {index}'s {field}"
