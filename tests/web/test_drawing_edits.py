@@ -185,6 +185,12 @@ def test_extend_right_draws_the_line_past_its_second_point(page, base):
     page.keyboard.press("Escape")
     page.mouse.click(*on_canvas(page, *beyond[4]))
     assert page.evaluate("() => window.superWorkspace.drawings.state.selected !== null")
+    assert editor.is_visible()
+    # The chart switched to another symbol: the editor of AAPL's line goes.
+    page.fill(".ws-cell[data-active='true'] .ws-symbol", "EURUSD")
+    page.press(".ws-cell[data-active='true'] .ws-symbol", "Enter")
+    page.wait_for_function(f"() => {VIEW}.spec.symbol === 'EURUSD' && {VIEW}.loads > 1")
+    assert not editor.is_visible()
 
 
 def test_dashed_style_is_saved_and_drawn_with_gaps(page, base):

@@ -74,7 +74,9 @@ export function createDrawingTools(workspace, { alerts, toast }) {
 
   function showEditor() {
     const view = state.selected && state.selected.view;
-    editor.show(view && views.has(view) ? view : null, selectedDrawing());
+    // Hidden once its chart is gone or shows another symbol (the drawing stays selected).
+    const shown = view && views.has(view) && view.spec.symbol === state.selected.symbol;
+    editor.show(shown ? view : null, selectedDrawing());
   }
 
   function select(view, id) {
@@ -146,7 +148,10 @@ export function createDrawingTools(workspace, { alerts, toast }) {
         series.attachPrimitive(primitive);
       },
       redraw: () => primitive.redraw(),
-      load: () => store.load(view.spec.symbol),
+      load() {
+        showEditor(); // the chart may show another symbol now
+        return store.load(view.spec.symbol);
+      },
       close() {
         views.delete(view);
         stopListening();
