@@ -89,6 +89,8 @@ def _run_case(case: Case, context: BenchContext) -> Row:
 
 
 def _not_run(case: Case, note: str) -> Row:
+    if case.budget:
+        return Row(case.name, None, None, "s", None, budget=case.target, note=note)
     return Row(case.name, None, None, "s", case.target, case.higher_is_better, note=note)
 
 

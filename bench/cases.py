@@ -19,6 +19,7 @@ from bench import (
     scan_cases,
     source_cases,
     store_cases,
+    streamlit_cases,
     toggle_cases,
     udf_cases,
     workspace_cases,
@@ -34,6 +35,7 @@ class Case:
     run: Callable[[BenchContext, str, float | None], Row]
     needs: tuple[str, ...] = ("app.core.synthetic",)  # modules that must exist to run
     higher_is_better: bool = False
+    budget: bool = False  # ``target`` is an absolute bound in the row's unit, not a ratio
 
     def sized(self, sizes: Sizes) -> Case:
         """This case named with the sizes of the run ({big} rows, {large} bars)."""
@@ -228,6 +230,15 @@ CASES: tuple[Case, ...] = (
         2.0,
         toggle_cases.streamlit_toggle,
         ("app.core.synthetic", "app.charts.plotly_charts", "app.main_streamlit"),
+    ),
+    *(
+        Case(name, budget, run, ("app.core.synthetic", "app.main_streamlit"), budget=True)
+        for name, budget, run in (
+            ("streamlit first chart 5k bars", 2.0, streamlit_cases.first_chart),
+            ("streamlit indicator added", 0.5, streamlit_cases.indicator_added),
+            ("streamlit toggle", 0.3, streamlit_cases.toggle),
+            ("streamlit live bar visible", 2.0, streamlit_cases.live_bar),
+        )
     ),
     Case(
         "peak RSS of FastAPI server after {big}-bar symbol",
