@@ -118,7 +118,7 @@ class Settings(
     image_cache_mb: float = Field(default=32.0, ge=0, le=1024)  # rendered images kept
 
     # The Streamlit dashboard redraws its chart this often, picking up new bars (0: never).
-    streamlit_refresh_s: float = Field(default=5.0, ge=0, le=3600)
+    streamlit_refresh_s: float = Field(default=1.0, ge=0, le=3600)
 
     # DATA_SOURCE=exchange: CCXT exchanges tried in order, the pairs listed, one fetch's deadline.
     exchanges: Annotated[tuple[str, ...], NoDecode] = ("binance", "bybit", "okx")

@@ -3,7 +3,9 @@ summary and the core's analysis of it; shared by the symbol and upload loaders."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from app.core import (
     OhlcvView,
@@ -30,8 +32,22 @@ class ChartData:
     analysis: Analysis  # the core's rule up to the bars drawn: levels, spikes, signals, summary
 
 
-def chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: str) -> ChartData:
-    """The window to draw at the chosen timeframe (Auto resolved and said), and the summary."""
+# The analysis of a drawn window: (timeframe, end or None for the newest) -> Analysis.
+Analyse = Callable[[str, object], Analysis]
+
+
+def chart_data(
+    fetch: Fetch,
+    timeframe: str,
+    anchor: Anchor,
+    bars: int,
+    *,
+    key: str,
+    analyse: Analyse | None = None,
+) -> ChartData:
+    """The window to draw at the chosen timeframe (Auto resolved and said), and the summary.
+    ``analyse`` (cached by the caller, keyed without the EMAs and indicators, which the
+    analysis does not read) gives the analysis; by default it is computed from ``fetch``."""
     notice = None
     if timeframe == AUTO:
         timeframe, notice = resolve_auto(fetch, bars)
@@ -44,14 +60,18 @@ def chart_data(fetch: Fetch, timeframe: str, anchor: Anchor, bars: int, *, key: 
         notice=notice,
         data_notices=view.notices,
         summary=summarize(view, latest.tail(2)),
-        analysis=analyse_window(fetch, view),
+        analysis=(analyse or partial(analyse_up_to, fetch))(view.timeframe.name, window_end(view)),
     )
 
 
+def window_end(view: OhlcvView) -> object:
+    """Where the core's one analysis rule (:func:`analyse_up_to`: the last ``DEFAULT_LOOKBACK``
+    bars up to the window's last one, as the page, the API and Dash analyse them) stops: None
+    for the newest window (for the REST API source: no second request), else its last bar."""
+    return None if reaches_newest(view) else view.frame["time"].iloc[-1]
+
+
 def analyse_window(fetch: Fetch, view: OhlcvView) -> Analysis:
-    """The core's one analysis rule (:func:`analyse_up_to`) for the bars drawn: the last
-    ``DEFAULT_LOOKBACK`` bars up to the window's last one, as the page, the API and Dash
-    analyse them, so every front end gives the same numbers."""
-    # The newest window needs no end (for the REST API source: no second request).
-    end = None if reaches_newest(view) else view.frame["time"].iloc[-1]
-    return analyse_up_to(fetch, view.timeframe.name, end)
+    """The core's one analysis rule for the bars drawn, so every front end gives the same
+    numbers."""
+    return analyse_up_to(fetch, view.timeframe.name, window_end(view))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from app.charts.plotly_charts import build_plotly_figure
@@ -51,15 +52,40 @@ def render_chart(
             spikes=data.analysis.volume_spikes if overlays.spikes else (),
         )
         return
+    figure = _cached_figure(
+        data.key,
+        title,
+        tuple(offered_emas),
+        tuple(visible_emas),
+        (overlays.levels, overlays.spikes),
+        ui_revision,
+        _data=data,
+    )
+    # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
+    st.plotly_chart(
+        figure, theme=None, config=PLOTLY_CONFIG, height=figure_height(data), key="plotly_chart"
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _cached_figure(
+    data_key: str,
+    title: str,
+    offered_emas: tuple[int, ...],
+    visible_emas: tuple[int, ...],
+    overlays: tuple[bool, bool],
+    ui_revision: str | None,
+    _data: ChartData,
+) -> go.Figure:
+    """The figure of one drawn window with its options, built once: a rerun that changes
+    nothing on the chart (a live tick without a new bar, paging buttons drawn again, another
+    session on the same data) sends it again without building it. A resource (the same object
+    for every caller): nothing mutates it after this (``st.plotly_chart`` serialises a copy)."""
     figure = build_plotly_figure(
-        data.view,
+        _data.view,
         offered_emas=offered_emas,
         visible_emas=visible_emas,
         title=title,
         ui_revision=ui_revision,
     )
-    add_overlays(figure, data.analysis, overlays)
-    # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
-    st.plotly_chart(
-        figure, theme=None, config=PLOTLY_CONFIG, height=figure_height(data), key="plotly_chart"
-    )
+    return add_overlays(figure, _data.analysis, Overlays(*overlays))

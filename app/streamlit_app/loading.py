@@ -22,6 +22,7 @@ from app.core import (
     get_data_source,
     get_ohlcv,
 )
+from app.core.analysis import Analysis, analyse_up_to
 from app.core.indicators import IndicatorSpec
 from app.core.sources.configured import get_registry
 from app.streamlit_app.chart_data import ChartData, chart_data
@@ -103,6 +104,22 @@ def load_symbols(settings: Settings, source: str) -> list[SymbolInfo]:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_symbol_analysis(
+    source: str,
+    symbol: str,
+    timeframe: str,
+    end: object,
+    fingerprint: str,
+    version: str,
+    _settings: Settings,
+) -> Analysis:
+    """The analysis of a window, keyed without the EMAs and indicators (it reads neither): an
+    indicator added or an EMA toggled does not analyse the bars again."""
+    fetch = partial(get_ohlcv, symbol, settings=_settings)
+    return analyse_up_to(fetch, timeframe, end)
+
+
 @st.cache_data(show_spinner="Loading…", max_entries=64)
 def _cached_symbol_chart(
     source: str,
@@ -118,7 +135,9 @@ def _cached_symbol_chart(
 ) -> ChartData:
     fetch = partial(get_ohlcv, symbol, emas=emas, indicators=indicators, settings=_settings)
     key = f"{source}|{symbol}|{emas}|{indicators}|{version}|{fingerprint}"
-    return chart_data(fetch, timeframe, anchor, bars, key=key)
+    analyse = partial(_cached_symbol_analysis, source, symbol, fingerprint=fingerprint,
+                      version=version, _settings=_settings)  # fmt: skip
+    return chart_data(fetch, timeframe, anchor, bars, key=key, analyse=analyse)
 
 
 def load_symbol_chart(

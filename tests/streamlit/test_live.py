@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from tests.live_server import free_port, live_server
 from tests.streamlit.app_views import candles, figure, run_app
@@ -27,7 +28,7 @@ def test_a_rerun_draws_bars_appended_to_the_file_and_says_when(data_dir):
     at = run_app()
     assert len(candles(figure(at))["x"]) == 300
     [updated] = [c.value for c in at.caption if "Last updated" in c.value]
-    assert re.search(r"Last updated \d\d:\d\d:\d\d UTC · refreshes every 5 s", updated)
+    assert re.search(r"Last updated \d\d:\d\d:\d\d UTC · refreshes every 1 s", updated)
     time, line = appended_row(ohlcv_frame(300))
     with open(data_dir / "sample_ohlcv.csv", "ab") as file:
         file.write(line)
@@ -81,13 +82,31 @@ LAST_CANDLE = """() => {
 }"""
 
 
+def reruns_asked(sent: list[bytes]) -> list[str]:
+    """The script runs the page asked the server for, in order: the fragment's id for a
+    fragment's run (the chart's timer), "" for a run of the whole script."""
+    asked = []
+    for payload in sent:
+        message = BackMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") == "rerun_script":
+            asked.append(message.rerun_script.fragment_id)
+    return asked
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_folder):
+    sent: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda p: sent.append(p) if isinstance(p, bytes) else None),
+    )
     page.goto(live_base)
     page.wait_for_function(
         f"() => {{ const c = ({LAST_CANDLE})(); return c && c.bars === 300; }}", timeout=90_000
     )
+    opened = len(reruns_asked(sent))
     time, line = appended_row(ohlcv_frame(300))
     appended_at = datetime.now(UTC).strftime("%H:%M:%S")  # the caption's resolution is a second
     with open(live_folder / "live.csv", "ab") as file:
@@ -101,4 +120,20 @@ def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_fol
     caption = page.get_by_text(re.compile("Last updated")).text_content()
     shown = re.search(r"Last updated (\d\d:\d\d:\d\d) UTC", caption)
     assert shown and shown.group(1) >= appended_at, caption  # updated since the bar was written
+    # The bar came by the chart's own timer (STREAMLIT_REFRESH_S=1): the page asked only for
+    # the chart's fragment to run again, never for the whole script (the sidebar stayed).
+    since = reruns_asked(sent)[opened:]
+    assert since and all(since), since
+    # A tick without a new bar sends the very same chart: it is not drawn again (no remount).
+    page.evaluate("() => { document.querySelector('.js-plotly-plot').__seen = true; }")
+    ticks = len(reruns_asked(sent))
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 1", timeout=10_000
+    )
+    page.wait_for_timeout(100)
+    deadline = datetime.now(UTC).timestamp() + 30
+    while len(reruns_asked(sent)) < ticks + 3 and datetime.now(UTC).timestamp() < deadline:
+        page.wait_for_timeout(200)
+    assert len(reruns_asked(sent)) >= ticks + 3  # three more ticks of the chart's timer
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot').__seen === true")
     assert page.watch.console_errors == []
