@@ -77,9 +77,11 @@ class LiveClient:
         finally:
             self._release()
             self.outbox.stop()
-            if self._closer is not None:
+            closer, self._closer = self._closer, None  # no cycle through its traceback
+            if closer is not None:
                 with contextlib.suppress(BaseException):
-                    await self._closer
+                    await closer
+            self.outbox.detach()
 
     def drop(self, sub: ClientSub) -> None:
         """Leave ``sub``'s stream (and the channel, when it was its last subscriber here)."""

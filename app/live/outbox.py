@@ -33,7 +33,7 @@ class Outbox:
     """The frames owed to one client and the one task writing them."""
 
     def __init__(self, client: LiveClient) -> None:
-        self.client = client
+        self.client: LiveClient | None = client  # None once the connection is gone (detach)
         self.frames: deque[bytes] = deque()
         self.frame_bytes = 0
         self.wake = asyncio.Event()
@@ -49,16 +49,31 @@ class Outbox:
         self._writer = asyncio.create_task(self._write(websocket.send_text))
 
     def stop(self) -> None:
-        """Write nothing more (the connection is closing)."""
-        if self._writer is not None:
-            self._writer.cancel()
+        """Write nothing more (the connection is closing), and let go of the tasks and the
+        socket: a cancelled task keeps its CancelledError, whose traceback holds the task's
+        frame and so this outbox; were the outbox still holding the task, the whole connection
+        (ours, Starlette's, uvicorn's and websockets' objects, ~100 a client) would wait in that
+        reference cycle for a full GC collection instead of being freed when it closes."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+        tasks, self._tasks = self._tasks, set()
+        for task in tasks:
+            task.cancel()
+        self.direct = None
         self.frames.clear()
         self.frame_bytes = 0
+
+    def detach(self) -> None:
+        """The connection is gone: forget its client (the client holds this outbox: the pair
+        would be a cycle); from now on everything offered here is dropped."""
+        self.stop()
+        self.client = None
 
     def queue_frame(self, data: bytes) -> None:
         """A frame to send in order; a backlog over the buffer cap closes the client (4008)."""
         client = self.client
-        if client.close_code is not None:
+        if client is None or client.close_code is not None:
             return
         budget = client.settings.live_client_buffer_bytes
         if self.frame_bytes and self.frame_bytes + len(data) > budget:
@@ -77,10 +92,12 @@ class Outbox:
 
     def offered(self, sub: ClientSub) -> None:
         """The hub holds new bars for ``sub`` (called on the publishing side)."""
-        subscription = sub.subscription
+        subscription, client = sub.subscription, self.client
+        if client is None:
+            return
         if subscription is not None and subscription.overflowed:
             live_counters.slow_closed += 1
-            self.client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
+            client.kill(CLOSE_TOO_SLOW, "client too slow: over its buffer")
         elif not self._write_direct(sub):
             self.wake.set()
 
@@ -89,15 +106,16 @@ class Outbox:
         idle: nothing queued, writer asleep, the one message held as published, nothing of it
         already sent (snapshot), socket open and below its buffer's high-water mark. False
         leaves it to the writer task (the coalescing path)."""
-        direct, subscription = self.direct, sub.subscription
+        direct, subscription, client = self.direct, sub.subscription, self.client
         if (
             direct is None
+            or client is None
             or subscription is None
             or self.writing
             or self.wake.is_set()
             or self.frames
             or not sub.ready
-            or self.client.close_code is not None
+            or client.close_code is not None
         ):
             return False
         message = subscription.single()
@@ -112,13 +130,17 @@ class Outbox:
             direct.write_update(message, sub.prefix)
         except Exception:  # this client's failure must not stop the publisher's loop
             logger.warning("live: direct write failed; closing the client", exc_info=True)
-            self.client.kill(CLOSE_INTERNAL, "server error while sending")
+            client.kill(CLOSE_INTERNAL, "server error while sending")
         return True
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
 
     async def snapshot(self, sub: ClientSub) -> None:
         """Queue ``sub``'s snapshot; its updates may follow from then on."""
         records, last_time = await sub.channel.snapshot(sub.limit)
-        if self.client.subs.get(sub.id) is not sub:
+        client = self.client
+        if client is None or client.subs.get(sub.id) is not sub:
             return  # unsubscribed or closed meanwhile
         sub.last_time = last_time
         self.queue_frame(bars_frame("snapshot", sub.id, sub.symbol, sub.timeframe, records))
@@ -145,7 +167,10 @@ class Outbox:
                 self.sending_since = loop.time()
                 await send(data.decode())
                 self.sending_since = None
-            for sub in list(self.client.subs.values()):
+            client = self.client
+            if client is None:
+                return
+            for sub in list(client.subs.values()):
                 status, sub.status = (sub.status, None) if sub.ready else (None, sub.status)
                 if status is not None:  # the feed's newest state, after its snapshot
                     await send(status.decode())
@@ -157,7 +182,7 @@ class Outbox:
                     sub.ready = False
                     task = asyncio.create_task(self.snapshot(sub))
                     self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
+                    task.add_done_callback(self._task_done)
                     continue
                 data = sub.update_frame(message) if message is not None else None
                 if data is not None:

@@ -75,8 +75,9 @@ class ReplaySession:
         self.task = asyncio.create_task(self._play())
 
     def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+        task, self.task = self.task, None  # a cancelled task held here would be a cycle
+        if task is not None:  # (its CancelledError's traceback holds this session)
+            task.cancel()
         self._let_go()
 
     def _let_go(self) -> None:
