@@ -25,7 +25,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from bench import live_publish
+from app.server_limits import uvicorn_limit_args
+from bench import live_pauses, live_publish
 from bench.context import BenchContext
 from bench.servers import ROOT, Server, free_port, python_server
 from bench.table import Row
@@ -39,6 +40,7 @@ class Phase:
     cpu_per_client_ms: float  # server CPU ms per second per connected client
     rss_per_client_kib: float
     connected: int  # clients that got their snapshot (or joined) before the deadline
+    pauses: live_pauses.WindowPauses | None = None  # ours only: GC and loop inside the window
 
 
 def raise_file_limit() -> None:
@@ -105,6 +107,8 @@ def run_phase(
     time.sleep(0.5)
     rss_after = sum(s.rss_mib() for s in servers)
     cpu_start = sum(cpu_seconds(s.pid) for s in servers)
+    pauses_before = live_pauses.read(servers[0].base_url) if mode == "ours" else None
+    window_start = time.time()
     data = folder / ("data" if mode == "ours" else "floor-data")
     if workload == "rewrites":
         written = live_publish.rewrites(data, symbols, seconds, writes_per_second)
@@ -112,6 +116,10 @@ def run_phase(
         control = None if mode == "ours" else servers[0].base_url
         written = live_publish.appends(control, data, symbols, seconds, writes_per_second)
     cpu = sum(cpu_seconds(s.pid) for s in servers) - cpu_start
+    pauses = None
+    if pauses_before is not None:
+        after = live_pauses.read(servers[0].base_url)
+        pauses = live_pauses.in_window(pauses_before, after, window_start, time.time())
     for proc in procs:
         proc.wait(timeout=120)
     samples = np.concatenate([np.load(out) for out in outs])
@@ -132,6 +140,7 @@ def run_phase(
         cpu_per_client_ms=cpu / seconds / connected * 1000,
         rss_per_client_kib=(rss_after - rss_before) * 1024 / connected,
         connected=connected,
+        pauses=pauses,
     )
 
 
@@ -184,6 +193,7 @@ def fanout(
             "--no-access-log",
             "--backlog",
             "8192",
+            *uvicorn_limit_args(clients + 100),  # as make run and the image: h11, bounds
         ]
         results: dict[str, list[Phase]] = {"ours": [], "floor": []}
         with (
@@ -217,10 +227,20 @@ def fanout(
         f"Python process alone {rss_per_1000(results['ours']):.1f} vs "
         f"{rss_per_1000(results['floor']):.1f} MiB per 1,000 clients; p99 of each round "
         f"{'/'.join(f'{p.p99 * 1000:.0f}' for p in results['ours'])} vs "
-        f"{'/'.join(f'{p.p99 * 1000:.0f}' for p in results['floor'])} ms; load average "
-        f"{os.getloadavg()[0]:.1f}"
+        f"{'/'.join(f'{p.p99 * 1000:.0f}' for p in results['floor'])} ms; "
+        f"{window_pauses(results)}; load average {os.getloadavg()[0]:.1f}"
     )
     return Row(name, ours_p99, floor_p99, "s", target, note=note)
+
+
+def window_pauses(results: dict[str, list[Phase]]) -> str:
+    """Our GC's full collections and the loop's longest stall inside each round's window."""
+    pauses = [p.pauses for p in results["ours"] if p.pauses is not None]
+    if not pauses:
+        return "no pause figures"
+    full = "/".join(f"{p.full}" for p in pauses)
+    longest = "/".join(f"{max(p.full_max_ms, p.stall_max_ms):.0f}" for p in pauses)
+    return f"full GCs in each window {full}, longest GC or loop stall {longest} ms"
 
 
 def median_ms(phases: list[Phase], figure: str) -> float:

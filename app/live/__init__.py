@@ -7,9 +7,10 @@ producers, channels, snapshots) over ``bars`` (tail-mutable bar columns, aggrega
 ``indicators`` (incremental values); ``sources`` + ``tail`` (files, broker) and ``exchange``
 (Binance kline upstream) keep feeds current; ``protocol`` (frames), ``connection`` (one client:
 ``requests`` in; ``outbox`` out, over ``delivery``, ``prepared`` and ``direct`` for the socket),
-``replay`` (Bar Replay), ``service`` (the process's live state); ``taps`` (in-process
-subscribers) under ``quotes`` (watchlist quotes) and the server's alerts, whose requests come in
-through ``extra_requests``. LIVE_BACKEND=redis: ``redis_hub``
+``replay`` (Bar Replay), ``service`` (the process's live state), ``pauses`` (GC pauses and
+loop stalls); ``taps`` (in-process subscribers) under ``quotes`` (watchlist quotes) and the
+server's alerts, whose requests come in through ``extra_requests``. LIVE_BACKEND=redis:
+``redis_hub``
 (which bars reach this replica's clients) over ``redis_link`` (connection, pub/sub, leases),
 ``redis_intake`` + ``redis_checks`` (what is heard is checked: envelope, signature, sender,
 bars), ``redis_streams`` (per-stream state) and ``redis_wire`` (names, envelopes, lease scripts).

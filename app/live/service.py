@@ -22,6 +22,7 @@ from app.core.sources.configured import get_registry
 from app.core.timeframes import Timeframe
 from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
+from app.live.pauses import PauseMonitor
 from app.live.replay_streams import ReplayStreams
 from app.live.source_feeds import load_history, poll_fetch, request_key, source_route
 from app.live.sources import FileFollower, poll_broker
@@ -53,6 +54,7 @@ class LiveService:
         self._followers: dict[str, FileFollower] = {}
         self._aliases: dict[str, str] = {}  # a routed request -> the key of the feed serving it
         self.replay_streams = ReplayStreams(settings)
+        self.pauses = PauseMonitor()  # GC pauses and loop stalls (started with the app)
         self.shared_polls = None
         if settings.live_backend == "redis":  # one upstream reader per symbol across replicas
             from app.live.shared_upstream import SharedUpstreams
@@ -78,6 +80,7 @@ class LiveService:
 
     async def close(self) -> None:
         """App shutdown: the hub lets go of Redis (its leases pass to the other replicas)."""
+        await self.pauses.stop()
         await self.hub.close()
         if self.shared_polls is not None:
             for feed in self.feeds.values():
@@ -92,6 +95,7 @@ class LiveService:
         connection's state."""
         hub = self.hub.stats()
         stats = {"total_clients": self.clients, **hub, "replays": self.replay_streams.stats()}
+        stats["pauses"] = self.pauses.stats()
         if self.shared_polls is not None:
             stats["polls"] = self.shared_polls.stats()
         return stats

@@ -22,8 +22,10 @@ def live_service(app: object) -> LiveService:
 
 
 def start_live(app: object) -> None:
-    """At app start, with LIVE_BACKEND=redis: connect now, so an unreachable Redis is reported
-    at start (the app serves meanwhile, each replica sending its own bars)."""
+    """At app start: watch GC pauses and loop stalls (``pauses`` in /api/stats); with
+    LIVE_BACKEND=redis connect now, so an unreachable Redis is reported at start (the app
+    serves meanwhile, each replica sending its own bars)."""
+    live_service(app).pauses.start()
     if get_settings().live_backend != "memory":
         live_service(app).hub.start()
 
@@ -43,8 +45,10 @@ async def live_socket(websocket: WebSocket) -> None:
 @router.get("/api/stats", summary="Live clients and subscriptions")
 async def read_stats(request: Request) -> dict[str, object]:
     """`{"total_clients", "total_subscriptions", "symbol_subscribers": {symbol: count}}` of this
-    process; with Redis, `"cluster": {"replicas", "total_clients", "total_subscriptions"}` summed
-    over every worker and replica."""
+    process, `"pauses"` (its GC collections by generation and event-loop stalls, with the
+    latest full collections and stalls: where the live updates' tail goes); with Redis,
+    `"cluster": {"replicas", "total_clients", "total_subscriptions"}` summed over every worker
+    and replica."""
     stats = live_service(request.app).stats()
     cluster = getattr(request.app.state, "cluster_stats", None)
     if cluster is not None:
