@@ -7,11 +7,13 @@ import { LINE_STYLES, lineStyleOf } from "./shapes.js";
 
 const TEXT_MAX = 1000;
 const CSS = `
-.ws-drawing-editor { position: absolute; left: 6px; z-index: 6; display: flex; flex-wrap: wrap; gap: 4px;
+.ws-drawing-editor { position: absolute; left: 44px; bottom: 34px; z-index: 6; display: flex; flex-wrap: wrap; gap: 4px;
   align-items: center; padding: 3px 6px; font-size: 12px; background: var(--panel, #1e222d);
   color: var(--text, #d1d4dc); border: 1px solid var(--border, #363a45); border-radius: 4px; }
 .ws-drawing-editor[hidden] { display: none; }
-.ws-drawing-editor input[type="text"] { width: 16em; }
+.ws-drawing-editor { max-width: calc(100% - 120px); }
+.ws-drawing-editor input[type="color"] { width: 26px; height: 20px; padding: 0; border: 0; }
+.ws-drawing-editor input[type="text"] { width: 14em; }
 `;
 
 function element(tag, props = {}, children = []) {
@@ -85,9 +87,9 @@ export function createStyleEditor({ onStyle, onText, onDelete }) {
         return;
       }
       const style = drawing.style || {};
+      // At the foot of the chart, over the volume (the legend keeps the top), clear of the
+      // time scale.
       if (panel.parentNode !== view.cell) view.cell.append(panel);
-      const canvas = view.canvasElement;
-      panel.style.top = (canvas ? canvas.offsetTop : 0) + 24 + "px";
       color.value = style.color || "#2962ff";
       width.value = String(style.width || 2);
       lineStyle.value = lineStyleOf(style);
