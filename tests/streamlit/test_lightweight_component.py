@@ -65,6 +65,7 @@ def server(data_folder: Path) -> Iterator[str]:
 
 
 def open_lightweight(page, server: str, *indicators: str):
+    page.set_default_timeout(90_000)  # a shared 2-core machine under load: every rerun is slow
     page.goto(server)
     sidebar = page.locator("section[data-testid='stSidebar']")
     for option in indicators:
@@ -73,7 +74,7 @@ def open_lightweight(page, server: str, *indicators: str):
         page.get_by_role("option", name=option).click()
         page.keyboard.press("Escape")
         label = option.split(" · ")[0]  # its parameters box says the pick was taken
-        sidebar.get_by_text(re.compile(rf"^{label} \(")).first.wait_for(timeout=30_000)
+        sidebar.get_by_text(re.compile(rf"^{label} \(")).first.wait_for()
     page.get_by_text("Lightweight Charts", exact=True).click()
     frame = chart_frame(page)
     wanted = len(indicators)
