@@ -64,6 +64,11 @@ def server(data_folder: Path) -> Iterator[str]:
         yield base
 
 
+def own_errors(page) -> list[str]:
+    """Console errors, less Chromium's own when the machine's network changes under a test."""
+    return [text for text in page.watch.console_errors if "ERR_NETWORK_CHANGED" not in text]
+
+
 def open_lightweight(page, server: str, *indicators: str):
     page.set_default_timeout(90_000)  # a shared 2-core machine under load: every rerun is slow
     page.goto(server)
@@ -153,7 +158,7 @@ def test_candles_panes_guides_and_legends_as_on_the_page(page, server):
         frame.wait_for_function(f"() => ({LEGENDS})()[0][0].includes({label!r})", timeout=10_000)
     except Exception:
         pytest.fail(f"hovered {hovered}, {label!r} not in {frame.evaluate(LEGENDS)}")
-    assert page.watch.console_errors == []
+    assert own_errors(page) == []
     assert page.watch.external_requests == []
 
 
@@ -191,7 +196,7 @@ def test_a_live_bar_is_drawn_and_the_zoom_the_user_set_is_kept(page, server, dat
         frame.wait_for_function(f"() => ({LEGENDS})()[0][0].includes('C 1.20345')", timeout=10_000)
     except Exception:
         pytest.fail(f"the new bar is not in the legend: {frame.evaluate(LEGENDS)}")
-    assert page.watch.console_errors == []
+    assert own_errors(page) == []
 
 
 def test_weekly_bars_are_dated_without_a_time(page, server):
@@ -205,4 +210,4 @@ def test_weekly_bars_are_dated_without_a_time(page, server):
     assert re.search(r"\b(Mon|Sun) \d\d \w{3} '\d\d O ", legends[0][0]), legends
     assert not re.search(r"\d\d:\d\d", legends[0][0]), legends
     assert frame.evaluate("() => superChart.chart.options().timeScale.timeVisible") is False
-    assert page.watch.console_errors == []
+    assert own_errors(page) == []
