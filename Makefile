@@ -80,12 +80,14 @@ bench-tools:
 bench: setup-dev browser bench-tools
 	$(PY) -m bench
 
-## Build and start the three containers with podman, check each health route, tear down (minutes;
-## not part of `make test`). Uses our machines' container-smoke; elsewhere: docker compose up --build.
+## Build and start the three containers with podman, check each health route, tear down; then the
+## scale profile (Redis, two replicas, nginx: scripts/scale_smoke.py). Minutes; not part of
+## `make test`. Uses our machines' container-smoke; elsewhere: docker compose up --build.
 containers:
 	@test -x ../shared/tools/container-smoke || { echo "no ../shared/tools/container-smoke here: run docker compose up --build"; exit 1; }
 	@test "$$(id -u)" = 0 || { echo "container-smoke runs podman as root (and installs it when missing): sudo make containers"; exit 1; }
 	../shared/tools/container-smoke . fastapi=/health streamlit=/_stcore/health dash=/health
+	$(PY) -m scripts.scale_smoke
 
 ## Pictures of the page, Streamlit, Dash and an API image into docs/ (shown in the README).
 screenshots: setup-dev browser

@@ -118,6 +118,8 @@ class SharedUpstreams(SharedPolls):
                 role = await self._claim(lease)
                 until = loop.time() + self.step
                 if role is PollRole.FOLLOWER:
+                    if state.reader is not None:
+                        logger.info("live: %s: another replica reads the upstream", feed.name)
                     await self._stop_reader(state)
                     if state.latest is None:  # nothing pushed since the last step: read it
                         await self._read_key(state)
@@ -131,6 +133,8 @@ class SharedUpstreams(SharedPolls):
                     continue
                 if state.reader is None or state.reader.done():
                     state.history = state.history or new_origin().decode()
+                    why = "Redis unreachable" if role is PollRole.LOCAL else "lease holder"
+                    logger.info("live: %s: this replica reads the upstream (%s)", feed.name, why)
                     state.reader = asyncio.create_task(read())
                     state.changed.set()  # publish what we hold at once
                 if role is PollRole.LOCAL:
