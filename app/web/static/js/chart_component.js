@@ -46,7 +46,7 @@ export function createChartComponent({ container, ctx, emas = [], indicators = [
   const legend = createLegend({
     container, chart, held, emas: emaLines, studies, ctx,
     actions: legendOptions.readOnly ? null : legendActions,
-    titleId: legendOptions.titleId,
+    titleId: legendOptions.titleId ?? null, // one element of an id per page
     extraRows: legendOptions.extraRows,
   });
   page.legend = legend;

@@ -3,10 +3,12 @@
 // legend and the dialog in step. A failed fetch puts everything back and says why.
 
 import { columnsOf } from "./studies.js";
+import { pageContext } from "./page_state.js";
 
-/** ``page``: held, instances, studies, updateUrl, ctx (the chart context), and (set once they
- * exist) legend, loader and dialog. */
+/** ``page``: held, instances, studies, updateUrl, ctx (the chart context; the page's state when
+ * absent), and (set once they exist) legend, loader and dialog. */
 export function createIndicatorActions(page) {
+  if (!page.ctx) page.ctx = pageContext();
   function known() {
     return page.held.data.indicators;
   }

@@ -1,9 +1,10 @@
 // A legend at the top of each pane: name, parameters and values, the hovered bar's while the
 // mouse is over the chart and the newest bar's otherwise. Text goes in with textContent. Its
-// chart's symbol, timeframe and precision come from the chart context ``ctx`` (one per chart).
+// chart's symbol, timeframe and precision come from the chart context ``ctx`` (one per chart;
+// without one, the page's state: a single-chart page such as Streamlit's component).
 // ``extraRows()`` (optional) adds rows under the price row (a workspace chart's compared symbols).
 
-import { state } from "./page_state.js";
+import { state, pageContext } from "./page_state.js";
 import { formatPrice, formatTime, formatVolume } from "./format.js";
 import { labelOf } from "./indicators.js";
 import { emaColumn } from "./emas.js";
@@ -16,7 +17,7 @@ function element(tag, className, text) {
   return node;
 }
 
-export function createLegend({ container, chart, held, emas, studies, actions, ctx, titleId, extraRows }) {
+export function createLegend({ container, chart, held, emas, studies, actions, ctx = pageContext(), titleId = "legend", extraRows }) {
   const root = element("div", "legends");
   root.setAttribute("aria-live", "off");
   container.appendChild(root);
