@@ -83,7 +83,7 @@ class Settings(
     # An upload's size, and the size of the CSV a .gz/.zip upload unpacks to.
     upload_max_mb: float = Field(default=200.0, gt=0)
     # Dash: seconds between checks for new bars (dcc.Interval); 0 turns live updates off.
-    dash_refresh_s: float = Field(default=5.0, ge=0, le=3600)
+    dash_refresh_s: float = Field(default=1.0, ge=0, le=3600)
     # The broker's answers: at most this many MB each, at most this many fetches at once (the
     # web server has 40 worker threads: upstream fetches must never take them all).
     upstream_max_mb: float = Field(default=50.0, gt=0, le=4096)

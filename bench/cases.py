@@ -11,6 +11,7 @@ from bench import (
     analysis_cases,
     browser_cases,
     core_cases,
+    dash_cases,
     http_cases,
     image_cases,
     indicator_cases,
@@ -55,6 +56,7 @@ def count_label(count: int) -> str:
 
 
 FASTAPI = ("app.core.synthetic", "app.main_fastapi")
+DASH = ("app.core.synthetic", "app.main_dash", "app.main_fastapi")
 
 CASES: tuple[Case, ...] = (
     Case("load {big}-row CSV -> canonical frame", 1.5, core_cases.load_csv),
@@ -219,11 +221,15 @@ CASES: tuple[Case, ...] = (
         workspace_cases.workspace_pan,
         (*FASTAPI, "app.web.routes.workspace"),
     ),
-    Case(
-        "Dash: EMA toggle -> redrawn, {big}-bar symbol",
-        2.0,
-        toggle_cases.dash_toggle,
-        ("app.core.synthetic", "app.charts.plotly_charts", "app.main_dash"),
+    *(
+        Case(name, budget, run, DASH, budget=True)
+        for name, budget, run in (
+            ("dash first chart 5k bars", 2.0, dash_cases.dash_first_chart),
+            ("dash indicator added", 0.5, dash_cases.dash_indicator_added),
+            ("dash toggle", 0.3, dash_cases.dash_toggle),
+            ("dash live bar visible", 2.0, dash_cases.dash_live_bar),
+            ("dash first PNG", 5.9, dash_cases.dash_first_png),  # the figure, to beat
+        )
     ),
     Case(
         "Streamlit: EMA toggle -> redrawn, {big}-bar symbol",

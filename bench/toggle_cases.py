@@ -1,4 +1,5 @@
-"""Dash and Streamlit: an EMA toggle clicked -> the Plotly chart redrawn without that line.
+"""Streamlit: an EMA toggle clicked -> the Plotly chart redrawn without that line (Dash's toggle:
+bench/dash_cases.py).
 
 Ours is the app opened on the 1M-bar symbol, the floor the same app opened on the 5,000-bar
 symbol, each its own server process started the same way (only DEFAULT_SYMBOL differs).
@@ -95,16 +96,3 @@ def _click_streamlit_checkbox(page) -> None:
 
 def streamlit_toggle(ctx: BenchContext, case: str, target: float) -> Row:
     return _toggle_case(ctx, case, target, _start_streamlit, "streamlit", _click_streamlit_checkbox)
-
-
-def _start_dash(port: int, env: dict[str, str]):
-    env = {**env, "DASH_HOST": "127.0.0.1", "DASH_PORT": str(port)}
-    return python_server("dash", ["-m", "app.main_dash"], port=port, env=env)
-
-
-def _click_dash_checklist(page) -> None:
-    page.locator("#emas").get_by_text(f"EMA {TOGGLED_EMA}", exact=True).click()
-
-
-def dash_toggle(ctx: BenchContext, case: str, target: float) -> Row:
-    return _toggle_case(ctx, case, target, _start_dash, "dash", _click_dash_checklist)

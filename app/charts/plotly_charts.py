@@ -122,6 +122,7 @@ def build_plotly_figure(
     max_bars: int = MAX_FIGURE_BARS,
     ui_revision: str | None = None,
     indicators: Sequence[IndicatorSpec | str] | str | None = None,
+    keep_hidden_emas: bool = False,
 ) -> go.Figure:
     """Candles (trace "Price"), volume at the foot of the price pane ("Volume"), one line per
     visible EMA ("EMA 10"...) coloured by its place among ``offered_emas``, then the catalog
@@ -132,7 +133,9 @@ def build_plotly_figure(
     indicator the view carries (``view.indicators``), else those of them named here. A view over
     ``max_bars`` is fitted with :func:`fit_view` first, and its notice joins ``notice`` (shown
     under the title). ``ui_revision``: while it stays the same, a redrawn figure keeps the
-    user's zoom (Dash). Prices are written with the data's own decimals."""
+    user's zoom (Dash). Prices are written with the data's own decimals.
+    ``keep_hidden_emas``: every offered EMA gets its line, those not visible with
+    ``visible=False``, so a front end can show one again without new data (Dash's toggle)."""
     view, fitted_notice = fit_view(view, max_bars=max_bars)
     notices = [text for text in (notice, fitted_notice) if text]
     specs = drawable_indicators(view, indicators)
@@ -172,9 +175,11 @@ def build_plotly_figure(
     ]
     offered = list(dict.fromkeys(offered_emas))
     shown = offered if visible_emas is None else [p for p in offered if p in set(visible_emas)]
-    traces.extend(
-        _ema_trace(view, x, period, offered, decimals) for period in drawable_emas(view, shown)
-    )
+    for period in drawable_emas(view, offered if keep_hidden_emas else shown):
+        line = _ema_trace(view, x, period, offered, decimals)
+        if period not in shown:
+            line.visible = False
+        traces.append(line)
     lines, shapes = indicator_traces(view, x, specs, decimals=decimals)
     traces.extend(lines)
     layout = figure_layout(

@@ -16,12 +16,14 @@ from app.core import DataError, SuperChartError
 from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
 from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
-from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
+from app.dash_app.chart_callbacks import LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
-from app.dash_app.download import png_download
+from app.dash_app.download import png_download, warm_renderer
+from app.dash_app.ema_toggle_js import SYNC_NEW_FIGURE_JS, TOGGLE_EMAS_JS
 from app.dash_app.feeds import register_feed_callbacks
 from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
+from app.dash_app.live_check import register_live_check
 from app.dash_app.paging_js import PAGE_REQUEST_JS
 from app.dash_app.uploads import UploadCache, UploadRef, decode_contents, too_large
 from app.dash_app.window import Window
@@ -144,20 +146,35 @@ def analysis_of_drawn(
 
 # The chart callback's shortcuts, by what alone set it off; anything else redraws the chart.
 TRIGGERS = {
-    frozenset({"emas.value"}): EMAS_ONLY,
     frozenset({"page.data"}): PAGE_ONLY,
-    frozenset({"live.n_intervals"}): LIVE_ONLY,
+    frozenset({"live-signal.data"}): LIVE_ONLY,
 }
 
 
 def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], Settings]) -> None:
     register_picker_callbacks(app)
     register_feed_callbacks(app, settings)
+    register_live_check(app, settings)
     app.clientside_callback(
         PAGE_REQUEST_JS,
         Output("page", "data"),
         Input("chart", "relayoutData"),
         State("drawn", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        TOGGLE_EMAS_JS,
+        Output("emas-shown", "data"),  # nothing: the chart is restyled in place
+        Input("emas", "value"),
+        State("drawn", "data"),  # not an input: a redraw on its way would hold the toggle back
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(  # a new figure, drawn with the checklist of its request's time
+        SYNC_NEW_FIGURE_JS,
+        Output("chart", "figure", allow_duplicate=True),
+        Input("drawn", "data"),
+        State("emas", "value"),
+        State("chart", "figure"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
@@ -216,15 +233,15 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("source", "value"),
         Input("symbol", "value"),
         Input("timeframe", "value"),
-        Input("emas", "value"),
         Input("upload-ref", "data"),
         Input("page", "data"),
         Input("indicators", "value"),
         Input("overlays", "value"),
-        Input("live", "n_intervals"),
+        Input("live-signal", "data"),  # the newest bar changed (live_check)
+        State("emas", "value"),  # toggled in the browser (ema_toggle_js); drawn as it is
         State("drawn", "data"),
     )
-    def on_controls(source, symbol, timeframe, emas, upload_ref, page, chosen, overlays, _, drawn):
+    def on_controls(source, symbol, timeframe, upload_ref, page, chosen, overlays, _, emas, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
         return update_chart(
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
@@ -250,6 +267,8 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         State("upload-ref", "data"),
     )
     def on_drawn(drawn, source, symbol, timeframe, upload_ref):
+        if drawn:
+            warm_renderer()
         return analysis_of_drawn(
             inputs.mapping(drawn),
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),

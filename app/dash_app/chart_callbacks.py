@@ -1,5 +1,8 @@
-"""The chart callback as plain functions (tested directly): a whole figure, a Patch of its EMA
-lines, or the neighbouring window after a pan or zoom past the bars held.
+"""The chart callback as plain functions (tested directly): a whole figure, a Patch of its live
+bars, or the neighbouring window after a pan or zoom past the bars held.
+
+The EMA checklist is not among them: every offered EMA is a line of the figure (hidden ones
+``visible=False``) and the browser shows or hides it (:mod:`app.dash_app.ema_toggle_js`).
 
 Every failure reaches the user as an alert (:func:`app.dash_app.alerts.error_alert`), never as a
 broken callback.
@@ -14,12 +17,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from dash import Patch, no_update
 
-from app.charts.plotly_charts import (
-    FIRST_EMA_TRACE,
-    build_plotly_figure,
-    drawable_emas,
-    ema_trace,
-)
+from app.charts.plotly_charts import FIRST_EMA_TRACE, build_plotly_figure, drawable_emas
 from app.charts.plotly_time import bar_positions, time_ticks, wall_times
 from app.config import Settings
 from app.dash_app.alerts import error_alert, notices
@@ -37,13 +35,12 @@ from app.dash_app.uploads import UploadCache, UploadRef
 from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_page, page_window
 
 # What set the chart callback off, besides the data controls (a whole redraw).
-EMAS_ONLY = "emas"
 PAGE_ONLY = "page"  # a pan or zoom past the bars held (app.dash_app.paging_js)
 LIVE_ONLY = "live"  # a dcc.Interval tick: new bars (app.dash_app.live)
 
 
 class ChartOutputs(NamedTuple):
-    figure: Any  # a figure, or a Patch of its EMA lines
+    figure: Any  # a figure, or a Patch of its live bars
     alert: Any
     notice: Any
     summary: Any
@@ -86,9 +83,8 @@ def render_chart(
     indicators: Sequence[str] = (),
     overlays: Sequence[str] = (),
 ) -> ChartOutputs:
-    """The whole chart for one window (the newest by default). The view carries every offered
-    EMA; the checklist only picks which lines are drawn, so a toggle is cheap (the core caches
-    the history)."""
+    """The whole chart for one window (the newest by default), with a line for every offered
+    EMA; those not ticked are hidden (``visible=False``) until the browser shows them."""
     offered = tuple(settings.ema_periods)
     window = window or Window()
     key = chart_key(source, symbol, timeframe, upload_ref)
@@ -98,13 +94,18 @@ def render_chart(
         )
         visible = [int(p) for p in visible_emas or ()]
         figure = build_plotly_figure(
-            data.view, offered_emas=offered, visible_emas=visible, title=data.title, ui_revision=key
+            data.view,
+            offered_emas=offered,
+            visible_emas=visible,
+            title=data.title,
+            ui_revision=key,
+            keep_hidden_emas=True,
         )
         add_overlays(figure, data, overlays)
     except Exception as exc:  # every failure becomes an alert
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
-    drawn = drawable_emas(data.view, [p for p in offered if p in visible])
-    store = drawn_store(figure_key(key, indicators, overlays), drawn, window, data.held)
+    lines = drawable_emas(data.view, offered)
+    store = drawn_store(figure_key(key, indicators, overlays), lines, window, data.held)
     return ChartOutputs(figure, None, notices(data.data_notices, data.notice), data.summary, store)
 
 
@@ -124,14 +125,13 @@ def update_chart(
     overlays: Sequence[str] = (),
 ) -> ChartOutputs:
     """What the page needs after ``trigger``: the neighbouring window after a pan or zoom past
-    the bars held (``page``: the page store), a Patch of the EMA lines when only the checklist
-    changed, else the whole chart at the newest window.
+    the bars held (``page``: the page store), the new bars as a Patch on a live tick, else the
+    whole chart at the newest window.
 
     Both shortcuts need the figure on the page to be the one the drawn store describes (same
     key): Dash drops a running redraw when a newer request for the same outputs starts, so
-    after a timeframe change quickly followed by an EMA tick or a pan, the page still shows the
-    old figure, and patching or paging it would mix two timeframes. For the same reason an EMA
-    tick that overtook a page load draws that page whole."""
+    after a timeframe change quickly followed by a pan or a live tick, the page still shows the
+    old figure, and paging or extending it would mix two timeframes."""
     args = (source, symbol, timeframe, visible_emas, upload_ref)
     common = {"uploads": uploads, "settings": settings, "indicators": indicators}
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
@@ -146,20 +146,10 @@ def update_chart(
         if wanted is None:
             return NOTHING  # nothing beyond the edge of the bars held
         return render_chart(*args, window=wanted, overlays=overlays, **common)
-    if trigger == EMAS_ONLY and current:
-        shown = Window.from_store(drawn.get("window"))
-        if wanted is not None and wanted != shown:
-            return render_chart(*args, window=wanted, overlays=overlays, **common)
-        emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
-        return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
     if trigger == LIVE_ONLY:
         shown = Window.from_store(drawn.get("window"))
         if wanted is not None and wanted != shown:  # this tick overtook a page load
             return render_chart(*args, window=wanted, overlays=overlays, **common)
-        emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
-        offered = [p for p in settings.ema_periods if p in set(visible_emas or ())]
-        if emas != offered:  # this tick overtook an EMA toggle: do it now
-            return toggle_ema_lines(*args, emas, window=shown, overlays=overlays, **common)
         return live_update(*args, drawn, overlays=overlays, **common)
     return render_chart(*args, overlays=overlays, **common)
 
@@ -198,30 +188,34 @@ def live_update(
     now = f"{pd.Timestamp.now(tz='UTC'):%H:%M:%S} UTC"
     if not added and not moved:
         updated = drawn.get("updated") if isinstance(drawn.get("updated"), str) else now
-        return NOTHING._replace(summary=f"{whole.summary} · {live_note(updated, now)}")
+        return NOTHING._replace(summary=f"{whole.summary} · {live_note(updated)}")
     emas = [p for p in drawn.get("emas") or () if isinstance(p, int)]
     offered = tuple(settings.ema_periods)
     patch = Patch()
+    ticked = {int(p) for p in visible_emas or ()}
+    for index, period in enumerate(emas):  # as the checklist is now (the browser toggles)
+        patch["data"][FIRST_EMA_TRACE + index]["visible"] = period in ticked
     xaxis = patch["layout"]["xaxis"]
     xaxis["tickvals"], xaxis["ticktext"] = time_ticks(
         wall_times(whole.view), bar_positions(whole.view)
     )
     if held.lists:
-        delta = build_plotly_figure(recent.view, offered_emas=offered, visible_emas=emas)
+        delta = build_plotly_figure(recent.view, offered_emas=offered, keep_hidden_emas=True)
         extend_arrays(patch, bar_arrays(delta, len(delta.data)), held.count - 1)
     else:
-        full = build_plotly_figure(whole.view, offered_emas=offered, visible_emas=emas)
+        full = build_plotly_figure(whole.view, offered_emas=offered, keep_hidden_emas=True)
         assign_arrays(patch, bar_arrays(full, len(full.data)))
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     store = drawn_store(key, emas, window, held_after(held, recent.view, added))
     store["updated"] = now
-    summary = f"{whole.summary} · {live_note(now, now)}"
+    summary = f"{whole.summary} · {live_note(now)}"
     return ChartOutputs(patch, no_update, no_update, summary, store)
 
 
-def live_note(updated: str, checked: str) -> str:
-    """What the summary says about live updates: when new data last arrived, and the check."""
-    return f"live: updated {updated}, checked {checked}"
+def live_note(updated: str) -> str:
+    """What the summary says about live updates: when new data last arrived. (The check itself
+    runs every DASH_REFRESH_S: app.dash_app.live_check.)"""
+    return f"live: updated {updated}"
 
 
 def _page_window(
@@ -242,52 +236,6 @@ def _page_window(
     if shown.frame.empty:
         return None
     return page_window(wanted, shown.frame["time"], shown.first_index)
-
-
-def toggle_ema_lines(
-    source: str,
-    symbol: str | None,
-    timeframe: str | None,
-    visible_emas: Sequence[int] | None,
-    upload_ref: dict | None,
-    drawn_emas: Sequence[int],
-    *,
-    uploads: UploadCache,
-    settings: Settings,
-    window: Window | None = None,
-    indicators: Sequence[str] = (),
-    overlays: Sequence[str] = (),
-) -> ChartOutputs:
-    """Only the EMA lines that changed, as a Patch of the figure's traces: the layout (and so
-    the user's zoom) is left alone, and removing a line sends no data at all."""
-    offered = tuple(settings.ema_periods)
-    window = window or Window()
-    wanted = {int(p) for p in visible_emas or ()}
-    drawn = [int(p) for p in drawn_emas]
-    patch = Patch()
-    for index in reversed(range(len(drawn))):
-        if drawn[index] not in wanted:
-            del patch["data"][FIRST_EMA_TRACE + index]
-    kept = [p for p in drawn if p in wanted]
-    missing = [p for p in offered if p in wanted and p not in kept]
-    try:
-        data = _chart_data(
-            source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
-        )
-    except Exception:  # the full redraw shows the alert
-        return render_chart(source, symbol, timeframe, visible_emas, upload_ref,
-                            uploads=uploads, settings=settings, indicators=indicators,
-                            overlays=overlays)  # fmt: skip
-    if missing:
-        added = set(drawable_emas(data.view, missing))
-        kept = [p for p in offered if p in added or p in kept]
-        for index, period in enumerate(kept):
-            if period in added:
-                line = ema_trace(data.view, period, offered_emas=offered)
-                patch["data"].insert(FIRST_EMA_TRACE + index, line)
-    key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
-    store = drawn_store(key, kept, window, data.held)
-    return ChartOutputs(patch, no_update, no_update, no_update, store)
 
 
 def _chart_data(

@@ -1,6 +1,7 @@
 """The "Download PNG" button: the chart as shown (the bars drawn, the EMAs ticked, the
 indicators and overlays chosen), drawn by the shared image renderer (Kaleido driving the
-system's Chromium, kept warm after the first image) and handed to ``dcc.Download``.
+system's Chromium) and handed to ``dcc.Download``. The renderer's browser is opened in the
+background once a first chart is on the page (:func:`warm_renderer`), not at the click.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import load_chart_data
 from app.dash_app.uploads import UploadCache, UploadRef
 from app.dash_app.window import Window
+from app.images import get_renderer, start_renderer
 
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1400, 800, 2.0
 PANE_HEIGHT = 160  # image pixels per indicator pane
@@ -73,3 +75,11 @@ def png_download(
 def image_name(title: str) -> str:
     """``EURUSD · 1h`` -> ``EURUSD_1h.png``."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", title).strip("_") + ".png"
+
+
+def warm_renderer() -> None:
+    """Open the image renderer's browser in the background, once: a chart is drawn, so a
+    "Download PNG" may follow (the first image then skips Chromium's start, ~3-5 s)."""
+    renderer = get_renderer()
+    if renderer.available and not renderer.warm:
+        start_renderer()

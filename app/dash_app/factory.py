@@ -48,6 +48,9 @@ def create_app() -> Dash:
         assets_folder=str(ASSETS),
         external_stylesheets=[BOOTSTRAP_URL, THEME_URL],
         serve_locally=True,  # Dash's, Plotly's and the components' JS from the packages
+        # plotly.js (4.7 MB) loads with the page's other scripts, not after the layout arrives:
+        # the first chart no longer waits for it.
+        eager_loading=True,
         index_string=INDEX_STRING,
     )
     server = app.server

@@ -11,7 +11,7 @@ from app.config import get_settings
 from app.core.analysis import analyse_symbol, analysis_scope, find_volume_spikes
 from app.core.synthetic import synthetic_ohlcv
 from app.dash_app.callbacks import analysis_of_drawn, receive_upload
-from app.dash_app.chart_callbacks import EMAS_ONLY, render_chart, update_chart
+from app.dash_app.chart_callbacks import render_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED
 from app.dash_app.uploads import UploadCache, UploadRef
 from tests.dash.samples import upload_payload
@@ -50,12 +50,11 @@ def test_levels_and_spikes_are_drawn_when_toggled_and_only_then(data_dir):
     expected = find_volume_spikes(frame)
     assert len(spikes.x) == len(expected) >= 1
     assert 10_000.0 in list(spikes.y)
-    # The EMA lines keep their places: a toggle still patches them.
-    off = update_chart(source, "sample_ohlcv", NATIVE, [], ref, both.drawn, trigger=EMAS_ONLY,
-                       uploads=uploads, settings=get_settings(),
-                       overlays=["levels", "spikes"])  # fmt: skip
-    ops = off.figure.to_plotly_json()["operations"]
-    assert [op["location"] for op in ops] == [["data", 2]]
+    # The EMA lines keep their places (the browser toggles them by index): the spikes come last.
+    names = [t.name for t in both.figure.data]
+    assert names[2:6] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    assert names[-1] == SPIKES_TRACE and both.drawn["emas"] == [10, 21, 50, 150]
+    assert [t.visible for t in both.figure.data[2:6]] == [None, False, False, False]
 
 
 def test_the_analysis_panel_shows_the_signals_and_summary_of_the_bars_drawn(data_dir):

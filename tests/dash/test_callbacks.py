@@ -16,7 +16,7 @@ from app.config import get_settings
 from app.dash_app import chart_callbacks
 from app.dash_app.alerts import GENERIC_ERROR
 from app.dash_app.callbacks import receive_upload, sync_controls
-from app.dash_app.chart_callbacks import EMAS_ONLY, render_chart, update_chart
+from app.dash_app.chart_callbacks import render_chart
 from app.dash_app.chart_data import AUTO, NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD
 from app.dash_app.layout import NATIVE_LABEL, build_layout
 from app.dash_app.uploads import UploadCache
@@ -40,7 +40,8 @@ def draw(uploads, *, source=SOURCE_CONFIGURED, symbol="sample_ohlcv", timeframe=
 
 
 def trace_names(figure) -> list[str]:
-    return [trace.name for trace in figure.data]
+    """The traces drawn (an unticked EMA's line is there, hidden)."""
+    return [trace.name for trace in figure.data if trace.visible is not False]
 
 
 def candles(figure):
@@ -285,74 +286,19 @@ def patch_names(traces: list) -> list[str]:
     return [trace.name for trace in traces]
 
 
-def toggle(uploads, drawn, visible, *, timeframe="1h"):
-    """The chart callback as Dash calls it when only the EMA checklist changed."""
-    return update_chart(SOURCE_CONFIGURED, "sample_ohlcv", timeframe, visible, None, drawn,
-                        trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-
-
 def is_patch(figure) -> bool:
     return isinstance(figure, Patch)
 
 
-def test_an_ema_toggle_sends_only_the_line_and_leaves_the_layout(data_dir, uploads):
-    full = draw(uploads)
-    assert full.drawn["emas"] == ALL_EMAS
-    shown = list(full.figure.data)
+def test_every_offered_ema_is_a_line_the_unticked_ones_hidden_for_the_browser(data_dir, uploads):
+    """The checklist is the browser's (ema_toggle_js): it shows a hidden line by its index."""
+    figure, *_, drawn = draw(uploads, emas=[10, 50])
 
-    off = toggle(uploads, full.drawn, [10, 50, 150])
-    assert is_patch(off.figure)
-    without = apply_patch(shown, off.figure)
-    assert patch_names(without) == [PRICE_TRACE, "Volume", "EMA 10", "EMA 50", "EMA 150"]
-    assert off.drawn["emas"] == [10, 50, 150]
-    assert (off.alert, off.notice, off.summary) == (no_update, no_update, no_update)
-
-    on = toggle(uploads, off.drawn, [10, 21, 50, 150])
-    assert is_patch(on.figure)
-    back = apply_patch(without, on.figure)
-    assert patch_names(back) == patch_names(shown)
-    np.testing.assert_array_equal(back[3].y, shown[3].y)
-    assert back[3].line == shown[3].line
-    assert on.drawn["emas"] == ALL_EMAS
-
-
-def test_an_ema_ticked_before_a_timeframe_redraw_returned_redraws_the_whole_chart(
-    data_dir, uploads
-):
-    """Dash drops the running 4h redraw when the EMA tick's request starts: the page still
-    shows the 1h figure, so the tick must redraw at 4h, not patch a 4h line onto 1h candles."""
-    at_1h = draw(uploads, emas=[10, 50, 150])
-
-    ticked = toggle(uploads, at_1h.drawn, ALL_EMAS, timeframe="4h")
-
-    assert not is_patch(ticked.figure)
-    assert len(candles(ticked.figure).x) == SMALL_BARS // 4
-    assert trace_names(ticked.figure)[2:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
-    assert "bars at 4h" in ticked.summary
-    assert ticked.drawn == draw(uploads, timeframe="4h").drawn
-
-
-def test_an_ema_ticked_after_an_upload_before_its_redraw_returned_redraws(data_dir, uploads):
-    at_symbol = draw(uploads, emas=[10])
-    ref, _, source = receive_upload(
-        upload_payload(ohlcv_csv(60, timeframe="1d"), "daily.csv"),
-        uploads=uploads,
-        settings=get_settings(),
-    )
-
-    ticked = update_chart(source, "sample_ohlcv", NATIVE, [10, 21], ref, at_symbol.drawn,
-                          trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-
-    assert not is_patch(ticked.figure)
-    assert len(candles(ticked.figure).x) == 60
-    assert "daily.csv" in ticked.figure.layout.title.text
-
-
-def test_an_ema_toggle_with_no_figure_drawn_yet_redraws(data_dir, uploads):
-    ticked = toggle(uploads, None, [10])
-
-    assert not is_patch(ticked.figure)
-    assert trace_names(ticked.figure)[2:] == ["EMA 10"]
+    assert [t.name for t in figure.data[2:]] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    assert [t.visible for t in figure.data[2:]] == [None, False, None, False]
+    assert drawn["emas"] == ALL_EMAS  # in trace order, from the figure's third trace
+    hidden = figure.data[3]
+    assert len(hidden.y) == SMALL_BARS and hidden.line.color  # ready to be shown
 
 
 def test_unsorted_upload_is_drawn_with_a_dismissable_notice(data_dir, uploads):

@@ -104,3 +104,31 @@ def test_the_volume_label_sits_left_of_the_candles_and_value_labels_fit(page, da
     # The price labels are not cut at the figure's right edge (a fixed margin, not automargin).
     assert drawn["valueLabels"]
     assert max(box["right"] for box in drawn["valueLabels"]) <= drawn["svgRight"]
+
+
+LEGEND = """() => [...document.querySelectorAll('#chart .legend .traces .legendtext')]
+    .map(t => t.textContent)"""
+EMA_LINE_SHOWN = """(name) => [...document.querySelectorAll('#chart .scatterlayer .trace')]
+    .some(g => g.__data__[0].trace.name === name && g.style.display !== 'none'
+               && g.querySelector('path.js-line'))"""
+
+
+def test_an_ema_toggle_is_done_in_the_browser_without_a_request(page, dash_base):
+    """Every offered EMA is in the figure; the checklist hides or shows its line in place."""
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.wait_for_function(EMA_LINE_SHOWN, arg="EMA 10", timeout=30_000)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    switch = page.locator("#emas").get_by_text("EMA 10", exact=True)
+
+    switch.click()
+    page.wait_for_function(f"(n) => !({EMA_LINE_SHOWN})(n)", arg="EMA 10", timeout=10_000)
+    page.wait_for_function(f"() => !({LEGEND})().includes('EMA 10')", timeout=10_000)
+    assert "EMA 21" in page.evaluate(LEGEND)  # the others stay
+
+    switch.click()
+    page.wait_for_function(EMA_LINE_SHOWN, arg="EMA 10", timeout=10_000)
+    page.wait_for_function(f"() => ({LEGEND})().includes('EMA 10')", timeout=10_000)
+    assert [url for url in requests if "_dash-update-component" in url] == []
+    assert page.watch.console_errors == []

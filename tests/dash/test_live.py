@@ -10,7 +10,7 @@ from dash import no_update
 
 from app.config import get_settings
 from app.core.synthetic import synthetic_ohlcv
-from app.dash_app.chart_callbacks import EMAS_ONLY, LIVE_ONLY, NOTHING, render_chart, update_chart
+from app.dash_app.chart_callbacks import LIVE_ONLY, NOTHING, render_chart, update_chart
 from app.dash_app.chart_data import SOURCE_CONFIGURED
 from app.dash_app.live import bar_arrays
 from app.dash_app.uploads import UploadCache
@@ -45,6 +45,8 @@ def apply(state: list[dict], patch) -> list[dict]:
             continue
         assert location[0] == "data"
         trace, path = state[location[1]], tuple(location[2:])
+        if path == ("visible",):  # an EMA line shown or hidden as the checklist is now
+            continue
         if op["operation"] == "Assign" and isinstance(path[-1], int):
             trace[path[:-1]][path[-1]] = value
         elif op["operation"] == "Assign":
@@ -90,19 +92,10 @@ def test_new_and_changed_bars_reach_the_figure_as_a_patch_of_those_bars(data_dir
     assert {op["operation"] for op in ops} == {"Assign", "Extend"}
     assert all(len(op["params"]["value"]) == 1 for op in ops if op["operation"] == "Extend")
     assigned = [op for op in ops if op["operation"] == "Assign" and op["location"][0] == "data"]
-    assert all(op["location"][-1] == WINDOW_BARS + 1 for op in assigned)
+    bars = [op for op in assigned if op["location"][2:] != ["visible"]]  # EMA lines: as ticked
+    assert bars and all(op["location"][-1] == WINDOW_BARS + 1 for op in bars)
     state = apply(state, second.figure)
     assert state == drawn_now(uploads, second.drawn)
-
-    # An EMA toggle after live updates patches a line of the same bars.
-    off = update_chart(SOURCE_CONFIGURED, "long", "1h", [10, 50, 150], None, second.drawn,
-                       trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-    on = update_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, off.drawn,
-                      trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-    [insert] = [
-        op for op in on.figure.to_plotly_json()["operations"] if op["operation"] == "Insert"
-    ]
-    assert len(insert["params"]["value"].x) == WINDOW_BARS + 3
 
 
 def test_rewritten_data_is_drawn_anew(data_dir):
@@ -119,11 +112,21 @@ def test_rewritten_data_is_drawn_anew(data_dir):
 
 
 @pytest.mark.parametrize("emas", [[10], []])
-def test_a_tick_that_overtook_an_ema_toggle_does_the_toggle(data_dir, emas):
+def test_a_live_patch_shows_the_ema_lines_as_the_checklist_is_now(data_dir, emas):
+    """The browser hides and shows EMA lines in place; Dash's figure keeps the state it was
+    drawn with, so a Patch on it says which lines are shown, or they would come back."""
     uploads = UploadCache()
+    write_bars(data_dir, 5000)
     full = render_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, uploads=uploads,
                         settings=get_settings())  # fmt: skip
+    write_bars(data_dir, 5001)
 
     ticked = tick(uploads, full.drawn, emas=emas)
 
-    assert ticked.drawn["emas"] == emas
+    shown = {
+        op["location"][1]: op["params"]["value"]
+        for op in ticked.figure.to_plotly_json()["operations"]
+        if op["location"][2:] == ["visible"]
+    }
+    assert shown == {2 + i: period in emas for i, period in enumerate(EMAS)}
+    assert ticked.drawn["emas"] == EMAS

@@ -8,7 +8,6 @@ import pytest
 
 from app.config import get_settings
 from app.dash_app.chart_callbacks import (
-    EMAS_ONLY,
     NOTHING,
     PAGE_ONLY,
     render_chart,
@@ -124,35 +123,3 @@ def test_malformed_relayout_data_loads_nothing(data_dir, relayout):
 def test_visible_range_reads_both_relayout_shapes():
     assert visible_range({"xaxis.range[0]": 40.5, "xaxis.range[1]": 3}) == (3.0, 40.5)
     assert visible_range({"xaxis.range": [-2, 7.25]}) == (-2.0, 7.25)
-
-
-def test_an_ema_toggle_on_an_older_window_patches_lines_of_that_window(data_dir):
-    uploads = UploadCache()
-    newest = draw_long(uploads)
-    held = positions(newest.figure)
-    older = pan(uploads, newest.drawn, {"xaxis.range": [float(held[0] - 50), float(held[100])]})
-    off = update_chart(SOURCE_CONFIGURED, "long", "1h", [10, 50, 150], None, older.drawn,
-                       trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-    on = update_chart(SOURCE_CONFIGURED, "long", "1h", EMAS, None, off.drawn,
-                      trigger=EMAS_ONLY, uploads=uploads, settings=get_settings())  # fmt: skip
-
-    [insert] = [
-        op for op in on.figure.to_plotly_json()["operations"] if op["operation"] == "Insert"
-    ]
-    line = insert["params"]["value"]
-    np.testing.assert_array_equal(np.asarray(line.x), positions(older.figure))
-    assert on.drawn["window"] == older.drawn["window"]
-
-
-def test_an_ema_tick_that_overtook_a_page_load_draws_that_page(data_dir):
-    """Dash drops the page load's answer when the tick's request starts: the tick draws both."""
-    uploads = UploadCache()
-    newest = draw_long(uploads)
-    held = positions(newest.figure)
-    older = {"xaxis.range": [float(held[0] - 50), float(held[100])]}
-
-    ticked = pan(uploads, newest.drawn, older, emas=[10, 21], trigger=EMAS_ONLY)
-
-    assert not isinstance(ticked.figure, type(None)) and hasattr(ticked.figure, "data")
-    assert positions(ticked.figure)[0] < held[0]
-    assert [t.name for t in ticked.figure.data][2:] == ["EMA 10", "EMA 21"]
