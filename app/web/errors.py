@@ -4,11 +4,13 @@ status and body themselves are decided in ``app.core.error_body``, shared with t
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from app.core.error_body import error_body, status_for
 from app.core.errors import SuperChartError, shorten
@@ -53,6 +55,25 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     return JSONResponse(validation_body(exc), status_code=422)
 
 
+_gone = {"count": 0, "warned_at": float("-inf")}
+
+
+async def _on_client_gone(request: Request, exc: Exception) -> JSONResponse:
+    """A client that closed its connection while sending a body is not a server error: counted,
+    one short line at most once a minute, no traceback (nobody reads the answer)."""
+    _gone["count"] += 1
+    now = time.monotonic()
+    if now - _gone["warned_at"] >= 60:
+        _gone["warned_at"] = now
+        logger.warning(
+            "%s %s: the client left before its body arrived (%d so far)",
+            request.method,
+            request.url.path,
+            _gone["count"],
+        )
+    return JSONResponse({"detail": "The client closed the connection mid-body."}, status_code=400)
+
+
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("Unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "Internal error; it has been logged."}, status_code=500)
@@ -61,4 +82,5 @@ async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SuperChartError, _on_our_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
     app.add_exception_handler(Exception, _on_unexpected_error)
