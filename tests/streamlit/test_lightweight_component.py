@@ -158,6 +158,15 @@ def test_candles_panes_guides_and_legends_as_on_the_page(page, server):
         frame.wait_for_function(f"() => ({LEGENDS})()[0][0].includes({label!r})", timeout=10_000)
     except Exception:
         pytest.fail(f"hovered {hovered}, {label!r} not in {frame.evaluate(LEGENDS)}")
+
+    # Levels as on the page: the strongest 6 drawn, the rest said to be hidden.
+    page.locator("section[data-testid='stSidebar']").get_by_text("Levels", exact=True).click()
+    frame.wait_for_function("() => superChart.analysis.drawn().lines.length > 0")
+    drawn = frame.evaluate("() => superChart.analysis.drawn()")
+    assert len(drawn["lines"]) == 6 and drawn["hidden"] > 0  # this data has 8 levels
+    note = frame.locator("#levels-note")
+    assert note.is_visible()
+    assert note.inner_text().strip() == f"Levels ({drawn['hidden']} weaker hidden)"
     assert own_errors(page) == []
     assert page.watch.external_requests == []
 

@@ -7,7 +7,7 @@
 import { state, pageContext } from "../js/page_state.js";
 import { createChartComponent } from "../js/chart_component.js";
 import { createAnalysis } from "../js/analysis.js";
-import { applyPageTheme } from "../js/theme.js";
+import { applyPageTheme, chartThemeOptions } from "../js/theme.js";
 import { showMessage } from "../js/notices.js";
 import { planUpdate } from "./bar_window.js";
 
@@ -77,14 +77,28 @@ export function createChartView(container) {
     analysis.shown.levels = Boolean(state.levels);
     analysis.shown.spikes = Boolean(state.spikes);
     analysis.setResult(state.analysis || null);
+    // Levels past the strongest few are left off: said above the chart (the page's words).
+    document.getElementById("levels-note").hidden = !(state.levels && analysis.drawn().hidden);
+  }
+
+  /** Streamlit's light or dark theme, followed as the page's theme button would. */
+  function setTheme(name) {
+    const theme = name === "light" ? "light" : "dark";
+    if (theme === state.theme) return;
+    state.theme = theme;
+    chart.applyOptions(chartThemeOptions(theme));
+    applyPageTheme(theme);
   }
 
   const exposed = { ...component, analysis, plans: [] };
 
-  /** Everything the app sent; ``payload`` is null when the bars are those drawn already. */
-  function render(next, payload) {
-    const before = { symbol: state.symbol, timeframe: state.timeframe, chart: state.chart };
+  /** Everything the app sent; ``payload`` is null when the bars are those drawn already;
+   * ``themeName`` is Streamlit's theme ("light" or "dark"). */
+  function render(next, payload, themeName) {
+    const before = { symbol: state.symbol, timeframe: state.timeframe, chart: state.chart, theme: state.theme };
     Object.assign(state, next);
+    state.theme = before.theme;
+    setTheme(themeName);
     const sameSeries = ["symbol", "timeframe", "chart"].every((name) => before[name] === state[name]);
     if (before.chart !== state.chart) component.pricePane.setType(state.chart, null);
     chart.priceScale("right", 0).applyOptions({

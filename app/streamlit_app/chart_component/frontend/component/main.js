@@ -10,7 +10,7 @@ let view = null;
 let lastPayload = null;
 let renders = 0;
 
-listen((args) => {
+listen((args, theme) => {
   setFrameHeight(Number(args.height) || 600);
   try {
     const changed = args.payload !== lastPayload;
@@ -21,7 +21,7 @@ listen((args) => {
       view = createChartView(document.getElementById("chart"));
       window.superChart = view.exposed;
     }
-    view.render(args.state, payload);
+    view.render(args.state, payload, theme ? theme.base : state.theme);
     lastPayload = args.payload;
     renders += 1;
     window.superChart.renders = renders;

@@ -9,13 +9,14 @@ function send(type, data) {
   window.parent.postMessage({ isStreamlitMessage: true, type, ...data }, "*");
 }
 
-/** Calls ``onRender(args)`` for each render message from the app (the parent frame only). */
+/** Calls ``onRender(args, theme)`` for each render message from the app (the parent frame
+ * only); ``theme`` is Streamlit's, {base: "light" | "dark", ...}, or null. */
 export function listen(onRender) {
   window.addEventListener("message", (event) => {
     if (event.source !== window.parent) return;
     const data = event.data;
     if (!data || data.type !== "streamlit:render" || typeof data.args !== "object") return;
-    onRender(data.args);
+    onRender(data.args, data.theme && typeof data.theme === "object" ? data.theme : null);
   });
   send("streamlit:componentReady", { apiVersion: API_VERSION });
 }
