@@ -38,9 +38,11 @@ def read(base_url: str) -> dict | None:
         return None
 
 
-def in_window(before: dict | None, after: dict | None, start: float, end: float) -> WindowPauses:
+def in_window(
+    before: dict | None, after: dict | None, start: float, end: float
+) -> WindowPauses | None:
     if before is None or after is None:
-        return WindowPauses(0, 0.0, 0, 0.0, 0, 0, 0.0)
+        return None
     young = sum(after["gc"][g]["collections"] - before["gc"][g]["collections"] for g in "01")
     young_ms = sum(after["gc"][g]["total_ms"] - before["gc"][g]["total_ms"] for g in "01")
     full = [c for c in after["gc_full_recent"] if start <= c["at"] <= end]
