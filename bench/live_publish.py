@@ -38,6 +38,12 @@ def symbol_files(folder: Path, count: int) -> list[str]:
     return names
 
 
+def last_minute(path: Path) -> int:
+    """The minute (from START_S) of the file's last row."""
+    data = path.read_bytes()
+    return (int(data[data.rstrip(b"\n").rfind(b"\n") + 1 :].split(b",", 1)[0]) - START_S) // 60
+
+
 def paced(seconds: float, rate: float):
     """Write numbers 0, 1, ... at ``rate`` a second for ``seconds``."""
     began = time.perf_counter()
@@ -53,7 +59,9 @@ def appends(
 ) -> dict:
     """New rows: into the CSVs in ``folder`` (``base_url`` None), else to the floor's socket."""
     written: dict = {}
-    next_bar = dict.fromkeys(range(len(symbols)), HISTORY + int(time.time()) % 1000 * 10)
+    # After each file's last bar (an earlier round appended some): never an older bar, which
+    # would be a history change (a reload and new snapshots), not an update.
+    next_bar = {i: last_minute(folder / f"{name}.csv") + 1 for i, name in enumerate(symbols)}
     control = connect(base_url.replace("http://", "ws://") + "/") if base_url else None
     for k in paced(seconds, rate):
         index = k % len(symbols)
