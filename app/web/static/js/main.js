@@ -12,6 +12,7 @@ import { createIndicatorDialog } from "./dialog.js";
 import { createAnalysis, wireAnalysisControls } from "./analysis.js";
 import { createScanner } from "./scanner.js";
 import { createLive } from "./live.js";
+import { createSharedSocket } from "./shared_socket.js";
 import { createReplay } from "./replay.js";
 import { createSymbolSearch } from "./symbol_search.js";
 import { applyPageTheme, chartThemeOptions, themeColors } from "./theme.js";
@@ -89,13 +90,14 @@ function openSymbol(symbol, timeframe) {
 
 // -- live and replay ------------------------------------------------------------------------
 
+// Live on the page's shared socket (the module every workspace chart subscribes on).
 const live = state.standalone ? null : createLive({
+  socket: createSharedSocket(),
   held,
   dot: document.getElementById("live-dot"),
   request: component.request,
   onBars: component.drawBars,
   fetchGap: component.fetchGap,
-  showMessage,
 });
 const replay = live ? createReplay({
   live,

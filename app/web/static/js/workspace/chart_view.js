@@ -8,7 +8,7 @@ import { createChartComponent } from "../chart_component.js";
 import { fetchColumns, logicalOfTime, subscribeBars, timeOfLogical } from "./chart_data.js";
 import { createCompare } from "./compare.js";
 import { buildHead } from "./chart_head.js";
-import { createChartStatus } from "./chart_status.js";
+import { createChartStatus } from "../chart_status.js";
 
 export const CHART_TYPES = ["candles", "hollow", "bars", "line", "area", "heikin_ashi"];
 export const SCALES = ["normal", "log", "percent"];

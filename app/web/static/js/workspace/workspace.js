@@ -6,7 +6,7 @@
 import { sendTokenWithFetches } from "../access.js";
 import { state } from "../page_state.js";
 import { applyPageTheme } from "../theme.js";
-import { createSharedSocket } from "./socket.js";
+import { createSharedSocket } from "../shared_socket.js";
 import { createChartView } from "./chart_view.js";
 import { createGrid } from "./grid.js";
 import { createSync } from "./sync.js";

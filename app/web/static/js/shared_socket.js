@@ -1,15 +1,22 @@
-// One WebSocket to /ws for the whole page, multiplexed by subscription id: every chart, the
-// watchlist and the alert log subscribe through it (four live charts are four subscriptions on
-// one connection). Frames are routed to their subscription's handler by ``id``; after a
-// reconnect (with backoff) every open subscription is sent again, so each gets a new snapshot.
+// One WebSocket to /ws for the whole page, multiplexed by subscription id: every chart (the
+// workspace's several, /chart's one), the watchlist and the alert log subscribe through it (four
+// live charts are four subscriptions on one connection). Frames are routed to their
+// subscription's handler by ``id``; after a reconnect (with backoff) every open subscription is
+// sent again, so each gets a new snapshot. A replay is a handler by id, not sent again.
 
-import { socketUrl } from "../live.js";
+import { withToken } from "./access.js";
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
 
+export function socketUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return withToken(scheme + "//" + location.host + "/ws");
+}
+
 export function createSharedSocket({ dot } = {}) {
   const subscriptions = new Map(); // id -> { message, handler }
+  const handlers = new Map(); // id -> handler, for frames of a request made with send() (a replay)
   const status = { state: "connecting", title: "Connecting…", connections: 0, reconnects: 0 };
   const listeners = new Set(); // told of each change of the connection's state (the charts' dots)
   let socket = null;
@@ -38,11 +45,15 @@ export function createSharedSocket({ dot } = {}) {
     } catch (error) {
       return;
     }
-    const subscription = frame && subscriptions.get(frame.id);
+    if (!frame || typeof frame !== "object") return;
+    const subscription = subscriptions.get(frame.id);
     if (subscription) subscription.handler(frame);
+    else if (handlers.has(frame.id)) handlers.get(frame.id)(frame);
   }
 
   function connect() {
+    if (socket) return; // already open or opening
+    clearTimeout(timer);
     setState("connecting", "Connecting…");
     socket = new WebSocket(socketUrl());
     status.connections += 1;
@@ -84,6 +95,15 @@ export function createSharedSocket({ dot } = {}) {
     status,
     connect,
     subscribe,
+    send,
+    /** Frames with ``id`` go to ``handler`` (none: no longer), for a request sent with send(). */
+    handle(id, handler) {
+      if (handler) handlers.set(id, handler);
+      else handlers.delete(id);
+    },
+    get socket() {
+      return socket;
+    },
     /** ``listener(status)`` on each change of the connection's state; returns the unlisten. */
     onState(listener) {
       listeners.add(listener);

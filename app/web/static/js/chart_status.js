@@ -1,9 +1,9 @@
-// A workspace chart's live dot, one per chart as on /chart: the shared connection's state while
+// A chart's live dot (one per chart: each workspace chart's, /chart's): the shared connection's state while
 // it is not up (connecting, offline), else this chart's own subscription: waiting for its first
 // bars, refused (an error frame), or the feed's truth from the server's `status` frames (ok,
 // an error with the reader's words, stale data), written out beside the dot.
 
-import { feedStatusView, writeStatusLabel } from "../live_status.js";
+import { feedStatusView, writeStatusLabel } from "./live_status.js";
 
 export function createChartStatus(dot, socket) {
   const status = { state: "connecting", title: "", feed: null, refused: null, snapshot: false };
@@ -11,7 +11,7 @@ export function createChartStatus(dot, socket) {
   function view() {
     const connection = socket.status;
     if (connection.state !== "live") return { state: connection.state, title: connection.title };
-    if (status.refused) return { state: "paused", title: "Live updates are off: " + status.refused };
+    if (status.refused) return { state: "paused", title: status.refused };
     if (!status.snapshot) return { state: "connecting", title: "Waiting for the first bars…" };
     if (status.feed) return feedStatusView(status.feed);
     return { state: "live", title: "Live: connected" };
@@ -50,7 +50,12 @@ export function createChartStatus(dot, socket) {
       show();
     },
     refused(detail) {
-      status.refused = String(detail || "refused");
+      status.refused = "Live updates are off: " + String(detail || "refused");
+      show();
+    },
+    /** Not following live bars (nothing drawn, a replay), saying why. */
+    pause(title) {
+      status.refused = title;
       show();
     },
     close: unlisten,
