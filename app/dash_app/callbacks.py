@@ -16,10 +16,10 @@ from app.core import DataError, SuperChartError
 from app.dash_app import inputs
 from app.dash_app.alerts import error_alert
 from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
+from app.dash_app.browser_callbacks import register_browser_callbacks
 from app.dash_app.chart_callbacks import LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
 from app.dash_app.download import png_download, warm_renderer
-from app.dash_app.ema_toggle_js import SYNC_NEW_FIGURE_JS, TOGGLE_EMAS_JS
 from app.dash_app.feeds import register_feed_callbacks
 from app.dash_app.indicator_picker import register_picker_callbacks
 from app.dash_app.layout import timeframe_options
@@ -162,21 +162,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         State("drawn", "data"),
         prevent_initial_call=True,
     )
-    app.clientside_callback(
-        TOGGLE_EMAS_JS,
-        Output("emas-shown", "data"),  # nothing: the chart is restyled in place
-        Input("emas", "value"),
-        State("drawn", "data"),  # not an input: a redraw on its way would hold the toggle back
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(  # a new figure, drawn with the checklist of its request's time
-        SYNC_NEW_FIGURE_JS,
-        Output("chart", "figure", allow_duplicate=True),
-        Input("drawn", "data"),
-        State("emas", "value"),
-        State("chart", "figure"),
-        prevent_initial_call=True,
-    )
+    register_browser_callbacks(app)
     app.clientside_callback(
         CHECK_UPLOAD_SIZE_JS,
         Output("upload-payload", "data"),

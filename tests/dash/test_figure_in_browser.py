@@ -132,3 +132,53 @@ def test_an_ema_toggle_is_done_in_the_browser_without_a_request(page, dash_base)
     page.wait_for_function(f"() => ({LEGEND})().includes('EMA 10')", timeout=10_000)
     assert [url for url in requests if "_dash-update-component" in url] == []
     assert page.watch.console_errors == []
+
+
+# The x axis' labels as drawn: [position, text] of each tick inside the range shown.
+X_TICKS = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const axis = gd._fullLayout.xaxis;
+    const [a, b] = axis.range;
+    return {range: [a, b],
+            ticks: (axis.tickvals || []).map((v, i) => [v, axis.ticktext[i]])
+                .filter(([v]) => v >= a && v <= b),
+            drawn: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent)};
+}"""
+ZOOM = """async ([from, to]) => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    await Plotly.relayout(gd, {'xaxis.range': [from, to]});
+}"""
+HOVER_DATES = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const candles = gd._fullData.find(t => t.type === 'candlestick');
+    return [candles.x[0], Array.from(candles.customdata)];
+}"""
+
+
+def test_date_labels_are_recomputed_for_the_bars_in_view_on_zoom(page, dash_base):
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    whole = page.evaluate(X_TICKS)
+    assert not any(":" in text for _, text in whole["ticks"])  # 2,000 hours: days or weeks
+    first, dates = page.evaluate(HOVER_DATES)
+    middle = first + len(dates) // 2
+
+    page.evaluate(ZOOM, [middle, middle + 30])  # 30 hourly bars
+    page.wait_for_function(
+        f"() => {{ const t = ({X_TICKS})(); return t.ticks.length >= 3 "
+        "&& t.ticks.every(([, text]) => text.includes(':')); }",
+        timeout=30_000,
+    )
+    zoomed = page.evaluate(X_TICKS)
+    for position, text in zoomed["ticks"]:
+        # each label names its own bar: "03 Jun 14:00" for the bar dated 2024-06-03 14:00 UTC
+        date = dates[int(position) - first]  # "2024-06-03 14:00 UTC"
+        day, hour = date.split(" ")[0].split("-")[2], date.split(" ")[1]
+        assert text.startswith(day) and text.endswith(hour), (text, date)
+    assert set(zoomed["drawn"]) >= {text for _, text in zoomed["ticks"]}  # on screen
+
+    page.evaluate(ZOOM, [first, first + len(dates) - 1])  # back out: days again
+    page.wait_for_function(
+        f"() => !({X_TICKS})().ticks.some(([, text]) => text.includes(':'))", timeout=30_000
+    )
+    assert page.watch.console_errors == []
