@@ -20,6 +20,7 @@ from app.core.validation import CheckedBars
 
 MAX_TAIL_BYTES = 32 * 2**20  # more new bytes than this in one go: reload the whole file instead
 _HEADER_MAX = 64 * 1024
+INLINE_PARSE_BYTES = 64 * 1024  # smaller tails are parsed on the calling thread, no Arrow pool
 
 
 class ReloadNeeded(Exception):
@@ -88,7 +89,8 @@ class CsvTail:
         if not lines:
             return None
         try:
-            bars = read_csv_bars(self.header + b"".join(lines), self.path.name)
+            body = self.header + b"".join(lines)
+            bars = read_csv_bars(body, self.path.name, threads=len(body) > INLINE_PARSE_BYTES)
         except DataError as exc:
             raise TailUnreadable(str(exc)) from None
         previous = complete.rfind(b"\n", 0, end)
