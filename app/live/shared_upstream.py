@@ -132,7 +132,8 @@ class SharedUpstreams(SharedPolls):
                             break
                     continue
                 if state.reader is None or state.reader.done():
-                    state.history = state.history or new_origin().decode()
+                    if state.history is None:  # go on with the last holder's, if any
+                        state.history = await self._key_history(state) or new_origin().decode()
                     why = "Redis unreachable" if role is PollRole.LOCAL else "lease holder"
                     logger.info("live: %s: this replica reads the upstream (%s)", feed.name, why)
                     state.reader = asyncio.create_task(read())
@@ -193,6 +194,16 @@ class SharedUpstreams(SharedPolls):
             return
         if value is not None:
             state.latest = value
+
+    async def _key_history(self, state: _Follow) -> str | None:
+        """The history token the key holds (a holder before us): followers that took its bars
+        are not made to reload for a token that is new but names the same history."""
+        await self._read_key(state)
+        value, state.latest = state.latest, None
+        try:
+            return None if value is None else decode(value, self.secret).history
+        except RejectedBars:
+            return None
 
     async def _merge(self, state: _Follow, value: bytes, resync: Resync | None) -> None:
         """Take the holder's bars into the feed (its whole history again when the holder's
