@@ -29,7 +29,7 @@ def test_every_module_the_component_imports_is_served(tmp_path):
     page = (root / "index.html").read_text()
     for src in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert (root / src).is_file(), src
-    for module in (root / "component").glob("*.js"):
+    for module in root.rglob("*.js"):  # the component's and, through them, the page's
         for target in re.findall(r'from "(\.[^"]+)"', module.read_text()):
             assert (module.parent / target).resolve().is_file(), (module.name, target)
 

@@ -65,8 +65,14 @@ def component_dir(base: Path | None = None) -> Path:
     root = (base or Path(tempfile.gettempdir())) / f"superchart-lwc-{_digest(files)}"
     if (root / "index.html").is_file():
         return root
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=root.name + ".", dir=root.parent))
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=root.name + ".", dir=root.parent))
+    except OSError as exc:
+        raise RuntimeError(
+            f"The Lightweight Charts component needs a writable temporary folder ({root.parent}):"
+            f" {exc}. Point TMPDIR at one."
+        ) from exc
     try:
         for source, name in files:
             target = staging / name
