@@ -48,6 +48,9 @@ def use_json_logs() -> None:
         logger.propagate = False
         if logger.level == logging.NOTSET or name == "superchart.access":
             logger.setLevel(logging.INFO)
+    ours = logging.getLogger("app")  # our INFO lines (store ready, upstream reader), not libraries'
+    if ours.level == logging.NOTSET:
+        ours.setLevel(logging.INFO)
     access = logging.getLogger("uvicorn.access")
     access.handlers = []
     access.propagate = False

@@ -35,6 +35,7 @@ def test_json_lines_with_request_ids(access_data: Path) -> None:
         refused = httpx.get(base + "/api/symbols", timeout=30)  # 401s get an id too
         assert refused.status_code == 401 and refused.headers["x-request-id"]
         run_async(ws_answer(ws_base(base) + "?token=" + TOKEN_A))
+        httpx.get(base + "/api/layouts", headers=auth, timeout=30)  # opens the store: an INFO line
 
         lines = log_lines(log)
         ours = [line for line in lines if line["logger"] == "superchart.access"]
@@ -44,6 +45,8 @@ def test_json_lines_with_request_ids(access_data: Path) -> None:
         assert access[refused.headers["x-request-id"]]["status"] == 401
         assert any(line["method"] == "WS" and line["status"] == 101 for line in access.values())
         assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
+        store_ready = [line for line in lines if line["logger"] == "app.web.store_deps"]
+        assert store_ready and store_ready[0]["level"] == "info"
         assert TOKEN_A not in log.read_text()
 
 
