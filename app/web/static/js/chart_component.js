@@ -9,7 +9,7 @@ import { state } from "./page_state.js";
 import { createHeld, mergeLiveBars } from "./bars.js";
 import { createLoader } from "./paging.js";
 import { createPricePane } from "./price_series.js";
-import { createEmaLines } from "./emas.js";
+import { createEmaLines, emaColumn } from "./emas.js";
 import { createInstances } from "./indicators.js";
 import { createStudies } from "./studies.js";
 import { createLegend } from "./legend.js";
@@ -20,11 +20,15 @@ import { formatTime, isDaily, pricePrecision } from "./format.js";
 /** ``ctx``: the chart's state as {symbol, timeframe, chart (type), scale, precision, pageBars,
  * heldBars, standalone, barSeconds(timeframe)}; the component writes ``precision``.
  * ``emas``: the EMA periods shown; ``indicators``: instance tokens ("rsi:14").
+ * ``fetchEmas``: "all" (every EMA offered is fetched: a tick draws at once) or "shown" (only
+ * those ticked: less to compute and send per chart; a tick fetches the bars held again).
  * ``dialog``: the page's indicators dialog (opened for this chart by the legend's ⚙), or null.
  * ``hooks``: showMessage(text), onChange() (what is drawn changed: the address, the layout),
  * beforeData(payload) and onData(payload) (around drawing a new set of bars), onPage() (older or
  * newer bars joined on). */
-export function createChartComponent({ container, ctx, emas = [], indicators = [], dialog: initialDialog = null, hooks, legendOptions = {} }) {
+export function createChartComponent({
+  container, ctx, emas = [], indicators = [], dialog: initialDialog = null, hooks, legendOptions = {}, fetchEmas = "all",
+}) {
   let dialog = initialDialog;
   const chart = window.LightweightCharts.createChart(container, { autoSize: true, crosshair: state.options.crosshair });
   chart.applyOptions(chartThemeOptions(state.theme));
@@ -52,13 +56,18 @@ export function createChartComponent({ container, ctx, emas = [], indicators = [
   page.legend = legend;
   component.legend = legend;
 
-  /** What /api/ohlcv and the live subscription are asked for: every EMA offered (a toggle
-   * needs no fetch), the indicators' tokens, Heikin Ashi prices when drawn. */
+  /** The EMA periods fetched (see ``fetchEmas``). */
+  function emasWanted() {
+    return fetchEmas === "all" ? [...state.offered] : state.offered.filter((period) => shown.has(period));
+  }
+
+  /** What /api/ohlcv and the live subscription are asked for: the EMAs wanted, the indicators'
+   * tokens, Heikin Ashi prices when drawn. */
   function request() {
     return {
       symbol: ctx.symbol,
       timeframe: ctx.timeframe,
-      emas: state.offered.join(","),
+      emas: emasWanted().join(","),
       indicators: instances.tokens().join(","),
       chart: ctx.chart === "heikin_ashi" ? "heikin_ashi" : "",
     };
@@ -170,7 +179,20 @@ export function createChartComponent({ container, ctx, emas = [], indicators = [
     if (on) shown.add(period);
     else shown.delete(period);
     if (!held.data.columns) return; // nothing drawn yet: the tick is used once there is data
+    if (on && !(emaColumn(period) in held.data.columns)) {
+      // Not fetched ("shown" only): the bars held again with it, drawn by setData.
+      loader.refetchHeld({}, {
+        done: () => hooks.onChange(),
+        onFail() {
+          shown.delete(period);
+          hooks.onChange();
+        },
+      });
+      return;
+    }
     syncEmas();
+    // Fetched only while shown: a column no longer fetched goes, so later pages still join.
+    if (!on && fetchEmas === "shown") held.dropColumns([emaColumn(period)]);
     legend.render();
     hooks.onChange();
   }
@@ -205,7 +227,7 @@ export function createChartComponent({ container, ctx, emas = [], indicators = [
   }
 
   Object.assign(component, {
-    loader, request, draw, drawBars, setData, setPrecision, fetchGap, applyLive, toggleEma, setType, setScale,
+    loader, request, emasWanted, draw, drawBars, setData, setPrecision, fetchGap, applyLive, toggleEma, setType, setScale,
     openDialog,
     /** The indicators dialog, when the page makes it after the chart. */
     setDialog(value) {

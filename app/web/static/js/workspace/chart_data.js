@@ -10,7 +10,7 @@ const SNAPSHOT_BARS = 50;
 export function ohlcvUrl(spec, limit) {
   const query = new URLSearchParams({ symbol: spec.symbol, format: "columns", limit: String(limit) });
   if (spec.timeframe) query.set("timeframe", spec.timeframe);
-  if (spec.emas && spec.emas.length) query.set("emas", spec.emas.join(","));
+  if (spec.emas) query.set("emas", spec.emas.join(",")); // [] is none; absent, the default EMAs
   if (spec.indicators && spec.indicators.length) query.set("indicators", spec.indicators.join(","));
   if (spec.type === "heikin_ashi") query.set("chart", "heikin_ashi");
   return "/api/ohlcv?" + query.toString();

@@ -22,7 +22,7 @@ export function createCompare(view, { onChange, render }) {
   async function fill(symbol) {
     const line = lines.get(symbol);
     try {
-      const payload = await fetchColumns({ symbol, timeframe: view.spec.timeframe }, state.pageBars);
+      const payload = await fetchColumns({ symbol, timeframe: view.spec.timeframe, emas: [] }, state.pageBars);
       if (lines.get(symbol) !== line) return;
       line.series.setData(points(payload.columns));
       line.error = null;
