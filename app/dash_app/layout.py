@@ -185,7 +185,6 @@ def build_layout(settings: Settings) -> dbc.Container:
             ),
             dcc.Store(id="page"),  # {"key", "relayout"}: a pan or zoom past the bars held
             dcc.Store(id="live-signal"),  # the newest bar seen (live_check)
-            dcc.Store(id="emas-shown"),  # the EMA toggle's output slot (ema_toggle_js)
             dcc.Store(id="drawn"),  # the figure shown: chart_callbacks.drawn_store; None: redraw
         ],
         fluid=True,

@@ -131,6 +131,19 @@ def test_an_ema_toggle_is_done_in_the_browser_without_a_request(page, dash_base)
     page.wait_for_function(EMA_LINE_SHOWN, arg="EMA 10", timeout=10_000)
     page.wait_for_function(f"() => ({LEGEND})().includes('EMA 10')", timeout=10_000)
     assert [url for url in requests if "_dash-update-component" in url] == []
+
+    # Quick flips in a row (off, on, off before plotly.js has caught up) end as the switch says.
+    for _ in range(3):
+        switch.click()
+    page.wait_for_function(f"() => !({LEGEND})().includes('EMA 10')", timeout=10_000)
+    page.wait_for_timeout(1500)  # every restyle set off has run
+    assert not page.evaluate(EMA_LINE_SHOWN, "EMA 10")
+    assert not page.locator("#emas input").first.is_checked()
+    for _ in range(3):  # on, off, on
+        switch.click()
+    page.wait_for_timeout(1500)
+    assert page.locator("#emas input").first.is_checked()
+    assert page.evaluate(EMA_LINE_SHOWN, "EMA 10") and "EMA 10" in page.evaluate(LEGEND)
     assert page.watch.console_errors == []
 
 
