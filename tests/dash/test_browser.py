@@ -326,6 +326,10 @@ def test_an_upload_shows_progress_until_it_is_parsed(page, data_dir, tmp_path):
         )
         assert "Uploading and reading progress.csv" in progress.inner_text()
         assert progress.is_visible()
+        for _ in range(100):  # the parse request may leave just after the line is shown
+            if held:
+                break
+            page.wait_for_timeout(100)
         assert held, "the upload was parsed before its progress was shown"
         held[0].continue_()
         page.unroute(UPDATE_URL)
