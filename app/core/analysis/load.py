@@ -47,15 +47,12 @@ def analyse_symbol(
     """The view loaded (``lookback`` bars up to ``end`` or the newest, plus warm-up) and its
     analysis. Blocking; the same call for the API, the report, Streamlit and Dash. ``symbol``
     blank or None is DEFAULT_SYMBOL; errors are the core's (SymbolNotFoundError, ...)."""
-    if settings is None:
-        from app.config import get_settings
-
-        settings = get_settings()
-    view = get_ohlcv(
-        (symbol or "").strip() or settings.default_symbol,
-        timeframe=timeframe or None,
-        end=parse_time_bound(end, "end"),
-        limit=analysis_limit(lookback, spike_window),
+    view = load_for_analysis(
+        symbol,
+        timeframe=timeframe,
+        end=end,
+        lookback=lookback,
+        spike_window=spike_window,
         settings=settings,
         feed=feed,
     )
@@ -63,3 +60,29 @@ def analyse_symbol(
         view, lookback=lookback, levels=levels, spike_window=spike_window, spike_sigma=spike_sigma
     )
     return view, result
+
+
+def load_for_analysis(
+    symbol: str | None,
+    *,
+    timeframe: str | None = None,
+    end: object = None,
+    lookback: int = DEFAULT_LOOKBACK,
+    spike_window: int = DEFAULT_WINDOW,
+    settings: Settings | None = None,
+    feed: str | None = None,
+) -> OhlcvView:
+    """The bars :func:`analyse_symbol` analyses, loaded but not analysed yet (a route first
+    looks for the analysis of these very bars in the shared cache)."""
+    if settings is None:
+        from app.config import get_settings
+
+        settings = get_settings()
+    return get_ohlcv(
+        (symbol or "").strip() or settings.default_symbol,
+        timeframe=timeframe or None,
+        end=parse_time_bound(end, "end"),
+        limit=analysis_limit(lookback, spike_window),
+        settings=settings,
+        feed=feed,
+    )

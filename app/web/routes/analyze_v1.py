@@ -19,14 +19,16 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.config import get_settings
-from app.core.analysis import analyse_symbol
+from app.core.analysis import analyse
 from app.core.analysis.detailed import write_detailed
+from app.core.analysis.load import load_for_analysis
 from app.core.pairs import MAX_PAIR_LENGTH, resolve_pair
 from app.llm import narrate
 from app.llm.narrative import llm_configured
 from app.web.analysis_image import analysis_png
 from app.web.answer_cache import Answer
 from app.web.docs import error_responses
+from app.web.shared_analyses import keep, shared_key, take
 from app.web.stats_caches import analysis_cache
 from app.web.v1_errors import AnalyzeRoute
 
@@ -77,14 +79,22 @@ async def create_analysis(body: AnalyzeIn) -> dict | Response:
     set, else the rule templates), with the PNG of those bars, levels and spikes drawn."""
     settings = get_settings()
     symbol = await run_in_threadpool(resolve_pair, body.pair, settings)
-    view, result = await run_in_threadpool(
-        lambda: analyse_symbol(symbol, timeframe=body.timeframe, lookback=body.limit)
+    view = await run_in_threadpool(
+        lambda: load_for_analysis(symbol, timeframe=body.timeframe, lookback=body.limit)
     )
     key = (symbol.lower(), view.timeframe.name, body.limit, settings.llm_model, id(settings))
     source = view.source_frame if view.source_frame is not None else view.frame
     cached = analysis_cache.get(key, source)
     if cached is not None:
         return Response(cached.body, media_type="application/json")
+    params = (view.symbol, view.timeframe.name, view.source, body.limit)
+    params += (settings.llm_model if llm_configured(settings) else None,)
+    wide_key = shared_key("analyze_v1", params, view.frame)
+    stored = await take(wide_key, AnalyzeOut)
+    if stored is not None:
+        analysis_cache.put(key, source, Answer("", {}, stored))
+        return Response(stored, media_type="application/json")
+    result = await run_in_threadpool(lambda: analyse(view, lookback=body.limit))
     english, persian = await asyncio.gather(
         narrate(result, settings, "en"), narrate(result, settings, "fa")
     )
@@ -103,5 +113,7 @@ async def create_analysis(body: AnalyzeIn) -> dict | Response:
         for told in (english, persian)
     )
     if image is not None and settled:  # a fallback or a missing picture is asked again
-        analysis_cache.put(key, source, Answer("", {}, orjson.dumps(answer)))
+        body_bytes = orjson.dumps(answer)
+        analysis_cache.put(key, source, Answer("", {}, body_bytes))
+        await keep(wide_key, body_bytes)
     return answer

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 import websockets
 
 from app.shared_cache import RETRY_S
@@ -127,12 +128,61 @@ def test_the_llm_is_asked_once_for_both_replicas(replicas, llm: StandIn) -> None
     assert len(llm.requests) == asked + 1  # replica two took it from Redis
 
 
+def analysis(base: str, lookback: int) -> httpx.Response:
+    params = {"symbol": SYMBOL, "lookback": lookback}
+    response = httpx.get(base + "/api/analysis", params=params, timeout=60)
+    assert response.status_code == 200 and response.json()["bars"] == lookback
+    return response
+
+
+def test_an_analysis_made_on_one_replica_is_answered_by_the_other(replicas, llm) -> None:
+    (one, _), (two, _) = replicas
+    made = analysis(one, 150)
+    asked = len(llm.requests)
+    before = shared_hits(two, "analyses")
+    taken = analysis(two, 150)
+    assert shared_hits(two, "analyses") == before + 1 and len(llm.requests) == asked
+    assert taken.json() == made.json() and taken.headers["x-source"] == "files"
+
+
+def test_a_v1_analysis_is_not_made_again_on_the_other_replica(replicas) -> None:
+    (one, _), (two, _) = replicas
+    body = {"pair": SYMBOL, "limit": 120}
+    made = httpx.post(one + "/api/v1/analyze", json=body, timeout=120)
+    assert made.status_code == 200 and made.json()["status"] == "success"
+    before = samples(two)
+    taken = httpx.post(two + "/api/v1/analyze", json=body, timeout=120)
+    after = samples(two)
+    assert taken.status_code == 200 and taken.json() == made.json()
+    hits = "superchart_cache_lookups_total", {"cache": "shared_analyses", "result": "hit"}
+    assert value(after, hits[0], **hits[1]) == value(before, hits[0], **hits[1]) + 1
+    drawn = [value(after, "superchart_image_renders_total", format="png", result="ok")]
+    assert drawn == [value(before, "superchart_image_renders_total", format="png", result="ok")]
+
+
+def test_a_malformed_analysis_in_redis_is_a_miss(replicas, redis_server: RedisProcess) -> None:
+    (one, _), (two, log) = replicas
+    made = analysis(one, 160)
+    client = redis.Redis.from_url(redis_server.url)
+    keys = list(client.scan_iter("superchart:cache:analyses:*"))
+    assert keys
+    for key in keys:
+        client.set(key, b'{"symbol": "forged"}', px=60_000)
+    taken = analysis(two, 160)
+    assert taken.json() == made.json()
+    malformed = value(
+        samples(two), "superchart_cache_lookups_total", cache="shared_analyses", result="malformed"
+    )
+    assert malformed >= 1 and "an analysis in Redis was not a valid answer" in log.read_text()
+
+
 def test_redis_away_and_back(replicas, redis_server: RedisProcess) -> None:
     (one, log), _ = replicas
     redis_server.kill()
     try:
         for limit in (111, 112, 113):  # new answers: each would be stored
             ohlcv(one, limit)
+        analysis(one, 170)  # a new analysis, computed here
         stats = httpx.get(one + "/api/stats", timeout=30)
         assert stats.status_code == 200 and "cluster" not in stats.json()
         assert log.read_text().count("shared cache: Redis unavailable") == 1
