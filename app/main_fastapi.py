@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import get_settings
 from app.core import ConfigError
+from app.core.sources.frame_cache import use_shared_store
 from app.images import start_renderer, stop_renderer
+from app.shared_cache import get_shared_cache
 from app.web.access import install_access
 from app.web.docs import mount_offline_docs
 from app.web.errors import register_error_handlers
@@ -89,6 +91,8 @@ def create_app() -> FastAPI:
         settings = get_settings()
     except ConfigError as exc:
         raise SystemExit(f"Super Chart cannot start. {exc.message}") from None
+    # Broker and exchange fetches shared through Redis (REDIS_URL), injected into the core.
+    use_shared_store(get_shared_cache if settings.redis_enabled else None)
     app = FastAPI(
         title="Super Chart",
         summary="TradingView-style candlestick charts and an OHLCV JSON API.",

@@ -56,11 +56,13 @@ class SharedCache:
         CACHE_LOOKUPS.labels(f"shared_{namespace}", "miss" if value is None else "hit").inc()
         return value
 
-    def put(self, namespace: str, text: str, value: bytes) -> None:
+    def put(self, namespace: str, text: str, value: bytes, *, ttl_s: float | None = None) -> None:
+        """Stores ``value`` for ``ttl_s`` seconds (SHARED_CACHE_TTL_S when None)."""
         if len(value) > self.max_value_bytes or not self._usable():
             return
+        ttl_ms = max(1, int((self.ttl_s if ttl_s is None else ttl_s) * 1000))
         try:
-            self._client.set(self.key(namespace, text), value, px=int(self.ttl_s * 1000))
+            self._client.set(self.key(namespace, text), value, px=ttl_ms)
         except FAILURES as exc:
             self._failed(exc)
             return

@@ -87,7 +87,7 @@ class ApiSource:
         self.default_symbol = default_symbol
         self.default_timeframe = parse_timeframe(default_timeframe)
         self.retries = retries
-        self._cache = FrameCache()
+        self._cache = FrameCache(scope=f"api|{self.base_url}" if cache_ttl > 0 else None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiSource:

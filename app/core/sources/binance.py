@@ -79,7 +79,8 @@ class BinanceSource:
         self.cache_ttl = cache_ttl
         self.bars = bars
         self.default_timeframe = parse_timeframe(default_timeframe)
-        self._cache = FrameCache()
+        scope = f"binance|{self._client.base_url}" if cache_ttl > 0 else None
+        self._cache = FrameCache(scope=scope)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BinanceSource:

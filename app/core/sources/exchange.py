@@ -97,7 +97,8 @@ class ExchangeSource:
         self.max_bytes = max_bytes  # every answer's cap (UPSTREAM_MAX_MB)
         self._clients: dict[str, Any] = {}
         self._client_locks = {name: threading.Lock() for name in self.exchanges}
-        self._cache = FrameCache()
+        scope = f"exchange|{self.exchanges!r}|{sorted(self.api_urls.items())!r}"
+        self._cache = FrameCache(scope=scope if cache_ttl > 0 else None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ExchangeSource:

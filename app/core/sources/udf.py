@@ -80,7 +80,7 @@ class UdfSource:
         self.cache_ttl = cache_ttl
         self.bars = bars
         self.default_timeframe = parse_timeframe(default_timeframe)
-        self._cache = FrameCache()
+        self._cache = FrameCache(scope=f"{name}|{self._client.base_url}" if cache_ttl > 0 else None)
 
     @classmethod
     def from_settings(cls, settings: Settings, name: str) -> UdfSource:
