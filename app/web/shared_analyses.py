@@ -28,16 +28,19 @@ _last_warning = 0.0
 _MALFORMED = CACHE_LOOKUPS.labels(f"shared_{NAMESPACE}", "malformed")
 
 
-def shared_key(route: str, params: object, frame: pd.DataFrame) -> str:
-    """The request (its parameters, as a repr) and the contents of the bars analysed."""
+def shared_key(route: str, params: object, frame: pd.DataFrame) -> str | None:
+    """The request (its parameters, as a repr) and the contents of the bars analysed; None
+    without Redis (the digest, which reads every value, is then not computed)."""
+    if get_shared_cache() is None:
+        return None
     return f"{route}|{params!r}|{frame_digest(frame)}"
 
 
-async def take(key: str, model: type[BaseModel]) -> bytes | None:
+async def take(key: str | None, model: type[BaseModel]) -> bytes | None:
     """The stored answer's JSON bytes when another process made one that is a valid ``model``,
     else None. Redis is asked in a worker thread (it blocks up to its timeout)."""
     shared = get_shared_cache()
-    if shared is None:
+    if shared is None or key is None:
         return None
     stored = await run_in_threadpool(shared.get, NAMESPACE, key)
     if stored is None:
@@ -50,9 +53,9 @@ async def take(key: str, model: type[BaseModel]) -> bytes | None:
     return stored
 
 
-async def keep(key: str, body: bytes) -> None:
+async def keep(key: str | None, body: bytes) -> None:
     shared = get_shared_cache()
-    if shared is not None:
+    if shared is not None and key is not None:
         await run_in_threadpool(shared.put, NAMESPACE, key, body)
 
 
