@@ -24,6 +24,7 @@ import httpx
 import pytest
 import websockets
 
+from tests.async_run import run_async
 from tests.live.conftest import START, SYMBOL, next_frame, server_env
 from tests.live_server import ROOT
 
@@ -117,10 +118,10 @@ async def client_round(base: str) -> None:
 
 
 def test_closed_connections_leave_no_cyclic_garbage(probe_server: ProbeServer) -> None:
-    asyncio.run(client_round(probe_server.base))  # warm-up: first imports, caches, pools
+    run_async(client_round(probe_server.base))  # warm-up: first imports, caches, pools
     baseline = probe_server.probe()
     for _ in range(ROUNDS):
-        asyncio.run(client_round(probe_server.base))
+        run_async(client_round(probe_server.base))
     after = probe_server.probe()
     assert after["garbage"] < CLIENTS // 10, (
         f"{after['garbage']} objects in reference cycles after {ROUNDS * CLIENTS} connections "
