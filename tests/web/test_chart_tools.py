@@ -239,12 +239,20 @@ def test_a_phone_gets_a_one_row_toolbar_that_leaves_the_chart_its_height(browser
         box.scroll_into_view_if_needed()
         box.click()
         box.fill("big")
-        option = page.locator("#symbol-options li").first
+        # the list for "big" (the one opened by the click may be replaced while the search runs)
+        option = page.locator("#symbol-options li", has_text=BIG_SYMBOL).first
         option.wait_for()
-        assert option.bounding_box()["y"] > bar["y"] + bar["height"] - 1  # below, not clipped
+        shown = option.bounding_box()
+        for _ in range(50):  # a list being redrawn has no box for a moment
+            if shown is not None:
+                break
+            page.wait_for_timeout(100)
+            shown = option.bounding_box()
+        assert shown is not None, "the symbol list did not stay open"
+        assert shown["y"] > bar["y"] + bar["height"] - 1  # below, not clipped
         assert page.evaluate(
             "([x, y]) => document.elementFromPoint(x, y).closest('#symbol-options') !== null",
-            [option.bounding_box()["x"] + 5, option.bounding_box()["y"] + 5],
+            [shown["x"] + 5, shown["y"] + 5],
         )
     finally:
         context.close()
