@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app.web.routes.chart import HELD_BARS, PAGE_BARS
 from tests.web.conftest import BIG_SYMBOL, SMALL_SYMBOL
@@ -40,13 +41,22 @@ def show_logical(page, start: float, end: float) -> None:
 
 
 def look_at_logical(page, start: float, end: float) -> None:
-    """Show bars ``start..end`` and wait until the chart has applied it (on its next frame)."""
-    show_logical(page, start, end)
-    page.wait_for_function(
+    """Show bars ``start..end`` and wait until the chart has applied it (on its next frame).
+
+    A page of older bars still arriving shifts every bar's logical index (the view keeps its
+    time): the range is then asked again, until it holds."""
+    shown = (
         "([from, to]) => { const r = window.superChart.chart.timeScale().getVisibleLogicalRange();"
-        " return r && Math.abs(r.from - from) < 1 && Math.abs(r.to - to) < 1; }",
-        arg=[start, end],
+        " return r && Math.abs(r.from - from) < 1 && Math.abs(r.to - to) < 1; }"
     )
+    for attempt in range(6):
+        show_logical(page, start, end)
+        try:
+            page.wait_for_function(shown, arg=[start, end], timeout=5000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 5:
+                raise
 
 
 def look_at_times(page, start: int, end: int) -> None:
