@@ -11,12 +11,13 @@ inode), asks for a full reload; so does a Parquet file, which cannot be appended
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.csv_reader import read_csv_bars
 from app.core.errors import DataError
 from app.core.validation import CheckedBars
+from app.live.tail_rows import PlainRows
 
 MAX_TAIL_BYTES = 32 * 2**20  # more new bytes than this in one go: reload the whole file instead
 _HEADER_MAX = 64 * 1024
@@ -39,6 +40,7 @@ class CsvTail:
     header: bytes  # the header line, with its newline
     inode: int
     offset: int  # start of the last complete line read
+    plain: PlainRows | None = field(default=None, repr=False)  # the quick parse, if it fits
 
     @classmethod
     def open(cls, path: Path, size: int) -> CsvTail:
@@ -61,7 +63,7 @@ class CsvTail:
                 if end >= 0:
                     start = chunk.rfind(b"\n", 0, end)
                     offset = size - back + start + 1 if start >= 0 else max(offset, size - back)
-        return cls(path, header, stat.st_ino, offset)
+        return cls(path, header, stat.st_ino, offset, PlainRows.of(header, path.name))
 
     def read_new(self) -> CheckedBars | None:
         """The rows from the last complete line on (that line again, and any new ones); None
@@ -89,8 +91,10 @@ class CsvTail:
         if not lines:
             return None
         try:
-            body = self.header + b"".join(lines)
-            bars = read_csv_bars(body, self.path.name, threads=len(body) > INLINE_PARSE_BYTES)
+            bars = self.plain.read(lines) if self.plain is not None else None
+            if bars is None:  # not plain rows: the core's reader
+                body = self.header + b"".join(lines)
+                bars = read_csv_bars(body, self.path.name, threads=len(body) > INLINE_PARSE_BYTES)
         except DataError as exc:
             raise TailUnreadable(str(exc)) from None
         previous = complete.rfind(b"\n", 0, end)
