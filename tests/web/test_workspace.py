@@ -7,6 +7,7 @@ follows a growing file."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -44,6 +45,20 @@ def base(data_dir: Path) -> Iterator[str]:
         yield url
 
 
+def subscribers(stats: dict) -> int:
+    return sum(stats["symbol_subscribers"].get(symbol, 0) for symbol in SYMBOLS)
+
+
+def server_stats_when(base: str, check, timeout_s: float = 30.0) -> dict:
+    """GET /api/stats once ``check(stats)`` holds (the last answer when it never does)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        stats = httpx.get(base + "/api/stats").json()
+        if check(stats) or time.monotonic() > deadline:
+            return stats
+        time.sleep(0.1)
+
+
 def open_workspace(page, base: str, query: str, charts: int) -> None:
     page.goto(base + "/workspace?" + query)
     page.wait_for_function(READY)
@@ -62,11 +77,12 @@ def test_four_charts_from_the_address_share_one_websocket(page, base):
     heads = page.locator(".ws-cell .ws-symbol")
     assert [heads.nth(i).input_value() for i in range(4)] == list(SYMBOLS)
     page.wait_for_function("() => window.superWorkspace.socket.status.state === 'live'")
-    page.wait_for_timeout(300)
+    # The four subscriptions reach the server a moment after the socket opens: ask until the
+    # server holds them (read once, the count could still be short on a loaded machine).
+    stats = server_stats_when(base, lambda stats: subscribers(stats) >= 4)
     assert len(sockets) == 1
-    stats = httpx.get(base + "/api/stats").json()
     assert stats["total_clients"] == 1
-    assert sum(stats["symbol_subscribers"].get(symbol, 0) for symbol in SYMBOLS) == 4
+    assert subscribers(stats) == 4
     # Each chart drew its own bars: 4h has a quarter of 1h's bars.
     counts = page.evaluate(
         "() => window.superWorkspace.workspace.views.map((v) => v.columns.time.length)"
