@@ -59,6 +59,19 @@ def server_stats_when(base: str, check, timeout_s: float = 30.0) -> dict:
         time.sleep(0.1)
 
 
+def saved_drawings(base: str, client_id: str, symbol: str, check, timeout_s: float = 30.0):
+    """The server's drawings of ``symbol`` once ``check(drawings)`` holds (the last answer when
+    it never does): the page removes a drawing from its own list first, then tells the server."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        rows = httpx.get(
+            base + f"/api/drawings?symbol={symbol}", headers={"X-Client-Id": client_id}
+        ).json()
+        if check(rows) or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.1)
+
+
 def open_workspace(page, base: str, query: str, charts: int) -> None:
     page.goto(base + "/workspace?" + query)
     page.wait_for_function(READY)
@@ -216,11 +229,12 @@ def test_trend_line_on_1h_shows_on_4h_and_survives_a_reload(page, base):
     # Undo removes it (on the server too), redo brings it back (saved again under a new id).
     page.keyboard.press("Control+z")
     page.wait_for_function("() => window.superWorkspace.drawings.store.of('GOOG').length === 0")
-    mine = {"X-Client-Id": client_id}
-    assert httpx.get(base + "/api/drawings?symbol=GOOG", headers=mine).json() == []
+    # The page drops the drawing from its list, then sends the DELETE: ask until it is done.
+    assert saved_drawings(base, client_id, "GOOG", lambda rows: rows == []) == []
     page.keyboard.press("Control+y")
     page.wait_for_function("() => window.superWorkspace.drawings.store.of('GOOG').length === 1")
-    again = httpx.get(base + "/api/drawings?symbol=GOOG", headers=mine).json()
+    again = saved_drawings(base, client_id, "GOOG", lambda rows: len(rows) == 1)
+    assert len(again) == 1
     assert [point["time"] for point in again[0]["points"]] == times
 
     page.select_option(".ws-cell[data-active='true'] .ws-timeframe", "4h")
