@@ -6,6 +6,7 @@ dashed line style, a note's words edited. What is checked is what the server sto
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,14 +86,17 @@ def saved(base: str, page, symbol: str) -> list[dict]:
     return answer.json()
 
 
-def wait_saved(base: str, page, symbol: str, check) -> list[dict]:
-    """The server's drawings of ``symbol`` once ``check(drawings)`` holds (5 s at most)."""
-    for _ in range(50):
+def wait_saved(base: str, page, symbol: str, check, timeout_s: float = 30.0) -> list[dict]:
+    """The server's drawings of ``symbol`` once ``check(drawings)`` holds (``timeout_s`` at
+    most: on a loaded 2-core machine a save can take seconds to reach the server)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
         rows = saved(base, page, symbol)
         if rows and check(rows):
             return rows
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server never held the change: {rows}")
         page.wait_for_timeout(100)
-    raise AssertionError(f"the server never held the change: {rows}")
 
 
 def draw_trend_line(page, symbol: str, first: int, second: int) -> list[list[float]]:
