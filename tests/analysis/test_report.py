@@ -111,6 +111,13 @@ def test_the_saved_report_draws_its_chart_offline(
     )
     page.goto(saved.as_uri())
     page.wait_for_selector("#chart .main-svg")
+    # plotly.js makes its frame first, then the traces, shapes and annotations: wait for the
+    # drawing to be done (its promise) before counting what it drew.
+    page.wait_for_function(
+        "() => { const gd = document.getElementById('chart');"
+        " return gd && gd._fullLayout && !(gd._promises && gd._promises.length)"
+        " && gd.querySelector('.annotation-text') !== null; }"
+    )
     assert page.locator("#chart g.trace.boxes, #chart g.candlestick").count() >= 1
     level_lines = page.locator("#chart .shapelayer path").count()
     assert level_lines >= 2
