@@ -120,8 +120,12 @@ def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
     page.route_web_socket("**/ws", on_socket)
     open_live(page, live_page_server)
     routes[0].close()  # the connection drops
-    page.wait_for_function("() => window.superChart.live.status.state === 'offline'")
-    assert page.locator("#live-dot").get_attribute("data-state") == "offline"
+    # The dot says so while the page is offline (read in the same moment: a retry is due ~0.5 s
+    # later, and a separate read after a slow wait could see it connecting again).
+    page.wait_for_function(
+        "() => window.superChart.live.status.state === 'offline' && "
+        "document.querySelector('#live-dot').dataset.state === 'offline'"
+    )
     append(live_dir / f"{SYMBOL}.csv", row(BARS, 101.0) + row(BARS + 1, 102.0))
     page.wait_for_function(
         f"() => window.superChart.candles.data().at(-1).time === {minute(BARS + 1)}", timeout=20_000
