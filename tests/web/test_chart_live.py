@@ -44,6 +44,25 @@ def live_page_server(live_dir: Path) -> Iterator[str]:
         yield base
 
 
+def settled_times(page, quiet_ms: int = 400) -> list[int]:
+    """The bars' times once no bar has come for ``quiet_ms`` (a playing replay brings 50 a
+    second, so this times out if the pause never takes effect)."""
+    page.wait_for_function(
+        """(quiet) => new Promise((resolve) => {
+          const last = () => window.superChart.candles.data().at(-1).time;
+          let seen = last(), since = performance.now();
+          const look = () => {
+            if (last() !== seen) { seen = last(); since = performance.now(); }
+            if (performance.now() - since >= quiet) resolve(true);
+            else setTimeout(look, 20);
+          };
+          look();
+        })""",
+        arg=quiet_ms,
+    )
+    return page.evaluate(TIMES)
+
+
 def open_live(page, base: str, **query: str) -> None:
     query = {"symbol": SYMBOL, "timeframe": "1m", **query}
     page.goto(base + "/chart?" + "&".join(f"{k}={v}" for k, v in query.items()))
@@ -149,8 +168,7 @@ def test_replay_plays_pauses_and_steps(page, live_page_server):
     )
     assert page.locator("#live-dot").get_attribute("data-state") == "paused"
     page.locator("#replay-play").click()  # pause
-    page.wait_for_timeout(300)
-    held = page.evaluate(TIMES)
+    held = settled_times(page)  # bars already on their way when the pause was sent come in
     page.wait_for_timeout(600)
     assert page.evaluate(TIMES) == held  # paused: nothing more
     assert held[0] < start <= held[-1] and held == list(range(held[0], held[-1] + MINUTE, MINUTE))
