@@ -5,6 +5,7 @@ pauses and steps."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,16 +33,30 @@ def minute(n: int) -> int:
     return int((START + pd.Timedelta(minutes=n)).timestamp())
 
 
-@pytest.fixture
-def live_dir(tmp_path: Path) -> Path:
-    write_minutes(tmp_path / f"{SYMBOL}.csv")
-    return tmp_path
+@pytest.fixture(scope="module")
+def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("chart_live")
+    write_minutes(folder / f"{SYMBOL}.csv")  # the server's default symbol
+    return folder
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live_page_server(live_dir: Path) -> Iterator[str]:
+    """One server for the module (a start costs seconds on a loaded machine); each test has a
+    file of its own in its folder (``symbol``)."""
     with run_server(live_dir) as base:
         yield base
+
+
+NAMES = itertools.count(1)
+
+
+@pytest.fixture
+def symbol(live_dir: Path) -> str:
+    """A symbol of the test's own: BARS 1m bars from START, appended to by this test only."""
+    name = f"LIVE{next(NAMES)}"
+    write_minutes(live_dir / f"{name}.csv")
+    return name
 
 
 def settled_times(page, quiet_ms: int = 400) -> list[int]:
@@ -63,17 +78,17 @@ def settled_times(page, quiet_ms: int = 400) -> list[int]:
     return page.evaluate(TIMES)
 
 
-def open_live(page, base: str, **query: str) -> None:
-    query = {"symbol": SYMBOL, "timeframe": "1m", **query}
+def open_live(page, base: str, symbol: str, **query: str) -> None:
+    query = {"symbol": symbol, "timeframe": "1m", **query}
     page.goto(base + "/chart?" + "&".join(f"{k}={v}" for k, v in query.items()))
     page.wait_for_function(READY)
     page.wait_for_function(LIVE)
 
 
-def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, live_dir):
-    open_live(page, live_page_server, indicators="rsi")
+def test_a_bar_appended_after_the_page_opened_is_drawn(page, symbol, live_page_server, live_dir):
+    open_live(page, live_page_server, symbol, indicators="rsi")
     assert page.evaluate(TIMES)[-1] == minute(BARS - 1)
-    append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
+    append(live_dir / f"{symbol}.csv", row(BARS, 123.25))
     page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
     last = page.evaluate("() => window.superChart.candles.data().at(-1)")
     assert last["close"] == 123.25
@@ -85,17 +100,17 @@ def test_a_bar_appended_after_the_page_opened_is_drawn(page, live_page_server, l
 
 
 def test_the_dot_says_historical_then_error_with_the_servers_message(
-    page, live_page_server, live_dir
+    page, symbol, live_page_server, live_dir
 ):
     """The file's bars are from 2024-01-01: the dot is not green "connected" but says so; a
     broken last row turns it to an error with the reader's words, the bars kept."""
-    open_live(page, live_page_server)
+    open_live(page, live_page_server, symbol)
     page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'stale'")
     label = page.locator(".live-label")
     assert label.inner_text() == "historical file: last bar 2024-01-01 06:39 UTC"
     assert label.is_visible()
     drawn = page.evaluate(TIMES)
-    append(live_dir / f"{SYMBOL}.csv", row(BARS, 100.0).replace(",100.0,", ",abc,"))
+    append(live_dir / f"{symbol}.csv", row(BARS, 100.0).replace(",100.0,", ",abc,"))
     page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'error'")
     text = label.inner_text()
     assert text.startswith("Feed error: ") and "abc" in text, text
@@ -103,12 +118,12 @@ def test_the_dot_says_historical_then_error_with_the_servers_message(
     assert page.evaluate(TIMES) == drawn  # the last good bars stay drawn
 
 
-def test_heikin_ashi_is_live_and_switching_back_follows(page, live_page_server, live_dir):
-    open_live(page, live_page_server, chart="heikin_ashi", indicators="rsi")
-    append(live_dir / f"{SYMBOL}.csv", row(BARS, 123.25))
+def test_heikin_ashi_is_live_and_switching_back_follows(page, symbol, live_page_server, live_dir):
+    open_live(page, live_page_server, symbol, chart="heikin_ashi", indicators="rsi")
+    append(live_dir / f"{symbol}.csv", row(BARS, 123.25))
     page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
     drawn = page.evaluate(LAST_BAR)
-    params = {"symbol": SYMBOL, "timeframe": "1m", "chart": "heikin_ashi", "emas": "10,21",
+    params = {"symbol": symbol, "timeframe": "1m", "chart": "heikin_ashi", "emas": "10,21",
               "indicators": "rsi", "limit": 1}  # fmt: skip
     (want,) = httpx.get(live_page_server + "/api/ohlcv", params=params).json()
     assert drawn == {name: want[name] for name in drawn}  # the HA candle, its EMA and RSI
@@ -116,7 +131,7 @@ def test_heikin_ashi_is_live_and_switching_back_follows(page, live_page_server, 
     # Back to candles: the subscription follows the chart type.
     page.locator("#chart-type").select_option("candles")
     page.wait_for_function("() => window.superChart.candles.data().at(-1).close === 123.25")
-    append(live_dir / f"{SYMBOL}.csv", row(BARS + 1, 124.5))
+    append(live_dir / f"{symbol}.csv", row(BARS + 1, 124.5))
     page.wait_for_function(
         f"() => window.superChart.candles.data().at(-1).time === {minute(BARS + 1)}"
     )
@@ -125,7 +140,7 @@ def test_heikin_ashi_is_live_and_switching_back_follows(page, live_page_server, 
 
 
 def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
-    page, live_page_server, live_dir
+    page, symbol, live_page_server, live_dir
 ):
     routes: list = []
 
@@ -137,7 +152,7 @@ def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
             ws.connect_to_server()
 
     page.route_web_socket("**/ws", on_socket)
-    open_live(page, live_page_server)
+    open_live(page, live_page_server, symbol)
     routes[0].close()  # the connection drops
     # The dot says so while the page is offline (read in the same moment: a retry is due ~0.5 s
     # later, and a separate read after a slow wait could see it connecting again).
@@ -145,7 +160,7 @@ def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
         "() => window.superChart.live.status.state === 'offline' && "
         "document.querySelector('#live-dot').dataset.state === 'offline'"
     )
-    append(live_dir / f"{SYMBOL}.csv", row(BARS, 101.0) + row(BARS + 1, 102.0))
+    append(live_dir / f"{symbol}.csv", row(BARS, 101.0) + row(BARS + 1, 102.0))
     page.wait_for_function(
         f"() => window.superChart.candles.data().at(-1).time === {minute(BARS + 1)}", timeout=20_000
     )
@@ -156,8 +171,8 @@ def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
     page.wait_for_function(LIVE)
 
 
-def test_replay_plays_pauses_and_steps(page, live_page_server):
-    open_live(page, live_page_server)
+def test_replay_plays_pauses_and_steps(page, symbol, live_page_server):
+    open_live(page, live_page_server, symbol)
     page.get_by_role("button", name="Replay").click()
     page.locator("#replay-start").fill("2024-01-01T05:00")
     page.locator("#replay-speed").select_option("50")
@@ -184,14 +199,14 @@ def test_replay_plays_pauses_and_steps(page, live_page_server):
     assert_clean(page)
 
 
-def test_live_bars_keep_what_is_held_bounded(page, live_page_server, live_dir):
-    open_live(page, live_page_server)
+def test_live_bars_keep_what_is_held_bounded(page, symbol, live_page_server, live_dir):
+    open_live(page, live_page_server, symbol)
     first_index = page.evaluate("() => window.superChart.data.meta.first_index")
     # A small page (300 held + 50 a page) so that one more bar goes over the bound.
     page.evaluate(
         "() => { window.superChart.state.heldBars = 300; window.superChart.state.pageBars = 50; }"
     )
-    append(live_dir / f"{SYMBOL}.csv", row(BARS, 99.5))
+    append(live_dir / f"{symbol}.csv", row(BARS, 99.5))
     page.wait_for_function(f"() => window.superChart.candles.data().at(-1).time === {minute(BARS)}")
     times = page.evaluate(TIMES)
     assert len(times) == BARS + 1 - 50  # the oldest 50 let go
