@@ -22,7 +22,7 @@ from app.charts.plotly_time import bar_positions, time_ticks, wall_times
 from app.config import Settings
 from app.dash_app.alerts import error_alert, notices
 from app.dash_app.analysis_panel import add_overlays
-from app.dash_app.chart_data import ChartData, load_chart_data
+from app.dash_app.chart_data import SOURCE_CONFIGURED, ChartData, load_chart_data
 from app.dash_app.layout import empty_figure
 from app.dash_app.live import (
     assign_arrays,
@@ -31,6 +31,7 @@ from app.dash_app.live import (
     extend_arrays,
     held_after,
 )
+from app.dash_app.live_check import newest_drawn
 from app.dash_app.uploads import UploadCache, UploadRef
 from app.dash_app.window import LIVE_MAX_BARS, Held, Window, next_page, page_window
 
@@ -66,7 +67,8 @@ def figure_key(key: str, indicators: Sequence[str], overlays: Sequence[str] = ()
 
 def drawn_store(key: str, emas: list[int], window: Window, held: Held) -> dict:
     """The drawn store: the figure's :func:`figure_key`, its EMA periods in trace order, the
-    window request behind it and the bars it holds."""
+    window request behind it and the bars it holds (and, from a whole redraw of a symbol,
+    ``newest``: the live check's newest bar read before it)."""
     return {"key": key, "emas": emas, "window": window.to_store(), "held": held.to_store()}
 
 
@@ -88,6 +90,8 @@ def render_chart(
     offered = tuple(settings.ema_periods)
     window = window or Window()
     key = chart_key(source, symbol, timeframe, upload_ref)
+    live = source == SOURCE_CONFIGURED and bool(symbol)
+    newest = newest_drawn(symbol, settings) if live and symbol else None  # before the bars
     try:
         data = _chart_data(
             source, symbol, timeframe, upload_ref, uploads, settings, window, indicators
@@ -106,6 +110,8 @@ def render_chart(
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     lines = drawable_emas(data.view, offered)
     store = drawn_store(figure_key(key, indicators, overlays), lines, window, data.held)
+    if newest is not None:
+        store["newest"] = newest  # the live check's newest bar, already drawn here
     return ChartOutputs(figure, None, notices(data.data_notices, data.notice), data.summary, store)
 
 

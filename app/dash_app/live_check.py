@@ -32,16 +32,30 @@ def newest_bar(symbol: str, settings: Settings) -> list[Any]:
     return [symbol, bar["time"].isoformat(), *values, view.total_bars]
 
 
-def live_signal(source: str, symbol: str | None, seen: Any, settings: Settings) -> Any:
+def newest_drawn(symbol: str, settings: Settings) -> list[Any] | None:
+    """:func:`newest_bar` for the drawn store of a chart about to be drawn (read before its
+    bars, so a bar arriving in between is one the next tick still signals), or None."""
+    try:
+        return newest_bar(symbol, settings)
+    except Exception:  # the chart's own read says what is wrong
+        return None
+
+
+def live_signal(
+    source: str, symbol: str | None, seen: Any, settings: Settings, drawn: Any = None
+) -> Any:
     """The new value of the live-signal store, or no_update while the newest bar is the one
-    ``seen``. An upload does not change; errors are the chart's to show (at its next redraw)."""
+    ``seen`` or the one the figure was drawn with (the drawn store's ``newest``: the first tick
+    after a page load or a redraw sets off no chart callback for bars already drawn). An upload
+    does not change; errors are the chart's to show (at its next redraw)."""
     if source != SOURCE_CONFIGURED or not symbol:
         return no_update
     try:
         now = newest_bar(symbol, settings)
     except Exception:  # the chart callback says what is wrong, at its next redraw
         return no_update
-    return no_update if now == seen else now
+    drawn_with = drawn.get("newest") if isinstance(drawn, dict) else None
+    return no_update if now in (seen, drawn_with) else now
 
 
 def register_live_check(app: Dash, settings: Callable[[], Settings]) -> None:
@@ -51,7 +65,9 @@ def register_live_check(app: Dash, settings: Callable[[], Settings]) -> None:
         State("source", "value"),
         State("symbol", "value"),
         State("live-signal", "data"),
+        State("drawn", "data"),
         prevent_initial_call=True,
     )
-    def on_tick(_, source, symbol, seen):
-        return live_signal(inputs.text(source) or "", inputs.text(symbol), seen, settings())
+    def on_tick(_, source, symbol, seen, drawn):
+        source, symbol = inputs.text(source) or "", inputs.text(symbol)
+        return live_signal(source, symbol, seen, settings(), inputs.mapping(drawn))

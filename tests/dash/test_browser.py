@@ -456,15 +456,30 @@ def test_levels_and_spikes_toggles_draw_on_the_chart_and_the_panel_shows_signals
 
 
 def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_dir):
-    """#14: dcc.Interval + Patch: the new bar arrives without a reload, the zoom is kept."""
+    """#14: dcc.Interval + Patch: the new bar arrives without a reload, the zoom is kept; a
+    tick with no new bar (the first after the page loaded too) sends no chart request."""
     port = free_port()
     path = data_dir / "sample_ohlcv.csv"
+    checks, live_redraws = [], []  # live checks answered; chart requests a tick set off
+    on_live_signal = is_chart_redraw_for("live-signal.data")
+
+    def record_check(request) -> None:
+        if (request.post_data_json or {}).get("output") == "live-signal.data":
+            checks.append(request)
+
+    page.on("requestfinished", record_check)
+    page.on("request", lambda request: on_live_signal(request) and live_redraws.append(request))
     with live_server(["app/main_dash.py"], port=port, health_path="/health",
                      env={"DASH_PORT": str(port), "DASH_REFRESH_S": "2"}) as base:  # fmt: skip
         page.goto(base)
         wait_for_chart(page, f"c.bars === {SMALL_BARS}")
         page.evaluate("window.__same_page = true")
         zoomed = page.evaluate(ZOOM_TO_MIDDLE)
+        for _ in range(150):  # the first tick's live check is answered: nothing new yet
+            if checks:
+                break
+            page.wait_for_timeout(100)
+        assert checks, "no live check was sent"
         last = path.read_text().rstrip("\n").splitlines()[-1].split(",")
         stamp = pd.Timestamp(last[0]) + pd.Timedelta(hours=1)
         row = [str(stamp).replace("+00:00", ""), "130", "131", "129", "130.5", "999"]
@@ -479,6 +494,7 @@ def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_di
         assert page.evaluate("window.__same_page === true")
         assert page.evaluate(X_RANGE) == zoomed  # a Patch: the layout was left alone
         assert "live: updated" in page.locator("#summary").inner_text()
+        assert len(live_redraws) == 1  # the new bar's; the first tick's found it drawn
 
     assert page.watch.console_errors == []
 
