@@ -132,19 +132,32 @@ def test_an_ema_toggle_is_done_in_the_browser_without_a_request(page, dash_base)
     page.wait_for_function(f"() => ({LEGEND})().includes('EMA 10')", timeout=10_000)
     assert [url for url in requests if "_dash-update-component" in url] == []
 
-    # Quick flips in a row (off, on, off before plotly.js has caught up) end as the switch says.
+    # Quick flips in a row (off, on, off before plotly.js has caught up) end as the switch says
+    # and stay so (a restyle still on its way may not undo it). Waited for, not slept on: a
+    # restyle of 2,000 candles can take seconds on a loaded machine.
     for _ in range(3):
         switch.click()
-    page.wait_for_function(f"() => !({LEGEND})().includes('EMA 10')", timeout=10_000)
-    page.wait_for_timeout(1500)  # every restyle set off has run
-    assert not page.evaluate(EMA_LINE_SHOWN, "EMA 10")
-    assert not page.locator("#emas input").first.is_checked()
+    expect(page.locator("#emas input").first).not_to_be_checked()
+    wait_settled(page, f"() => !({LEGEND})().includes('EMA 10') && !({EMA_LINE_SHOWN})('EMA 10')")
     for _ in range(3):  # on, off, on
         switch.click()
-    page.wait_for_timeout(1500)
-    assert page.locator("#emas input").first.is_checked()
-    assert page.evaluate(EMA_LINE_SHOWN, "EMA 10") and "EMA 10" in page.evaluate(LEGEND)
+    expect(page.locator("#emas input").first).to_be_checked()
+    wait_settled(page, f"() => ({LEGEND})().includes('EMA 10') && ({EMA_LINE_SHOWN})('EMA 10')")
     assert page.watch.console_errors == []
+
+
+def wait_settled(page, predicate: str, hold_ms: int = 600, timeout: float = 20_000) -> None:
+    """Wait until ``predicate`` has held for ``hold_ms`` without a break."""
+    page.evaluate("() => { window.__heldSince = null; }")
+    page.wait_for_function(
+        f"""() => {{
+            if (!({predicate})()) {{ window.__heldSince = null; return false; }}
+            window.__heldSince = window.__heldSince ?? performance.now();
+            return performance.now() - window.__heldSince >= {hold_ms};
+        }}""",
+        polling=50,
+        timeout=timeout,
+    )
 
 
 # The x axis' labels as drawn: [position, text] of each tick inside the range shown.
