@@ -9,6 +9,7 @@ from app.core import OHLCV_COLUMNS
 from tests.live_server import free_port, live_server
 from tests.streamlit.lightweight_frame import chart_frame, wait_for_candles
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+from tests.streamlit.script_runs import wait_for_run_done
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,6 +62,7 @@ def test_dashboard_in_a_real_browser(page, data_dir, tmp_path, monkeypatch):
         # The download holds the uploaded bars with the EMAs that are ticked.
         sidebar.get_by_text("EMA 150", exact=True).click()
         wait_for_plotly(page, "c.bars === 120 && !c.lines.includes('EMA 150')")
+        wait_for_run_done(page)  # the button under the chart is this run's, not the last one's
         with page.expect_download(timeout=90_000) as download:
             page.get_by_role("button", name="Download CSV with indicators").click()
         table = pd.read_csv(download.value.path())
