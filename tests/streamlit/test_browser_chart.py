@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from app.streamlit_app.engines import PLOTLY_WINDOW_BARS
 from tests.live_server import free_port, live_server
@@ -114,7 +115,8 @@ def test_hourly_bars_are_drawn_hourly_and_older_ones_are_a_page_away(page, serve
     assert fig["times"][-1] == int(last["time"].timestamp() * 1000)
     assert fig["closes"][-1] == pytest.approx(last["close"])
     assert "hourly · 1h" in fig["title"]
-    assert page.get_by_text("Bars 3,001–5,000 of 5,000 at 1h").is_visible()
+    # (drawn after the chart: it may follow it by a moment)
+    expect(page.get_by_text("Bars 3,001–5,000 of 5,000 at 1h")).to_be_visible(timeout=30_000)
 
     # Hovering a candle shows one hourly bar of the file: its time and its own OHLC values.
     text = hover_text(page, PLOTLY_WINDOW_BARS - 3)
@@ -130,7 +132,7 @@ def test_hourly_bars_are_drawn_hourly_and_older_ones_are_a_page_away(page, serve
     fig = wait_for_figure(page, f"c.times[0] === {first}")
     assert len(fig["times"]) == PLOTLY_WINDOW_BARS
     assert spacings_s(fig["times"]) == {3600.0}
-    assert page.get_by_text("Bars 1,001–3,000 of 5,000 at 1h").is_visible()
+    expect(page.get_by_text("Bars 1,001–3,000 of 5,000 at 1h")).to_be_visible(timeout=30_000)
 
     page.get_by_role("button", name="Newest").click()
     newest = int(last["time"].timestamp() * 1000)
@@ -145,7 +147,7 @@ def test_auto_says_which_coarser_timeframe_it_drew(page, server):
     choose(page, "Timeframe", "Auto (whole history)")
     fig = wait_for_figure(page, "c.title.includes('· 4h')")
     assert spacings_s(fig["times"]) == {4 * 3600.0}
-    assert page.get_by_text("Auto: drawn at 4h", exact=False).is_visible()
+    expect(page.get_by_text("Auto: drawn at 4h", exact=False)).to_be_visible(timeout=30_000)
 
 
 def test_uploads_say_what_is_drawn_or_why_not_next_to_the_uploader(page, server, tmp_path):
@@ -161,12 +163,13 @@ def test_uploads_say_what_is_drawn_or_why_not_next_to_the_uploader(page, server,
     error = sidebar.locator("[data-testid='stAlertContentError']")
     error.wait_for(timeout=30_000)
     assert "broken.csv" in error.text_content()
-    assert page.get_by_text("The uploaded file cannot be drawn").is_visible()
+    expect(page.get_by_text("The uploaded file cannot be drawn")).to_be_visible(timeout=30_000)
 
     sidebar.locator("input[type='file']").set_input_files(good)
     wait_for_figure(page, "c.times.length === 120 && c.title.includes('mine.csv')")
-    assert sidebar.get_by_text("120 bars at 1h", exact=False).is_visible()
-    assert sidebar.locator("[data-testid='stAlertContentError']").count() == 0
+    expect(sidebar.get_by_text("120 bars at 1h", exact=False)).to_be_visible(timeout=30_000)
+    # the last run's error stays on the page until this run ends
+    expect(sidebar.locator("[data-testid='stAlertContentError']")).to_have_count(0, timeout=30_000)
 
 
 LEVEL_SHAPES = """() => {
