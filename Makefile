@@ -96,7 +96,7 @@ screenshots: setup-dev browser
 sample-data: setup
 	$(PY) -m scripts.make_sample_data
 
-## The chart page's Lightweight Charts build, vendored from the npm registry (pinned version,
+## The chart page's Lightweight Charts and the Dash app's plotly.js builds, vendored from the npm registry (pinned version,
 ## licence, SHA256SUMS): vendor-js refreshes it with npm pack, vendor-js-check verifies it offline.
 vendor-js: setup
 	$(PY) -m scripts.vendor_js

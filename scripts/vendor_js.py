@@ -1,9 +1,10 @@
-"""Refresh or verify the vendored Lightweight Charts build the chart page serves (no CDN).
+"""Refresh or verify the vendored JavaScript builds we serve (no CDN): the chart page's
+Lightweight Charts and the Dash app's plotly.js finance bundle.
 
-``python -m scripts.vendor_js`` fetches the pinned version with ``npm pack`` (npm checks the
-registry's integrity hash), keeps the standalone production build and its licence, and writes
-``SHA256SUMS`` and ``VERSION``. ``python -m scripts.vendor_js --check`` verifies the copy against
-``SHA256SUMS`` without any network.
+``python -m scripts.vendor_js`` fetches each pinned version with ``npm pack`` (npm checks the
+registry's integrity hash), keeps the build and its licence, and writes ``SHA256SUMS`` and
+``VERSION``. ``python -m scripts.vendor_js --check`` verifies the copies against ``SHA256SUMS``
+without any network.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from app.dash_app import plotly_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DIR = ROOT / "app" / "web" / "static" / "vendor" / "lightweight-charts"
@@ -26,12 +30,31 @@ KEPT = {f"package/dist/{BUILD}": BUILD, "package/LICENSE": "LICENSE"}
 NPM_TIMEOUT_S = 120
 
 
+@dataclass(frozen=True)
+class Vendored:
+    package: str
+    version: str
+    folder: Path
+    kept: dict[str, str]  # file in the npm tarball -> name in the folder
+
+
+LIGHTWEIGHT_CHARTS = Vendored(PACKAGE, PINNED_VERSION, VENDOR_DIR, KEPT)
+# The Dash app's plotly.js (app.dash_app.plotly_bundle says which and why).
+PLOTLY_FINANCE = Vendored(
+    plotly_bundle.PACKAGE,
+    plotly_bundle.VERSION,
+    plotly_bundle.FOLDER,
+    {f"package/{plotly_bundle.BUILD}": plotly_bundle.BUILD, "package/LICENSE": "LICENSE"},
+)
+VENDORED = (LIGHTWEIGHT_CHARTS, PLOTLY_FINANCE)
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_sums(folder: Path) -> None:
-    lines = [f"{sha256_of(folder / name)}  {name}\n" for name in sorted(KEPT.values())]
+def write_sums(folder: Path, kept: dict[str, str] = KEPT) -> None:
+    lines = [f"{sha256_of(folder / name)}  {name}\n" for name in sorted(kept.values())]
     (folder / "SHA256SUMS").write_text("".join(lines))
 
 
@@ -51,42 +74,45 @@ def check(folder: Path = VENDOR_DIR) -> list[str]:
     return problems
 
 
-def refresh(version: str, folder: Path = VENDOR_DIR) -> None:
+def refresh(version: str, folder: Path = VENDOR_DIR, spec: Vendored = LIGHTWEIGHT_CHARTS) -> None:
     """``npm pack`` the version into a temporary folder and copy the kept files over."""
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm is needed to refresh the vendored build: apt-get install npm")
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{version}", "--pack-destination", tmp, "--silent"],
+            [npm, "pack", f"{spec.package}@{version}", "--pack-destination", tmp, "--silent"],
             check=True,
             timeout=NPM_TIMEOUT_S,
         )
         tarball = next(Path(tmp).glob("*.tgz"))
         folder.mkdir(parents=True, exist_ok=True)
         with tarfile.open(tarball) as archive:
-            for member, name in KEPT.items():
+            for member, name in spec.kept.items():
                 source = archive.extractfile(member)
                 if source is None:
                     raise SystemExit(f"{tarball.name} holds no {member}")
                 (folder / name).write_bytes(source.read())
-    (folder / "VERSION").write_text(f"{PACKAGE}@{version}\n")
-    write_sums(folder)
+    (folder / "VERSION").write_text(f"{spec.package}@{version}\n")
+    write_sums(folder, spec.kept)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default=PINNED_VERSION)
     parser.add_argument("--check", action="store_true", help="verify only, no network")
     args = parser.parse_args(argv)
-    if not args.check:
-        refresh(args.version)
-    problems = check()
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if not problems:
-        print(f"{VENDOR_DIR.relative_to(ROOT)}: {(VENDOR_DIR / 'VERSION').read_text().strip()} OK")
-    return 1 if problems else 0
+    failed = False
+    for spec in VENDORED:
+        if not args.check:
+            refresh(spec.version, spec.folder, spec)
+        problems = check(spec.folder)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            version = (spec.folder / "VERSION").read_text().strip()
+            print(f"{spec.folder.relative_to(ROOT)}: {version} OK")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

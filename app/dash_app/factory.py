@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components' JS with Dash
-from dash import Dash
 from flask import jsonify
 
 from app.config import get_settings
 from app.dash_app.callbacks import register_callbacks
 from app.dash_app.grid import register_grid_callbacks
 from app.dash_app.layout import build_layout
+from app.dash_app.page_scripts import LeanDash, serve_plotly
 from app.dash_app.request_guard import guard_callback_requests
 from app.dash_app.stylesheet import BOOTSTRAP_URL, THEME_URL, serve_stylesheets
 from app.dash_app.uploads import UploadCache
@@ -38,10 +38,10 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app() -> Dash:
+def create_app() -> LeanDash:
     """Settings are read per request (``get_settings`` is cached), so tests can change them."""
     settings = get_settings()  # fail at start, with the variable's name, on bad settings
-    app = Dash(
+    app = LeanDash(
         __name__,
         title="Super Chart",
         update_title=None,
@@ -57,6 +57,7 @@ def create_app() -> Dash:
     # The browser refuses files over the limit; this is the backstop (base64 adds a third).
     server.config["MAX_CONTENT_LENGTH"] = int(settings.upload_max_bytes * 4 / 3) + 2**20
     serve_stylesheets(server)
+    serve_plotly(server)
     server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     app.layout = lambda: build_layout(get_settings())
     register_callbacks(app, UploadCache(), get_settings)

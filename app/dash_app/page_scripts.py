@@ -1,0 +1,65 @@
+"""The page's script tags: only the bundles this app's components use, and plotly.js's finance
+bundle in place of the full build.
+
+With ``eager_loading`` Dash puts every component chunk it knows in the page, used or not: the
+MathJax (2 MB), Markdown, code-highlight, date-picker and slider chunks of dcc, and all of
+dash_table (~1 MB). The app draws no such component, so their tags are left out; should one ever
+be used, its chunk still loads on demand (dcc's and dash_table's lazy loaders fetch a chunk not
+yet in the page), so leaving a tag out can slow a component, never break it.
+
+plotly.js is the page's heaviest script: evaluating the full 4.8 MB build took 2.5-6 s on the
+loaded machine, before the layout could even be asked for. The chart draws candlesticks, bars
+and lines only, all in plotly.js's finance bundle (:mod:`app.dash_app.plotly_bundle`). dcc.Graph
+uses ``window.Plotly`` when the page has one, so the bundle simply takes the full build's place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dash import Dash
+from flask import Flask, send_from_directory
+
+from app.dash_app import plotly_bundle
+
+# Script paths (under _dash-component-suites/) of bundles no component of this app uses.
+UNUSED_SCRIPTS = re.compile(
+    r"/dash/dcc/async-(?:datepicker|highlight|markdown|mathjax|slider)\.v"
+    r"|/dash/dash_table/(?:async-[a-z]+|bundle)\.v"
+)
+FULL_PLOTLY = re.compile(r"/plotly/package_data/plotly\.v[^\"/]*\.min\.js$")
+SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*></script>\n?")
+# Versioned, so browsers may keep it for good.
+PLOTLY_ROUTE = f"_vendor/plotly-finance-{plotly_bundle.VERSION}.min.js"
+A_YEAR_S = 365 * 24 * 3600
+
+
+def lean_scripts(scripts: str, plotly_url: str) -> str:
+    """``scripts`` (Dash's script tags) without those of :data:`UNUSED_SCRIPTS`, and with the
+    finance bundle (at ``plotly_url``) in place of the full plotly.js build."""
+
+    def keep(tag: re.Match) -> str:
+        src = tag.group(1)
+        if UNUSED_SCRIPTS.search(src):
+            return ""
+        if FULL_PLOTLY.search(src):
+            return f'<script src="{plotly_url}"></script>\n'
+        return tag.group(0)
+
+    return SCRIPT_TAG.sub(keep, scripts)
+
+
+def serve_plotly(server: Flask) -> None:
+    def plotly_build():
+        return send_from_directory(plotly_bundle.FOLDER, plotly_bundle.BUILD, max_age=A_YEAR_S)
+
+    server.add_url_rule(f"/{PLOTLY_ROUTE}", "plotly_finance", plotly_build)
+
+
+class LeanDash(Dash):
+    """Dash serving the page with the lean script tags of :func:`lean_scripts`."""
+
+    def interpolate_index(self, **kwargs):
+        url = self.config.requests_pathname_prefix + PLOTLY_ROUTE
+        kwargs["scripts"] = lean_scripts(kwargs.get("scripts", ""), url)
+        return super().interpolate_index(**kwargs)
