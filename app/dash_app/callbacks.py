@@ -226,6 +226,7 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Input("live-signal", "data"),  # the newest bar changed (live_check)
         State("emas", "value"),  # toggled in the browser (ema_toggle_js); drawn as it is
         State("drawn", "data"),
+        prevent_initial_call=True,  # the page comes with its first chart (layout.build_layout)
     )
     def on_controls(source, symbol, timeframe, upload_ref, page, chosen, overlays, _, emas, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))

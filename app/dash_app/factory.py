@@ -9,6 +9,8 @@ from flask import jsonify
 
 from app.config import get_settings
 from app.dash_app.callbacks import register_callbacks
+from app.dash_app.chart_callbacks import ChartOutputs, render_chart
+from app.dash_app.chart_data import SOURCE_CONFIGURED
 from app.dash_app.grid import register_grid_callbacks
 from app.dash_app.layout import build_layout
 from app.dash_app.page_scripts import LeanDash, serve_plotly
@@ -59,8 +61,21 @@ def create_app() -> LeanDash:
     serve_stylesheets(server)
     serve_plotly(server)
     server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
-    app.layout = lambda: build_layout(get_settings())
-    register_callbacks(app, UploadCache(), get_settings)
+    uploads = UploadCache()
+
+    def first_chart(symbol: str | None, timeframe: str, emas: list[int]) -> ChartOutputs:
+        return render_chart(
+            SOURCE_CONFIGURED,
+            symbol,
+            timeframe,
+            emas,
+            None,
+            uploads=uploads,
+            settings=get_settings(),
+        )
+
+    app.layout = lambda: build_layout(get_settings(), first_chart)
+    register_callbacks(app, uploads, get_settings)
     register_grid_callbacks(app, get_settings)
     guard_callback_requests(app)
     return app

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -57,8 +60,17 @@ def empty_figure() -> dict:
     }
 
 
-def build_layout(settings: Settings) -> dbc.Container:
-    """Called per page load, so the symbol list is fresh and nothing is fetched at import."""
+# (symbol, timeframe, EMAs ticked) -> the chart callback's outputs for them (figure, alert,
+# notice, summary, drawn): app.dash_app.chart_callbacks.render_chart.
+FirstChart = Callable[[str | None, str, list[int]], Any]
+
+
+def build_layout(settings: Settings, first_chart: FirstChart | None = None) -> dbc.Container:
+    """Called per page load, so the symbol list is fresh and nothing is fetched at import.
+
+    ``first_chart``: the page is served with the default chart already in it (figure, summary,
+    drawn store), so the first candles need no callback round trip after the page has loaded;
+    the chart callback then waits for a control to change (``prevent_initial_call``)."""
     symbol_alert = None
     try:
         symbol_timeframes = feed_symbols(settings, settings.default_source)
@@ -72,6 +84,8 @@ def build_layout(settings: Settings) -> dbc.Container:
     allowed = {option["value"] for option in timeframes}
     wanted = settings.default_timeframe
     default_timeframe = wanted if wanted in allowed else NATIVE
+    emas = list(settings.ema_periods)
+    first = first_chart(default_symbol, default_timeframe, emas) if first_chart else None
     configured_label = "Broker API" if settings.data_source == "api" else "Data folder"
     limit_mb = f"{settings.upload_max_mb:g} MB"
     controls = html.Div(
@@ -107,7 +121,7 @@ def build_layout(settings: Settings) -> dbc.Container:
             dbc.Checklist(
                 id="emas",
                 options=[{"label": f"EMA {p}", "value": p} for p in settings.ema_periods],
-                value=list(settings.ema_periods),
+                value=emas,
                 switch=True,
                 className="mb-3",
             ),
@@ -136,12 +150,12 @@ def build_layout(settings: Settings) -> dbc.Container:
     )
     chart = html.Div(
         [
-            html.Div(symbol_alert, id="alert"),
-            html.Div(id="notice"),
+            html.Div(first.alert if first else symbol_alert, id="alert"),
+            html.Div(first.notice if first else None, id="notice"),
             dcc.Loading(
                 dcc.Graph(
                     id="chart",
-                    figure=empty_figure(),
+                    figure=first.figure if first else empty_figure(),
                     config=GRAPH_CONFIG,
                     style=chart_style(()),
                 ),
@@ -151,7 +165,11 @@ def build_layout(settings: Settings) -> dbc.Container:
             ),
             html.Div(
                 [
-                    html.Div(id="summary", className="sc-summary flex-grow-1"),
+                    html.Div(
+                        first.summary if first else None,
+                        id="summary",
+                        className="sc-summary flex-grow-1",
+                    ),
                     dbc.Button(
                         "Download PNG",
                         id="download-png",
@@ -185,7 +203,8 @@ def build_layout(settings: Settings) -> dbc.Container:
             ),
             dcc.Store(id="page"),  # {"key", "relayout"}: a pan or zoom past the bars held
             dcc.Store(id="live-signal"),  # the newest bar seen (live_check)
-            dcc.Store(id="drawn"),  # the figure shown: chart_callbacks.drawn_store; None: redraw
+            # the figure shown: chart_callbacks.drawn_store; None: redraw
+            dcc.Store(id="drawn", data=first.drawn if first else None),
         ],
         fluid=True,
     )
