@@ -36,15 +36,22 @@ A_YEAR_S = 365 * 24 * 3600
 
 def lean_scripts(scripts: str, plotly_url: str) -> str:
     """``scripts`` (Dash's script tags) without those of :data:`UNUSED_SCRIPTS`, and with the
-    finance bundle (at ``plotly_url``) in place of the full plotly.js build."""
+    finance bundle (at ``plotly_url``) in place of the full plotly.js build, each script once
+    (every Dash app made in one process adds plotly.js's tag again: tests make several)."""
+    seen: set[str] = set()
 
     def keep(tag: re.Match) -> str:
         src = tag.group(1)
-        if UNUSED_SCRIPTS.search(src):
+        if UNUSED_SCRIPTS.search(src) or src in seen:
             return ""
+        seen.add(src)
         if FULL_PLOTLY.search(src):
-            return f'<script src="{plotly_url}"></script>\n'
+            return "" if plotly_url in seen else keep_plotly()
         return tag.group(0)
+
+    def keep_plotly() -> str:
+        seen.add(plotly_url)
+        return f'<script src="{plotly_url}"></script>\n'
 
     return SCRIPT_TAG.sub(keep, scripts)
 

@@ -55,6 +55,7 @@ def test_only_unused_tags_are_dropped():
         '<script src="/_dash-component-suites/dash/dcc/async-graph.v4_4_1m1.js"></script>\n'
         '<script src="/_dash-component-suites/plotly/package_data/plotly.v7m1.min.js"></script>\n'
         '<script src="/assets/ema_toggle.js?m=1"></script>\n'
+        '<script src="/_dash-component-suites/plotly/package_data/plotly.v7m1.min.js"></script>\n'
     )
     assert lean_scripts(tags, "/_vendor/p.js") == (
         '<script src="/_dash-component-suites/dash/dcc/async-graph.v4_4_1m1.js"></script>\n'
