@@ -12,11 +12,19 @@ the coarsest one, its most recent bars) and says so in a notice both front ends 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+
+# plotly's JSON encoder (Dash's callback answers, Streamlit's charts) looks PIL.Image up in
+# sys.modules without the import lock, and PIL.Image is first imported lazily (plotly.utils), so
+# a figure encoded in one thread while another was importing it met a half-made module: a 500
+# in Dash under load. Imported with the chart code, before any request is served.
+with contextlib.suppress(ImportError):
+    import PIL.Image  # noqa: F401
 
 from app.charts import theme
 from app.charts.plotly_bars import colour_bars, direction_bars

@@ -130,3 +130,18 @@ def test_the_container_command_serves_the_app_with_gunicorn(data_dir):
             process.kill()
             output = process.communicate()[0].decode(errors="replace")
     assert "Booting worker" in output and "development server" not in output
+
+
+def test_pil_image_is_whole_before_the_server_answers():
+    """plotly's JSON encoder reads sys.modules["PIL.Image"] without the import lock: imported
+    lazily by the first thread to touch plotly.utils, it was half-made while another thread
+    encoded a callback's answer (AttributeError, a 500 seen under load). The app imports it up
+    front."""
+    script = (
+        "import sys; from app.dash_app import create_app; create_app(); "
+        "print('PIL.Image' in sys.modules and hasattr(sys.modules['PIL.Image'], 'Image'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "True"
