@@ -33,6 +33,12 @@ CANDLES_DRAWN_AT = """
 }
 """
 
+# A JavaScript expression: the first Plotly plot on the page, in its own document or in a
+# same-origin iframe (the Streamlit dashboard's Plotly component), or null.
+PLOTLY_PLOT = """(document.querySelector(".js-plotly-plot") || Array.from(
+  document.querySelectorAll("iframe"), (f) => f.contentDocument && f.contentDocument
+    .querySelector(".js-plotly-plot")).find(Boolean) || null)"""
+
 
 class BrowserMissingError(RuntimeError):
     pass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.browser import VIEWPORT, shared_browser
+from bench.browser import PLOTLY_PLOT, VIEWPORT, shared_browser
 from bench.context import BenchContext
 from bench.measure import interleave
 from bench.servers import Server, free_port, python_server
@@ -31,26 +31,26 @@ STREAMLIT_ARGS = (
 # [ms since navigation, candles] once the first Plotly chart's candlestick is drawn; else false.
 CANDLES_AT = """
 () => {
-  const plot = document.querySelector(".js-plotly-plot");
+  const plot = $plot;
   const trace = plot && plot._fullData && plot._fullData.find((t) => t.type === "candlestick");
   if (!trace || !plot.querySelector(".trace.boxes path")) return false;
   return [performance.now(), trace.x.length];
 }
-"""
+""".replace("$plot", PLOTLY_PLOT)
 TRACE_NAMES = """
 () => {
-  const plot = document.querySelector(".js-plotly-plot");
+  const plot = $plot;
   return plot && plot.data ? plot.data.map((trace) => String(trace.name)) : [];
 }
-"""
+""".replace("$plot", PLOTLY_PLOT)
 HAS_TRACE = f"([prefix, wanted]) => ({TRACE_NAMES})().some((n) => n.startsWith(prefix)) === wanted"
 LAST_CLOSE_IS = """
 (close) => {
-  const plot = document.querySelector(".js-plotly-plot");
+  const plot = $plot;
   const trace = plot && plot._fullData && plot._fullData.find((t) => t.type === "candlestick");
   return !!trace && Math.abs(trace.close[trace.close.length - 1] - close) < 1e-9;
 }
-"""
+""".replace("$plot", PLOTLY_PLOT)
 
 
 def _csv(ctx: BenchContext) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bench.browser import VIEWPORT, shared_browser
+from bench.browser import PLOTLY_PLOT, VIEWPORT, shared_browser
 from bench.context import BenchContext
 from bench.measure import interleave
 from bench.servers import Server, free_port, python_server
@@ -21,19 +21,19 @@ TOGGLED_EMA = 10
 # Traces in the first Plotly chart once it is drawn and holds the EMA line; else false.
 TRACES_WITH_EMA = """
 (name) => {
-  const plot = document.querySelector(".js-plotly-plot");
+  const plot = $plot;
   if (!plot || !plot.data || !plot.data.length) return false;
   return plot.data.some((trace) => trace.name === name) ? plot.data.length : false;
 }
-"""
+""".replace("$plot", PLOTLY_PLOT)
 # True once the chart was redrawn with one trace fewer and the EMA line gone.
 REDRAWN_WITHOUT_EMA = """
 ([name, traces]) => {
-  const plot = document.querySelector(".js-plotly-plot");
+  const plot = $plot;
   if (!plot || !plot.data) return false;
   return plot.data.length === traces - 1 && !plot.data.some((trace) => trace.name === name);
 }
-"""
+""".replace("$plot", PLOTLY_PLOT)
 
 ServerStarter = Callable[[int, dict[str, str]], object]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-import plotly.graph_objects as go
+import plotly.io
 import streamlit as st
 
 from app.charts.plotly_charts import build_plotly_figure
@@ -12,6 +13,7 @@ from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.engines import ENGINE_LIGHTWEIGHT
 from app.streamlit_app.lightweight_chart import render_lightweight_chart
 from app.streamlit_app.overlays import Overlays, add_overlays
+from app.streamlit_app.plotly_component import plotly_component
 
 CHART_HEIGHT = 640
 PANE_HEIGHT = 150  # each indicator pane under the price adds this much to the Plotly figure
@@ -61,10 +63,21 @@ def render_chart(
         ui_revision,
         _data=data,
     )
-    # theme=None: the figure carries our dark theme; Streamlit's own would override its colours.
-    st.plotly_chart(
-        figure, theme=None, config=PLOTLY_CONFIG, height=figure_height(data), key="plotly_chart"
+    # One plot kept across reruns (Plotly.react with the figure's uirevision): live bars keep
+    # the user's zoom, which st.plotly_chart (remounted for every new figure) cannot.
+    plotly_component(
+        figure=figure.json,
+        config=PLOTLY_CONFIG,
+        height=figure_height(data),
+        last_position=figure.last_position,
+        key="plotly_chart",
     )
+
+
+@dataclass(frozen=True)
+class DrawnFigure:
+    json: str  # the figure as Plotly JSON, our dark theme in it (no Streamlit theme applied)
+    last_position: int  # the newest bar's x
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -76,11 +89,11 @@ def _cached_figure(
     overlays: tuple[bool, bool],
     ui_revision: str | None,
     _data: ChartData,
-) -> go.Figure:
-    """The figure of one drawn window with its options, built once: a rerun that changes
-    nothing on the chart (a live tick without a new bar, paging buttons drawn again, another
-    session on the same data) sends it again without building it. A resource (the same object
-    for every caller): nothing mutates it after this (``st.plotly_chart`` serialises a copy)."""
+) -> DrawnFigure:
+    """The figure of one drawn window with its options, built and serialised once: a rerun
+    that changes nothing on the chart (a live tick without a new bar, paging buttons drawn
+    again, another session on the same data) sends the same text, which the browser does not
+    draw again."""
     figure = build_plotly_figure(
         _data.view,
         offered_emas=offered_emas,
@@ -88,4 +101,7 @@ def _cached_figure(
         title=title,
         ui_revision=ui_revision,
     )
-    return add_overlays(figure, _data.analysis, Overlays(*overlays))
+    figure = add_overlays(figure, _data.analysis, Overlays(*overlays))
+    positions = figure._bar_positions
+    last = int(positions[-1]) if len(positions) else -1
+    return DrawnFigure(json=plotly.io.to_json(figure, validate=False), last_position=last)

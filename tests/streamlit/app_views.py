@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from app.streamlit_app.plotly_component import COMPONENT_NAME as PLOTLY_COMPONENT
+
 APP_SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "main_streamlit.py")
 
 
@@ -21,10 +23,19 @@ def run_app() -> AppTest:
     return at
 
 
+def plotly_charts(at: AppTest) -> list:
+    """The Plotly engine's charts (the component app/streamlit_app/plotly_component)."""
+    return [
+        chart
+        for chart in at.get("component_instance")
+        if chart.proto.component_name.endswith(f".{PLOTLY_COMPONENT}")
+    ]
+
+
 def figure(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
+    charts = plotly_charts(at)
     assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
-    return json.loads(charts[0].proto.spec)
+    return json.loads(json.loads(charts[0].proto.json_args)["figure"])
 
 
 def candles(fig: dict) -> dict:
@@ -64,7 +75,7 @@ def errors(at: AppTest) -> list[str]:
 def lightweight_chart(at: AppTest) -> dict:
     """What the Lightweight Charts component was handed: ``payload`` (the page's data, one array
     per column), ``state`` (what the page's script reads) and ``height``."""
-    assert not at.get("plotly_chart")
+    assert not plotly_charts(at)
     [chart] = at.get("component_instance")
     assert chart.proto.component_name.endswith(".lightweight_chart")
     args = json.loads(chart.proto.json_args)

@@ -9,12 +9,13 @@ from app.core import OHLCV_COLUMNS
 from tests.live_server import free_port, live_server
 from tests.streamlit.lightweight_frame import chart_frame, wait_for_candles
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+from tests.streamlit.plotly_frame import PLOT
 from tests.streamlit.script_runs import wait_for_run_done
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PLOTLY_CANDLES = """() => {
-    const gd = document.querySelector('.js-plotly-plot');
+    const gd = $plot;
     const trace = gd && gd.data && gd.data.find(t => t.type === 'candlestick');
     if (!trace) return null;
     // x may be a typed array spec ({dtype, bdata}); plotly.js decodes it into _fullData.
@@ -26,7 +27,7 @@ PLOTLY_CANDLES = """() => {
         boxes: gd.querySelectorAll('.trace.boxes path').length,
         lines: gd.data.filter(t => t.type === 'scatter').map(t => t.name),
     };
-}"""
+}""".replace("$plot", PLOT)
 
 
 def wait_for_plotly(page, predicate: str, timeout: float = 30_000) -> dict:

@@ -16,6 +16,7 @@ from app.streamlit_app.engines import PLOTLY_WINDOW_BARS
 from tests.live_server import free_port, live_server
 from tests.streamlit.lightweight_frame import chart_frame
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+from tests.streamlit.plotly_frame import IFRAME, PLOT, plot_offset
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,7 +26,7 @@ SEED = 21
 # The Plotly figure as the browser drew it (typed arrays decoded): candle times (ms), closes,
 # title, painted boxes.
 FIGURE = """() => {
-    const gd = document.querySelector('.js-plotly-plot');
+    const gd = $plot;
     const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
     if (!trace) return null;
     // the candles' dates (their hover text: bars sit at positions, side by side)
@@ -39,17 +40,17 @@ FIGURE = """() => {
         boxes: gd.querySelectorAll('.trace.boxes path').length,
         traces: gd.data.map(t => t.name),
     };
-}"""
+}""".replace("$plot", PLOT)
 
-# The page coordinates of candle ``i`` (middle of the price pane), to hover it with the mouse.
+# The frame coordinates of candle ``i`` (middle of the price pane), to hover it with the mouse.
 CANDLE_POINT = """(i) => {
-    const gd = document.querySelector('.js-plotly-plot');
+    const gd = $plot;
     const trace = gd._fullData.find(t => t.type === 'candlestick');  // arrays decoded
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
     const box = gd.getBoundingClientRect();
     const x = xa.d2p(xa.d2c(trace.x[i]));
     return [box.left + xa._offset + x, box.top + ya._offset + ya._length / 2];
-}"""
+}""".replace("$plot", PLOT)
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +98,10 @@ def spacings_s(times_ms: list[int]) -> set[float]:
 
 def hover_text(page, index: int) -> str:
     x, y = page.evaluate(CANDLE_POINT, index)
-    page.mouse.move(x, y)
-    hover = page.locator(".js-plotly-plot .hoverlayer")
-    page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot .hoverlayer').textContent.length > 0"
-    )
+    left, top = plot_offset(page)
+    page.mouse.move(left + x, top + y)
+    hover = page.frame_locator(IFRAME).locator(".js-plotly-plot .hoverlayer")
+    page.wait_for_function(f"() => {PLOT}.querySelector('.hoverlayer').textContent.length > 0")
     return hover.text_content()
 
 
@@ -173,9 +173,9 @@ def test_uploads_say_what_is_drawn_or_why_not_next_to_the_uploader(page, server,
 
 
 LEVEL_SHAPES = """() => {
-    const gd = document.querySelector('.js-plotly-plot');
+    const gd = $plot;
     return gd && gd.layout && (gd.layout.shapes || []).filter(s => s.name === 'level').length;
-}"""
+}""".replace("$plot", PLOT)
 
 
 def test_levels_png_download_and_an_indicator_pane(page, server):

@@ -17,6 +17,7 @@ from tests.streamlit.app_views import (
     errors,
     figure,
     lightweight_chart,
+    plotly_charts,
     run_app,
     shown_ema_names,
 )
@@ -188,7 +189,7 @@ def test_uploading_a_broken_csv_shows_the_core_message_and_the_app_keeps_working
     at.run()
     assert not at.exception
     assert errors(at) == [str(raised.value)]
-    assert not at.get("plotly_chart")
+    assert not plotly_charts(at)
     # The rest of the app still works: back to the files in DATA_DIR.
     at.radio(key="source").set_value("csv").run()
     assert len(candles(figure(at))["x"]) == 300
@@ -235,7 +236,7 @@ def test_upload_source_without_a_file_asks_for_one():
     at = run_app()
     at.radio(key="source").set_value("upload").run()
     assert any("Upload a CSV" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not plotly_charts(at)
 
 
 def test_empty_data_dir_invites_an_upload(data_dir):

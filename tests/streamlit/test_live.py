@@ -15,6 +15,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from tests.live_server import free_port, live_server
 from tests.streamlit.app_views import candles, figure, run_app
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
+from tests.streamlit.plotly_frame import PLOT
 
 
 def appended_row(frame: pd.DataFrame) -> tuple[pd.Timestamp, bytes]:
@@ -73,13 +74,13 @@ def live_base(live_folder: Path) -> Iterator[str]:
 
 
 LAST_CANDLE = """() => {
-    const gd = document.querySelector('.js-plotly-plot');
+    const gd = $plot;
     const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
     if (!trace) return null;
     const n = trace.x.length;
     return {bars: n, time: String(trace.customdata[n - 1]).replace(' UTC', ''),
             close: trace.close[n - 1]};
-}"""
+}""".replace("$plot", PLOT)
 
 
 def reruns_asked(sent: list[bytes]) -> list[str]:
@@ -130,15 +131,13 @@ def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_fol
     since = reruns_asked(sent)[opened:]
     assert since and all(since), since
     # A tick without a new bar sends the very same chart: it is not drawn again (no remount).
-    page.evaluate("() => { document.querySelector('.js-plotly-plot').__seen = true; }")
+    page.evaluate(f"() => {{ {PLOT}.__seen = true; }}")
     ticks = len(reruns_asked(sent))
-    page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length === 1", timeout=10_000
-    )
+    page.wait_for_function(f"() => {PLOT} !== null", timeout=10_000)
     page.wait_for_timeout(100)
     deadline = datetime.now(UTC).timestamp() + 30
     while len(reruns_asked(sent)) < ticks + 3 and datetime.now(UTC).timestamp() < deadline:
         page.wait_for_timeout(200)
     assert len(reruns_asked(sent)) >= ticks + 3  # three more ticks of the chart's timer
-    assert page.evaluate("() => document.querySelector('.js-plotly-plot').__seen === true")
+    assert page.evaluate(f"() => {PLOT}.__seen === true")
     assert page.watch.console_errors == []

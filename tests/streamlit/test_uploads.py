@@ -9,7 +9,7 @@ import pytest
 
 from app.core import DataError, read_ohlcv_bytes
 from app.streamlit_app.dashboard import UPLOAD_PROBLEM
-from tests.streamlit.app_views import candles, figure, run_app
+from tests.streamlit.app_views import candles, figure, plotly_charts, run_app
 from tests.streamlit.ohlcv_samples import ohlcv_csv
 
 pytestmark = pytest.mark.usefixtures("data_dir")
@@ -45,7 +45,7 @@ def test_a_bad_upload_says_why_next_to_the_uploader():
     at.file_uploader(key="upload").set_value(("broken.csv", BROKEN_CSV, "text/csv")).run()
     assert sidebar_texts(at, "error") == [str(raised.value)]
     assert [info.value for info in at.main.info] == [UPLOAD_PROBLEM]
-    assert not at.get("plotly_chart")
+    assert not plotly_charts(at)
     at.checkbox(key="ema_21").uncheck().run()  # still said on the next rerun
     assert sidebar_texts(at, "error") == [str(raised.value)]
 

@@ -1,0 +1,53 @@
+// The component's entry: one plot for the life of the iframe. Each render from the app that
+// brings another figure calls Plotly.react on it (a render with the same figure draws nothing),
+// so the zoom and pan the user set stay while live bars arrive (the figure's uirevision).
+
+import { listen, setFrameHeight } from "./streamlit_protocol.js";
+import { followedRange } from "./live_edge.js";
+
+const plot = document.getElementById("plot");
+const message = document.getElementById("message");
+const exposed = { plot, renders: 0, draws: 0, follows: 0 };
+window.superChartPlotly = exposed; // for tests and benchmarks
+
+let drawn = { figure: null, height: null, lastPosition: null, uirevision: null };
+let asked = { figure: null, height: null }; // the last render's, drawn or queued
+let queue = Promise.resolve(); // draws in the order the renders came
+
+function showMessage(text) {
+  message.textContent = text;
+  message.hidden = !text;
+}
+
+async function draw(args, height) {
+  const figure = JSON.parse(args.figure);
+  const layout = { ...(figure.layout || {}), height, autosize: true };
+  delete layout.width;
+  const lastPosition = Number(args.lastPosition);
+  const sameView = drawn.figure !== null && layout.uirevision === drawn.uirevision;
+  const full = plot._fullLayout;
+  const range = sameView && full ? followedRange(full.xaxis, drawn.lastPosition, lastPosition) : null;
+  if (range) {
+    layout.xaxis = { ...(layout.xaxis || {}), range, autorange: false };
+    exposed.follows += 1;
+  }
+  const config = { ...(args.config || {}), responsive: true };
+  await Plotly.react(plot, figure.data || [], layout, config);
+  drawn = { figure: args.figure, height, lastPosition, uirevision: layout.uirevision };
+  exposed.draws += 1;
+}
+
+listen((args) => {
+  const height = Number(args.height) || 640;
+  setFrameHeight(height);
+  exposed.renders += 1;
+  if (args.figure === asked.figure && height === asked.height) return;
+  asked = { figure: args.figure, height };
+  queue = queue
+    .then(() => draw(args, height))
+    .then(() => showMessage(""))
+    .catch((error) => {
+      console.error(error);
+      showMessage("The chart could not be drawn: " + error.message);
+    });
+});

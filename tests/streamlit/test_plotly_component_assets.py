@@ -1,0 +1,23 @@
+"""The folder Streamlit serves the Plotly component from: the installed plotly package's own
+plotly.js, byte for byte (offline), and every file the page and its modules load."""
+
+from __future__ import annotations
+
+import re
+
+from app.streamlit_app.plotly_component.assets import PLOTLY_JS, component_dir
+
+
+def test_the_folder_serves_the_installed_plotly_js_and_every_file_it_loads(tmp_path):
+    root = component_dir.__wrapped__(tmp_path)
+    assert (root / "vendor/plotly.min.js").read_bytes() == PLOTLY_JS.read_bytes()
+    page = (root / "index.html").read_text()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert "vendor/plotly.min.js" in sources
+    assert not [src for src in sources if "//" in src]  # nothing from another host
+    for src in sources:
+        assert (root / src).is_file(), src
+    for module in root.glob("*.js"):
+        for target in re.findall(r'from "(\.[^"]+)"', module.read_text()):
+            assert (module.parent / target).resolve().is_file(), (module.name, target)
+    assert not any(path.is_symlink() for path in root.rglob("*"))

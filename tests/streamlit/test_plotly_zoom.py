@@ -1,0 +1,163 @@
+"""#20: the Plotly engine keeps the user's zoom across live bars. In Chromium against a real
+`streamlit run` refreshing every second: the user zooms with the mouse wheel, a bar is appended
+to the file, the new bar is drawn in the same plot (no remount) and the x range stays; a view
+that showed the newest bar moves right with the new one, keeping its width."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.live_server import free_port, live_server
+from tests.streamlit.ohlcv_samples import ohlcv_csv
+from tests.streamlit.plotly_frame import IFRAME, PLOT, plot_offset
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BARS = 300
+
+# What the plot holds and shows: bars, the last candle, the x range, and whether it is the
+# element the test marked (a remount would make a new one).
+STATE = """() => {
+    const gd = $plot;
+    const trace = gd && gd._fullData && gd._fullData.find(t => t.type === 'candlestick');
+    if (!trace) return null;
+    const n = trace.x.length;
+    return {bars: n, lastX: Number(trace.x[n - 1]), lastClose: trace.close[n - 1],
+            range: gd._fullLayout.xaxis.range.map(Number),
+            autorange: gd._fullLayout.xaxis.autorange,
+            boxes: gd.querySelectorAll('.trace.boxes path').length,
+            marked: gd.__marked === true};
+}""".replace("$plot", PLOT)
+# The plot's area on the page (plot coordinates are the frame's).
+PLOT_AREA = """() => {
+    const gd = $plot, xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const box = gd.getBoundingClientRect();
+    return {left: box.left + xa._offset, top: box.top + ya._offset,
+            width: xa._length, height: ya._length};
+}""".replace("$plot", PLOT)
+# Counts Plotly's reports of an x range the user's gesture set (sent once its zoom settled).
+WATCH_RELAYOUTS = """() => {
+    const gd = $plot;
+    window.__relayouts = 0;
+    gd.on('plotly_relayout', (change) => {
+        if ('xaxis.range[0]' in change || 'xaxis.range' in change) window.__relayouts += 1;
+    });
+}""".replace("$plot", PLOT)
+
+
+@pytest.fixture(scope="module")
+def data_folder(tmp_path_factory) -> Path:
+    folder: Path = tmp_path_factory.mktemp("live")
+    (folder / "live.csv").write_bytes(ohlcv_csv(BARS))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(data_folder: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        "DATA_DIR": str(data_folder),
+        "CSV_PATH": str(data_folder / "live.csv"),
+        "DATA_SOURCE": "csv",
+        "DEFAULT_SYMBOL": "live",
+        "DEFAULT_TIMEFRAME": "1h",
+        "EMA_PERIODS": "10,21",
+        "DATA_API_BASE": "",
+        "STREAMLIT_REFRESH_S": "1",  # the chart follows the file
+    }
+    args = [
+        "-m", "streamlit", "run", "app/main_streamlit.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+        yield base
+
+
+def state(page) -> dict:
+    return page.evaluate(STATE)
+
+
+def wait_for_state(page, predicate: str, timeout: float = 60_000) -> dict:
+    page.wait_for_function(
+        f"() => {{ const s = ({STATE})(); return s && ({predicate}); }}", timeout=timeout
+    )
+    return state(page)
+
+
+def bars_in_file(folder: Path) -> int:
+    return len(pd.read_csv(folder / "live.csv"))
+
+
+def append_bar(folder: Path, close: float) -> pd.Timestamp:
+    """One more hourly bar after the file's last one, closing at ``close``."""
+    time = pd.Timestamp(pd.read_csv(folder / "live.csv")["time"].iloc[-1]) + pd.Timedelta(hours=1)
+    line = f"{time:%Y-%m-%d %H:%M:%S},{close - 0.5},{close + 1},{close - 1},{close},777\n"
+    with open(folder / "live.csv", "ab") as file:
+        file.write(line.encode())
+    return time
+
+
+def zoom_in_at(page, fraction: float) -> dict:
+    """Wheel-zoom in with the mouse at ``fraction`` of the plot's width (1: its last pixel), as
+    a user does; the state once Plotly has settled the new range."""
+    area = page.evaluate(PLOT_AREA)
+    left, top = plot_offset(page)
+    page.evaluate(WATCH_RELAYOUTS)
+    x = area["left"] + min(area["width"] * fraction, area["width"] - 2)
+    page.mouse.move(left + x, top + area["top"] + 100)
+    for _ in range(3):
+        page.mouse.wheel(0, -240)
+    page.wait_for_function("() => window.__relayouts > 0", timeout=10_000)
+    zoomed = wait_for_state(page, "s.autorange === false")
+    page.evaluate(f"() => {{ {PLOT}.__marked = true; }}")
+    return zoomed
+
+
+def open_chart(page, server: str, bars: int) -> dict:
+    page.set_default_timeout(90_000)  # a shared 2-core machine under load
+    page.goto(server)
+    page.wait_for_selector(IFRAME, timeout=90_000)
+    return wait_for_state(page, f"s.bars === {bars} && s.boxes > 0", timeout=90_000)
+
+
+def test_a_live_bar_is_drawn_and_the_zoomed_range_stays(page, server, data_folder):
+    bars = bars_in_file(data_folder)
+    opened = open_chart(page, server, bars)
+    assert opened["range"] == pytest.approx([-0.5, bars - 0.5])  # the whole window at first
+    zoomed = zoom_in_at(page, 0.4)  # into older bars: the newest one is off to the right
+    assert zoomed["range"][1] < bars - 2
+    assert zoomed["range"][1] - zoomed["range"][0] < bars * 0.8
+
+    append_bar(data_folder, close=123.0)
+    after = wait_for_state(page, f"s.bars === {bars + 1}")
+
+    assert after["marked"] is True  # the same plot: updated, not remounted
+    assert after["lastX"] == opened["lastX"] + 1 and after["lastClose"] == pytest.approx(123.0)
+    assert after["boxes"] == bars + 1  # the new candle is painted with the others
+    assert after["range"] == pytest.approx(zoomed["range"])  # the user's view, as they left it
+    assert page.watch.console_errors == []
+    assert page.watch.external_requests == []
+
+
+def test_a_view_on_the_newest_bar_follows_new_bars(page, server, data_folder):
+    bars = bars_in_file(data_folder)
+    opened = open_chart(page, server, bars)
+    zoomed = zoom_in_at(page, 1.0)  # at the right edge: the newest bar stays in view
+    assert zoomed["range"][1] >= opened["lastX"]
+    width = zoomed["range"][1] - zoomed["range"][0]
+    assert width < bars * 0.8
+
+    append_bar(data_folder, close=131.5)
+    after = wait_for_state(page, f"s.bars === {bars + 1}")
+
+    assert after["marked"] is True
+    assert after["lastClose"] == pytest.approx(131.5)
+    assert after["range"][0] == pytest.approx(zoomed["range"][0] + 1)  # moved by one bar
+    assert after["range"][1] - after["range"][0] == pytest.approx(width)  # the zoom kept
+    assert after["range"][0] <= after["lastX"] <= after["range"][1]  # the new bar in view
+    assert page.watch.console_errors == []
