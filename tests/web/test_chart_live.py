@@ -60,7 +60,7 @@ def symbol(live_dir: Path) -> str:
 
 
 def settled_times(page, quiet_ms: int = 400) -> list[int]:
-    """The bars' times once no bar has come for ``quiet_ms`` (a playing replay brings 50 a
+    """The bars' times once no bar has come for ``quiet_ms`` (a playing replay brings 25 a
     second, so this times out if the pause never takes effect)."""
     page.wait_for_function(
         """(quiet) => new Promise((resolve) => {
@@ -174,10 +174,13 @@ def test_reconnect_resumes_from_the_newest_bar_without_gap_or_duplicate(
 def test_replay_plays_pauses_and_steps(page, symbol, live_page_server):
     open_live(page, live_page_server, symbol)
     page.get_by_role("button", name="Replay").click()
-    page.locator("#replay-start").fill("2024-01-01T05:00")
-    page.locator("#replay-speed").select_option("50")
+    # From 01:00 at 25 bars a second: 340 bars, ~14 s of play before the file's end (from
+    # 05:00 at 50 a second it was 2 s: on a loaded machine the pause could come after the
+    # last bar, and Step then had nothing left to bring).
+    page.locator("#replay-start").fill("2024-01-01T01:00")
+    page.locator("#replay-speed").select_option("25")
     page.locator("#replay-play").click()
-    start = minute(300)
+    start = minute(60)
     page.wait_for_function(
         f"() => window.superChart.candles.data().at(-1).time >= {start + 5 * MINUTE}"
     )
@@ -187,6 +190,7 @@ def test_replay_plays_pauses_and_steps(page, symbol, live_page_server):
     page.wait_for_timeout(600)
     assert page.evaluate(TIMES) == held  # paused: nothing more
     assert held[0] < start <= held[-1] and held == list(range(held[0], held[-1] + MINUTE, MINUTE))
+    assert held[-1] < minute(BARS - 1), "the replay played to the file's end before the pause"
     page.locator("#replay-step").click()
     page.wait_for_function(
         f"() => window.superChart.candles.data().at(-1).time === {held[-1] + MINUTE}"
