@@ -9,6 +9,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import BIG_SYMBOL, SMALL_SYMBOL
 from tests.web.test_chart_page import BAR_COUNT, assert_clean, open_chart
@@ -198,6 +199,35 @@ def test_symbol_search_offers_matches_and_opens_the_pick(page, server):
     assert "ema_21=false" in page.url  # the EMA choice carries over
     assert page.evaluate(BAR_COUNT) > 0
     assert_clean(page)
+
+
+def test_enter_before_the_matches_came_opens_the_typed_texts_match(page, server):
+    """Enter pressed while the list still showed the matches of other letters ("sam":
+    sample_ohlcv) and the search for "big" was on its way opened sample_ohlcv again; now it
+    waits for the matches of what is typed. The searches for "big" are held to make the race
+    certain."""
+    open_chart(page, server, symbol=SMALL_SYMBOL)
+    held: list = []
+    page.route(lambda url: "/api/symbols?" in url and "q=big" in url, lambda r: held.append(r))
+    box = page.locator("#symbol-search")
+    box.click()
+    box.fill("sam")
+    options = page.locator("#symbol-options li")
+    expect(options.first).to_have_text(re.compile(f"^{SMALL_SYMBOL}"))
+    page.evaluate("() => { window.notReloaded = true; }")
+    box.fill("big")
+    box.press("Enter")
+    for _ in range(500):  # the typed search and Enter's own, both held
+        if len(held) >= 2:
+            break
+        page.wait_for_timeout(20)
+    assert len(held) >= 2, [route.request.url for route in held]
+    assert page.evaluate("() => window.notReloaded")  # nothing opened from the older list
+    for route in held:
+        route.continue_()
+    page.wait_for_url(re.compile(f"symbol={BIG_SYMBOL}"))
+    page.wait_for_function("() => window.superChart && window.superChart.ready")
+    assert page.evaluate("() => window.superChart.state.symbol") == BIG_SYMBOL
 
 
 def test_an_unknown_symbol_entered_says_so_and_offers_close_matches(page, server):

@@ -8,6 +8,7 @@ const MAX_SHOWN = 30;
 
 export function createSymbolSearch({ input, list, onPick }) {
   let shown = []; // [{symbol, timeframe, bars, source}] matching what was typed
+  let shownFor = null; // the text ``shown`` answers: older than the box's while a search is out
   let active = -1;
   let asked = 0; // the newest search sent: older answers arriving late are dropped
 
@@ -41,9 +42,11 @@ export function createSymbolSearch({ input, list, onPick }) {
   }
 
   async function update() {
-    const found = await search(input.value);
+    const text = input.value;
+    const found = await search(text);
     if (found === null) return;
     shown = found.slice(0, MAX_SHOWN);
+    shownFor = text;
     const items = shown.map((info, index) => {
       const item = document.createElement("li");
       item.setAttribute("role", "option");
@@ -71,6 +74,17 @@ export function createSymbolSearch({ input, list, onPick }) {
     const info = shown[index];
     close();
     if (info) onPick(info.symbol);
+  }
+
+  /** Enter pressed before the matches for what is typed came (the list still shows the
+   * focus's symbols, or fewer letters' matches): wait for them, then act on them as Enter
+   * would have, rather than open the older list's pick. */
+  async function enterWhenAnswered() {
+    const text = input.value;
+    await update();
+    if (input.value !== text || shownFor !== text) return; // typed on: the newer keys decide
+    if (active >= 0 && shown[active]) pick(active);
+    else void enterTyped();
   }
 
   /** Enter with nothing listed: open the symbol if the API knows it, else say it does not
@@ -105,7 +119,8 @@ export function createSymbolSearch({ input, list, onPick }) {
       highlight(Math.max(0, Math.min(shown.length - 1, active + step)));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (active >= 0 && shown[active]) pick(active);
+      if (shownFor !== input.value) void enterWhenAnswered();
+      else if (active >= 0 && shown[active]) pick(active);
       else void enterTyped();
     } else if (event.key === "Escape") {
       close();
