@@ -396,7 +396,12 @@ def test_the_indicator_picker_adds_a_pane_and_removing_it_removes_the_pane(page,
         [macd_axis] = {axis for name, axis in after["traces"] if name.startswith("MACD 8 26 9")}
         assert macd_axis not in ("y", "y2")  # a pane of its own under the price
         assert len(after["axes"]) == len(before["axes"]) + 1
-        assert page.locator("#chart").bounding_box()["height"] > height  # room for the pane
+        # room for the pane (the chart's height comes by a callback of its own: it may land
+        # after the figure)
+        page.wait_for_function(
+            f"() => document.querySelector('#chart').getBoundingClientRect().height > {height}",
+            timeout=15_000,
+        )
 
         # An SMA draws over the price, in no new pane.
         pick(page, "#indicator-kind", "SMA · Simple Moving Average")
