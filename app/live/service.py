@@ -43,7 +43,8 @@ class LiveService:
         self.hub: Hub = make_hub(settings)
         self.source = get_data_source(settings)
         self.clients = 0
-        self.connections: set = set()  # LiveClient, for the send-timeout sweep
+        self.connections: set = set()  # LiveClient: while any, the send-timeout sweep runs
+        self.sending: set = set()  # LiveClient whose writer is mid-send (``Outbox._sending``)
         self._sweeper: asyncio.Task | None = None
         self.feeds: dict[str, SymbolFeed] = {}
         self._opening: dict[str, asyncio.Future] = {}
@@ -73,7 +74,7 @@ class LiveService:
         while self.connections:
             await asyncio.sleep(1.0)
             now = loop.time()
-            for client in list(self.connections):
+            for client in list(self.sending):
                 since = client.sending_since
                 if since is not None and now - since > limit:
                     client.kill(4008, "client too slow: nothing read for too long")
