@@ -21,7 +21,7 @@ from app.dash_app.chart_callbacks import LIVE_ONLY, PAGE_ONLY, chart_key, update
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
 from app.dash_app.download import png_download, warm_renderer
 from app.dash_app.feeds import register_feed_callbacks
-from app.dash_app.indicator_picker import register_picker_callbacks
+from app.dash_app.indicator_picker import chart_style, register_picker_callbacks
 from app.dash_app.layout import timeframe_options
 from app.dash_app.live_check import register_live_check
 from app.dash_app.paging_js import PAGE_REQUEST_JS
@@ -216,6 +216,9 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         Output("notice", "children"),
         Output("summary", "children"),
         Output("drawn", "data"),
+        # The chart's height (a pane per oscillator) lands with the figure that has the panes:
+        # set apart, it resized the old figure first, a whole second draw of the candles.
+        Output("chart", "style"),
         Input("source", "value"),
         Input("symbol", "value"),
         Input("timeframe", "value"),
@@ -230,7 +233,9 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
     )
     def on_controls(source, symbol, timeframe, upload_ref, page, chosen, overlays, _, emas, drawn):
         trigger = TRIGGERS.get(frozenset(ctx.triggered_prop_ids))
-        return update_chart(
+        indicators = inputs.tokens(chosen)
+        style = chart_style(indicators) if trigger is None else no_update
+        outputs = update_chart(
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
             inputs.text(symbol),
             inputs.text(timeframe),
@@ -239,11 +244,12 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
             inputs.mapping(drawn),
             trigger=trigger,
             page=inputs.mapping(page),
-            indicators=inputs.tokens(chosen),
+            indicators=indicators,
             overlays=inputs.choices(overlays, OVERLAYS),
             uploads=uploads,
             settings=settings(),
         )
+        return (*outputs, style)
 
     @app.callback(
         Output("analysis", "children"),

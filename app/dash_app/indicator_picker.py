@@ -145,10 +145,6 @@ def register_picker_callbacks(app: Dash) -> None:
             Output(f"indicator-param-{i}-box", "style"),
         ]
 
-    @app.callback(Output("chart", "style"), Input("indicators", "value"))
-    def on_indicators(chosen):
-        return chart_style(inputs.tokens(chosen))
-
     @app.callback(*slot_outputs, Input("indicator-kind", "value"))
     def on_kind(kind):
         return [value for field in param_fields(inputs.text(kind)) for value in field]
