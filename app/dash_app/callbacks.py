@@ -19,7 +19,7 @@ from app.dash_app.analysis_panel import LEVELS, SPIKES, panel
 from app.dash_app.browser_callbacks import register_browser_callbacks
 from app.dash_app.chart_callbacks import LIVE_ONLY, PAGE_ONLY, chart_key, update_chart
 from app.dash_app.chart_data import NATIVE, SOURCE_CONFIGURED, SOURCE_UPLOAD, load_chart_data
-from app.dash_app.download import png_download, warm_renderer
+from app.dash_app.download import DOWNLOAD_PNG_JS
 from app.dash_app.feeds import register_feed_callbacks
 from app.dash_app.indicator_picker import chart_style, register_picker_callbacks
 from app.dash_app.layout import timeframe_options
@@ -260,8 +260,6 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
         State("upload-ref", "data"),
     )
     def on_drawn(drawn, source, symbol, timeframe, upload_ref):
-        if drawn:
-            warm_renderer()
         return analysis_of_drawn(
             inputs.mapping(drawn),
             inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
@@ -272,30 +270,11 @@ def register_callbacks(app: Dash, uploads: UploadCache, settings: Callable[[], S
             settings=settings(),
         )
 
-    @app.callback(
+    app.clientside_callback(  # drawn in the browser from the figure shown (download.py)
+        DOWNLOAD_PNG_JS,
         Output("download", "data"),
         Output("download-error", "children"),
         Input("download-png", "n_clicks"),
         State("drawn", "data"),
-        State("source", "value"),
-        State("symbol", "value"),
-        State("timeframe", "value"),
-        State("emas", "value"),
-        State("upload-ref", "data"),
-        State("indicators", "value"),
-        State("overlays", "value"),
         prevent_initial_call=True,
     )
-    def on_download(_, drawn, source, symbol, timeframe, emas, upload_ref, chosen, overlays):
-        return png_download(
-            inputs.mapping(drawn),
-            inputs.choice(source, SOURCES, SOURCE_CONFIGURED),
-            inputs.text(symbol),
-            inputs.text(timeframe),
-            inputs.periods(emas),
-            inputs.upload_ref(upload_ref),
-            inputs.tokens(chosen),
-            inputs.choices(overlays, OVERLAYS),
-            uploads=uploads,
-            settings=settings(),
-        )

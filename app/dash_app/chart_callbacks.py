@@ -23,6 +23,7 @@ from app.config import Settings
 from app.dash_app.alerts import error_alert, notices
 from app.dash_app.analysis_panel import add_overlays
 from app.dash_app.chart_data import SOURCE_CONFIGURED, ChartData, load_chart_data
+from app.dash_app.download import image_name
 from app.dash_app.layout import empty_figure
 from app.dash_app.live import (
     assign_arrays,
@@ -110,6 +111,7 @@ def render_chart(
         return ChartOutputs(empty_figure(), error_alert(exc), None, None, None)
     lines = drawable_emas(data.view, offered)
     store = drawn_store(figure_key(key, indicators, overlays), lines, window, data.held)
+    store["image"] = image_name(data.title)  # the Download PNG file's name (download.py)
     if newest is not None:
         store["newest"] = newest  # the live check's newest bar, already drawn here
     return ChartOutputs(figure, None, notices(data.data_notices, data.notice), data.summary, store)
@@ -214,6 +216,7 @@ def live_update(
     key = figure_key(chart_key(source, symbol, timeframe, upload_ref), indicators, overlays)
     store = drawn_store(key, emas, window, held_after(held, recent.view, added))
     store["updated"] = now
+    store["image"] = drawn.get("image")
     summary = f"{whole.summary} · {live_note(now)}"
     return ChartOutputs(patch, no_update, no_update, summary, store)
 

@@ -1,85 +1,52 @@
-"""The "Download PNG" button: the chart as shown (the bars drawn, the EMAs ticked, the
-indicators and overlays chosen), drawn by the shared image renderer (Kaleido driving the
-system's Chromium) and handed to ``dcc.Download``. The renderer's browser is opened in the
-background once a first chart is on the page (:func:`warm_renderer`), not at the click.
+"""The "Download PNG" button: the chart as shown (the bars drawn and the window in view, the EMAs
+ticked, the indicators and overlays chosen), drawn in the browser by the page's own plotly.js from
+the figure already on screen (``Plotly.toImage``) and handed to ``dcc.Download``.
+
+No request and no image renderer: the server's renderer (Kaleido driving a Chromium) had first
+to start, 5-15 s on a loaded machine for the first image of a process, then to rebuild the figure
+the page already held.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
-from dash import dcc, no_update
-
-from app.charts.images import render_chart_image
-from app.config import Settings
-from app.core import DataError
-from app.dash_app.alerts import error_alert
-from app.dash_app.analysis_panel import add_overlays
-from app.dash_app.chart_data import load_chart_data
-from app.dash_app.uploads import UploadCache, UploadRef
-from app.dash_app.window import Window
-from app.images import get_renderer, start_renderer
-
-IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1400, 800, 2.0
+IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1400, 800, 2
 PANE_HEIGHT = 160  # image pixels per indicator pane
 
-
-def png_download(
-    drawn: dict | None,
-    source: str,
-    symbol: str | None,
-    timeframe: str | None,
-    visible_emas: Sequence[int],
-    upload_ref: dict | None,
-    indicators: Sequence[str],
-    overlays: Sequence[str],
-    *,
-    uploads: UploadCache,
-    settings: Settings,
-) -> tuple[Any, Any]:
-    """-> (dcc.Download data, error under the button)."""
-    if not drawn:
-        return no_update, error_alert(DataError("Nothing is drawn yet to download."))
-    offered = tuple(settings.ema_periods)
-    try:
-        data = load_chart_data(
-            source=source,
-            symbol=symbol,
-            timeframe=timeframe,
-            emas=tuple(p for p in offered if p in set(visible_emas)),
-            upload=UploadRef.from_store(upload_ref) if upload_ref else None,
-            uploads=uploads,
-            settings=settings,
-            window=Window.from_store(drawn.get("window")),
-            indicators=tuple(indicators),
-        )
-        view = data.view
-        panes = sum(1 for spec in view.indicators if spec.pane == "own")
-        png = render_chart_image(
-            view,
-            fmt="png",
-            width=IMAGE_WIDTH,
-            height=IMAGE_HEIGHT + panes * PANE_HEIGHT,
-            scale=IMAGE_SCALE,
-            title=data.title,
-            offered_emas=offered,
-            decorate=lambda figure: add_overlays(figure, data, overlays),
-        )
-    except Exception as exc:  # every failure becomes an alert
-        return no_update, error_alert(exc)
-    return dcc.send_bytes(png, image_name(data.title)), None
+# (clicks, drawn store) -> [dcc.Download data, error under the button]. The picture is 1400 x
+# (800 + 160 per pane) CSS pixels at scale 2; its file is named after the chart's title.
+DOWNLOAD_PNG_JS = """
+async function (clicks, drawn) {
+    const skip = window.dash_clientside.no_update;
+    const failed = (text) => [skip, {namespace: "dash_bootstrap_components", type: "Alert",
+                                     props: {children: text, color: "danger"}}];
+    if (!clicks) { return [skip, skip]; }
+    const gd = document.querySelector("#chart .js-plotly-plot");
+    if (!drawn || !gd || !gd.data || !gd._fullLayout || !window.Plotly) {
+        return failed("Nothing is drawn yet to download.");
+    }
+    try {
+        const axes = Object.keys(gd._fullLayout).filter((key) => /^yaxis[0-9]*$/.test(key));
+        const panes = Math.max(axes.length - 2, 0);  // the price's axis, the volume's, then panes
+        const width = __WIDTH__, height = __HEIGHT__ + panes * __PANE__;
+        const layout = Object.assign({}, gd.layout, {width: width, height: height,
+                                                     hovermode: false, dragmode: false});
+        const url = await window.Plotly.toImage({data: gd.data, layout: layout},
+            {format: "png", width: width, height: height, scale: __SCALE__});
+        const content = url.slice(url.indexOf(",") + 1);
+        return [{content: content, base64: true, filename: drawn.image || "chart.png",
+                 type: "image/png"}, null];
+    } catch (error) {
+        return failed(`The image could not be drawn: ${error && error.message || error}`);
+    }
+}
+"""
+for _name, _value in (("WIDTH", IMAGE_WIDTH), ("HEIGHT", IMAGE_HEIGHT), ("PANE", PANE_HEIGHT),
+                      ("SCALE", IMAGE_SCALE)):  # fmt: skip
+    DOWNLOAD_PNG_JS = DOWNLOAD_PNG_JS.replace(f"__{_name}__", str(_value))
 
 
 def image_name(title: str) -> str:
     """``EURUSD · 1h`` -> ``EURUSD_1h.png``."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", title).strip("_") + ".png"
-
-
-def warm_renderer() -> None:
-    """Open the image renderer's browser in the background, once: a chart is drawn, so a
-    "Download PNG" may follow (the first image then skips Chromium's start, ~3-5 s)."""
-    renderer = get_renderer()
-    if renderer.available and not renderer.warm:
-        start_renderer()
