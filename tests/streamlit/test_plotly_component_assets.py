@@ -1,5 +1,5 @@
-"""The folder Streamlit serves the Plotly component from: the installed plotly package's own
-plotly.js, byte for byte (offline), and every file the page and its modules load."""
+"""The folder Streamlit serves the Plotly component from: the vendored plotly.js finance bundle
+with its licence, byte for byte (offline), and every file the page and its modules load."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import re
 from app.streamlit_app.plotly_component.assets import PLOTLY_JS, component_dir
 
 
-def test_the_folder_serves_the_installed_plotly_js_and_every_file_it_loads(tmp_path):
+def test_the_folder_serves_the_vendored_plotly_js_and_every_file_it_loads(tmp_path):
     root = component_dir.__wrapped__(tmp_path)
-    assert (root / "vendor/plotly.min.js").read_bytes() == PLOTLY_JS.read_bytes()
+    served = root / "vendor/plotly/plotly-finance.min.js"
+    assert served.read_bytes() == PLOTLY_JS.read_bytes()
+    assert (root / "vendor/plotly/LICENSE").is_file()
     page = (root / "index.html").read_text()
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert "vendor/plotly.min.js" in sources
+    assert "vendor/plotly/plotly-finance.min.js" in sources
     assert not [src for src in sources if "//" in src]  # nothing from another host
     for src in sources:
         assert (root / src).is_file(), src

@@ -1,25 +1,30 @@
 """The directory Streamlit serves the Plotly component from: its own frontend files, the chart
-component's Streamlit protocol module and the installed plotly package's plotly.min.js, byte for
-byte, assembled on first use (:mod:`app.streamlit_app.component_folder`)."""
+component's Streamlit protocol module and plotly.js's finance bundle with its licence, byte for
+byte, assembled on first use (:mod:`app.streamlit_app.component_folder`).
+
+The bundle (candlestick, bar, scatter...: everything ``app.charts`` draws; 1.3 MB) is the one the
+Dash page loads, vendored from npm with its checksums (``make vendor-js``, kept in
+app/dash_app/vendor/plotly). plotly.py's full 4.8 MB build took seconds to evaluate on a loaded
+machine, on every page load."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-import plotly
-
 from app.streamlit_app.chart_component.assets import FRONTEND_DIR as LIGHTWEIGHT_FRONTEND
 from app.streamlit_app.component_folder import Part, assembled_folder, part_files
 
+APP_DIR = Path(__file__).resolve().parents[2]
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_DIR = APP_DIR / "dash_app" / "vendor" / "plotly"  # app.dash_app.plotly_bundle.FOLDER
+PLOTLY_JS = PLOTLY_DIR / "plotly-finance.min.js"
 PARTS: tuple[Part, ...] = (
     (FRONTEND_DIR, "."),
     (LIGHTWEIGHT_FRONTEND / "component" / "streamlit_protocol.js", "streamlit_protocol.js"),
-    (PLOTLY_JS, "vendor/plotly.min.js"),  # MIT; its licence is in the file's header
+    (PLOTLY_DIR, "vendor/plotly"),  # the build, its LICENSE, VERSION and SHA256SUMS
 )
-SERVED_SUFFIXES = {".html", ".js", ".css"}
+SERVED_SUFFIXES = {".html", ".js", ".css", ""}
 
 
 def component_files() -> list[Part]:
