@@ -48,6 +48,19 @@ WATCH_RELAYOUTS = """() => {
     });
 }""".replace("$plot", PLOT)
 
+# A zoom reported, and neither the x range nor the reports changed for 700 ms.
+ZOOM_SETTLED = """() => {
+    const s = ($state)();
+    if (!s || !window.__relayouts || s.autorange !== false) return false;
+    const key = window.__relayouts + ':' + s.range.join(',');
+    const now = performance.now();
+    if (!window.__settled || window.__settled.key !== key) {
+        window.__settled = {key, since: now};
+        return false;
+    }
+    return now - window.__settled.since >= 700;
+}""".replace("$state", STATE)
+
 
 @pytest.fixture(scope="module")
 def data_folder(tmp_path_factory) -> Path:
@@ -112,8 +125,10 @@ def zoom_in_at(page, fraction: float) -> dict:
     page.mouse.move(left + x, top + area["top"] + 100)
     for _ in range(3):
         page.mouse.wheel(0, -240)
-    page.wait_for_function("() => window.__relayouts > 0", timeout=10_000)
-    zoomed = wait_for_state(page, "s.autorange === false")
+    # Plotly reports a wheel zoom once the wheel has rested a moment: wheel events spread out
+    # on a loaded machine come as several reports, so the range is read once it has settled.
+    page.wait_for_function(ZOOM_SETTLED, polling=100, timeout=30_000)
+    zoomed = state(page)
     page.evaluate(f"() => {{ {PLOT}.__marked = true; }}")
     return zoomed
 
