@@ -103,6 +103,7 @@ class Settings(
     live_client_buffer_bytes: int = Field(default=1_048_576, ge=16_384, le=67_108_864)
     live_socket_send_buffer_bytes: int = Field(default=262_144, ge=0, le=67_108_864)
     live_send_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    live_close_deadline_s: float = Field(default=5.0, gt=0, le=300)  # then the socket is aborted
     live_poll_s: float = Field(default=5.0, ge=0.1, le=3600)
     live_ws_url: str | None = None
     live_watch_debounce_ms: int = Field(default=200, ge=10, le=10_000)

@@ -6,4 +6,3 @@ CLOSE_POLICY = 1008  # malformed protocol or refused client
 CLOSE_INTERNAL = 1011  # a write failed on our side (the connection's state is not trusted)
 CLOSE_TRY_LATER = 1013  # at the connection cap
 CLOSE_TOO_SLOW = 4008  # could not keep up
-CLOSE_DEADLINE_S = 5.0  # a close frame that cannot be written by then: the socket is aborted

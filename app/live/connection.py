@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocket
 
-from app.live.close_codes import CLOSE_DEADLINE_S, CLOSE_TRY_LATER
+from app.live.close_codes import CLOSE_TRY_LATER
 from app.live.delivery import ClientSub
 from app.live.direct import abort, bound_send_buffer
 from app.live.outbox import Outbox
@@ -124,7 +124,7 @@ class LiveClient:
 
     async def _close(self, code: int, reason: str) -> None:
         try:
-            await asyncio.wait_for(self.ws.close(code, reason), CLOSE_DEADLINE_S)
+            await asyncio.wait_for(self.ws.close(code, reason), self.settings.live_close_deadline_s)
         except (TimeoutError, RuntimeError, OSError):
             abort(self.ws)
         except Exception:

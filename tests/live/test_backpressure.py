@@ -42,6 +42,9 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         "LIVE_MAX_CLIENTS": "3",
         "LIVE_CLIENT_BUFFER_BYTES": str(BUFFER),
         "LIVE_SOCKET_SEND_BUFFER_BYTES": "16384",  # a stuck socket fills after little data
+        # the stuck client reads its close frame once the test sees it dropped: on a loaded
+        # machine that can be more than the default 5 s after the close (then aborted, no code)
+        "LIVE_CLOSE_DEADLINE_S": "60",
     }
     with run_server(folder, **settings) as base:
         yield base, folder
