@@ -33,13 +33,22 @@ async function draw(args, height) {
     layout.xaxis = { ...(layout.xaxis || {}), range, autorange: false };
     exposed.follows += 1;
   }
-  const config = { ...(args.config || {}), responsive: true };
+  // Not Plotly's "responsive": it redraws on every resize of the frame, and the frame's height
+  // changes with the panes (an indicator added drew the whole chart twice). A new width only.
+  const config = { ...(args.config || {}), responsive: false };
   await Plotly.react(plot, figure.data || [], layout, config);
   drawn = { figure: args.figure, height, lastPosition, uirevision: layout.uirevision };
   exposed.draws += 1;
   exposed.parseMs = parsed - start;
   exposed.drawMs = performance.now() - parsed;
 }
+
+let drawnWidth = window.innerWidth;
+window.addEventListener("resize", () => {
+  if (window.innerWidth === drawnWidth || !plot._fullLayout) return;
+  drawnWidth = window.innerWidth;
+  queue = queue.then(() => Plotly.Plots.resize(plot)).catch((error) => console.error(error));
+});
 
 listen((args) => {
   const height = Number(args.height) || 640;
