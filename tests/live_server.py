@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -16,10 +17,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Below Linux's ephemeral range (32768-60999 by default): a port the kernel hands out for
+# bind(0) or an outgoing connection (the browser's, an HTTP client's) could be taken between
+# this check and the server's own bind, seconds later after its start-up (a uvicorn test server
+# once exited "address already in use" so); the kernel never hands these out.
+PORTS = (20_000, 32_000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nobody holds now, from PORTS, picked at random."""
+    for _ in range(1000):
+        port = random.randint(*PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
