@@ -60,16 +60,25 @@ def look_at_logical(page, start: float, end: float) -> None:
 
 
 def look_at_times(page, start: int, end: int) -> None:
-    """Show ``start..end`` (UNIX seconds) and wait until the chart has applied it."""
-    page.evaluate(
-        "([from, to]) => window.superChart.chart.timeScale().setVisibleRange({from, to})",
-        [start, end],
-    )
-    page.wait_for_function(
+    """Show ``start..end`` (UNIX seconds) and wait until the chart has applied it.
+
+    A range set before the chart's size or its bars have settled (a page of older bars still
+    arriving, the first layout) may not hold: it is then asked again, until it does."""
+    shown = (
         "(from) => { const r = window.superChart.chart.timeScale().getVisibleRange();"
-        " return r && r.from === from; }",
-        arg=start,
+        " return r && r.from === from; }"
     )
+    for attempt in range(6):
+        page.evaluate(
+            "([from, to]) => window.superChart.chart.timeScale().setVisibleRange({from, to})",
+            [start, end],
+        )
+        try:
+            page.wait_for_function(shown, arg=start, timeout=5000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 5:
+                raise
 
 
 class HeldRequests:
