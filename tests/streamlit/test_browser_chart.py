@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.streamlit_app.engines import PLOTLY_WINDOW_BARS
-from tests.live_server import free_port, live_server
 from tests.streamlit.lightweight_frame import chart_frame
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 from tests.streamlit.plotly_frame import IFRAME, PLOT, plot_offset
+from tests.streamlit.streamlit_server import streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,23 +57,8 @@ CANDLE_POINT = """(i) => {
 def server(tmp_path_factory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("data")
     (folder / "hourly.csv").write_bytes(ohlcv_csv(ROWS, seed=SEED))
-    port = free_port()
-    env = {
-        "DATA_DIR": str(folder),
-        "CSV_PATH": str(folder / "hourly.csv"),
-        "DATA_SOURCE": "csv",
-        "DEFAULT_SYMBOL": "hourly",
-        "DEFAULT_TIMEFRAME": "1h",
-        "EMA_PERIODS": "10,21,50,150",
-        "DATA_API_BASE": "",
-        "STREAMLIT_REFRESH_S": "0",  # no redraws under the clicks (tests/streamlit/test_live.py)
-    }
-    args = [
-        "-m", "streamlit", "run", "app/main_streamlit.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+    # refresh 0: no redraws under the clicks (tests/streamlit/test_live.py)
+    with streamlit_app(folder / "hourly.csv", refresh_s="0", EMA_PERIODS="10,21,50,150") as base:
         yield base
 
 

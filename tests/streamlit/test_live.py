@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from tests.live_server import free_port, live_server
 from tests.streamlit.app_views import candles, figure, run_app
 from tests.streamlit.ohlcv_samples import ohlcv_csv, ohlcv_frame
 from tests.streamlit.plotly_frame import PLOT
+from tests.streamlit.streamlit_server import streamlit_app
 
 
 def appended_row(frame: pd.DataFrame) -> tuple[pd.Timestamp, bytes]:
@@ -54,22 +54,7 @@ def live_folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def live_base(live_folder: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        "DATA_DIR": str(live_folder),
-        "CSV_PATH": str(live_folder / "live.csv"),
-        "DATA_SOURCE": "csv",
-        "DEFAULT_SYMBOL": "live",
-        "DEFAULT_TIMEFRAME": "1h",
-        "DATA_API_BASE": "",
-        "STREAMLIT_REFRESH_S": "1",
-    }
-    args = [
-        "-m", "streamlit", "run", "app/main_streamlit.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+    with streamlit_app(live_folder / "live.csv") as base:
         yield base
 
 

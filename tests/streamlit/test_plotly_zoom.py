@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.live_server import free_port, live_server
 from tests.streamlit.ohlcv_samples import ohlcv_csv
 from tests.streamlit.plotly_frame import IFRAME, PLOT, plot_offset
+from tests.streamlit.streamlit_server import streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,23 +71,7 @@ def data_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(data_folder: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        "DATA_DIR": str(data_folder),
-        "CSV_PATH": str(data_folder / "live.csv"),
-        "DATA_SOURCE": "csv",
-        "DEFAULT_SYMBOL": "live",
-        "DEFAULT_TIMEFRAME": "1h",
-        "EMA_PERIODS": "10,21",
-        "DATA_API_BASE": "",
-        "STREAMLIT_REFRESH_S": "1",  # the chart follows the file
-    }
-    args = [
-        "-m", "streamlit", "run", "app/main_streamlit.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with live_server(args, port=port, health_path="/_stcore/health", env=env) as base:
+    with streamlit_app(data_folder / "live.csv", EMA_PERIODS="10,21") as base:
         yield base
 
 
