@@ -96,8 +96,10 @@ screenshots: setup-dev browser
 sample-data: setup
 	$(PY) -m scripts.make_sample_data
 
-## The chart page's Lightweight Charts and the Dash app's plotly.js builds, vendored from the npm registry (pinned version,
-## licence, SHA256SUMS): vendor-js refreshes it with npm pack, vendor-js-check verifies it offline.
+## The chart page's Lightweight Charts (app/web/static/vendor/) and the Plotly engine's plotly.js
+## (app/charts/vendor/plotly/, loaded by Dash and Streamlit), vendored from the npm registry (pinned
+## version, licence, SHA256SUMS): vendor-js refreshes them with npm pack, vendor-js-check verifies
+## them offline.
 vendor-js: setup
 	$(PY) -m scripts.vendor_js
 

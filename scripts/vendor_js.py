@@ -1,5 +1,5 @@
 """Refresh or verify the vendored JavaScript builds we serve (no CDN): the chart page's
-Lightweight Charts and the Dash app's plotly.js finance bundle.
+Lightweight Charts and the Plotly engine's plotly.js finance bundle (Dash and Streamlit).
 
 ``python -m scripts.vendor_js`` fetches each pinned version with ``npm pack`` (npm checks the
 registry's integrity hash), keeps the build and its licence, and writes ``SHA256SUMS`` and
@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.dash_app import plotly_bundle
+from app.charts import plotly_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DIR = ROOT / "app" / "web" / "static" / "vendor" / "lightweight-charts"
@@ -39,7 +39,7 @@ class Vendored:
 
 
 LIGHTWEIGHT_CHARTS = Vendored(PACKAGE, PINNED_VERSION, VENDOR_DIR, KEPT)
-# The Dash app's plotly.js (app.dash_app.plotly_bundle says which and why).
+# The Plotly engine's plotly.js, Dash's and Streamlit's (app.charts.plotly_bundle says why).
 PLOTLY_FINANCE = Vendored(
     plotly_bundle.PACKAGE,
     plotly_bundle.VERSION,

@@ -9,7 +9,7 @@ yet in the page), so leaving a tag out can slow a component, never break it.
 
 plotly.js is the page's heaviest script: evaluating the full 4.8 MB build took 2.5-6 s on the
 loaded machine, before the layout could even be asked for. The chart draws candlesticks, bars
-and lines only, all in plotly.js's finance bundle (:mod:`app.dash_app.plotly_bundle`). dcc.Graph
+and lines only, all in plotly.js's finance bundle (:mod:`app.charts.plotly_bundle`). dcc.Graph
 uses ``window.Plotly`` when the page has one, so the bundle simply takes the full build's place.
 """
 
@@ -20,7 +20,7 @@ import re
 from dash import Dash
 from flask import Flask, send_from_directory
 
-from app.dash_app import plotly_bundle
+from app.charts import plotly_bundle
 
 # Script paths (under _dash-component-suites/) of bundles no component of this app uses.
 UNUSED_SCRIPTS = re.compile(

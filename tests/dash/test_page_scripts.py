@@ -9,7 +9,8 @@ import re
 import plotly
 import pytest
 
-from app.dash_app import create_app, plotly_bundle
+from app.charts import plotly_bundle
+from app.dash_app import create_app
 from app.dash_app.page_scripts import lean_scripts
 from scripts.vendor_js import PLOTLY_FINANCE, check
 

@@ -4,8 +4,10 @@ with its licence, byte for byte (offline), and every file the page and its modul
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from app.streamlit_app.plotly_component.assets import PLOTLY_JS, component_dir
+import app
+from app.streamlit_app.plotly_component.assets import PLOTLY_JS, component_dir, component_files
 
 
 def test_the_folder_serves_the_vendored_plotly_js_and_every_file_it_loads(tmp_path):
@@ -23,3 +25,11 @@ def test_the_folder_serves_the_vendored_plotly_js_and_every_file_it_loads(tmp_pa
         for target in re.findall(r'from "(\.[^"]+)"', module.read_text()):
             assert (module.parent / target).resolve().is_file(), (module.name, target)
     assert not any(path.is_symlink() for path in root.rglob("*"))
+
+
+def test_the_component_reads_plotly_js_from_the_shared_charts_folder_not_from_dash():
+    app_dir = Path(app.__file__).resolve().parent
+    sources = [source.resolve() for source, _ in component_files()]
+    assert PLOTLY_JS in sources and PLOTLY_JS.is_relative_to(app_dir / "charts")
+    front_ends = ("dash_app", "web")  # another front end's files
+    assert not [s for s in sources if s.relative_to(app_dir).parts[0] in front_ends]

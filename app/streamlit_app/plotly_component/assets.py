@@ -3,22 +3,22 @@ component's Streamlit protocol module and plotly.js's finance bundle with its li
 byte, assembled on first use (:mod:`app.streamlit_app.component_folder`).
 
 The bundle (candlestick, bar, scatter...: everything ``app.charts`` draws; 1.3 MB) is the one the
-Dash page loads, vendored from npm with its checksums (``make vendor-js``, kept in
-app/dash_app/vendor/plotly). plotly.py's full 4.8 MB build took seconds to evaluate on a loaded
-machine, on every page load."""
+Dash page loads (:mod:`app.charts.plotly_bundle`: vendored from npm with its checksums by
+``make vendor-js`` into app/charts/vendor/plotly). plotly.py's full 4.8 MB build took seconds to
+evaluate on a loaded machine, on every page load."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+from app.charts import plotly_bundle
 from app.streamlit_app.chart_component.assets import FRONTEND_DIR as LIGHTWEIGHT_FRONTEND
 from app.streamlit_app.component_folder import Part, assembled_folder, part_files
 
-APP_DIR = Path(__file__).resolve().parents[2]
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
-PLOTLY_DIR = APP_DIR / "dash_app" / "vendor" / "plotly"  # app.dash_app.plotly_bundle.FOLDER
-PLOTLY_JS = PLOTLY_DIR / "plotly-finance.min.js"
+PLOTLY_DIR = plotly_bundle.FOLDER
+PLOTLY_JS = plotly_bundle.JS
 PARTS: tuple[Part, ...] = (
     (FRONTEND_DIR, "."),
     (LIGHTWEIGHT_FRONTEND / "component" / "streamlit_protocol.js", "streamlit_protocol.js"),
