@@ -108,6 +108,7 @@ class SymbolFeed:
         if row is None:
             return
         self.version += 1
+        self.status.note_change()
         for producer in list(self.producers.values()):
             producer.native_changed(row)
         if self.status.listeners:
@@ -117,7 +118,11 @@ class SymbolFeed:
 
     def replace(self, frame: pd.DataFrame) -> None:
         """The whole history changed (a file rewritten): every subscriber gets a new snapshot."""
+        before = self.book.last_time
         self.book = BarBook.from_frame(frame)
+        after = self.book.last_time
+        if after is not None and (before is None or after > before):
+            self.status.note_change()  # a writer rewriting the whole file with more bars
         self.spacing = _median_spacing(self.book)
         self.version += 1
         for producer in list(self.producers.values()):

@@ -102,15 +102,21 @@ def test_a_bar_appended_after_the_page_opened_is_drawn(page, symbol, live_page_s
 def test_the_dot_says_historical_then_error_with_the_servers_message(
     page, symbol, live_page_server, live_dir
 ):
-    """The file's bars are from 2024-01-01: the dot is not green "connected" but says so; a
+    """The file's bars are from 2024-01-01: the dot is not green "connected" but says so; an
+    old-dated bar appended makes it live with "historical data: bars arriving" beside it; a
     broken last row turns it to an error with the reader's words, the bars kept."""
     open_live(page, live_page_server, symbol)
     page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'stale'")
     label = page.locator(".live-label")
     assert label.inner_text() == "historical file: last bar 2024-01-01 06:39 UTC"
     assert label.is_visible()
+    append(live_dir / f"{symbol}.csv", row(BARS, 100.5))
+    page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'live'")
+    assert label.inner_text() == "historical data: bars arriving"
+    assert label.is_visible()
     drawn = page.evaluate(TIMES)
-    append(live_dir / f"{symbol}.csv", row(BARS, 100.0).replace(",100.0,", ",abc,"))
+    assert drawn[-1] == minute(BARS)
+    append(live_dir / f"{symbol}.csv", row(BARS + 1, 100.0).replace(",100.0,", ",abc,"))
     page.wait_for_function("() => document.querySelector('#live-dot').dataset.state === 'error'")
     text = label.inner_text()
     assert text.startswith("Feed error: ") and "abc" in text, text

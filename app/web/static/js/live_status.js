@@ -14,6 +14,8 @@ export function feedStatusView(frame) {
     const why = detail || "no new bars";
     return { state: "stale", title: "Live: connected, but " + why, label: why };
   }
+  // ok with words: bars are arriving, but their dates are old (a replay of history being written).
+  if (detail) return { state: "live", title: "Live: connected, " + detail, label: detail };
   return { state: "live", title: "Live: connected", label: "" };
 }
 
