@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import plotly.io
 import streamlit as st
 
-from app.charts.plotly_charts import build_plotly_figure
+from app.charts.plotly_charts import build_plotly_figure, ema_trace_name
 from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.engines import ENGINE_LIGHTWEIGHT
+from app.streamlit_app.legend_sync import (
+    COMPONENT_KEY,
+    applied_report,
+    rerun_app_after_legend_click,
+    take_legend_report,
+)
 from app.streamlit_app.lightweight_chart import render_lightweight_chart
 from app.streamlit_app.overlays import Overlays, add_overlays
 from app.streamlit_app.plotly_component import plotly_component
@@ -54,15 +61,18 @@ def render_chart(
             spikes=data.analysis.volume_spikes if overlays.spikes else (),
         )
         return
+    rerun_app_after_legend_click()  # before drawing: this run's ticks are the old ones
+    # Every offered EMA is in the figure whatever is ticked: a toggle sends the same text (the
+    # browser draws nothing again) and ``hidden`` alone, which the plot applies by a restyle.
     figure = _cached_figure(
         data.key,
         title,
         tuple(offered_emas),
-        tuple(visible_emas),
         (overlays.levels, overlays.spikes),
         ui_revision,
         _data=data,
     )
+    shown = set(visible_emas)
     # One plot kept across reruns (Plotly.react with the figure's uirevision): live bars keep
     # the user's zoom, which st.plotly_chart (remounted for every new figure) cannot.
     plotly_component(
@@ -70,7 +80,11 @@ def render_chart(
         config=PLOTLY_CONFIG,
         height=figure_height(data),
         last_position=figure.last_position,
-        key="plotly_chart",
+        key=COMPONENT_KEY,
+        toggled=[ema_trace_name(p) for p in offered_emas],
+        hidden=[ema_trace_name(p) for p in offered_emas if p not in shown],
+        legend_applied=applied_report(),
+        on_legend=partial(take_legend_report, tuple(offered_emas)),
     )
 
 
@@ -85,21 +99,20 @@ def _cached_figure(
     data_key: str,
     title: str,
     offered_emas: tuple[int, ...],
-    visible_emas: tuple[int, ...],
     overlays: tuple[bool, bool],
     ui_revision: str | None,
     _data: ChartData,
 ) -> DrawnFigure:
     """The figure of one drawn window with its options, built and serialised once: a rerun
-    that changes nothing on the chart (a live tick without a new bar, paging buttons drawn
-    again, another session on the same data) sends the same text, which the browser does not
-    draw again."""
+    that changes nothing on the chart (a live tick without a new bar, an EMA ticked or not,
+    paging buttons drawn again, another session on the same data) sends the same text, which
+    the browser does not draw again."""
     figure = build_plotly_figure(
         _data.view,
         offered_emas=offered_emas,
-        visible_emas=visible_emas,
         title=title,
         ui_revision=ui_revision,
+        keep_hidden_emas=True,
     )
     figure = add_overlays(figure, _data.analysis, Overlays(*overlays))
     positions = figure._bar_positions

@@ -33,9 +33,17 @@ def plotly_charts(at: AppTest) -> list:
 
 
 def figure(at: AppTest) -> dict:
+    """The figure as the browser draws it: the lines the component is told to hide
+    (``hidden``, frontend/visibility.js) made ``visible: "legendonly"``."""
     charts = plotly_charts(at)
     assert len(charts) == 1, f"expected one Plotly chart, found {len(charts)}"
-    return json.loads(json.loads(charts[0].proto.json_args)["figure"])
+    args = json.loads(charts[0].proto.json_args)
+    fig = json.loads(args["figure"])
+    hidden = set(args.get("hidden", ()))
+    for trace in fig["data"]:
+        if trace.get("name") in hidden:
+            trace["visible"] = "legendonly"
+    return fig
 
 
 def candles(fig: dict) -> dict:

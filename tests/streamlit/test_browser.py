@@ -25,7 +25,8 @@ PLOTLY_CANDLES = """() => {
         bars: x.length,
         title: (gd.layout.title && gd.layout.title.text) || '',
         boxes: gd.querySelectorAll('.trace.boxes path').length,
-        lines: gd.data.filter(t => t.type === 'scatter').map(t => t.name),
+        lines: gd.data.filter(t => t.type === 'scatter' && (t.visible === undefined
+            || t.visible === true)).map(t => t.name),
     };
 }""".replace("$plot", PLOT)
 

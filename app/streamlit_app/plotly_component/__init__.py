@@ -10,6 +10,7 @@ plotly.js is the installed plotly package's own build, served by Streamlit (:mod
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit.components.v1 as components
@@ -21,16 +22,35 @@ _component = components.declare_component(COMPONENT_NAME, path=str(component_dir
 
 
 def plotly_component(
-    *, figure: str, config: dict[str, Any], height: int, last_position: int, key: str
+    *,
+    figure: str,
+    config: dict[str, Any],
+    height: int,
+    last_position: int,
+    key: str,
+    toggled: Sequence[str] = (),
+    hidden: Sequence[str] = (),
+    legend_applied: str | None = None,
+    on_legend: Callable[[], None] | None = None,
 ) -> None:
     """One plot: ``figure`` is the figure's JSON text (parsed once in the browser, drawn only
     when it changed), ``last_position`` the x of the newest bar (the view follows new bars when
-    it showed that one)."""
+    it showed that one).
+
+    ``toggled`` names the lines the sidebar shows or hides (the EMAs, all in ``figure``),
+    ``hidden`` those hidden now: a change of these alone restyles the plot, nothing is drawn
+    again (frontend/visibility.js). A legend click on one of them sets the component's value,
+    ``{"id", "hidden"}`` (read it with :mod:`app.streamlit_app.legend_sync`), and calls
+    ``on_legend``; ``legend_applied`` is the id of the last value the app took."""
     _component(
         figure=figure,
         config=config,
         height=height,
         lastPosition=last_position,
+        toggled=list(toggled),
+        hidden=list(hidden),
+        legendApplied=legend_applied,
         key=key,
         default=None,
+        on_change=on_legend,
     )

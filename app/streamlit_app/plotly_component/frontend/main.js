@@ -4,11 +4,13 @@
 
 import { listen, setFrameHeight } from "./streamlit_protocol.js";
 import { followedRange } from "./live_edge.js";
+import { LineToggles } from "./visibility.js";
 
 const plot = document.getElementById("plot");
 const message = document.getElementById("message");
 const exposed = { plot, renders: 0, draws: 0, follows: 0, parseMs: 0, drawMs: 0 }; // the last draw's
 window.superChartPlotly = exposed; // for tests and benchmarks
+const toggles = new LineToggles(plot, exposed); // the EMA lines: shown or hidden by a restyle
 
 let drawn = { figure: null, height: null, lastPosition: null, uirevision: null };
 let asked = { figure: null, height: null }; // the last render's, drawn or queued
@@ -22,6 +24,7 @@ function showMessage(text) {
 async function draw(args, height) {
   const start = performance.now();
   const figure = JSON.parse(args.figure);
+  toggles.prepare(figure.data || []);
   const parsed = performance.now();
   const layout = { ...(figure.layout || {}), height, autosize: true };
   delete layout.width;
@@ -37,6 +40,7 @@ async function draw(args, height) {
   // changes with the panes (an indicator added drew the whole chart twice). A new width only.
   const config = { ...(args.config || {}), responsive: false };
   await Plotly.react(plot, figure.data || [], layout, config);
+  toggles.listen(schedule);
   drawn = { figure: args.figure, height, lastPosition, uirevision: layout.uirevision };
   exposed.draws += 1;
   exposed.parseMs = parsed - start;
@@ -50,11 +54,19 @@ window.addEventListener("resize", () => {
   queue = queue.then(() => Plotly.Plots.resize(plot)).catch((error) => console.error(error));
 });
 
+function schedule(job) {
+  queue = queue.then(job).catch((error) => console.error(error));
+}
+
 listen((args) => {
   const height = Number(args.height) || 640;
   setFrameHeight(height);
   exposed.renders += 1;
-  if (args.figure === asked.figure && height === asked.height) return;
+  toggles.want(args);
+  if (args.figure === asked.figure && height === asked.height) {
+    schedule(() => toggles.apply()); // the same figure: only a line shown or hidden, if any
+    return;
+  }
   asked = { figure: args.figure, height };
   queue = queue
     .then(() => draw(args, height))

@@ -1,7 +1,8 @@
 // The Streamlit component protocol (API version 1), by hand: the iframe says it is ready, the
-// app sends "streamlit:render" with the arguments on every run, the iframe sets its height.
-// It is three messages; streamlit-component-lib would bring React-free but npm-built code (and
-// Apache Arrow) for the same.
+// app sends "streamlit:render" with the arguments on every run, the iframe sets its height and
+// may hand the app a value (the Plotly chart's legend clicks). It is four messages;
+// streamlit-component-lib would bring React-free but npm-built code (and Apache Arrow) for the
+// same.
 
 const API_VERSION = 1;
 
@@ -27,4 +28,9 @@ export function setFrameHeight(height) {
   if (height === lastHeight) return;
   lastHeight = height;
   send("streamlit:setFrameHeight", { height });
+}
+
+/** Hands ``value`` (JSON) to the app: the component's widget value, which reruns the script. */
+export function setComponentValue(value) {
+  send("streamlit:setComponentValue", { value, dataType: "json" });
 }
