@@ -243,6 +243,7 @@ CASES: tuple[Case, ...] = (
             ("streamlit first chart 5k bars", 2.0, streamlit_cases.first_chart),
             ("streamlit indicator added", 0.5, streamlit_cases.indicator_added),
             ("streamlit toggle", 0.3, streamlit_cases.toggle),
+            ("streamlit toggle (legend)", 0.3, streamlit_cases.toggle_legend),
             ("streamlit live bar visible", 2.0, streamlit_cases.live_bar),
         )
     ),

@@ -1,5 +1,6 @@
 """The Streamlit dashboard in Chromium on 5,000 hourly bars (issue #20): the first chart drawn,
-an indicator added, an EMA toggled, a live bar appended to the file made visible.
+an indicator added, an EMA toggled (its checkbox, its legend entry), a live bar appended to the
+file made visible.
 
 Each row times ours against the bare Streamlit app of ``streamlit_floor_app.py`` doing the same
 thing on the same file in the same run (the floor), and is judged against the issue's absolute
@@ -20,6 +21,7 @@ from bench.context import BenchContext
 from bench.measure import interleave
 from bench.servers import Server, free_port, python_server
 from bench.table import Row
+from bench.toggle_cases import EMA_NOT_DRAWN
 
 SYMBOL = "bench_5k_1h"
 REFRESH_S = 1.0  # the floor's interval, and ours (STREAMLIT_REFRESH_S) in the live case
@@ -44,6 +46,20 @@ TRACE_NAMES = """
 }
 """.replace("$plot", PLOTLY_PLOT)
 HAS_TRACE = f"([prefix, wanted]) => ({TRACE_NAMES})().some((n) => n.startsWith(prefix)) === wanted"
+# Where the legend entry named ``name`` is on the page (the plot may be in a component's iframe).
+LEGEND_ENTRY_AT = """
+(name) => {
+  const plot = $plot;
+  const item = plot && Array.from(plot.querySelectorAll(".legend .traces"))
+    .find((g) => g.querySelector(".legendtext").textContent === name);
+  if (!item) return null;
+  const box = item.querySelector(".legendtoggle").getBoundingClientRect();
+  const frame = Array.from(document.querySelectorAll("iframe"))
+    .find((f) => f.contentDocument === plot.ownerDocument);
+  const offset = frame ? frame.getBoundingClientRect() : { left: 0, top: 0 };
+  return [offset.left + box.left + box.width / 2, offset.top + box.top + box.height / 2];
+}
+""".replace("$plot", PLOTLY_PLOT)
 LAST_CLOSE_IS = """
 (close) => {
   const plot = $plot;
@@ -150,10 +166,27 @@ def _untick_ema(page) -> None:
 
 def toggle(ctx: BenchContext, case: str, budget: float | None) -> Row:
     browser = shared_browser(ctx)
-    note = "EMA 10 unticked -> redrawn without it; floor: the bare app's checkbox"
+    note = "EMA 10 unticked -> its line not drawn; floor: the bare app's checkbox"
 
     def sample(url: str) -> float:
-        return _after_action(browser, url, _untick_ema, HAS_TRACE, ["EMA 10", False])
+        return _after_action(browser, url, _untick_ema, EMA_NOT_DRAWN, "EMA 10")
+
+    return _row(ctx, case, budget, sample, note)
+
+
+def _click_legend_ema(page) -> None:
+    at = page.evaluate(LEGEND_ENTRY_AT, "EMA 10")
+    if at is None:
+        raise RuntimeError("no 'EMA 10' entry in the Plotly chart's legend")
+    page.mouse.click(*at)
+
+
+def toggle_legend(ctx: BenchContext, case: str, budget: float | None) -> Row:
+    browser = shared_browser(ctx)
+    note = "legend's EMA 10 clicked -> its line not drawn; floor: Plotly's own legend click"
+
+    def sample(url: str) -> float:
+        return _after_action(browser, url, _click_legend_ema, EMA_NOT_DRAWN, "EMA 10")
 
     return _row(ctx, case, budget, sample, note)
 
