@@ -13,6 +13,7 @@ from bench import (
     core_cases,
     dash_cases,
     http_cases,
+    hub_cases,
     image_cases,
     indicator_cases,
     live_cases,
@@ -252,6 +253,18 @@ CASES: tuple[Case, ...] = (
         None,
         http_cases.peak_rss_after_big_symbol,
         FASTAPI,
+    ),
+    Case(
+        "live hub: 10,000 subscribes + unsubscribes (shuffled) vs a dict of them",
+        2.0,
+        hub_cases.subscribe_churn,
+        ("app.live.hub",),
+    ),
+    Case(
+        "live hub: one bar to 10,000 subscriptions vs a loop offering it",
+        1.1,
+        hub_cases.one_bar_fanout,
+        ("app.live.hub",),
     ),
     Case(
         "live p99: 1,000 WS clients, 1 symbol, 10 bars/s (file write -> client)",

@@ -165,17 +165,34 @@ class Hub(Protocol):
         """Stop it (app shutdown)."""
 
 
-class MemoryHub:
-    """In-process fan-out: publish hands the message to every subscription of the key, in the
-    publisher's task (each ``offer`` is a few dict operations; sending is the writers' job)."""
+class _Members:
+    """One stream's subscriptions: a dict keyed by subscription (O(1) to join and to leave, in
+    joining order) and the tuple publish hands a message out from, rebuilt on the first publish
+    after a change. A tuple, not the dict itself: a subscriber that leaves while a message is
+    being handed out (a slow client closed) must not change what the loop walks."""
+
+    __slots__ = ("handout", "members")
 
     def __init__(self) -> None:
-        # Tuples, replaced on (un)subscribe: a subscriber dropped while a message is being
-        # handed out (a slow client closed) must not make the loop skip the next one.
-        self._streams: dict[str, tuple[Subscription, ...]] = {}
+        self.members: dict[Subscription, None] = {}
+        self.handout: tuple[Subscription, ...] | None = ()
+
+
+class MemoryHub:
+    """In-process fan-out: publish hands the message to every subscription of the key, in the
+    publisher's task (each ``offer`` is a few dict operations; sending is the writers' job).
+    Subscribing and leaving cost O(1) whatever the number of clients on the stream."""
+
+    def __init__(self) -> None:
+        self._streams: dict[str, _Members] = {}
 
     def publish(self, stream_key: str, message: LiveMessage) -> None:
-        subscribers = self._streams.get(stream_key, ())
+        stream = self._streams.get(stream_key)
+        if stream is None:
+            return
+        subscribers = stream.handout
+        if subscribers is None:  # joined or left since the last message: once per change burst
+            subscribers = stream.handout = tuple(stream.members)
         live_counters.sent += len(subscribers)  # counted per message, not per client
         for subscription in subscribers:
             subscription.offer(message)
@@ -190,27 +207,30 @@ class MemoryHub:
         fields: tuple[str, ...] = (),
     ) -> Subscription:
         subscription = Subscription(stream_key, label, notify, max_bytes)
-        self._streams[stream_key] = (*self._streams.get(stream_key, ()), subscription)
+        stream = self._streams.get(stream_key)
+        if stream is None:
+            stream = self._streams[stream_key] = _Members()
+        stream.members[subscription] = None
+        stream.handout = None
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        subscribers = self._streams.get(subscription.key, ())
-        if subscription not in subscribers:
-            return
-        left = tuple(s for s in subscribers if s is not subscription)
-        if left:
-            self._streams[subscription.key] = left
-        else:
+        stream = self._streams.get(subscription.key)
+        if stream is None or stream.members.pop(subscription, False) is False:
+            return  # not subscribed (left already)
+        stream.handout = None
+        if not stream.members:
             del self._streams[subscription.key]
 
     def subscribers(self, stream_key: str) -> int:
-        return len(self._streams.get(stream_key, ()))
+        stream = self._streams.get(stream_key)
+        return 0 if stream is None else len(stream.members)
 
     def stats(self) -> dict[str, object]:
         per_label: Counter[str] = Counter()
         total = 0
-        for subscribers in self._streams.values():
-            for subscription in subscribers:
+        for stream in self._streams.values():
+            for subscription in stream.members:
                 per_label[subscription.label] += 1
                 total += 1
         return {"total_subscriptions": total, "symbol_subscribers": dict(per_label)}

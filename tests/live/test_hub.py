@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.live.hub import LiveMessage, MemoryHub
 
 
@@ -53,3 +56,65 @@ def test_reset_replaces_pending_bars_and_messages_cross_processes_as_bytes() -> 
     assert sub.take() == (True, None)
     original = message((0, '{"time":0}'), (60, '{"time":60}'))
     assert LiveMessage.from_bytes(original.to_bytes()) == original
+
+
+Step = tuple[str, int]  # ("join", stream) / ("leave", which) / ("publish", stream)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["join", "leave", "leave_again", "publish"]), st.integers(0, 40)),
+        max_size=120,
+    )
+)
+def test_joins_and_leaves_in_any_order_the_bar_reaches_exactly_who_is_subscribed(
+    steps: list[Step],
+) -> None:
+    """Against a model (a set of members per stream): after any interleaving of joins, leaves
+    (in any order, twice, of subscriptions long gone) and publishes, each publish reaches every
+    member of its stream once and nobody else; counts and stats agree."""
+    hub = MemoryHub()
+    members: dict[str, dict[int, object]] = {"a": {}, "b": {}}
+    subs: list = []
+    got: list[int] = []
+    for step, value in steps:
+        if step == "join":
+            key = "ab"[value % 2]
+            index = len(subs)
+            sub = hub.subscribe(key, label=key.upper(), notify=lambda i=index: got.append(i),
+                                max_bytes=1 << 20)  # fmt: skip
+            subs.append(sub)
+            members[key][index] = sub
+        elif step.startswith("leave") and subs:
+            index = value % len(subs)
+            hub.unsubscribe(subs[index])
+            members[subs[index].key].pop(index, None)
+        elif step == "publish":
+            key = "ab"[value % 2]
+            got.clear()
+            hub.publish(key, message((value, "x")))
+            assert sorted(got) == sorted(members[key]), (key, got)
+            for index in members[key]:
+                assert subs[index].take() == (False, message((value, "x")))
+    for key in "ab":
+        assert hub.subscribers(key) == len(members[key])
+    want = {key.upper(): len(m) for key, m in members.items() if m}
+    assert hub.stats() == {"total_subscriptions": sum(want.values()), "symbol_subscribers": want}
+
+
+def test_a_subscriber_joining_while_a_bar_is_handed_out_gets_the_next_one() -> None:
+    hub = MemoryHub()
+    joined: list = []
+    got: list[str] = []
+
+    def join() -> None:
+        if not joined:
+            joined.append(hub.subscribe("k", label="X", notify=lambda: got.append("new"),
+                                        max_bytes=99))  # fmt: skip
+
+    hub.subscribe("k", label="X", notify=join, max_bytes=99)
+    hub.publish("k", message((0, "a")))
+    assert got == []
+    hub.publish("k", message((60, "b")))
+    assert got == ["new"] and joined[0].take() == (False, message((60, "b")))
