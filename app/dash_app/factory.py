@@ -13,7 +13,7 @@ from app.dash_app.chart_callbacks import ChartOutputs, render_chart
 from app.dash_app.chart_data import SOURCE_CONFIGURED
 from app.dash_app.grid import register_grid_callbacks
 from app.dash_app.layout import build_layout
-from app.dash_app.page_scripts import LeanDash, serve_plotly
+from app.dash_app.page_scripts import LeanDash, serve_chart_scripts, serve_plotly
 from app.dash_app.request_guard import guard_callback_requests
 from app.dash_app.stylesheet import BOOTSTRAP_URL, THEME_URL, serve_stylesheets
 from app.dash_app.uploads import UploadCache
@@ -60,6 +60,7 @@ def create_app() -> LeanDash:
     server.config["MAX_CONTENT_LENGTH"] = int(settings.upload_max_bytes * 4 / 3) + 2**20
     serve_stylesheets(server)
     serve_plotly(server)
+    serve_chart_scripts(server)
     server.add_url_rule("/health", "health", lambda: jsonify(status="ok"))
     uploads = UploadCache()
 

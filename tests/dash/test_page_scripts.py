@@ -10,6 +10,7 @@ import plotly
 import pytest
 
 from app.charts import plotly_bundle
+from app.charts.browser_js import TIME_TICKS_JS, content_tag
 from app.dash_app import create_app
 from app.dash_app.page_scripts import lean_scripts
 from scripts.vendor_js import PLOTLY_FINANCE, check
@@ -63,3 +64,12 @@ def test_only_unused_tags_are_dropped():
         '<script src="/_vendor/p.js"></script>\n'
         '<script src="/assets/ema_toggle.js?m=1"></script>\n'
     )
+
+
+def test_the_page_loads_the_chart_engines_shared_time_ticks_script(client):
+    src = next(src for src in scripts_of(client) if "time_ticks" in src)
+    assert f"?v={content_tag(TIME_TICKS_JS)}" in src  # a new copy gets a new URL
+    response = client.get(src)
+    assert response.status_code == 200
+    assert response.get_data() == TIME_TICKS_JS.read_bytes()  # app/charts/js, not a copy
+    assert client.get("/_charts/js/plotly_time.py").status_code == 404

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import app
+from app.charts.browser_js import TIME_TICKS_JS
 from app.streamlit_app.plotly_component.assets import PLOTLY_JS, component_dir, component_files
 
 
@@ -22,9 +23,12 @@ def test_the_folder_serves_the_vendored_plotly_js_and_every_file_it_loads(tmp_pa
     for src in sources:
         assert (root / src).is_file(), src
     for module in root.glob("*.js"):
-        for target in re.findall(r'from "(\.[^"]+)"', module.read_text()):
+        for target in re.findall(r'(?:from|import) "(\.[^"]+)"', module.read_text()):
             assert (module.parent / target).resolve().is_file(), (module.name, target)
     assert not any(path.is_symlink() for path in root.rglob("*"))
+    # the time axis' rule, the very file the Dash page loads (app/charts/js)
+    assert (root / "charts/time_ticks.js").read_bytes() == TIME_TICKS_JS.read_bytes()
+    assert 'import "./charts/time_ticks.js"' in (root / "visible_ticks.js").read_text()
 
 
 def test_the_component_reads_plotly_js_from_the_shared_charts_folder_not_from_dash():

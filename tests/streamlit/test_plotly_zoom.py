@@ -160,3 +160,71 @@ def test_a_view_on_the_newest_bar_follows_new_bars(page, server, data_folder):
     assert after["range"][1] - after["range"][0] == pytest.approx(width)  # the zoom kept
     assert after["range"][0] <= after["lastX"] <= after["range"][1]  # the new bar in view
     assert page.watch.console_errors == []
+
+
+# The x axis' labels: [position, text] of each tick inside the range shown, and the texts drawn.
+X_TICKS = """() => {
+    const gd = $plot, axis = gd._fullLayout.xaxis;
+    const [a, b] = axis.range.map(Number);
+    return {range: [a, b],
+            ticks: Array.from(axis.tickvals || []).map((v, i) => [Number(v), axis.ticktext[i]])
+                .filter(([v]) => v >= a && v <= b),
+            drawn: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent)};
+}""".replace("$plot", PLOT)
+HOVER_DATES = """() => {
+    const candles = $plot._fullData.find(t => t.type === 'candlestick');
+    return [Number(candles.x[0]), Array.from(candles.customdata)];
+}""".replace("$plot", PLOT)
+SET_X_RANGE = """async (range) => {
+    const gd = $plot;
+    await gd.ownerDocument.defaultView.Plotly.relayout(gd, {'xaxis.range': range});
+}""".replace("$plot", PLOT)
+
+
+def hour_labels_on_their_bars(page, dates: list[str], first: int, condition: str) -> dict:
+    """The axis once it shows 3+ hour labels (and ``condition`` on its state ``t`` holds); each
+    label must name its own bar and be on screen."""
+    page.wait_for_function(
+        f"() => {{ const t = ({X_TICKS})(); return t.ticks.length >= 3 "
+        f"&& t.ticks.every(([, text]) => text.includes(':')) && ({condition}); }}",
+        timeout=30_000,
+    )
+    shown = page.evaluate(X_TICKS)
+    for position, text in shown["ticks"]:
+        date = dates[int(position) - first]  # "2024-01-06 14:00 UTC" for "06 Jan 14:00"
+        day, hour = date.split(" ")[0].split("-")[2], date.split(" ")[1]
+        assert text.startswith(day) and text.endswith(hour), (text, date)
+    assert set(shown["drawn"]) >= {text for _, text in shown["ticks"]}
+    return shown
+
+
+def test_date_labels_follow_zoom_pan_and_reset(page, server, data_folder):
+    bars = bars_in_file(data_folder)
+    open_chart(page, server, bars)
+    whole = page.evaluate(X_TICKS)
+    assert len(whole["ticks"]) >= 3
+    assert not any(":" in text for _, text in whole["ticks"])  # 300 hours: days
+    first, dates = page.evaluate(HOVER_DATES)
+    middle = first + len(dates) // 2
+
+    page.evaluate(SET_X_RANGE, [middle, middle + 30])  # zoomed into 30 hourly bars
+    zoomed = hour_labels_on_their_bars(page, dates, first, "true")
+    assert zoomed["range"] == pytest.approx([middle, middle + 30])
+
+    area = page.evaluate(PLOT_AREA)  # pan with the mouse (the chart's drag mode): older bars
+    left, top = plot_offset(page)
+    x, y = left + area["left"] + area["width"] * 0.3, top + area["top"] + area["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + area["width"] * 0.5, y, steps=8)
+    page.mouse.up()
+    panned = hour_labels_on_their_bars(page, dates, first, f"t.range[1] < {middle + 25}")
+    assert panned["ticks"] != zoomed["ticks"]
+
+    page.mouse.dblclick(x, y)  # Plotly's reset: the whole window, labelled in days again
+    page.wait_for_function(
+        f"() => {{ const t = ({X_TICKS})(); return t.range[1] - t.range[0] > {len(dates) - 2}"
+        " && t.ticks.length >= 3 && !t.ticks.some(([, text]) => text.includes(':')); }",
+        timeout=30_000,
+    )
+    assert page.watch.console_errors == []

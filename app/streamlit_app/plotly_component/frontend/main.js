@@ -5,6 +5,7 @@
 import { listen, setFrameHeight } from "./streamlit_protocol.js";
 import { followedRange } from "./live_edge.js";
 import { LineToggles } from "./visibility.js";
+import { followBarsInView } from "./visible_ticks.js";
 
 const plot = document.getElementById("plot");
 const message = document.getElementById("message");
@@ -41,6 +42,7 @@ async function draw(args, height) {
   const config = { ...(args.config || {}), responsive: false };
   await Plotly.react(plot, figure.data || [], layout, config);
   toggles.listen(schedule);
+  await followBarsInView(plot); // date labels for the bars in view, now and on zoom and pan
   drawn = { figure: args.figure, height, lastPosition, uirevision: layout.uirevision };
   exposed.draws += 1;
   exposed.parseMs = parsed - start;
