@@ -1,10 +1,16 @@
 """The 2x2 grid: four Plotly charts, each with its own symbol and timeframe, from the same cached
 loader as the single chart, and a quotes table (last, change, change % over the day) of the
-four symbols."""
+four symbols.
+
+Each cell is the single chart's Plotly component (one key per cell), not ``st.plotly_chart``,
+which mounts a new chart for every new figure: a cell keeps the zoom and pan the user set while
+new bars arrive (the grid checks for them every ``STREAMLIT_REFRESH_S``, as the single chart
+does) and while another cell is changed."""
 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.io
 import streamlit as st
 
 from app.charts.plotly_charts import build_plotly_figure
@@ -13,7 +19,10 @@ from app.core import TIMEFRAMES, SuperChartError, SymbolInfo, timeframes_not_fin
 from app.core.quotes import quote_from_frame
 from app.core.timeframes import parse_timeframe
 from app.streamlit_app.alerts import show_error
+from app.streamlit_app.chart_data import ChartData
+from app.streamlit_app.chart_panel import PLOTLY_CONFIG, DrawnFigure
 from app.streamlit_app.loading import load_symbol_chart
+from app.streamlit_app.plotly_component import plotly_component
 
 LAYOUT_KEY = "layout"
 LAYOUTS = {"single": "One chart", "grid": "2x2 grid"}
@@ -53,18 +62,53 @@ def _grid_chart(settings: Settings, source: str, symbols: list[SymbolInfo], i: i
     except SuperChartError as exc:
         show_error(exc)
         return None
-    figure = build_plotly_figure(
-        data.view, offered_emas=settings.ema_periods, title=f"{name} · {timeframe}"
+    title = f"{name} · {timeframe}"
+    # A new symbol or timeframe starts whole; new bars of the same keep the cell's zoom.
+    figure = _grid_figure(data.key, title, f"{source}|{name}|{timeframe}", _data=data)
+    plotly_component(
+        figure=figure.json,
+        config=PLOTLY_CONFIG,
+        height=GRID_HEIGHT,
+        last_position=figure.last_position,
+        key=f"grid_chart_{i}",
     )
-    figure.update_layout(height=GRID_HEIGHT, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    st.plotly_chart(figure, use_container_width=True, key=f"grid_chart_{i}")
     return quote_from_frame(name, data.view.frame, parse_timeframe("1d"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _grid_figure(data_key: str, title: str, ui_revision: str, _data: ChartData) -> DrawnFigure:
+    """A cell's figure, built and serialised once per window of bars: a check that finds no new
+    bar sends the same text, which the browser does not draw again."""
+    figure = build_plotly_figure(
+        _data.view,
+        offered_emas=_data.view.ema_periods,
+        title=title,
+        ui_revision=ui_revision,
+    )
+    figure.update_layout(height=GRID_HEIGHT, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    positions = figure._bar_positions
+    last = int(positions[-1]) if len(positions) else -1
+    return DrawnFigure(json=plotly.io.to_json(figure, validate=False), last_position=last)
+
+
 def render_grid(settings: Settings, source: str, symbols: list[SymbolInfo]) -> None:
+    """The grid, rerun alone (a fragment) every ``STREAMLIT_REFRESH_S`` to draw new bars."""
     if not symbols:
         st.info("No symbols to show.")
         return
+    every = settings.streamlit_refresh_s
+    st.fragment(_live_cells, run_every=every or None)(settings, source, symbols)
+
+
+def _live_cells(settings: Settings, source: str, symbols: list[SymbolInfo]) -> None:
+    # A fragment's own reruns do not pass through the app's guard: a bug shows a plain message.
+    try:
+        _render_cells(settings, source, symbols)
+    except Exception as exc:
+        show_error(exc)
+
+
+def _render_cells(settings: Settings, source: str, symbols: list[SymbolInfo]) -> None:
     quotes: dict[str, dict] = {}
     for row in range(GRID_CHARTS // 2):
         for column, cell in enumerate(st.columns(2)):

@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.streamlit.app_views import errors, run_app, typed_list
+from tests.streamlit.app_views import errors, plotly_charts, run_app, typed_list
 from tests.streamlit.ohlcv_samples import ohlcv_csv
 
 
+def _figures(at) -> list[dict]:
+    """The four cells' figures (each cell is the Plotly component, as the single chart)."""
+    return [json.loads(json.loads(c.proto.json_args)["figure"]) for c in plotly_charts(at)]
+
+
 def _titles(at) -> list[str]:
-    return [
-        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")
-    ]
+    return [figure["layout"]["title"]["text"] for figure in _figures(at)]
 
 
 def test_grid_shows_four_charts_each_with_its_symbol_and_timeframe(data_dir: Path):
@@ -30,7 +33,7 @@ def test_grid_shows_four_charts_each_with_its_symbol_and_timeframe(data_dir: Pat
         "sample_ohlcv · 1h",
         "sample_ohlcv · 1h",
     ]
-    candles = [json.loads(chart.proto.spec)["data"][0] for chart in at.get("plotly_chart")]
+    candles = [figure["data"][0] for figure in _figures(at)]
     assert len(typed_list(candles[1]["x"])) == 75  # 300 hourly bars are 75 of 4h
     table = at.dataframe[0].value
     assert sorted(table["Symbol"]) == ["other", "sample_ohlcv"]

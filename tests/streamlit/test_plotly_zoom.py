@@ -1,7 +1,9 @@
 """#20: the Plotly engine keeps the user's zoom across live bars. In Chromium against a real
 `streamlit run` refreshing every second: the user zooms with the mouse wheel, a bar is appended
 to the file, the new bar is drawn in the same plot (no remount) and the x range stays; a view
-that showed the newest bar moves right with the new one, keeping its width."""
+that showed the newest bar moves right with the new one, keeping its width. The date labels
+follow zoom, pan and reset (hours on their bars, days again). A grid cell keeps its zoom across
+a rerun and a live bar. One server for the module."""
 
 from __future__ import annotations
 
@@ -227,4 +229,42 @@ def test_date_labels_follow_zoom_pan_and_reset(page, server, data_folder):
         " && t.ticks.length >= 3 && !t.ticks.some(([, text]) => text.includes(':')); }",
         timeout=30_000,
     )
+    assert page.watch.console_errors == []
+
+
+# The title and x range of the grid's n-th chart (the cells are the same component, in order).
+CELL = f"""(n) => {{
+    const frame = document.querySelectorAll("{IFRAME}")[n];
+    const gd = frame && frame.contentDocument.querySelector('.js-plotly-plot');
+    if (!gd || !gd._fullLayout) return null;
+    return {{title: gd._fullLayout.title.text, range: gd._fullLayout.xaxis.range.map(Number)}};
+}}"""
+
+
+def test_a_zoomed_grid_cell_keeps_its_range_across_reruns_and_live_bars(page, server, data_folder):
+    bars = bars_in_file(data_folder)
+    page.set_default_timeout(90_000)
+    page.goto(server)
+    page.locator("section[data-testid='stSidebar']").get_by_text("2x2 grid").click()
+    page.wait_for_function(f'() => document.querySelectorAll("{IFRAME}").length === 4')
+    opened = wait_for_state(page, f"s.lastX === {bars - 1} && s.boxes > 0")  # the first cell
+    first, dates = page.evaluate(HOVER_DATES)
+    page.evaluate(SET_X_RANGE, [bars - 120, bars - 90])
+    zoomed = hour_labels_on_their_bars(page, dates, first, "true")  # the zoom is labelled
+    page.evaluate(f"() => {{ {PLOT}.__marked = true; }}")
+
+    # A rerun: the second cell's timeframe changed (the grid's script runs again).
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Timeframe").nth(1).click()
+    page.get_by_role("option", name="4h").click()
+    page.wait_for_function(
+        f"(n) => {{ const c = ({CELL})(n); return c && c.title.endsWith('4h'); }}", arg=1
+    )
+    assert page.evaluate(CELL, 0)["range"] == pytest.approx(zoomed["range"])
+
+    append_bar(data_folder, close=140.25)  # a live bar: the first cell draws it, zoom kept
+    after = wait_for_state(page, f"s.lastX === {opened['lastX'] + 1}")
+    assert after["marked"] is True  # the same plot, not a new one
+    assert after["lastClose"] == pytest.approx(140.25)
+    assert after["range"] == pytest.approx(zoomed["range"])
+    assert page.evaluate(CELL, 1)["range"][1] - page.evaluate(CELL, 1)["range"][0] > 60
     assert page.watch.console_errors == []
