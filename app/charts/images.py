@@ -1,10 +1,11 @@
 """Chart images: the Plotly engine's figure, exported to PNG or SVG by the warm renderer.
 
 The figure is the one Streamlit and Dash show (``build_plotly_figure``: candles, volume, EMAs,
-indicator panes), prepared for a static picture: a title naming the symbol and timeframe, the
-volume bars as two single-colour traces (a per-bar colour scale costs plotly.js ~200 ms per
-500 bars in an export, two plain traces ~20 ms; the picture is the same), and the light theme's
-colours when asked for.
+indicator panes), prepared for a static picture: a title naming the symbol and timeframe, a
+bar trace coloured through a two-colour scale split into two single-colour traces (a per-bar
+colour scale costs plotly.js ~200 ms per 500 bars in an export, two plain traces ~20 ms; the
+picture is the same), and the light theme's colours when asked for. (The volume is two filled
+paths already: ``plotly_volume``.)
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Bars coloured by direction (volume, a MACD histogram): one colour string per bar.
+"""Bars coloured by direction (a MACD histogram): one colour string per bar. (The volume is
+drawn as two filled paths instead: ``plotly_volume``.)
 
 Not a 0/1 array through a two-colour ``colorscale``: plotly.js draws those with one console
 warning per bar ("Invalid color specifier", seconds for 2,000 bars). And not through plotly.py's

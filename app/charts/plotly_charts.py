@@ -27,7 +27,7 @@ with contextlib.suppress(ImportError):
     import PIL.Image  # noqa: F401
 
 from app.charts import theme
-from app.charts.plotly_bars import colour_bars, direction_bars
+from app.charts.plotly_bars import colour_bars
 from app.charts.plotly_indicators import indicator_traces, value_format
 from app.charts.plotly_layout import (
     VOLUME_TRACE,
@@ -36,6 +36,7 @@ from app.charts.plotly_layout import (
     tick_label_chars,
 )
 from app.charts.plotly_time import bar_positions, hover_times, time_ticks, wall_times
+from app.charts.plotly_volume import volume_fills, volume_hover_text
 from app.charts.precision import price_format, view_price_precision
 from app.core import (
     IndicatorSpec,
@@ -50,7 +51,7 @@ from app.core.service import add_lines
 
 MAX_FIGURE_BARS = 3000
 PRICE_TRACE = "Price"
-FIRST_EMA_TRACE = 2  # traces before the EMA lines: candles, then volume
+FIRST_EMA_TRACE = 3  # traces before the EMA lines: candles, then volume's two (plotly_volume)
 
 __all__ = [
     "FIRST_EMA_TRACE",
@@ -132,7 +133,8 @@ def build_plotly_figure(
     indicators: Sequence[IndicatorSpec | str] | str | None = None,
     keep_hidden_emas: bool = False,
 ) -> go.Figure:
-    """Candles (trace "Price"), volume at the foot of the price pane ("Volume"), one line per
+    """Candles (trace "Price"), volume at the foot of the price pane (two traces "Volume": the
+    rising bars' and the falling bars' filled paths, ``plotly_volume``), one line per
     visible EMA ("EMA 10"...) coloured by its place among ``offered_emas``, then the catalog
     indicators: over the price (SMA, Bollinger...) or each in a pane of its own under it (RSI,
     MACD...), every pane on the one time axis, with its own legend.
@@ -165,21 +167,14 @@ def build_plotly_figure(
             close=close,
             name=PRICE_TRACE,
             customdata=hover_times(times, view.timeframe),
+            text=volume_hover_text(volume),
             hovertemplate=_candle_hover(decimals),
             increasing={"line": {"color": theme.UP, "width": 1}, "fillcolor": theme.UP},
             decreasing={"line": {"color": theme.DOWN, "width": 1}, "fillcolor": theme.DOWN},
             whiskerwidth=0,
             yaxis="y",
         ),
-        direction_bars(
-            rising,
-            x=x,
-            y=volume,
-            name=VOLUME_TRACE,
-            yaxis="y2",
-            hovertemplate="%{y:.4~s}",
-            showlegend=False,  # the pane is labelled instead (figure_layout)
-        ),
+        *volume_fills(x, volume, rising),
     ]
     offered = list(dict.fromkeys(offered_emas))
     shown = offered if visible_emas is None else [p for p in offered if p in set(visible_emas)]
@@ -229,13 +224,14 @@ def _label_chars(
 
 
 def _candle_hover(decimals: int) -> str:
-    """The candle's hover row: the bar's date (the unified title shows only its position), then
-    its prices at the data's precision."""
+    """The candle's hover row: the bar's date (the unified title shows only its position), its
+    prices at the data's precision, then its volume (the candle's ``text``: the volume's paths
+    have no hover of their own)."""
     value = price_format(decimals)
     prices = "".join(
         f"<br>{name}: %{{{name}:{value}}}" for name in ("open", "high", "low", "close")
     )
-    return f"%{{customdata}}{prices}<extra></extra>"
+    return f"%{{customdata}}{prices}<br>volume: %{{text}}<extra></extra>"
 
 
 def drawable_indicators(

@@ -1,6 +1,6 @@
 """Analysis drawn on a Plotly figure: support/resistance lines and volume-spike markers.
 
-Works on any figure with a candlestick trace (and, for spikes, a volume bar trace), whichever
+Works on any figure with a candlestick trace (and, for spikes, a volume trace), whichever
 axes they sit on: the figure of ``build_plotly_figure`` as Streamlit, Dash and the report use it.
 Levels and spikes may be the core's dataclasses or their JSON dicts from ``/api/analysis``.
 """
@@ -44,8 +44,10 @@ def _axes_of(fig: go.Figure, wanted: type) -> tuple[str, str] | None:
 
 
 def _volume_axes(fig: go.Figure) -> tuple[str, str] | None:
+    """The axes of the trace named "Volume" (``build_plotly_figure``'s filled paths), else of the
+    first bar trace (another figure's volume bars)."""
     for trace in fig.data:
-        if isinstance(trace, go.Bar) and (trace.name or "").lower() == "volume":
+        if (trace.name or "").lower() == "volume":
             return trace.xaxis or "x", trace.yaxis or "y"
     return _axes_of(fig, go.Bar)
 

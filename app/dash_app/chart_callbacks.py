@@ -209,7 +209,8 @@ def live_update(
     )
     if held.lists:
         delta = build_plotly_figure(recent.view, offered_emas=offered, keep_hidden_emas=True)
-        extend_arrays(patch, bar_arrays(delta, len(delta.data)), held.count - 1)
+        changed = bar_arrays(delta, len(delta.data))
+        extend_arrays(patch, changed, held.count - 1, bars=len(delta.data[0].x))
     else:
         full = build_plotly_figure(whole.view, offered_emas=offered, keep_hidden_emas=True)
         assign_arrays(patch, bar_arrays(full, len(full.data)))

@@ -1,6 +1,8 @@
 """Live updates: on each ``dcc.Interval`` tick, the bars that changed since the figure was drawn
 go to the page as a ``Patch`` of the traces' arrays (the forming bar replaced, new bars
 appended), never as a whole figure, so the user's zoom and every other trace stay as they are.
+A trace may hold several entries per bar (the volume's paths: ``app.charts.plotly_volume``);
+its arrays are patched a bar's entries at a time.
 
 Plotly sends numpy arrays as base64 typed arrays, which a Patch cannot extend in the browser. So
 the first change after a full draw assigns each patched array once as a plain list (the window
@@ -25,6 +27,7 @@ from app.dash_app.window import Held, bar_values
 BAR_ARRAYS = (
     ("x",),
     ("customdata",),  # the candles' hover dates
+    ("text",),  # the candles' hover volumes
     ("open",),
     ("high",),
     ("low",),
@@ -68,15 +71,20 @@ def assign_arrays(patch: Patch, arrays: list[dict[tuple[str, ...], list]]) -> No
             _at(patch["data"][index], path)[path[-1]] = values
 
 
-def extend_arrays(patch: Patch, arrays: list[dict[tuple[str, ...], list]], last: int) -> None:
-    """The changed bars only: element ``last`` (the forming bar) replaced by each array's first
-    value, the rest appended."""
+def extend_arrays(
+    patch: Patch, arrays: list[dict[tuple[str, ...], list]], last: int, bars: int
+) -> None:
+    """The changed bars only (``bars`` of them, the forming bar first): bar ``last``'s entries
+    (the forming bar's) replaced by each array's first ones, the rest appended. An array of
+    k entries a bar (``len(values) == k * bars``) has bar ``last``'s at ``k * last`` on."""
     for index, trace in enumerate(arrays):
         for path, values in trace.items():
+            per_bar = max(len(values) // bars, 1)
             target = _at(patch["data"][index], path)[path[-1]]
-            target[last] = values[0]
-            if len(values) > 1:
-                target.extend(values[1:])
+            for offset in range(per_bar):
+                target[per_bar * last + offset] = values[offset]
+            if len(values) > per_bar:
+                target.extend(values[per_bar:])
 
 
 def held_after(held: Held, view: OhlcvView, added: int) -> Held:

@@ -17,6 +17,7 @@ MODULES = [
     "app.core.pairs",
     "app.core.precision",
     "app.charts.plotly_overlays",
+    "app.charts.plotly_volume",
 ]
 
 

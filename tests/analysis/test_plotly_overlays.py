@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -18,6 +17,7 @@ from app.charts.plotly_overlays import (
 from app.core import build_view
 from app.core.analysis import analyse
 from tests.analysis.samples import range_bound, spiky_volume, with_volume
+from tests.charts.drawn_volume import drawn_rectangles, volume_paths
 
 
 def _figure(frame) -> tuple[go.Figure, object]:
@@ -71,12 +71,13 @@ def test_spikes_are_markers_on_their_volume_bars() -> None:
     analysis = analyse(view, lookback=1400)
     assert analysis.volume_spikes
     add_volume_spikes(fig, [s.as_json() for s in analysis.volume_spikes])
-    bars = next(t for t in fig.data if t.name == "Volume")
+    rising, falling = volume_paths(fig)
     marks = next(t for t in fig.data if t.name == SPIKES_TRACE)
-    assert marks.yaxis == bars.yaxis and marks.xaxis == (bars.xaxis or "x")
-    bar_at = dict(zip(np.asarray(bars.x).astype("datetime64[s]").tolist(), bars.y, strict=True))
-    for x, y in zip(np.asarray(marks.x).astype("datetime64[s]").tolist(), marks.y, strict=True):
-        assert bar_at[x] == y  # on top of the very bar
+    assert marks.yaxis == rising.yaxis == falling.yaxis == "y2"
+    assert marks.xaxis == (rising.xaxis or "x")
+    bar_at = {**drawn_rectangles(rising), **drawn_rectangles(falling)}
+    for x, y in zip(marks.x, marks.y, strict=True):
+        assert bar_at[float(x)][1] == y  # on top of the very bar
 
 
 def test_a_figure_without_candles_or_volume_is_refused() -> None:

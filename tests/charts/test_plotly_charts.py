@@ -16,8 +16,10 @@ from app.charts.plotly_charts import (
     ema_trace,
     fit_view,
 )
+from app.charts.plotly_volume import si_text
 from app.core import build_view
 from app.core.synthetic import synthetic_ohlcv
+from tests.charts.drawn_volume import drawn_rectangles, volume_paths
 
 OFFERED = (10, 21, 50, 150)
 
@@ -38,7 +40,8 @@ def trace(figure, name: str):
 def test_candles_volume_and_every_offered_ema_by_default(hourly_view):
     figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
 
-    assert names(figure) == [PRICE_TRACE, VOLUME_TRACE, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    volume = [VOLUME_TRACE, VOLUME_TRACE]  # the rising bars' path and the falling bars'
+    assert names(figure) == [PRICE_TRACE, *volume, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
     candles = trace(figure, PRICE_TRACE)
     assert candles.type == "candlestick"
     np.testing.assert_array_equal(candles.close, hourly_view.frame["close"].to_numpy())
@@ -49,7 +52,7 @@ def test_only_visible_emas_are_drawn_and_keep_their_colours(hourly_view):
     all_shown = build_plotly_figure(hourly_view, offered_emas=OFFERED)
     some_shown = build_plotly_figure(hourly_view, offered_emas=OFFERED, visible_emas=[50, 10])
 
-    assert names(some_shown) == [PRICE_TRACE, VOLUME_TRACE, "EMA 10", "EMA 50"]
+    assert names(some_shown) == [PRICE_TRACE, VOLUME_TRACE, VOLUME_TRACE, "EMA 10", "EMA 50"]
     for name in ("EMA 10", "EMA 50"):
         assert trace(some_shown, name).line.color == trace(all_shown, name).line.color
     assert trace(some_shown, "EMA 50").line.color == theme.ema_color(50, OFFERED)
@@ -58,7 +61,7 @@ def test_only_visible_emas_are_drawn_and_keep_their_colours(hourly_view):
 
 def test_no_visible_emas_leaves_candles_and_volume(hourly_view):
     figure = build_plotly_figure(hourly_view, offered_emas=OFFERED, visible_emas=[])
-    assert names(figure) == [PRICE_TRACE, VOLUME_TRACE]
+    assert names(figure) == [PRICE_TRACE, VOLUME_TRACE, VOLUME_TRACE]
 
 
 def test_ema_line_follows_the_core_values_with_gaps_while_warming_up(hourly_view):
@@ -77,7 +80,7 @@ def test_dark_theme_unified_hover_no_rangeslider_volume_at_the_foot_of_the_price
     assert layout.plot_bgcolor == theme.BACKGROUND
     assert layout.hovermode == "x unified"
     assert layout.xaxis.rangeslider.visible is False
-    assert trace(figure, VOLUME_TRACE).yaxis == "y2"
+    assert [path.yaxis for path in volume_paths(figure)] == ["y2", "y2"]
     assert trace(figure, PRICE_TRACE).yaxis == "y"
     # Volume overlays the price pane, its tallest bar reaching a fifth of the pane's height.
     assert layout.yaxis2.overlaying == "y" and layout.yaxis2.visible is False
@@ -88,15 +91,55 @@ def test_dark_theme_unified_hover_no_rangeslider_volume_at_the_foot_of_the_price
     assert trace(figure, PRICE_TRACE).decreasing.fillcolor == down
 
 
-def test_volume_bars_are_coloured_by_direction(hourly_view):
+def test_volume_is_drawn_as_the_bars_were_one_path_per_direction(hourly_view):
+    """Each bar a rectangle 0.9 wide (the bar trace's, at bargap 0.1) from 0 to its volume, in the
+    rising path where close >= open and in the falling path elsewhere, never in both."""
     figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
-    marker = trace(figure, VOLUME_TRACE).marker
+    rising_path, falling_path = volume_paths(figure)
     frame = hourly_view.frame
-    rising = (frame["close"] >= frame["open"]).to_numpy()
-    # One colour string per bar: plotly.js warns once per bar coloured through a colorscale.
-    expected = [theme.UP_VOLUME if up else theme.DOWN_VOLUME for up in rising]
-    assert list(marker.color) == expected
-    assert marker.colorscale is None
+    x = np.asarray(trace(figure, PRICE_TRACE).x, dtype=float)  # the bars' positions
+    volume = frame["volume"].to_numpy(dtype=float)
+    up = (frame["close"] >= frame["open"]).to_numpy()
+    assert up.any() and (~up).any() and (volume > 0).all()
+
+    rising_bars = dict(zip(x[up], volume[up], strict=True))
+    falling_bars = dict(zip(x[~up], volume[~up], strict=True))
+    assert drawn_rectangles(rising_path) == {c: (0.9, v) for c, v in rising_bars.items()}
+    assert drawn_rectangles(falling_path) == {c: (0.9, v) for c, v in falling_bars.items()}
+    assert (rising_path.fillcolor, falling_path.fillcolor) == (theme.UP_VOLUME, theme.DOWN_VOLUME)
+    for path in (rising_path, falling_path):
+        assert path.hoverinfo == "skip"  # the candle's hover row carries the volume
+        assert len(path.x) == 2 * len(frame)  # every bar at 2 * its index: live patches
+    assert figure.layout.bargap == 0.1 and not [t for t in figure.data if t.type == "bar"]
+
+
+def test_the_candle_hover_carries_the_volume_as_d3_writes_it(hourly_view):
+    figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
+    candles = trace(figure, PRICE_TRACE)
+    assert candles.hovertemplate.endswith("<br>volume: %{text}<extra></extra>")
+    assert len(candles.text) == len(hourly_view.frame)
+    volume = hourly_view.frame["volume"].iloc[7]
+    assert candles.text[7] == si_text(volume)
+
+
+@pytest.mark.parametrize(
+    ("volume", "text"),  # d3.format(".4~s"), as plotly.js wrote the volume bars' hover
+    [
+        (0, "0"),
+        (7, "7"),
+        (950.5, "950.5"),
+        (999.96, "1k"),
+        (1500, "1.5k"),
+        (12345, "12.35k"),  # a tie rounds up, as JavaScript's toExponential
+        (1234567, "1.235M"),
+        (98765432.1, "98.77M"),
+        (2e9, "2G"),
+        (0.5, "500m"),
+        (0.00012345, "123.4µ"),  # 1.2344999...e-4 as a float
+    ],
+)
+def test_volume_text_is_d3s_si_format(volume, text):
+    assert si_text(volume) == text
 
 
 def test_hover_shows_the_time_for_intraday_bars_and_the_date_for_daily(hourly_view):
@@ -185,7 +228,7 @@ def test_an_added_ema_line_is_the_one_the_full_figure_draws(hourly_view):
 def test_volume_is_labelled_in_its_pane_not_by_a_grey_legend_swatch(hourly_view):
     figure = build_plotly_figure(hourly_view, offered_emas=OFFERED)
 
-    assert trace(figure, VOLUME_TRACE).showlegend is False  # its swatch could only be grey
+    assert [p.showlegend for p in volume_paths(figure)] == [False, False]  # no grey swatch
     [label] = [a for a in figure.layout.annotations if a.text == VOLUME_TRACE]
     assert (label.xref, label.yref) == ("paper", "paper")
     # Left of the plot area (in its margin), upright beside the volume strip: over no candle.

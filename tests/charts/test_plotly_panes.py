@@ -57,7 +57,7 @@ def test_one_pane_per_oscillator_sharing_the_time_axis(view):
 def test_no_indicator_leaves_the_price_pane_whole(view):
     figure = build_plotly_figure(view, offered_emas=(10,), indicators=[])
     assert y_axes(figure) == ["yaxis", "yaxis2"]
-    assert [t.name for t in figure.data] == [PRICE_TRACE, VOLUME_TRACE, "EMA 10"]
+    assert [t.name for t in figure.data] == [PRICE_TRACE, VOLUME_TRACE, VOLUME_TRACE, "EMA 10"]
 
 
 def test_a_chosen_subset_draws_only_its_panes(view):
@@ -65,7 +65,7 @@ def test_a_chosen_subset_draws_only_its_panes(view):
     assert y_axes(figure) == ["yaxis", "yaxis2", "yaxis3"]
     names = [t.name for t in figure.data]
     macd = ["MACD 12 26 9", "MACD 12 26 9 Signal", "MACD 12 26 9 Histogram"]
-    assert names == [PRICE_TRACE, VOLUME_TRACE, *macd]
+    assert names == [PRICE_TRACE, VOLUME_TRACE, VOLUME_TRACE, *macd]
 
 
 def test_values_are_the_cores_and_colours_the_pages(view):

@@ -13,7 +13,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from app.charts.images import image_figure
-from app.charts.plotly_charts import PRICE_TRACE, build_plotly_figure
+from app.charts.plotly_charts import PRICE_TRACE, VOLUME_TRACE, build_plotly_figure
 from app.charts.plotly_overlays import SPIKES_TRACE, add_volume_spikes
 from app.charts.plotly_time import time_ticks
 from app.core import build_view
@@ -52,10 +52,13 @@ def test_hourly_fx_with_weekends_closed_has_no_gap_and_dates_on_the_axis():
     view, figure = fx_figure()
     times = view.frame["time"]
     assert (times.diff().dt.total_seconds().max()) > 2 * 86400  # the data has weekend holes
+    candles = figure.data[0]
     for trace in figure.data:  # every trace on the bars' positions: candles, lines, panes
         x = np.asarray(trace.x)
+        if trace.name == VOLUME_TRACE:  # each bar's left and right edges
+            np.testing.assert_allclose((x[0::2] + x[1::2]) / 2, candles.x)
+            continue
         assert x.dtype.kind == "i" and np.diff(x).max() <= 2, trace.name
-    candles = figure.data[0]
     assert candles.name == PRICE_TRACE
     assert candles.customdata[0] == f"{times.iloc[0]:%Y-%m-%d %H:%M} UTC"  # the hover's date
     axis = figure.layout.xaxis

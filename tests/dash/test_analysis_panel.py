@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from app.charts.plotly_charts import FIRST_EMA_TRACE
 from app.charts.plotly_overlays import LEVEL_SHAPE_NAME, SPIKES_TRACE
 from app.config import get_settings
 from app.core.analysis import analyse_symbol, analysis_scope, find_volume_spikes
@@ -52,9 +53,10 @@ def test_levels_and_spikes_are_drawn_when_toggled_and_only_then(data_dir):
     assert 10_000.0 in list(spikes.y)
     # The EMA lines keep their places (the browser toggles them by index): the spikes come last.
     names = [t.name for t in both.figure.data]
-    assert names[2:6] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    lines = slice(FIRST_EMA_TRACE, FIRST_EMA_TRACE + 4)
+    assert names[lines] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
     assert names[-1] == SPIKES_TRACE and both.drawn["emas"] == [10, 21, 50, 150]
-    assert [t.visible for t in both.figure.data[2:6]] == [None, False, False, False]
+    assert [t.visible for t in both.figure.data[lines]] == [None, False, False, False]
 
 
 def test_the_analysis_panel_shows_the_signals_and_summary_of_the_bars_drawn(data_dir):

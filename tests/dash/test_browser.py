@@ -16,6 +16,7 @@ from tests.dash.samples import csv_without_close, ohlcv_csv
 from tests.live_server import free_port, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+VOLUME = ["Volume", "Volume"]  # the rising bars' filled path and the falling bars'
 
 # Plotly's own record of what it drew: trace names, candle count, title, painted candle boxes.
 CHART = """() => {
@@ -31,6 +32,11 @@ CHART = """() => {
         lines: gd.querySelectorAll('.scatterlayer .trace path.js-line').length,
     };
 }"""
+
+
+# The two "Volume" traces' points as the page holds them (after any live Patch).
+VOLUME_PATHS = """() => document.querySelector('#chart .js-plotly-plot').data
+    .filter(t => t.name === 'Volume').map(t => ({x: Array.from(t.x), y: Array.from(t.y)}))"""
 
 
 # Zoom the time axis to the middle third, as a user's drag would; returns the range set.
@@ -77,7 +83,7 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
 
         # The default symbol: candles painted, volume, and the four EMA lines.
         chart = wait_for_chart(page, f"c.bars === {SMALL_BARS} && c.boxes > 0 && c.lines === 4")
-        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+        assert chart["names"] == ["Price", *VOLUME, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
         assert "sample_ohlcv" in chart["title"]
 
         # Only timeframes the hourly data can make are offered.
@@ -95,12 +101,12 @@ def test_dash_app_in_a_real_browser(page, data_dir, tmp_path):
         zoomed = page.evaluate(ZOOM_TO_MIDDLE)
         page.get_by_label("EMA 21").uncheck()
         chart = wait_for_chart(page, "!c.names.includes('EMA 21') && c.lines === 3")
-        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 50", "EMA 150"]
+        assert chart["names"] == ["Price", *VOLUME, "EMA 10", "EMA 50", "EMA 150"]
         assert page.evaluate("window.__same_page === true")
         assert page.evaluate(X_RANGE) == zoomed
         page.get_by_label("EMA 21").check()  # and ticking it brings it back, zoom kept
         chart = wait_for_chart(page, "c.names.includes('EMA 21') && c.lines === 4")
-        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+        assert chart["names"] == ["Price", *VOLUME, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
         assert page.evaluate(X_RANGE) == zoomed
         page.get_by_label("EMA 21").uncheck()
         wait_for_chart(page, "!c.names.includes('EMA 21')")
@@ -220,7 +226,7 @@ def test_an_ema_ticked_while_a_timeframe_redraw_is_on_its_way_shows_on_both_char
         chart = wait_for_chart(page, f"c.bars === {SMALL_BARS // 4} && c.lines === 3")
         assert chart["bars"] == SMALL_BARS // 4, "the candles are not the 4h ones shown selected"
         assert "sample_ohlcv · 4h" in chart["title"]
-        assert chart["names"] == ["Price", "Volume", "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+        assert chart["names"] == ["Price", *VOLUME, "EMA 10", "EMA 21", "EMA 50", "EMA 150"]
         assert page.evaluate(SHOWN_TIMEFRAME) == "4h"
 
     assert page.watch.console_errors == []
@@ -496,6 +502,10 @@ def test_a_bar_appended_to_the_file_after_the_page_opened_is_drawn(page, data_di
             "() => Array.from(document.querySelector('#chart .js-plotly-plot').data[0].close)"
         )
         assert closes[-1] == 130.5 and chart["boxes"] > 0
+        # the new bar's volume: a rectangle in the rising path (999 high), none in the falling
+        rising, falling = page.evaluate(VOLUME_PATHS)
+        assert len(rising["x"]) == len(falling["x"]) == 2 * (SMALL_BARS + 1)
+        assert (rising["y"][-2:], falling["y"][-2:]) == ([999, 0], [0, 0])
         assert page.evaluate("window.__same_page === true")
         assert page.evaluate(X_RANGE) == zoomed  # a Patch: the layout was left alone
         assert "live: updated" in page.locator("#summary").inner_text()

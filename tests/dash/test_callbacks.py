@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dash import Patch, no_update
 
-from app.charts.plotly_charts import PRICE_TRACE
+from app.charts.plotly_charts import FIRST_EMA_TRACE, PRICE_TRACE
 from app.config import get_settings
 from app.dash_app import chart_callbacks
 from app.dash_app.alerts import GENERIC_ERROR
@@ -59,7 +59,7 @@ def test_default_symbol_is_drawn_with_every_ema_and_a_summary(data_dir, uploads)
 
     assert alert is None and notice is None
     assert len(candles(figure).x) == SMALL_BARS
-    assert trace_names(figure)[2:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    assert trace_names(figure)[FIRST_EMA_TRACE:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
     assert "sample_ohlcv" in figure.layout.title.text
     assert summary.startswith(f"{SMALL_BARS} bars at 1h")
 
@@ -294,11 +294,12 @@ def test_every_offered_ema_is_a_line_the_unticked_ones_hidden_for_the_browser(da
     """The checklist is the browser's (ema_toggle_js): it shows a hidden line by its index."""
     figure, *_, drawn = draw(uploads, emas=[10, 50])
 
-    assert [t.name for t in figure.data[2:]] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
-    assert [t.visible for t in figure.data[2:]] == [None, False, None, False]
-    assert drawn["emas"] == ALL_EMAS  # in trace order, from the figure's third trace
-    hidden = figure.data[3]
-    assert len(hidden.y) == SMALL_BARS and hidden.line.color  # ready to be shown
+    lines = figure.data[FIRST_EMA_TRACE:]
+    assert [t.name for t in lines] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    assert [t.visible for t in lines] == [None, False, None, False]
+    assert drawn["emas"] == ALL_EMAS  # in trace order, from the figure's FIRST_EMA_TRACE on
+    hidden = figure.data[FIRST_EMA_TRACE + 1]
+    assert hidden.visible is False and len(hidden.y) == SMALL_BARS and hidden.line.color
 
 
 def test_unsorted_upload_is_drawn_with_a_dismissable_notice(data_dir, uploads):

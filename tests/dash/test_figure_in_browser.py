@@ -1,16 +1,19 @@
-"""The Plotly figure as plotly.js draws it in the Dash app: no colour warnings from the
-direction-coloured bars, the "Volume" label over no candle, the value labels inside the
-figure, and the date labels recomputed for the bars in view on zoom. One Dash server for the
-module."""
+"""The Plotly figure as plotly.js draws it in the Dash app: the volume as two filled paths and
+in the candle's hover, no colour warnings from direction-coloured bars, the "Volume" label over
+no candle, the value labels inside the figure, and the date labels recomputed for the bars in
+view on zoom. One Dash server for the module."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from app.charts.plotly_volume import si_text
+from app.core.synthetic import synthetic_ohlcv
 from tests.dash.samples import ohlcv_csv
 from tests.dash.test_browser import pick
 from tests.live_server import free_port, live_server
@@ -44,6 +47,40 @@ GEOMETRY = """() => {
 }"""
 
 
+# The volume's filled paths: their colours, the rectangles each draws (the times its outline
+# rises off the axis, the lowest y of its "d"), and any path left in the bar layer.
+VOLUME_DRAWN = """() => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const fills = [...gd.querySelectorAll('.scatterlayer .trace')]
+        .filter(g => g.__data__[0].trace.name === 'Volume')
+        .map(g => g.querySelector('path.js-fill'));
+    const rectangles = (d) => {
+        const ys = [];
+        for (const [, command, args] of d.matchAll(/([MLHVZ])([^MLHVZ]*)/g)) {
+            const numbers = args.split(/[ ,]+/).filter(Boolean).map(Number);
+            if (command === 'V') ys.push(numbers[0]);
+            else if (command === 'M' || command === 'L') ys.push(numbers[1]);
+        }
+        const axis = Math.max(...ys);  // SVG y grows downwards: the axis is the largest
+        return ys.filter((y, i) => y < axis - 0.01 && i > 0 && ys[i - 1] >= axis - 0.01).length;
+    };
+    return {
+        fills: fills.map(p => p && [p.style.fill, p.style.fillOpacity]),
+        rectangles: fills.map(p => p ? rectangles(p.getAttribute('d')) : 0),
+        barPaths: gd.querySelectorAll('.barlayer .trace path').length,
+    };
+}"""
+# A page point over the price pane at ``share`` of the plot's width, and the hover's text.
+PLOT_POINT = """(share) => {
+    const gd = document.querySelector('#chart .js-plotly-plot');
+    const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
+    const size = gd._fullLayout._size;
+    return [svg.left + size.l + size.w * share, svg.top + size.t + size.h * 0.4];
+}"""
+HOVER_TEXT = """() => [...document.querySelectorAll('#chart .hoverlayer text')]
+    .map(t => t.textContent).join(' | ')"""
+
+
 @pytest.fixture(scope="module")
 def dash_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("figure-data")
@@ -62,26 +99,59 @@ def dash_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def test_direction_coloured_bars_draw_without_colour_warnings(page, dash_base):
-    """Volume and a MACD histogram: plotly.js logged "Invalid color specifier" once per bar
-    when they were coloured through a colorscale."""
+def test_volume_is_two_filled_paths_and_a_macd_histogram_draws_without_colour_warnings(
+    page, dash_base
+):
+    """The 2,000 volume bars are two SVG paths (rising, falling: app.charts.plotly_volume), not
+    one each; the MACD histogram's bars, coloured by direction: plotly.js logged "Invalid color
+    specifier" once per bar when they were coloured through a colorscale."""
     messages: list[str] = []
     page.on("console", lambda message: messages.append(message.text))
     page.goto(dash_base)
     page.wait_for_function(DRAWN, timeout=60_000)
+    volume = page.evaluate(VOLUME_DRAWN)
+    # theme.UP_VOLUME, theme.DOWN_VOLUME
+    assert volume["fills"] == [["rgb(38, 166, 154)", "0.5"], ["rgb(239, 83, 80)", "0.5"]]
+    frame = synthetic_ohlcv(BARS, timeframe="1h", seed=5)  # the server's file
+    rising = int((frame["close"] >= frame["open"]).sum())
+    assert (frame["volume"] > 0).all() and 0 < rising < BARS
+    assert volume["rectangles"] == [rising, BARS - rising]  # one per bar, in its direction's
+    assert volume["barPaths"] == 0  # nothing left in the bar layer
+
     pick(page, "#indicator-kind", "MACD · Moving Average Convergence Divergence (pane)")
     expect(page.locator("#indicator-param-1")).to_have_value("26")
     page.get_by_role("button", name="Add indicator").click()
     page.wait_for_function(
-        "() => document.querySelectorAll('#chart .barlayer .trace').length >= 2", timeout=60_000
-    )  # the volume bars and the histogram's, drawn
+        "() => document.querySelectorAll('#chart .barlayer .trace path').length > 1000",
+        timeout=60_000,
+    )  # the histogram's bars, drawn
     bars = page.evaluate(
         "() => [...document.querySelectorAll('#chart .barlayer .trace path')]"
         ".map(p => getComputedStyle(p).fill)"
     )
-    assert len(bars) > BARS  # both traces' bars are painted...
-    assert len(set(bars)) == 2 and "rgb(0, 0, 0)" not in bars  # ...in the two volume colours
+    assert len(set(bars)) == 2 and "rgb(0, 0, 0)" not in bars  # in the two volume colours
+    assert page.evaluate(VOLUME_DRAWN)["fills"] == volume["fills"]  # the volume still drawn
     assert not [text for text in messages if "Invalid color" in text]
+    assert page.watch.console_errors == []
+
+
+def test_hovering_a_candle_shows_its_volume(page, dash_base):
+    """The volume's paths have no hover of their own: the candle's row names the bar's volume,
+    as the volume bars' hover wrote it (d3's .4~s)."""
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    frame = synthetic_ohlcv(BARS, timeframe="1h", seed=5)  # the server's file
+    volume_at = {
+        f"{t:%Y-%m-%d %H:%M} UTC": v for t, v in zip(frame["time"], frame["volume"], strict=True)
+    }
+    for share in (0.3, 0.8):
+        x, y = page.evaluate(PLOT_POINT, share)
+        page.mouse.move(x, y)
+        page.wait_for_function(f"() => ({HOVER_TEXT})().includes('volume:')", timeout=10_000)
+        text = page.evaluate(HOVER_TEXT)
+        date = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text).group(0)
+        assert f"volume: {si_text(volume_at[date])}" in text, text
+        page.mouse.move(1, 1)
     assert page.watch.console_errors == []
 
 

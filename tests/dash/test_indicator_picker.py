@@ -64,7 +64,7 @@ def test_the_chart_draws_the_indicators_chosen_in_their_panes(data_dir):
 
     assert outputs.alert is None
     names = [trace.name for trace in outputs.figure.data]
-    assert names[:3] == ["Price", "Volume", "EMA 10"]
+    assert names[:4] == ["Price", "Volume", "Volume", "EMA 10"]
     assert "RSI 14" in names and "MACD 12 26 9" in names and "SMA 20" in names
     axes = {trace.yaxis for trace in outputs.figure.data}
     assert len(axes - {"y", "y2"}) == 2  # RSI and MACD each in a pane of their own

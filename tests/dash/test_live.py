@@ -8,6 +8,7 @@ import time
 import pytest
 from dash import no_update
 
+from app.charts.plotly_charts import FIRST_EMA_TRACE, VOLUME_TRACE
 from app.config import get_settings
 from app.core.synthetic import synthetic_ohlcv
 from app.dash_app.chart_callbacks import LIVE_ONLY, NOTHING, render_chart, update_chart
@@ -90,10 +91,22 @@ def test_new_and_changed_bars_reach_the_figure_as_a_patch_of_those_bars(data_dir
     second = tick(uploads, first.drawn)
     ops = second.figure.to_plotly_json()["operations"]
     assert {op["operation"] for op in ops} == {"Assign", "Extend"}
-    assert all(len(op["params"]["value"]) == 1 for op in ops if op["operation"] == "Extend")
+    # one entry a bar; two in the volume's paths (its corners, app.charts.plotly_volume)
+    per_bar = {i: 2 if t.name == VOLUME_TRACE else 1 for i, t in enumerate(full.figure.data)}
+    extended = {o["location"][1]: o["params"]["value"] for o in ops if o["operation"] == "Extend"}
+    assert extended and all(len(values) == per_bar[i] for i, values in extended.items())
     assigned = [op for op in ops if op["operation"] == "Assign" and op["location"][0] == "data"]
     bars = [op for op in assigned if op["location"][2:] != ["visible"]]  # EMA lines: as ticked
-    assert bars and all(op["location"][-1] == WINDOW_BARS + 1 for op in bars)
+    forming = WINDOW_BARS + 1  # the bar that changed: its entries, not one more
+    assert bars and all(
+        per_bar[i] * forming <= op["location"][-1] < per_bar[i] * (forming + 1)
+        for op in bars
+        for i in [op["location"][1]]
+    )
+    assert {tuple(op["location"][1:]) for op in bars} >= {
+        (1, "y", 2 * forming),  # the rising bars' path: the forming bar's height...
+        (1, "y", 2 * forming + 1),  # ...and its foot
+    }
     state = apply(state, second.figure)
     assert state == drawn_now(uploads, second.drawn)
 
@@ -128,5 +141,5 @@ def test_a_live_patch_shows_the_ema_lines_as_the_checklist_is_now(data_dir, emas
         for op in ticked.figure.to_plotly_json()["operations"]
         if op["location"][2:] == ["visible"]
     }
-    assert shown == {2 + i: period in emas for i, period in enumerate(EMAS)}
+    assert shown == {FIRST_EMA_TRACE + i: period in emas for i, period in enumerate(EMAS)}
     assert ticked.drawn["emas"] == EMAS

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from app.charts.plotly_charts import FIRST_EMA_TRACE
 from app.config import get_settings
 from app.dash_app.chart_callbacks import (
     NOTHING,
@@ -61,8 +62,9 @@ def test_a_pan_past_the_oldest_bar_held_loads_the_older_bars_at_the_same_timefra
     assert at == times(newest.figure)[0]  # one bar keeps its x in every window
     assert hour  # (hourly data)
     assert older.figure.layout.uirevision == newest.figure.layout.uirevision  # zoom kept
-    assert [t.name for t in older.figure.data][2:] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
-    ema = np.asarray(older.figure.data[2].y, dtype=float)
+    lines = older.figure.data[FIRST_EMA_TRACE:]
+    assert [t.name for t in lines] == ["EMA 10", "EMA 21", "EMA 50", "EMA 150"]
+    ema = np.asarray(lines[0].y, dtype=float)
     assert not np.isnan(ema).any()  # computed over the whole history, warm in every window
     assert "showing 1,702-3,701" in older.summary  # bar 3,201 in view + 500
     assert older.summary.endswith(newest.summary.split(" · last ")[1])  # last: the newest bar
