@@ -14,7 +14,6 @@ from app.streamlit_app.chart_data import ChartData
 from app.streamlit_app.engines import ENGINE_LIGHTWEIGHT
 from app.streamlit_app.legend_sync import (
     COMPONENT_KEY,
-    applied_report,
     rerun_app_after_legend_click,
     take_legend_report,
 )
@@ -83,7 +82,6 @@ def render_chart(
         key=COMPONENT_KEY,
         toggled=[ema_trace_name(p) for p in offered_emas],
         hidden=[ema_trace_name(p) for p in offered_emas if p not in shown],
-        legend_applied=applied_report(),
         on_legend=partial(take_legend_report, tuple(offered_emas)),
     )
 

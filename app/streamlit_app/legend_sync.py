@@ -24,7 +24,6 @@ from app.charts.plotly_charts import ema_trace_name
 from app.streamlit_app.sidebar import ema_key
 
 COMPONENT_KEY = "plotly_chart"  # the Plotly component's key: its value is the legend's report
-APPLIED_KEY = "plotly_legend_applied"  # the id of the last report written into the checkboxes
 RERUN_KEY = "plotly_legend_rerun"  # a report was taken in a fragment run: rerun the app
 MAX_ID_CHARS = 64
 MAX_NAMES = 64
@@ -77,12 +76,7 @@ def take_legend_report(offered_emas: Sequence[int]) -> None:
         name = ema_trace_name(period)
         if name in report.hidden or name in report.shown:
             st.session_state[ema_key(period)] = name in report.shown
-    st.session_state[APPLIED_KEY] = report.id
     st.session_state[RERUN_KEY] = True
-
-
-def applied_report() -> str | None:
-    return st.session_state.get(APPLIED_KEY)
 
 
 def rerun_app_after_legend_click() -> None:

@@ -1,8 +1,8 @@
 """#20: EMA toggles on the Plotly engine restyle the plot, they do not draw it again. In Chromium
 against a real `streamlit run`: unticking a sidebar checkbox hides the line with no new
-Plotly.react (the same plot, the draw counter unchanged), ticking brings it back; a click on the
-line's legend entry hides it at once and unticks the checkbox; quick flips end as the checkboxes
-say."""
+Plotly.react (the same plot, the draw counter unchanged), even before the app's run answers, and
+ticking brings it back; a click on the line's legend entry hides it at once and unticks the
+checkbox; quick flips end as the checkboxes say."""
 
 from __future__ import annotations
 
@@ -129,6 +129,51 @@ def test_a_legend_click_hides_the_line_and_unticks_the_sidebar_checkbox(page, se
     checkbox(page, "EMA 21").locator("input:checked").wait_for()
     wait_for_run_done(page)
     assert state(page)["visible"] == ["EMA 10", "EMA 21", "EMA 50"]
+    assert page.watch.console_errors == []
+
+
+class HeldAnswers:
+    """The app's WebSocket, passed through, except that what the server sends can be held
+    back (as a slow script run would) and let through later."""
+
+    def __init__(self, page) -> None:
+        self.holding = False
+        self.held: list = []
+        page.route_web_socket("**/_stcore/stream", self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+        self.socket = ws
+        ws.on_message(server.send)
+        server.on_message(self._from_server)
+
+    def _from_server(self, message) -> None:
+        if self.holding:
+            self.held.append(message)
+        else:
+            self.socket.send(message)
+
+    def release(self) -> None:
+        self.holding = False
+        for message in self.held:
+            self.socket.send(message)
+        self.held.clear()
+
+
+def test_a_checkbox_hides_the_line_before_the_apps_run_answers(page, server):
+    answers = HeldAnswers(page)
+    opened = open_chart(page, server)
+    answers.holding = True
+    checkbox(page, "EMA 50").locator("label").click()
+    hidden = wait_for_state(page, "s.hidden.includes('EMA 50')", timeout=10_000)
+    assert answers.held == []  # nothing from the server yet: the page did it alone
+    assert hidden["drawn"] == ["EMA 10", "EMA 21"] and hidden["draws"] == opened["draws"]
+
+    answers.release()  # the run's answer comes: it agrees, nothing more is drawn
+    wait_for_run_done(page)
+    after = state(page)
+    assert after["hidden"] == ["EMA 50"] and after["draws"] == opened["draws"]
+    assert after["restyles"] == opened["restyles"] + 1
     assert page.watch.console_errors == []
 
 

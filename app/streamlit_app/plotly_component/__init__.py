@@ -30,7 +30,6 @@ def plotly_component(
     key: str,
     toggled: Sequence[str] = (),
     hidden: Sequence[str] = (),
-    legend_applied: str | None = None,
     on_legend: Callable[[], None] | None = None,
 ) -> None:
     """One plot: ``figure`` is the figure's JSON text (parsed once in the browser, drawn only
@@ -40,8 +39,8 @@ def plotly_component(
     ``toggled`` names the lines the sidebar shows or hides (the EMAs, all in ``figure``),
     ``hidden`` those hidden now: a change of these alone restyles the plot, nothing is drawn
     again (frontend/visibility.js). A legend click on one of them sets the component's value,
-    ``{"id", "hidden"}`` (read it with :mod:`app.streamlit_app.legend_sync`), and calls
-    ``on_legend``; ``legend_applied`` is the id of the last value the app took."""
+    ``{"id", "hidden", "shown"}`` (read it with :mod:`app.streamlit_app.legend_sync`), and
+    calls ``on_legend``."""
     _component(
         figure=figure,
         config=config,
@@ -49,7 +48,6 @@ def plotly_component(
         lastPosition=last_position,
         toggled=list(toggled),
         hidden=list(hidden),
-        legendApplied=legend_applied,
         key=key,
         default=None,
         on_change=on_legend,

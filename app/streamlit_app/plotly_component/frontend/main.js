@@ -59,6 +59,7 @@ window.addEventListener("resize", () => {
 function schedule(job) {
   queue = queue.then(job).catch((error) => console.error(error));
 }
+toggles.watchSidebar(schedule);
 
 listen((args) => {
   const height = Number(args.height) || 640;

@@ -6,17 +6,20 @@
 //
 // A hidden line is visible: "legendonly", as Plotly's own legend click leaves it: not drawn, not
 // in the hover, not in the y autorange, its legend entry greyed (a click on it shows it again).
-// (An opacity-0 line restyles ~2x faster but stays in the autorange and the legend as if drawn.)
-// A legend click on one of these lines is the same toggle: restyled here at once (Plotly's own
-// waits out its double-click delay first, 300 ms), then handed to the app (setComponentValue),
-// which sets the sidebar's checkbox. The app is told only what the legend changed (a checkbox
-// flipped meanwhile keeps its flip), and until a render says the app has it
-// (args.legendApplied), renders sent before it do not undo the click.
+// (An opacity-0 line restyles faster but stays in the autorange and the legend as if drawn.)
+//
+// Two controls act here at once, before the app's run: the sidebar's checkbox (read in the page,
+// which this frame shares the origin of) and the line's legend entry (restyled at
+// once: Plotly's own click waits out its 300 ms double-click delay first). A legend click is
+// handed to the app (setComponentValue: what it changed, so a checkbox flipped meanwhile keeps
+// its flip), which sets the sidebar's checkbox. Each such change holds until a render agrees
+// with it: a render from a run that started before it does not undo it.
 
 import { setComponentValue } from "./streamlit_protocol.js";
 
 const HIDDEN = "legendonly";
-const HOLD_MS = 20_000; // a legend click the app never confirms stops holding after this
+const HOLD_MS = 20_000; // a change no render ever agrees with stops holding after this
+const CHECKBOX = '[data-testid="stCheckbox"]';
 
 const shown = (trace) => trace.visible === undefined || trace.visible === true;
 const names = (value) => (Array.isArray(value) ? value.filter((n) => typeof n === "string") : []);
@@ -27,29 +30,24 @@ export class LineToggles {
     this.stats = stats; // window.superChartPlotly: restyles, restyleMs, reports
     this.toggled = new Set(); // trace names the app toggles
     this.hidden = new Set(); // those to hide
-    this.pending = null; // {id, at}: legend clicks handed to the app, not yet in a render
-    this.changed = new Map(); // what those clicks did: name -> hidden
+    this.held = new Map(); // name -> {hide, legend, at}: changes made here, no render agreed yet
     this.session = Math.random().toString(36).slice(2, 10);
     this.applying = false;
     this.listening = false;
     Object.assign(stats, { restyles: 0, restyleMs: 0, reports: 0 });
   }
 
-  /** Takes a render's arguments (a render sent before the last legend click keeps the click's). */
+  /** Takes a render's arguments; changes made here that it does not show yet still hold. */
   want(args) {
     this.toggled = new Set(names(args.toggled));
-    this.hidden = new Set(names(args.hidden));
-    if (!this.pending) return;
-    const fresh = performance.now() - this.pending.at < HOLD_MS;
-    if (args.legendApplied === this.pending.id || !fresh) {
-      this.pending = null;
-      this.changed.clear();
-      return;
+    const hidden = new Set(names(args.hidden));
+    const now = performance.now();
+    for (const [name, change] of this.held) {
+      if (hidden.has(name) === change.hide || now - change.at > HOLD_MS) this.held.delete(name);
+      else if (change.hide) hidden.add(name);
+      else hidden.delete(name);
     }
-    for (const [name, hide] of this.changed) {
-      if (hide) this.hidden.add(name);
-      else this.hidden.delete(name);
-    }
+    this.hidden = hidden;
   }
 
   /** Sets each toggled line's visibility in a figure's data about to be drawn. */
@@ -85,6 +83,35 @@ export class LineToggles {
     this.stats.restyleMs = performance.now() - start;
   }
 
+  /** The sidebar's checkboxes for these lines act at once (read in the page once its click or
+   * key has been handled: Streamlit's checkbox sets its input from its own click handler, no
+   * change event); the app's run confirms. Without access to the page, renders alone act. */
+  watchSidebar(schedule) {
+    let page;
+    try {
+      page = window.parent.document;
+    } catch {
+      return;
+    }
+    const stop = new AbortController(); // this frame may go (another engine): so does the handler
+    window.addEventListener("pagehide", () => stop.abort());
+    const onInput = (event) => {
+      const box = event.target && event.target.closest && event.target.closest(CHECKBOX);
+      const input = box && box.querySelector('input[type="checkbox"]');
+      const name = input && box.textContent.trim();
+      if (!name || !this.toggled.has(name)) return;
+      setTimeout(() => {
+        const hide = !input.checked;
+        if (hide === this.hidden.has(name)) return;
+        this.change(name, hide, false);
+        schedule(() => this.apply());
+      }, 0);
+    };
+    for (const type of ["click", "change", "keyup"]) {
+      page.addEventListener(type, onInput, { capture: true, signal: stop.signal });
+    }
+  }
+
   /** Once the plot exists: its legend toggles these lines too. ``schedule`` queues a job after
    * the draws already asked for. */
   listen(schedule) {
@@ -93,7 +120,7 @@ export class LineToggles {
     this.plot.on("plotly_legendclick", (event) => {
       const trace = event && event.data && event.data[event.curveNumber];
       if (!trace || !this.toggled.has(trace.name)) return true; // Plotly's own behaviour
-      this.flip(trace.name, !this.hidden.has(trace.name));
+      this.change(trace.name, !this.hidden.has(trace.name), true);
       schedule(() => this.apply());
       this.report();
       return false;
@@ -104,32 +131,30 @@ export class LineToggles {
     });
   }
 
-  flip(name, hide) {
+  change(name, hide, legend) {
     if (hide) this.hidden.add(name);
     else this.hidden.delete(name);
-    this.changed.set(name, hide);
+    this.held.set(name, { hide, legend, at: performance.now() });
   }
 
   adoptDrawn() {
-    let flipped = false;
+    let changed = false;
     for (const trace of this.plot.data || []) {
       if (!this.toggled.has(trace.name) || !shown(trace) === this.hidden.has(trace.name)) continue;
-      this.flip(trace.name, !shown(trace));
-      flipped = true;
+      this.change(trace.name, !shown(trace), true);
+      changed = true;
     }
-    if (flipped) this.report();
+    if (changed) this.report();
   }
 
-  /** Hands the app every legend change it has not confirmed yet: {id, hidden, shown}. */
+  /** Hands the app the legend's changes no render has shown yet: {id, hidden, shown}. */
   report() {
     this.stats.reports += 1;
-    const id = `${this.session}-${this.stats.reports}`;
-    this.pending = { id, at: performance.now() };
-    const changed = [...this.changed];
+    const legend = [...this.held].filter(([, change]) => change.legend);
     setComponentValue({
-      id,
-      hidden: changed.filter(([, hide]) => hide).map(([name]) => name),
-      shown: changed.filter(([, hide]) => !hide).map(([name]) => name),
+      id: `${this.session}-${this.stats.reports}`, // a new value even when the same names come
+      hidden: legend.filter(([, change]) => change.hide).map(([name]) => name),
+      shown: legend.filter(([, change]) => !change.hide).map(([name]) => name),
     });
   }
 }
