@@ -18,15 +18,20 @@ from bench.table import Row
 from bench.web_servers import server_env
 
 TOGGLED_EMA = 10
-# Whether the first Plotly chart draws the EMA line: null before the chart has data, false when
-# its trace is gone (a figure without it) or hidden (visible false or "legendonly": a figure
-# that keeps every EMA, restyled).
+# Whether the first Plotly chart draws the EMA line on screen: null before the chart has data,
+# false when its trace is gone (a figure without it), hidden (visible false or "legendonly": a
+# figure that keeps every EMA, restyled) or its SVG group is (the frame before that restyle, as
+# the Dash app's switches and bench/dash_cases.py's LINE_SHOWN).
 _EMA_SHOWN = """
 (name) => {
   const plot = $plot;
   if (!plot || !plot.data || !plot.data.length) return null;
-  return plot.data.some((trace) => trace.name === name
-    && (trace.visible === undefined || trace.visible === true));
+  const shown = (trace) => trace && trace.name === name
+    && (trace.visible === undefined || trace.visible === true);
+  if (!plot.data.some(shown)) return false;
+  return Array.from(plot.querySelectorAll(".scatterlayer .trace")).some((group) =>
+    group.style.display !== "none" && shown(group.__data__ && group.__data__[0]
+      && group.__data__[0].trace));
 }
 """.replace("$plot", PLOTLY_PLOT)
 EMA_DRAWN = f"(name) => ({_EMA_SHOWN})(name) === true"

@@ -36,7 +36,8 @@ STATE = """() => {
     return {visible: emas.filter(t => t.visible === true).map(t => t.name).sort(),
             hidden: emas.filter(t => t.visible === 'legendonly').map(t => t.name).sort(),
             drawn: drawn.filter(n => String(n).startsWith('EMA ')).sort(), dim: dim.sort(),
-            draws: stats.draws, restyles: stats.restyles, marked: gd.__marked === true};
+            draws: stats.draws, restyles: stats.restyles, renders: stats.renders,
+            marked: gd.__marked === true};
 }""".replace("$plot", PLOT)
 # The centre of a legend entry's clickable area, in the frame's coordinates.
 LEGEND_ENTRY = """(name) => {
@@ -166,7 +167,7 @@ def test_a_checkbox_hides_the_line_before_the_apps_run_answers(page, server):
     answers.holding = True
     checkbox(page, "EMA 50").locator("label").click()
     hidden = wait_for_state(page, "s.hidden.includes('EMA 50')", timeout=10_000)
-    assert answers.held == []  # nothing from the server yet: the page did it alone
+    assert hidden["renders"] == opened["renders"]  # no render from the app: the page did it
     assert hidden["drawn"] == ["EMA 10", "EMA 21"] and hidden["draws"] == opened["draws"]
 
     answers.release()  # the run's answer comes: it agrees, nothing more is drawn
