@@ -68,6 +68,11 @@ LAST_CANDLE = """() => {
 }""".replace("$plot", PLOT)
 
 
+# The two "Volume" paths (rising bars', falling bars'): their points, the newest bar's last.
+VOLUME_TAIL = """() => $plot._fullData.filter(t => t.name === 'Volume')
+    .map(t => [t.y.length, Array.from(t.y).slice(-2)])""".replace("$plot", PLOT)
+
+
 def reruns_asked(sent: list[bytes]) -> list[str]:
     """The script runs the page asked the server for, in order: the fragment's id for a
     fragment's run (the chart's timer), "" for a run of the whole script."""
@@ -103,6 +108,8 @@ def test_the_page_draws_a_bar_appended_after_it_opened(page, live_base, live_fol
     last = page.evaluate(LAST_CANDLE)
     assert pd.Timestamp(last["time"]) == time.tz_convert(None)
     assert last["close"] == pytest.approx(123.0)
+    # its volume: a rectangle 777 high in the rising bars' path, none in the falling bars'
+    assert page.evaluate(VOLUME_TAIL) == [[2 * 301, [777, 0]], [2 * 301, [0, 0]]]
     # updated since the bar was written (the caption may follow the chart by a moment)
     page.wait_for_function(
         "(t) => { const m = /Last updated (\\d\\d:\\d\\d:\\d\\d) UTC/"
