@@ -16,6 +16,7 @@ from app.core import SuperChartError, get_ohlcv
 from app.core.quotes import quote_from_frame
 from app.core.timeframes import parse_timeframe
 from app.dash_app.chart_data import AUTO, NATIVE
+from app.dash_app.ticks_js import grid_ticks_js
 
 GRID_CHARTS = 4
 GRID_BARS = 300
@@ -138,6 +139,12 @@ def register_grid_callbacks(app: Dash, settings: Callable[[], Settings]) -> None
             Input(f"grid-timeframe-{i}", "value"),
             Input("grid-on", "value"),
         )(draw_grid_chart)
+        app.clientside_callback(  # the date labels of the bars in view, after a zoom or pan
+            grid_ticks_js(f"grid-chart-{i}"),
+            Output(f"grid-chart-{i}", "figure", allow_duplicate=True),
+            Input(f"grid-chart-{i}", "relayoutData"),
+            prevent_initial_call=True,
+        )
 
     @app.callback(
         Output("grid-quotes", "children"),

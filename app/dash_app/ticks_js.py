@@ -6,7 +6,8 @@ zooms into a day of it.
 The rule is :func:`app.charts.plotly_time.time_ticks` in JavaScript, shared with the Streamlit
 component (``app/charts/js/time_ticks.js``, loaded by the page: :mod:`.page_scripts`); these
 callbacks only feed it the bars' dates (the candles' hover dates, their ``customdata``, which
-live updates extend with the bars) and the range in view, and patch the axis with its answer.
+live updates extend with the bars) and the range in view, and patch the axis with its answer;
+the grid's charts alike (:data:`GRID_TICKS_JS`).
 """
 
 from __future__ import annotations
@@ -52,3 +53,29 @@ function (drawn, figure) {
 }
 """
 )
+
+# (relayoutData) -> the same for one of the grid's charts ($graph: its id), from what plotly.js
+# drew (the candles' positions and hover dates), after a zoom or pan.
+GRID_TICKS_JS = """
+function (_) {
+    const skip = window.dash_clientside.no_update;
+    const rule = window.superChartTimeTicks;
+    const gd = document.querySelector("#$graph .js-plotly-plot");
+    if (!rule || !gd || !gd._fullLayout || !gd._fullData) { return skip; }
+    const candles = gd._fullData.find((trace) => trace.type === "candlestick");
+    if (!candles || !candles.x || !candles.x.length) { return skip; }
+    const axis = gd._fullLayout.xaxis;
+    const dates = Array.from(candles.customdata || []);
+    const ticks = rule.visibleTicks(dates, Number(candles.x[0]), axis.range);
+    if (!ticks || rule.shows(axis, ticks)) { return skip; }
+    const patch = new window.dash_clientside.Patch();
+    patch.assign(["layout", "xaxis", "tickvals"], ticks.tickvals);
+    patch.assign(["layout", "xaxis", "ticktext"], ticks.ticktext);
+    return patch.build();
+}
+"""
+
+
+def grid_ticks_js(graph_id: str) -> str:
+    """:data:`GRID_TICKS_JS` for the graph ``graph_id``."""
+    return GRID_TICKS_JS.replace("$graph", graph_id)

@@ -278,3 +278,33 @@ def test_date_labels_are_recomputed_for_the_bars_in_view_on_zoom(page, dash_base
         f"() => !({X_TICKS})().ticks.some(([, text]) => text.includes(':'))", timeout=30_000
     )
     assert page.watch.console_errors == []
+
+
+def grid_graph(script: str) -> str:
+    """``script`` (one of the above) on the grid's first chart instead of the main one."""
+    return script.replace("#chart .js-plotly-plot", "#grid-chart-0 .js-plotly-plot")
+
+
+def test_a_grid_charts_date_labels_follow_its_zoom(page, dash_base):
+    page.goto(dash_base)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.get_by_text("2x2 grid", exact=True).click()
+    page.wait_for_function(grid_graph(DRAWN), timeout=60_000)
+    whole = page.evaluate(grid_graph(X_TICKS))
+    assert whole["ticks"] and not any(":" in text for _, text in whole["ticks"])  # 300 hours
+    first, dates = page.evaluate(grid_graph(HOVER_DATES))
+    middle = first + len(dates) // 2
+
+    page.evaluate(grid_graph(ZOOM), [middle, middle + 30])
+    page.wait_for_function(
+        f"() => {{ const t = ({grid_graph(X_TICKS)})(); return t.ticks.length >= 3 "
+        "&& t.ticks.every(([, text]) => text.includes(':')); }",
+        timeout=30_000,
+    )
+    zoomed = page.evaluate(grid_graph(X_TICKS))
+    assert zoomed["range"] == pytest.approx([middle, middle + 30])  # the zoom stayed
+    for position, text in zoomed["ticks"]:
+        date = dates[int(position) - first]
+        day, hour = date.split(" ")[0].split("-")[2], date.split(" ")[1]
+        assert text.startswith(day) and text.endswith(hour), (text, date)
+    assert page.watch.console_errors == []
