@@ -166,9 +166,16 @@ class Outbox:
         direct = self.direct
 
         async def send(text: str) -> None:
+            """Every send through uvicorn, noted for the send-timeout sweep while it waits:
+            uvicorn writes a frame at once and waits for the socket before the next one, so
+            a stuck client holds whichever send comes next (a status frame as much as bars)."""
             if direct is not None:
                 direct.before_send()  # no direct write can come in between: self.writing
-            await asgi_send(text)
+            self._sending(loop.time())
+            try:
+                await asgi_send(text)
+            finally:
+                self._sending(None)
 
         while True:
             self.writing = False
@@ -178,9 +185,7 @@ class Outbox:
             while self.frames:
                 data = self.frames.popleft()
                 self.frame_bytes -= len(data)
-                self._sending(loop.time())
                 await send(data.decode())
-                self._sending(None)
             client = self.client
             if client is None:
                 return
@@ -200,6 +205,4 @@ class Outbox:
                     continue
                 data = sub.update_frame(message) if message is not None else None
                 if data is not None:
-                    self._sending(loop.time())
                     await send(data.decode())
-                    self._sending(None)

@@ -24,6 +24,7 @@ from app.live.bars import BarBook
 from app.live.hub import Hub, make_hub
 from app.live.pauses import PauseMonitor
 from app.live.replay_streams import ReplayStreams
+from app.live.send_sweep import SendSweep
 from app.live.source_feeds import load_history, poll_fetch, request_key, source_route
 from app.live.sources import FileFollower, poll_broker
 from app.live.streams import Channel, Producer, SymbolFeed, channel_key
@@ -45,7 +46,7 @@ class LiveService:
         self.clients = 0
         self.connections: set = set()  # LiveClient: while any, the send-timeout sweep runs
         self.sending: set = set()  # LiveClient whose writer is mid-send (``Outbox._sending``)
-        self._sweeper: asyncio.Task | None = None
+        self.send_sweep = SendSweep(settings.live_send_timeout_s, self.connections, self.sending)
         self.feeds: dict[str, SymbolFeed] = {}
         self._opening: dict[str, asyncio.Future] = {}
         self.channels: dict[str, Channel] = {}
@@ -63,21 +64,8 @@ class LiveService:
             self.shared_polls = SharedUpstreams(settings)
 
     def ensure_sweeper(self) -> None:
-        """Once a second, close clients whose socket has accepted nothing for
-        LIVE_SEND_TIMEOUT_S (a reader stuck on a forming bar never fills its buffer)."""
-        if self._sweeper is None or self._sweeper.done():
-            self._sweeper = asyncio.create_task(self._sweep())
-
-    async def _sweep(self) -> None:
-        loop = asyncio.get_running_loop()
-        limit = self.settings.live_send_timeout_s
-        while self.connections:
-            await asyncio.sleep(1.0)
-            now = loop.time()
-            for client in list(self.sending):
-                since = client.sending_since
-                if since is not None and now - since > limit:
-                    client.kill(4008, "client too slow: nothing read for too long")
+        """The send-timeout sweep runs while any client is connected (``app.live.send_sweep``)."""
+        self.send_sweep.ensure_running()
 
     async def close(self) -> None:
         """App shutdown: the hub lets go of Redis (its leases pass to the other replicas)."""
@@ -96,6 +84,7 @@ class LiveService:
         connection's state."""
         hub = self.hub.stats()
         stats = {"total_clients": self.clients, **hub, "replays": self.replay_streams.stats()}
+        stats["send_timeouts"] = self.send_sweep.closed
         stats["pauses"] = self.pauses.stats()
         if self.shared_polls is not None:
             stats["polls"] = self.shared_polls.stats()
