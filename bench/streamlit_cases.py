@@ -113,13 +113,17 @@ def _first_chart(browser, url: str) -> float:
     return seconds
 
 
-def _after_action(browser, url: str, act: Callable[[object], None], done: str, arg) -> float:
-    """Seconds from ``act`` on an opened page to ``done(arg)`` true (a frame's clock)."""
+def _after_action(
+    browser, url: str, act: Callable[..., None], done: str, arg, aim: Callable | None = None
+) -> float:
+    """Seconds from ``act`` on an opened page to ``done(arg)`` true (a frame's clock).
+    ``aim(page)``, when given, finds what to act on before the clock starts: ``act(page, it)``."""
     context, page, _ = _opened(browser, url)
     try:
         page.wait_for_timeout(500)  # let the first render settle before timing
+        target = aim(page) if aim else None
         start = time.perf_counter()
-        act(page)
+        act(page) if aim is None else act(page, target)
         page.wait_for_function(done, arg=arg, polling="raf", timeout=180_000)
         return time.perf_counter() - start
     finally:
@@ -174,10 +178,14 @@ def toggle(ctx: BenchContext, case: str, budget: float | None) -> Row:
     return _row(ctx, case, budget, sample, note)
 
 
-def _click_legend_ema(page) -> None:
+def _legend_ema_at(page) -> list[float]:
     at = page.evaluate(LEGEND_ENTRY_AT, "EMA 10")
     if at is None:
         raise RuntimeError("no 'EMA 10' entry in the Plotly chart's legend")
+    return at
+
+
+def _click_at(page, at: list[float]) -> None:
     page.mouse.click(*at)
 
 
@@ -186,7 +194,7 @@ def toggle_legend(ctx: BenchContext, case: str, budget: float | None) -> Row:
     note = "legend's EMA 10 clicked -> its line not drawn; floor: Plotly's own legend click"
 
     def sample(url: str) -> float:
-        return _after_action(browser, url, _click_legend_ema, EMA_NOT_DRAWN, "EMA 10")
+        return _after_action(browser, url, _click_at, EMA_NOT_DRAWN, "EMA 10", aim=_legend_ema_at)
 
     return _row(ctx, case, budget, sample, note)
 
