@@ -85,4 +85,5 @@ def test_a_peer_that_answers_no_ping_is_closed_and_released(data_dir: Path) -> N
             "total_subscriptions": 0,
             "symbol_subscribers": {},
             "replays": {"open": 0, "streams": 0, "held_mb": 0.0, "builds": 0},
+            "send_timeouts": 0,  # closed by the ping's timeout, not the send sweep
         }
